@@ -1,0 +1,498 @@
+"""The `jumelage` command: parses arguments, calls the library, prints for people or for pipes.
+
+Every command that touches the atlas takes `--db URL` (or `JUMELAGE_DATABASE_URL`); without it the
+atlas is a SQLite file in the user's data directory. Errors meant for people (`JumelageError`) come out
+as one `error: ...` line on stderr: exit status 1 when the input or the request failed (no file could
+be ingested, no such place), 2 when the command could not run at all (a database that does not answer,
+a bad option). JSON output (`--json`, exports) goes to stdout alone, so it can be piped.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jumelage import __version__
+from jumelage.errors import AtlasError, JumelageError, ReadError
+
+app = typer.Typer(
+    name="jumelage",
+    help="Turn what cities publish about their twinnings and cooperations into a living atlas.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbUrl = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db", envvar="JUMELAGE_DATABASE_URL", show_envvar=True, metavar="URL",
+        help="Atlas database: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB "
+             "(default: a SQLite file in your data directory).",
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (for pipes and scripts).")]
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    """Turn a user-facing error into one `error: ...` line and an exit status, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AtlasError as e:
+            _error(str(e))
+            raise typer.Exit(2) from None
+        except JumelageError as e:
+            _error(str(e))
+            raise typer.Exit(1) from None
+
+    return run  # type: ignore[return-value]
+
+
+def _error(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _open_atlas(db: str | None):  # -> Atlas (imported late: SQLAlchemy is not needed by --help)
+    from jumelage.atlas import Atlas
+
+    return Atlas.open(db)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        typer.echo(f"jumelage {__version__}")
+        raise typer.Exit()
+
+
+# -- ingest and demo ------------------------------------------------------------------------------
+
+@app.command()
+@_reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files or folders (.txt .html .pdf .docx).")],
+    db: DbUrl = None,
+    as_json: AsJson = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
+) -> None:
+    """Read, extract and store documents; already ingested content is skipped."""
+    from jumelage.ingest import ingest as run_ingest
+
+    with _open_atlas(db) as atlas:
+        report = run_ingest(paths, atlas, batch_size=batch_size)
+        totals = atlas.summary()
+    for failure in report.failures:
+        typer.echo(str(failure), err=True)
+    if as_json:
+        _print_json({"ingest": report.to_dict(), "atlas": totals})
+    else:
+        _print_report(report, totals)
+    if report.total == 0:
+        _error("no documents found in " + ", ".join(str(p) for p in paths))
+        raise typer.Exit(1)
+    if report.all_failed:
+        _error(f"none of the {report.total} files could be ingested")
+        raise typer.Exit(1)
+
+
+@app.command()
+@_reports_errors
+def demo(db: DbUrl = None) -> None:
+    """Ingest the sample documents that ship with jumelage and show how to explore the atlas."""
+    from jumelage.ingest import ingest as run_ingest
+
+    if not SAMPLES.is_dir():
+        raise JumelageError(f"{SAMPLES}: sample folder not found (run demo from a source checkout)")
+    with _open_atlas(db) as atlas:
+        report = run_ingest([SAMPLES], atlas)
+        totals = atlas.summary()
+        example = _busiest_place(atlas)
+    for failure in report.failures:
+        typer.echo(str(failure), err=True)
+    _print_report(report, totals)
+    db_opt = f" --db {db}" if db else ""
+    out.print("\nExplore it:")
+    out.print(f"  jumelage places{db_opt}")
+    if example:
+        out.print(f"  jumelage show {_quote_arg(example)}{db_opt}")
+    out.print(f"  jumelage export --format geojson{db_opt} > atlas.geojson")
+    out.print(f"  jumelage export --format csv --out atlas-csv{db_opt}")
+    if report.all_failed:
+        raise typer.Exit(1)
+
+
+def _busiest_place(atlas: Any) -> str | None:
+    """The name of the place with the most partners, to suggest a first `jumelage show`."""
+    places = atlas.places(limit=1000)
+    if not places:
+        return None
+    best = max(places, key=lambda p: (p.get("partnerships") or 0, p.get("actions") or 0))
+    return best.get("name")
+
+
+def _quote_arg(text: str) -> str:
+    return f'"{text}"' if any(c in text for c in " '\"") else text
+
+
+def _print_report(report: Any, totals: dict[str, Any]) -> None:
+    c = report.counts()
+    out.print(
+        f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
+        f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed."
+    )
+    out.print(_totals_line(totals))
+
+
+def _totals_line(totals: dict[str, Any]) -> str:
+    where = totals.get("url") or totals.get("database") or ""
+    counts = ", ".join(
+        f"{v} {k}" for k, v in totals.items() if isinstance(v, int) and not isinstance(v, bool)
+    )
+    return f"Atlas {where}: {counts}" if where else f"Atlas: {counts}"
+
+
+# -- extract --------------------------------------------------------------------------------------
+
+@app.command()
+@_reports_errors
+def extract(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A document, or a folder of documents.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the interchange format (one object per line "
+                                          "for a folder).")
+    ] = False,
+    text: Annotated[
+        bool, typer.Option("--text", help="Print the text as read (the text spans refer to).")
+    ] = False,
+) -> None:
+    """Extract places, partnerships, actions and initiatives from documents (the atlas is untouched)."""
+    from jumelage.read import read_document
+
+    if path.is_dir():
+        if not _extract_folder(path, as_json, text):
+            raise typer.Exit(1)
+        return
+    doc = read_document(path)
+    if text:
+        sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
+        return
+    from jumelage.extract import Extractor
+
+    ext = Extractor().extract(doc)
+    if as_json:
+        _print_json(ext.to_dict())
+    else:
+        _print_extraction(doc, ext)
+
+
+def _extract_folder(folder: Path, as_json: bool, text: bool) -> bool:
+    """Extract every document in `folder`, in sorted order; False when none could be done."""
+    from jumelage.read import iter_documents
+
+    files = sorted(iter_documents([folder]), key=lambda p: str(p))
+    if not files:
+        raise ReadError(folder, "no documents in this folder")
+    done = 0
+    for doc, result in _extract_stream(files, skip_extraction=text):
+        if isinstance(result, str):
+            where = doc if isinstance(doc, Path) else (doc.path or doc.name)
+            typer.echo(f"{where}: {result}", err=True)
+            continue
+        done += 1
+        if text:
+            sys.stdout.write(f"==> {doc.name} <==\n{doc.text.rstrip()}\n\n")
+        elif as_json:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            _print_extraction(doc, result)
+    return done > 0
+
+
+def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16) -> Iterator:
+    """(document, extraction or problem) per file in order; (path, problem) for unreadable files."""
+    from jumelage.ingest import extract_batch
+    from jumelage.read import read_document
+
+    extractor = None
+    batch: list[Any] = []
+
+    def flush() -> Iterator:
+        nonlocal extractor
+        if extractor is None:
+            from jumelage.extract import Extractor
+
+            extractor = Extractor()
+        yield from zip(batch, extract_batch(batch, extractor))
+        batch.clear()
+
+    for path in files:
+        try:
+            doc = read_document(path)
+        except ReadError as e:
+            yield path, e.problem
+            continue
+        if skip_extraction:
+            yield doc, None
+            continue
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def _print_extraction(doc: Any, ext: Any) -> None:
+    names = {p.ref: p.name for p in ext.places}
+
+    def refs(items: Iterable[str]) -> str:
+        return ", ".join(names.get(r, r) for r in items) or "—"
+
+    def amounts(items: Iterable[Any]) -> str:
+        return "; ".join(
+            f"{a.value:g} {a.currency}" + (f" per {a.per}" if a.per else "") for a in items
+        )
+
+    def period(start: str | None, end: str | None) -> str:
+        if start and end and start != end:
+            return f"{start} – {end}"
+        return start or (f"→ {end}" if end else "—")
+
+    owner = names.get(ext.owner or "", ext.owner)
+    out.print(f"[bold]{doc.name}[/]  date: {ext.date or '—'}  owner: {owner or '—'}")
+    if doc.title:
+        out.print(f"[dim]{doc.title}[/]")
+    table = Table("ref", "place", "country", "geonames", "lat, lon", "kind", title="Places")
+    for p in ext.places:
+        where = f"{p.lat:.3f}, {p.lon:.3f}" if p.lat is not None and p.lon is not None else ""
+        table.add_row(p.ref, p.name, p.country or "", str(p.geonames_id or ""), where, p.kind)
+    out.print(table)
+    table = Table("places", "kind", "since", "status", "evidence", title="Partnerships")
+    for p in ext.partnerships:
+        table.add_row(refs(p.places), p.kind, p.since or "", p.status, _short(p.quote))
+    out.print(table)
+    table = Table("period", "status", "actors → partners", "themes", "amounts", "evidence",
+                  title="Actions")
+    for a in ext.actions:
+        table.add_row(period(a.start, a.end), a.status, f"{refs(a.actors)} → {refs(a.partners)}",
+                      ", ".join(a.themes), amounts(a.amounts), _short(a.quote))
+    out.print(table)
+    table = Table("place", "context", "themes", "amounts", "evidence", title="Initiatives")
+    for i in ext.initiatives:
+        table.add_row(refs([i.place] if i.place else []), i.context or "", ", ".join(i.themes),
+                      amounts(i.amounts), _short(i.quote))
+    out.print(table)
+    if ext.organizations:
+        out.print("Organisations: " + "; ".join(ext.organizations))
+
+
+def _short(text: str | None, width: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- queries --------------------------------------------------------------------------------------
+
+@app.command()
+@_reports_errors
+def places(
+    country: Annotated[
+        Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
+    ] = None,
+    q: Annotated[Optional[str], typer.Option("--q", help="Part of a place name.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """List the places of the atlas."""
+    with _open_atlas(db) as atlas:
+        rows = atlas.places(q=q, country=country.upper() if country else None, limit=limit,
+                            offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        err.print("no places match" if (q or country) else "the atlas has no places yet "
+                  "(try `jumelage demo` or `jumelage ingest FOLDER`)")
+        return
+    _print_rows(rows, title="Places")
+
+
+@app.command()
+@_reports_errors
+def show(
+    place: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or id.")],
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """A place with its partners, timeline of actions, initiatives and sources."""
+    with _open_atlas(db) as atlas:
+        found = atlas.find_place(place)
+        if found is None:
+            raise JumelageError(f"no place {place!r} in the atlas (see `jumelage places --q ...`)")
+        detail = atlas.place_detail(found["id"])
+    if as_json:
+        _print_json(detail)
+        return
+    _print_place(detail)
+
+
+def _print_place(detail: dict[str, Any]) -> None:
+    place = detail.get("place") or {}
+    head = place.get("name", "?")
+    if place.get("country"):
+        head += f" ({place['country']})"
+    out.print(f"[bold]{head}[/]")
+    extra = {k: v for k, v in place.items() if k not in ("name", "country") and v not in (None, [], "")}
+    if extra:
+        out.print("  " + "  ".join(f"{k}: {_cell(v)}" for k, v in extra.items()))
+    for key, title in (("partners", "Partners"), ("timeline", "Timeline of actions"),
+                       ("initiatives", "Initiatives"), ("sources", "Sources")):
+        rows = detail.get(key) or []
+        if rows:
+            _print_rows(rows, title=title)
+        else:
+            out.print(f"[dim]{title}: none[/]")
+
+
+def _print_rows(rows: list[dict[str, Any]], title: str) -> None:
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns and not isinstance(row[k], dict)]
+    table = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    return _short(str(value))
+
+
+@app.command()
+@_reports_errors
+def summary(db: DbUrl = None, as_json: AsJson = False) -> None:
+    """Counts of what the atlas holds."""
+    with _open_atlas(db) as atlas:
+        totals = atlas.summary()
+    if as_json:
+        _print_json(totals)
+    else:
+        out.print(_totals_line(totals))
+
+
+# -- exchange -------------------------------------------------------------------------------------
+
+@app.command("export")
+@_reports_errors
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or geojson.")] = "json",
+    out_path: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="File (json, geojson) or folder (csv).")
+    ] = None,
+    db: DbUrl = None,
+) -> None:
+    """Export the atlas: JSON (everything, re-importable), CSV tables or GeoJSON (map)."""
+    from jumelage.atlas import exchange
+
+    fmt = format.lower()
+    if fmt not in ("json", "csv", "geojson"):
+        raise typer.BadParameter(f"{format!r} is not one of json, csv, geojson", param_hint="--format")
+    if fmt == "csv" and out_path is None:
+        raise typer.BadParameter("csv export writes several files: give a folder", param_hint="--out")
+    with _open_atlas(db) as atlas:
+        if fmt == "csv":
+            for written in exchange.export_csv(atlas, out_path):
+                typer.echo(str(written))
+            return
+        data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)
+    payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if out_path is None:
+        sys.stdout.write(payload)
+        return
+    try:
+        out_path.write_text(payload, encoding="utf-8")
+    except OSError as e:
+        raise JumelageError(f"{out_path}: cannot write ({e.strerror or e})") from None
+    err.print(f"wrote {out_path}")
+
+
+@app.command("import")
+@_reports_errors
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON export of an atlas.")],
+    db: DbUrl = None,
+) -> None:
+    """Restore a JSON export (`jumelage export --format json`) into an empty atlas."""
+    from jumelage.atlas import exchange
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise JumelageError(f"{file}: cannot read ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise JumelageError(f"{file}: not UTF-8 text, not a JSON export") from None
+    except json.JSONDecodeError as e:
+        raise JumelageError(f"{file}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    with _open_atlas(db) as atlas:
+        exchange.import_json(atlas, data)
+        totals = atlas.summary()
+    out.print(f"Imported {file}.")
+    out.print(_totals_line(totals))
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+def main() -> None:
+    """The `jumelage` console script (and `python -m jumelage`)."""
+    try:
+        app()
+    except BrokenPipeError:  # `jumelage export | head`: the reader left, nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
