@@ -1,1 +1,11 @@
-"""read"""
+"""Read documents as people have them (.txt, .md, .html, .pdf, .docx; whole folders) into
+`jumelage.records.Document`s whose text the extractor's offsets refer to.
+
+    read_document(path) -> Document          from a file (ReadError with one clear line)
+    read_bytes(data, name, media_type=None)  from memory (web uploads)
+    iter_documents(paths) -> Iterator[Path]  files and folders expanded, sorted
+"""
+from jumelage.read.dispatch import SUPPORTED_SUFFIXES, read_bytes, read_document
+from jumelage.read.walk import iter_documents
+
+__all__ = ["SUPPORTED_SUFFIXES", "iter_documents", "read_bytes", "read_document"]

@@ -1,0 +1,54 @@
+"""Turn the dates that file metadata carries into ISO partial dates (`2022`, `2022-07`, `2022-07-05`).
+
+Metadata dates come as ISO timestamps (`2022-07-05T10:39:00+02:00`), compact forms
+(`20220705`), PDF dates (`D:20220705103900+02'00'`) or `datetime` objects. Implausible
+values (before 1900, after next year, impossible days) are dropped rather than guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ISO = re.compile(
+    r"^\s*(?:D:)?(?P<y>\d{4})"
+    r"(?:(?P<sep>-?)(?P<m>\d{2})(?:(?P=sep)(?P<d>\d{2}))?)?"
+    r"(?=$|[T\s_:+\-Z.'\d])"
+)
+
+
+def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if not 1900 <= year <= dt.date.today().year + 1:
+        return False
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        try:
+            dt.date(year, month or 1, day)
+        except ValueError:
+            return False
+    return True
+
+
+def iso_partial(value: object) -> str | None:
+    """The ISO partial date that `value` states, or None when it states none we trust."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat() if _valid(value.year, value.month, value.day) else None
+    if not isinstance(value, str):
+        return None
+    match = _ISO.match(value)
+    if not match:
+        return None
+    if match["m"] is None and value[match.end():match.end() + 1].isdigit():
+        return None                # five digits or more: not a year
+    year = int(match["y"])
+    month = int(match["m"]) if match["m"] else None
+    day = int(match["d"]) if match["d"] else None
+    if not _valid(year, month, day):
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"

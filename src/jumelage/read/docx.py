@@ -1,0 +1,114 @@
+"""Word .docx files: paragraphs and tables in document order, title and creation date.
+
+Each paragraph (headings included) is a block of its own, separated by a blank line;
+consecutive list paragraphs stay on consecutive lines. A table gives one line per row with
+its cells separated by tabs (merged cells counted once). Page headers and footers are
+furniture and left out. A file that expands to far more than the size limit is refused
+before python-docx loads it (zip bomb).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from jumelage.errors import ReadError
+from jumelage.read.clean import fold, tidy
+from jumelage.read.content import Content
+from jumelage.read.dates import iso_partial
+from jumelage.read.limits import MB
+
+NOT_DOCX = "not a valid .docx file (damaged, or another format renamed)"
+EXPANSION_FACTOR = 10
+_DEFAULT_TITLES = {"word document", "document", "untitled", "sans titre"}
+
+
+def _style_name(paragraph: Paragraph) -> str:
+    try:
+        return (paragraph.style.name or "") if paragraph.style is not None else ""
+    except (KeyError, ValueError, AttributeError):
+        return ""
+
+
+def _is_list(paragraph: Paragraph) -> bool:
+    if _style_name(paragraph).lower().startswith(("list", "liste")):
+        return True
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.numPr is not None
+
+
+def _table_lines(table: Table) -> list[str]:
+    lines = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(fold(cell.text))
+        if any(cells):
+            lines.append("\t".join(cells))
+    return lines
+
+
+def _body_text(document: DocxDocument) -> str:
+    out: list[str] = []
+    previous_list = False
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            lines = _table_lines(item)
+            if lines:
+                out.append("\n\n" + "\n".join(lines))
+            previous_list = False
+            continue
+        text = "\n".join(fold(line) for line in item.text.split("\n")).strip("\n")
+        if not text:
+            continue
+        is_list = _is_list(item)
+        out.append(("\n" if is_list and previous_list else "\n\n") + text)
+        previous_list = is_list
+    return tidy("".join(out))
+
+
+def _title(document: DocxDocument) -> str | None:
+    title = fold(document.core_properties.title or "")
+    if title and title.lower() not in _DEFAULT_TITLES:
+        return title
+    for paragraph in document.paragraphs:
+        if _style_name(paragraph) in ("Title", "Heading 1") and fold(paragraph.text):
+            return fold(paragraph.text)
+    return None
+
+
+def _check_expansion(data: bytes, label: object, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ReadError(label, NOT_DOCX) from exc
+    if expanded > EXPANSION_FACTOR * limit:
+        raise ReadError(
+            label, f"file too large once unpacked ({expanded / MB:.1f} MB > limit "
+                   f"{EXPANSION_FACTOR * limit / MB:g} MB)"
+        )
+
+
+def parse_docx(data: bytes, label: object, limit: int) -> Content:
+    """Content of a .docx: ReadError when it is not a .docx or holds no text."""
+    _check_expansion(data, label, limit)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:               # python-docx raises KeyError, ValueError, lxml errors...
+        raise ReadError(label, NOT_DOCX) from exc
+    text = _body_text(document)
+    if not text.strip():
+        raise ReadError(label, "document has no text")
+    try:
+        date = iso_partial(document.core_properties.created)
+    except (ValueError, TypeError):
+        date = None
+    return Content(text=text, title=_title(document), date=date)

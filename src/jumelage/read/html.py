@@ -1,0 +1,233 @@
+"""HTML pages: the main text (menus, headers, footers and sidebars dropped), title and date.
+
+trafilatura finds the main content; its tree is rendered with a blank line between blocks,
+headings on their own line, list items and table rows one per line (cells tab-separated).
+When trafilatura finds nothing but the page body has text (short pages), a plain lxml
+extraction of the body without its navigation elements is used instead. The date is the one
+the page's metadata states (`article:published_time` and kin, JSON-LD `datePublished`,
+`<time datetime>`), never one guessed from the prose.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from jumelage.errors import ReadError
+from jumelage.read.clean import fold, join_blocks, tidy
+from jumelage.read.content import Content
+from jumelage.read.dates import iso_partial
+from jumelage.read.encoding import decode_bytes
+
+NO_TEXT = "HTML page has no main text"
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
+    re.IGNORECASE,
+)
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "date",
+    "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued", "dcterms.created",
+    "pubdate", "publishdate", "publish-date", "publication_date", "sailthru.date",
+    "parsely-pub-date", "article.published",
+)
+_TITLE_META = ("og:title", "twitter:title", "dc.title")
+_DROP = (
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "iframe", "svg", "button", "select", "textarea", "menu", "dialog", "head",
+)
+_DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary", "menu")
+_BLOCK = {
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+    "dl", "blockquote", "pre", "table", "address", "figure", "figcaption", "hr", "details",
+    "summary", "fieldset",
+}
+_LINE = {"li", "dt", "dd", "tr", "br", "caption"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset the page declares in its first bytes (meta charset or XML declaration)."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii", "ignore") or None
+
+
+# -- metadata ------------------------------------------------------------------------------
+def _metas(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        value = meta.get("content")
+        if key and value:
+            yield key.strip().lower(), value.strip()
+
+
+def _json_ld_dates(tree: HtmlElement) -> Iterator[str]:
+    def walk(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            value = node.get("datePublished")
+            if isinstance(value, str):
+                yield value
+            for child in node.values():
+                yield from walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child)
+
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            try:
+                yield from walk(json.loads(script.text))
+            except ValueError:
+                continue
+
+
+def page_date(tree: HtmlElement) -> str | None:
+    """The publication date the page's metadata states, as an ISO partial date."""
+    metas = dict(reversed(list(_metas(tree))))          # first occurrence wins
+    for key in _DATE_META:
+        if key in metas and (date := iso_partial(metas[key])):
+            return date
+    for value in _json_ld_dates(tree):
+        if date := iso_partial(value):
+            return date
+    times = list(tree.iter("time"))
+    in_article = [t for t in times if any(a.tag in ("article", "main") for a in t.iterancestors())]
+    for time in in_article + times:
+        if date := iso_partial(time.get("datetime") or ""):
+            return date
+    return None
+
+
+def page_title(tree: HtmlElement) -> str | None:
+    """The page's own title: its <title>, else og:title, else its first <h1>."""
+    title = tree.find(".//title")
+    if title is not None and fold(title.text_content()):
+        return fold(title.text_content())
+    metas = dict(_metas(tree))
+    for key in _TITLE_META:
+        if metas.get(key):
+            return fold(metas[key])
+    h1 = tree.find(".//h1")
+    return fold(h1.text_content()) or None if h1 is not None else None
+
+
+# -- trafilatura's tree to text -------------------------------------------------------------
+def _inline(element: etree._Element) -> str:
+    """Text of an element: whitespace folded, <lb/> kept as a line break."""
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag in ("list", "table"):
+            parts.append("\n" + _block(child) + "\n")
+        else:
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "\n".join(fold(line) for line in "".join(parts).split("\n"))
+
+
+def _block(element: etree._Element) -> str:
+    if element.tag == "list":
+        return "\n".join(_block(item) if item.tag != "item" else _inline(item) for item in element)
+    if element.tag == "table":
+        rows = element.iter("row")
+        lines = ["\t".join(fold(_inline(cell)) for cell in row.iter("cell")) for row in rows]
+        return "\n".join(line for line in lines if line.strip())
+    if element.tag == "code":
+        return "".join(element.itertext()).strip("\n")
+    return _inline(element)
+
+
+def render_body(body: etree._Element) -> str:
+    """Text of trafilatura's body: one block per child, a blank line between blocks."""
+    blocks = [fold(body.text or "")]
+    for child in body:
+        blocks.append(_block(child))
+        blocks.append(fold(child.tail or ""))
+    return tidy(join_blocks(blocks))
+
+
+# -- plain lxml fallback -------------------------------------------------------------------
+def _plain_parts(element: HtmlElement, out: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    brk = "\n\n" if tag in _BLOCK else "\n" if tag in _LINE else ""
+    out.append(brk)
+    out.append(element.text or "")
+    for child in element:
+        _plain_parts(child, out)
+        out.append(child.tail or "")
+    if tag in ("td", "th"):
+        out.append("\t")
+    out.append(brk)
+
+
+def drop_boilerplate(tree: HtmlElement) -> None:
+    """Remove scripts, navigation, site header and footer, asides and forms, in place.
+
+    A <header> inside an <article> or <main> is the article's own and stays."""
+    for element in list(tree.iter(etree.Element)):
+        if element.getparent() is None:
+            continue
+        role = (element.get("role") or "").lower()
+        site_header = element.tag == "header" and not any(
+            a.tag in ("article", "main") for a in element.iterancestors()
+        )
+        if (
+            (element.tag in _DROP and element.tag != "header") or site_header
+            or role in _DROP_ROLES or element.get("hidden") is not None
+        ):
+            element.drop_tree()
+
+
+def plain_text(tree: HtmlElement) -> str:
+    """Text of a cleaned page's <main>, else its <article>, else its <body>, block by block."""
+    root = next(tree.iter("main"), None)
+    if root is None:
+        root = next(tree.iter("article"), None)
+    if root is None:
+        root = tree.find(".//body")
+    if root is None:
+        root = tree
+    out: list[str] = []
+    _plain_parts(root, out)
+    lines = [
+        "\t".join(fold(cell) for cell in line.split("\t")).strip("\t")
+        for line in "".join(out).split("\n")
+    ]
+    return tidy("\n".join(lines))
+
+
+def _is_page_dump(body: etree._Element) -> bool:
+    """trafilatura's last resort: the whole page's text as one paragraph of lines."""
+    return len(body) == 1 and body[0].tag == "p" and len(body[0]) == 0 and "\n" in (body[0].text or "")
+
+
+def parse_html(data: bytes, label: object) -> Content:
+    """Content of an HTML page: ReadError when it has no main text."""
+    source = decode_bytes(data, label, declared=declared_charset(data))
+    tree = load_html(source)
+    if tree is None:
+        raise ReadError(label, NO_TEXT)
+    date, title = page_date(tree), page_title(tree)
+    etree.strip_tags(tree, "time")          # trafilatura drops <time> elements with their text
+    drop_boilerplate(tree)
+    cleaned = copy.deepcopy(tree)
+    result = trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, deduplicate=False,
+        date_extraction_params={"extensive_search": False},
+    )
+    body = getattr(result, "body", None) if result is not None else None
+    text = render_body(body) if body is not None else ""
+    if not text.strip() or _is_page_dump(body):
+        text = plain_text(cleaned) or text
+    if not text.strip():
+        raise ReadError(label, NO_TEXT)
+    extracted_title = fold(getattr(result, "title", None) or "") if result is not None else ""
+    return Content(text=text, title=extracted_title or title, date=date)
