@@ -1,0 +1,61 @@
+"""The shared document object of the extraction pipeline.
+
+Like spaCy's `Doc`, one `Analysis` travels through small components (layout, mentions, owner,
+relations, events), each adding what it finds: blocks, sentences ("units"), place mentions, the
+owner city, the document date. Components read what earlier ones wrote and never re-parse the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jumelage.extract.layout import Block, Layout
+from jumelage.extract.mentions import CountryMention, Mention
+
+
+@dataclass
+class Unit:
+    """A sentence, list item or table row: the smallest span a record can be evidenced by."""
+
+    start: int
+    end: int
+    block: int                    # index in layout.blocks
+    kind: str                     # para / item / row / heading
+
+    def text(self, full: str) -> str:
+        return full[self.start:self.end]
+
+
+@dataclass
+class Analysis:
+    name: str
+    text: str
+    folded: str
+    layout: Layout
+    doc: Any                       # the spaCy Doc of layout.view
+    units: list[Unit] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    countries: list[CountryMention] = field(default_factory=list)
+    date: str | None = None
+    owner: str | None = None       # key of the owner place
+    aliases: dict[str, str] = field(default_factory=dict)   # mention key -> canonical key
+    subjects: dict[int, list[str]] = field(default_factory=dict)  # block index -> subject keys
+    context: str | None = None     # document-level context tag (covid-19, war...)
+
+    def key(self, m: Mention) -> str:
+        return self.aliases.get(m.key, m.key)
+
+    def mentions_in(self, start: int, end: int, actors_only: bool = True) -> list[Mention]:
+        return [
+            m for m in self.mentions
+            if start <= m.start and m.end <= end and (m.actor or not actors_only)
+        ]
+
+    def keys_in(self, start: int, end: int) -> list[str]:
+        return list(dict.fromkeys(self.key(m) for m in self.mentions_in(start, end)))
+
+    def block(self, unit: Unit) -> Block:
+        return self.layout.blocks[unit.block]
+
+    def doc_year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None

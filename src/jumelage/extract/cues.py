@@ -1,0 +1,77 @@
+"""Cue words of relations and events (`data/fr/cues.json`), compiled once, matched on folded text.
+
+Patterns and text are both folded (lower case, no accents, plain apostrophes and dashes, same
+length), so `cues.find("planned", text)` finds "prévu" in "Prévue" and reports offsets that are
+valid in the original text.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jumelage.extract.lexicon import fold, load_json
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{fold(p)})" for p in patterns)
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+
+
+@lru_cache(maxsize=None)
+def data() -> dict:
+    return load_json("cues.json")
+
+
+@lru_cache(maxsize=None)
+def pattern(name: str) -> re.Pattern[str]:
+    """The compiled alternation of cue list `name` (a top-level list, or `group.sub`)."""
+    node = data()
+    for part in name.split("."):
+        node = node[part]
+    if isinstance(node, str):
+        return re.compile(fold(node))
+    return _compile(list(node))
+
+
+def search(name: str, folded: str) -> re.Match[str] | None:
+    return pattern(name).search(folded)
+
+
+def finditer(name: str, folded: str):
+    return pattern(name).finditer(folded)
+
+
+def has(name: str, folded: str) -> bool:
+    return pattern(name).search(folded) is not None
+
+
+@lru_cache(maxsize=None)
+def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    kinds = data()["partnership_kinds"]
+    return tuple((k, _compile(kinds[k])) for k in data()["kind_precedence"])
+
+
+def kinds_in(folded: str) -> list[tuple[str, int, int]]:
+    """Every partnership-kind cue in `folded`: (kind, start, end)."""
+    out = []
+    for kind, pat in kind_patterns():
+        out.extend((kind, m.start(), m.end()) for m in pat.finditer(folded))
+    return sorted(out, key=lambda t: t[1])
+
+
+def best_kind(kinds: list[str]) -> str | None:
+    order = data()["kind_precedence"]
+    present = [k for k in order if k in kinds]
+    return present[0] if present else None
+
+
+@lru_cache(maxsize=None)
+def not_actor_before() -> re.Pattern[str]:
+    pats = data()["not_actor_before"]
+    return re.compile("|".join(f"(?:{fold(p)})" for p in pats))
+
+
+@lru_cache(maxsize=None)
+def status_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    st = data()["status"]
+    return tuple((k, _compile(v)) for k, v in st.items())

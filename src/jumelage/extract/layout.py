@@ -1,0 +1,161 @@
+"""Layout of a document's text: headings, paragraphs, list items and table rows, with offsets.
+
+Cities publish flattened magazines (lines broken in columns, headings in capitals), city pages with
+one section per partner and dated list items ("2006 – 2008 : ..."), briefings with tables
+(tab-separated rows) and short news. This module cuts the text into `Block`s that keep their
+character offsets, groups them into sections under headings, and builds the *NLP view* of the text:
+the same text with the line breaks inside a paragraph turned into spaces, so that spaCy sees whole
+sentences while every offset still points into the original text (the view has the same length).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●\*]|-{1,2}(?=\s|-)|–(?=\s))[ \t-]*")
+DATED_ITEM = re.compile(
+    r"^[ \t]*(?:(?:depuis|de|d[eè]s|en|fin|d[ée]but|mi-?)\s+)?"
+    r"(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+    r"printemps|[ée]t[ée]|automne|hiver)\s+)?"
+    r"(?:19|20)\d\d(?:\s*(?:[-–/]|à|et|,)\s*(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
+    r"septembre|octobre|novembre|d[ée]cembre)\s+)?(?:(?:19|20)\d\d|\d\d))*\s*(?:[:,]|[-–]\s)",
+    re.IGNORECASE,
+)
+HEADING_MARK = re.compile(r"^[ \t]*#+\s*")
+SENTENCE_END = re.compile(r"[.!?:;»\"”…)]\s*$")
+
+
+@dataclass
+class Block:
+    """A run of text with one layout role: heading, para (paragraph), item (list item) or row."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    section: int = -1            # index of the heading block that governs it (-1: none)
+    paragraph: int = 0           # index of the paragraph (blank-line separated) it belongs to
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass
+class Layout:
+    text: str
+    view: str                    # same length as text; soft line breaks turned into spaces
+    blocks: list[Block] = field(default_factory=list)
+
+    def block_at(self, offset: int) -> Block | None:
+        for b in self.blocks:
+            if b.start <= offset < b.end:
+                return b
+        return None
+
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _looks_heading(line: str, next_line: str | None) -> bool:
+    s = line.strip()
+    if not s or len(s) > 90:
+        return False
+    if HEADING_MARK.match(line):
+        return True
+    if BULLET.match(line) or DATED_ITEM.match(line) or "\t" in s:
+        return False
+    if _is_caps(s):
+        return True
+    words = s.split()
+    # A short line with no final punctuation, standing alone between blank lines.
+    return (
+        len(words) <= 8 and not SENTENCE_END.search(s) and next_line is not None
+        and next_line.strip() == "" and s[0].isupper()
+    )
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def analyse(text: str) -> Layout:
+    """Cut `text` into blocks and build its NLP view."""
+    lines = _lines(text)
+    view = list(text)
+    blocks: list[Block] = []
+    paragraph = 0
+    current: list[tuple[int, int]] = []   # lines of the running paragraph block
+    current_kind = "para"
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            s, e = current[0][0], current[-1][1]
+            # mend soft line breaks inside the block for the NLP view
+            for (_, le), _next in zip(current, current[1:]):
+                if le < len(view) and view[le] == "\n":
+                    view[le] = " "
+            blocks.append(Block(s, e, current_kind, text[s:e], paragraph=paragraph))
+        current = []
+
+    caps_run = False
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        nxt = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else None
+        if not line.strip():
+            flush()
+            paragraph += 1
+            caps_run = False
+            continue
+        if "\t" in line.strip():
+            flush()
+            blocks.append(Block(s, e, "row", line, paragraph=paragraph))
+            continue
+        if BULLET.match(line) or DATED_ITEM.match(line):
+            flush()
+            current_kind = "item"
+            current = [(s, e)]
+            caps_run = False
+            continue
+        heading = _looks_heading(line, nxt)
+        if heading and (_is_caps(line) or HEADING_MARK.match(line)):
+            # consecutive capital lines form one heading ("# KRASNODAR / MOBILISE LES / INDUSTRIELS")
+            if caps_run and current and current_kind == "heading":
+                current.append((s, e))
+            else:
+                flush()
+                current_kind = "heading"
+                current = [(s, e)]
+            caps_run = True
+            continue
+        if heading and not current:
+            flush()
+            blocks.append(Block(s, e, "heading", line, paragraph=paragraph))
+            caps_run = False
+            continue
+        if caps_run:
+            flush()
+            caps_run = False
+        if current and current_kind in ("heading",):
+            flush()
+        if not current:
+            current_kind = "para"
+        current.append((s, e))
+    flush()
+
+    section = -1
+    for k, b in enumerate(blocks):
+        if b.kind == "heading":
+            section = k
+        b.section = section
+    return Layout(text=text, view="".join(view), blocks=blocks)

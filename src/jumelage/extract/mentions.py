@@ -1,0 +1,188 @@
+"""Place and country mentions in a document, resolved to GeoNames through the gazetteer.
+
+Candidates come from spaCy's location entities and from the gazetteer's own scan of capitalised
+names (spaCy misses many small towns, and upper-case headings such as "KAUNAS"). Each candidate is
+resolved with the countries named around it ("Friedberg (Allemagne)", "sa jumelle allemande"), so
+that homonyms are told apart. A mention preceded by a distance or a direction ("à 70 km de
+Berlin") is kept but marked as not an actor.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jumelage.extract import cues
+from jumelage.extract.layout import Layout
+from jumelage.extract.lexicon import fold
+from jumelage.gazetteer import get_gazetteer
+
+PREFIX = re.compile(
+    r"^(?:(?:la|le|les|l['’])\s*)?(?:ville|commune|municipalit[ée]|communaut[ée] de communes|mairie|cit[ée])"
+    r"(?:\s+\w+)?\s+(?:de\s+|d['’])",
+    re.IGNORECASE,
+)
+INSTITUTION_HEAD = re.compile(
+    r"^(?:h[ôo]pital|institut|universit[ée]|lyc[ée]e|coll[èe]ge|[ée]cole|mus[ée]e|th[ée][âa]tre|conservatoire|"
+    r"association|comit[ée]|office|centre|orchestre|club|stade|gare|a[ée]roport|port|place|rue|avenue|banque|"
+    r"fondation|fonds|service|m[ée]diath[èe]que|biblioth[èe]que|[ée]glise|cath[ée]drale|palais|salle|h[ôo]tel)\b",
+    re.IGNORECASE,
+)
+UNRESOLVED_CUE = re.compile(
+    r"(?:commune(?:\s+rurale)?|camps?(?:\s+de\s+r[ée]fugi[ée]s)?|municipalit[ée]|ville|district|r[ée]gion|"
+    r"province|communaut[ée] de communes)\s+(?:de\s+|d['’])$",
+    re.IGNORECASE,
+)
+INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?\s+(?:de\s+|d['’])$", re.IGNORECASE)
+COUNTRY_PAREN = re.compile(r"\(\s*([^()]{3,40}?)\s*\)")
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][\w'’-]*")
+
+
+@dataclass
+class CountryMention:
+    start: int
+    end: int
+    code: str
+
+
+@dataclass
+class Mention:
+    """One mention of a place in the text."""
+
+    start: int
+    end: int
+    text: str
+    key: str                      # identity of the place within the document
+    name: str                     # name as written (cleaned of "la ville de")
+    country: str | None
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    kind: str = "city"
+    actor: bool = True            # False: only mentioned (a distance from Berlin)
+
+
+def _country_code(name: str) -> str | None:
+    gz = get_gazetteer()
+    fn = getattr(gz, "country_code", None)
+    if fn is None:
+        from jumelage import gazetteer as g
+        fn = g.country_code
+    try:
+        return fn(name)
+    except Exception:  # noqa: BLE001 - a gazetteer refusal is "not a country"
+        return None
+
+
+def find_countries(text: str, doc) -> list[CountryMention]:
+    """Country names and adjectives ("Allemagne", "allemande") with their offsets."""
+    out: list[CountryMention] = []
+    for tok in doc:
+        if not tok.is_alpha or len(tok.text) < 3:
+            continue
+        code = _country_code(tok.text)
+        if code:
+            out.append(CountryMention(tok.idx, tok.idx + len(tok.text), code))
+    # multi-word country names ("Burkina Faso", "Royaume-Uni", "États-Unis", "Sahara occidental")
+    for ent in doc.ents:
+        if ent.label_ in ("LOC", "GPE") and " " in ent.text:
+            code = _country_code(ent.text)
+            if code:
+                out.append(CountryMention(ent.start_char, ent.end_char, code))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
+    """(start, end, from_ner) spans that may name a place, longest first where they overlap."""
+    spans: list[tuple[int, int, bool]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("LOC", "GPE"):
+            spans.append((ent.start_char, ent.end_char, True))
+    gz = get_gazetteer()
+    for start, end, _name in gz.find_candidates(text):
+        spans.append((start, end, False))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out: list[tuple[int, int, bool]] = []
+    for s in spans:
+        if out and s[0] < out[-1][1]:
+            prev = out[-1]
+            if s[1] - s[0] > prev[1] - prev[0]:
+                out[-1] = (s[0], s[1], s[2] or prev[2])
+            elif s[2] and not prev[2] and (s[0], s[1]) == (prev[0], prev[1]):
+                out[-1] = (prev[0], prev[1], True)
+            continue
+        out.append(s)
+    return out
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip "la ville de", articles and trailing punctuation from a candidate span."""
+    chunk = text[start:end]
+    m = PREFIX.match(chunk)
+    if m and m.end() < len(chunk):
+        start += m.end()
+    chunk = text[start:end]
+    while chunk and chunk[-1] in " .,;:»)’'":
+        end -= 1
+        chunk = chunk[:-1]
+    while chunk and chunk[0] in " «(\"":
+        start += 1
+        chunk = chunk[1:]
+    return start, end
+
+
+def _nearby_countries(countries: list[CountryMention], layout: Layout, start: int) -> list[str]:
+    block = layout.block_at(start)
+    lo, hi = (block.start, block.end) if block else (start - 200, start + 200)
+    lo, hi = min(lo, start - 120), max(hi, start + 160)
+    near = sorted(
+        (c for c in countries if lo <= c.start <= hi),
+        key=lambda c: abs(c.start - start),
+    )
+    return list(dict.fromkeys(c.code for c in near))
+
+
+def find_places(layout: Layout, doc, persons: list[tuple[int, int]]) -> tuple[list[Mention], list[CountryMention]]:
+    """Resolve every place mention of the document."""
+    text = layout.text
+    folded = fold(text)
+    gz = get_gazetteer()
+    countries = find_countries(text, doc)
+    country_spans = [(c.start, c.end) for c in countries]
+    doc_countries = [c.code for c in countries]
+    mentions: list[Mention] = []
+    for start, end, from_ner in _candidates(layout.view, doc):
+        start, end = _clean(text, start, end)
+        name = text[start:end]
+        if len(name) < 3 or not name[0].isupper():
+            continue
+        if any(s <= start < e or s < end <= e for s, e in persons) and not from_ner:
+            continue
+        if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
+            continue
+        if INSTITUTION_HEAD.match(name):
+            continue
+        before = folded[max(0, start - 60):start]
+        near = _nearby_countries(countries, layout, start)
+        match = gz.resolve(name, countries=near or doc_countries[:3])
+        if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
+            continue
+        if INSIDE_CUE.search(text[max(0, start - 30):start]):
+            continue
+        if match is not None:
+            key = f"g:{match.geonames_id}"
+            mention = Mention(
+                start, end, name, key, name, match.country, match.geonames_id,
+                match.lat, match.lon, match.population, getattr(match, "kind", "city") or "city",
+            )
+        else:
+            cc = near[0] if near else None
+            kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
+            mention = Mention(start, end, name, f"n:{fold(name)}|{cc}", name, cc, kind=kind)
+        mention.actor = not cues.not_actor_before().search(before)
+        mentions.append(mention)
+    return mentions, countries
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)

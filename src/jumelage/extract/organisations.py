@@ -1,0 +1,60 @@
+"""Named organisations (committees, associations, institutes, networks) taking part in records.
+
+Sources: spaCy's ORG entities, city networks listed in `cues.json` ("CGLU", "Cités Unies France"),
+and noun phrases opened by an organisation head ("comité de jumelage", "l'association Hibiscus",
+"Institut de formation…") up to the end of their proper-noun or acronym tail.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jumelage.extract import cues
+from jumelage.extract.lexicon import fold
+
+TAIL = re.compile(r"(?:\s+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?\s*[A-ZÀ-Ý][\w’'-]*)*(?:\s*\([^()]{2,60}\))?")
+NOT_ORG = re.compile(r"^(?:la |le |les |l['’])?(?:ville|mairie|commune|conseil municipal|municipalit[ée])\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _heads() -> re.Pattern[str]:
+    heads = "|".join(fold(h) for h in cues.data()["organisation_heads"])
+    return re.compile(rf"\b(?:{heads})\b")
+
+
+@lru_cache(maxsize=None)
+def _networks() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in cues.data()["organisation_networks"])
+    return re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+
+
+def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every organisation named in the text, in order, without duplicates."""
+    found: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        if ent.label_ == "ORG":
+            name = ent.text.strip(" .,;:«»\"")
+            if len(name) >= 3 and not NOT_ORG.match(name) and fold(name) not in place_names:
+                found.append((ent.start_char, ent.end_char, name))
+    for m in _networks().finditer(text):
+        found.append((m.start(), m.end(), m.group(0)))
+    for m in _heads().finditer(folded):
+        tail = TAIL.match(text, m.end())
+        end = tail.end() if tail else m.end()
+        name = text[m.start():end].strip(" .,;:")
+        if end > m.end() or m.group(0).startswith("comite de jumelage"):
+            found.append((m.start(), end, name[0].upper() + name[1:]))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, int, str]] = []
+    for item in found:
+        if out and item[0] < out[-1][1]:
+            continue
+        out.append(item)
+    return out
+
+
+def unique_names(items: list[tuple[int, int, str]]) -> list[str]:
+    seen: dict[str, str] = {}
+    for _, _, name in items:
+        seen.setdefault(fold(name), name)
+    return list(seen.values())

@@ -1,0 +1,91 @@
+"""The document's owner city: the place that speaks ("notre commune", "la Ville", "nos villes jumelées").
+
+Municipal pages and magazines rarely say who they are; the owner is inferred from the document:
+the French place named with "la ville de", "la mairie de", "le maire de", named early (title,
+first lines), named often. Short forms of the owner's name ("Ivry" for Ivry-sur-Seine, "Aix" for
+Aix-en-Provence) are folded into it. Also finds each block's *subject*: the place a heading,
+paragraph or table row is about ("KAUNAS demeure…", "# PADOUE INVENTE…").
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from jumelage.extract import cues
+from jumelage.extract.analysis import Analysis
+from jumelage.extract.lexicon import fold
+
+OWNER_BEFORE = re.compile(
+    r"(?:ville|mairie|maire|commune|municipalit[ée]|conseil municipal|h[ôo]tel de ville)\s+(?:de\s+|d['’])$",
+    re.IGNORECASE,
+)
+
+
+def find_owner(an: Analysis) -> str | None:
+    scores: dict[str, float] = defaultdict(float)
+    first_seen: dict[str, int] = {}
+    for m in an.mentions:
+        if m.country != "FR" or not m.actor:
+            continue
+        key = m.key
+        first_seen.setdefault(key, m.start)
+        scores[key] += 1.0
+        if OWNER_BEFORE.search(an.text[max(0, m.start - 30):m.start]):
+            scores[key] += 2.5
+        if m.start < 300:
+            scores[key] += 2.0
+        block = an.layout.block_at(m.start)
+        if block is not None and block.kind == "heading":
+            scores[key] += 1.0
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: (scores[k], -first_seen[k]))
+    return best
+
+
+def fold_short_names(an: Analysis) -> None:
+    """Map mentions that are a short form of the owner's name ("Ivry") onto the owner."""
+    if not an.owner:
+        return
+    owner_names = {fold(m.name) for m in an.mentions if m.key == an.owner}
+    for m in an.mentions:
+        if m.key == an.owner:
+            continue
+        f = fold(m.name)
+        if any(o.startswith(f + "-") or o.startswith(f + " ") for o in owner_names):
+            an.aliases[m.key] = an.owner
+
+
+def find_subjects(an: Analysis) -> None:
+    """The places each block is about: named in a heading, or opening a paragraph, item or row."""
+    for i, block in enumerate(an.layout.blocks):
+        ms = [m for m in an.mentions_in(block.start, block.end) if an.key(m) != an.owner]
+        if not ms:
+            continue
+        if block.kind == "heading":
+            an.subjects[i] = list(dict.fromkeys(an.key(m) for m in ms))
+            continue
+        head = an.text[block.start:min(block.end, block.start + 60)]
+        opening = [m for m in ms if m.start - block.start <= 45]
+        if opening and (block.kind == "row" or _opens(head, opening[0].start - block.start)):
+            an.subjects[i] = [an.key(opening[0])]
+
+
+def _opens(head: str, offset: int) -> bool:
+    """A mention opens a block when only a few words come before it."""
+    before = head[:offset]
+    return len(before.split()) <= 4
+
+
+def section_subjects(an: Analysis, block_index: int) -> list[str]:
+    """Subjects of the heading that governs block `block_index` (its section)."""
+    section = an.layout.blocks[block_index].section
+    return an.subjects.get(section, []) if section >= 0 else []
+
+
+def collective_kind(an: Analysis) -> str | None:
+    """The kind of a collective statement ("nos villes jumelées", "ses villes jumelles"), if any."""
+    kinds = []
+    for m in cues.finditer("collective_possessive", an.folded):
+        kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[m.start():m.end()]))
+    return cues.best_kind(kinds)

@@ -1,0 +1,197 @@
+"""The extraction pipeline: a `Document` in, an `Extraction` (interchange format) out.
+
+`Extractor` loads spaCy's French model once, lazily, and runs it with `nlp.pipe` over the NLP
+view of each document's layout; then small components fill one shared `Analysis` (mentions →
+date → owner → subjects → partnerships → events) and the result is assembled into records whose
+places are only those that act in something.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+
+from jumelage.extract.analysis import Analysis, Unit
+from jumelage.extract.dates import document_date
+from jumelage.extract.events import Event, describe, find_events
+from jumelage.extract.layout import Layout, analyse
+from jumelage.extract.lexicon import fold
+from jumelage.extract.mentions import Mention, find_places
+from jumelage.extract.organisations import find_organisations, unique_names
+from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
+from jumelage.extract.relations import find_partnerships
+from jumelage.extract.themes import context_for
+from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
+
+MODEL = "fr_core_news_md"
+CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
+
+
+class Extractor:
+    """Turns documents into records. The spaCy model is loaded once, on first use."""
+
+    def __init__(self, model: str = MODEL, batch_size: int = 8) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self._nlp = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    import spacy
+
+                    nlp = spacy.load(self.model)
+                    nlp.max_length = CHUNK * 2
+                    self._nlp = nlp
+        return self._nlp
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.extract_many([document]))
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        """Extract documents in order, batching the model's work (`nlp.pipe`)."""
+        def items() -> Iterator[tuple[str, tuple[Document, Layout, int, int]]]:
+            for document in documents:
+                layout = analyse(document.text)
+                pieces = _chunks(layout.view)
+                for k, (s, e) in enumerate(pieces):
+                    yield layout.view[s:e], (document, layout, k, len(pieces))
+
+        parts: list = []
+        for sdoc, (document, layout, k, n) in self.nlp.pipe(items(), as_tuples=True, batch_size=self.batch_size):
+            parts.append(sdoc)
+            if k == n - 1:
+                from spacy.tokens import Doc
+
+                full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+                parts = []
+                yield build(document, layout, full)
+
+
+def _chunks(view: str) -> list[tuple[int, int]]:
+    if len(view) <= CHUNK:
+        return [(0, len(view))]
+    out, start = [], 0
+    while start < len(view):
+        end = min(len(view), start + CHUNK)
+        if end < len(view):
+            cut = view.rfind("\n", start + CHUNK // 2, end)
+            end = cut + 1 if cut > 0 else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _units(layout: Layout, sdoc) -> list[Unit]:
+    units: list[Unit] = []
+    sents = [(s.start_char, s.end_char) for s in sdoc.sents]
+    si = 0
+    for bi, block in enumerate(layout.blocks):
+        if block.kind in ("heading", "item", "row"):
+            units.append(Unit(block.start, block.end, bi, block.kind))
+            continue
+        while si < len(sents) and sents[si][1] <= block.start:
+            si += 1
+        j = si
+        while j < len(sents) and sents[j][0] < block.end:
+            s, e = max(sents[j][0], block.start), min(sents[j][1], block.end)
+            while s < e and layout.text[s].isspace():
+                s += 1
+            while e > s and layout.text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                units.append(Unit(s, e, bi, "para"))
+            j += 1
+    return units
+
+
+def build(document: Document, layout: Layout, sdoc) -> Extraction:
+    text = document.text
+    an = Analysis(name=document.name, text=text, folded=fold(text), layout=layout, doc=sdoc)
+    an.units = _units(layout, sdoc)
+    persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
+    an.mentions, an.countries = find_places(layout, sdoc, persons)
+    an.date = document_date(text, document.date)
+    an.owner = find_owner(an)
+    fold_short_names(an)
+    find_subjects(an)
+    an.context = context_for(text)
+    links = find_partnerships(an)
+    events = find_events(an)
+    return assemble(an, links, events)
+
+
+def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
+    used: list[str] = []
+
+    def use(key: str) -> str:
+        if key not in used:
+            used.append(key)
+        return key
+
+    if an.owner and (links.by_pair or events):
+        use(an.owner)
+    for link in links.by_pair.values():
+        use(link.a), use(link.b)
+    for ev in events:
+        for k in ev.places:
+            use(k)
+    refs = {k: f"p{i + 1}" for i, k in enumerate(used)}
+    first: dict[str, Mention] = {}
+    names: dict[str, list[str]] = {}
+    for m in an.mentions:
+        k = an.key(m)
+        first.setdefault(k, m)
+        names.setdefault(k, [])
+        if m.name not in names[k]:
+            names[k].append(m.name)
+    places = []
+    for k in used:
+        m = first[k]
+        places.append(Place(
+            ref=refs[k], name=m.name, country=m.country, geonames_id=m.geonames_id,
+            lat=m.lat, lon=m.lon, kind=m.kind, aliases=[n for n in names[k] if n != m.name],
+            population=m.population,
+        ))
+
+    partnerships = []
+    for link in links.by_pair.values():
+        since = min(link.since, key=lambda d: (d[:4], -len(d))) if link.since else (
+            min(link.anniversary_since) if link.anniversary_since else None)
+        span = link.spans[0] if link.spans else None
+        status = link.history[-1].status if link.history else "active"
+        partnerships.append(Partnership(
+            places=(refs[link.a], refs[link.b]), kind=link.kind, since=since, status=status,
+            history=link.history, span=span, quote=an.text[span[0]:span[1]] if span else None,
+        ))
+
+    place_names = {fold(n) for ns in names.values() for n in ns}
+    all_orgs = find_organisations(an.text, an.folded, an.doc, place_names)
+    actions, initiatives = [], []
+    for ev in events:
+        themes, context, amounts = describe(an, ev)
+        orgs = unique_names([o for o in all_orgs if ev.start_char <= o[0] < ev.end_char])
+        span = (ev.start_char, ev.end_char)
+        quote = an.text[span[0]:span[1]]
+        if ev.kind == "action":
+            end = ev.end if (ev.end or ev.open_end) else ev.start
+            actions.append(Action(
+                actors=[refs[k] for k in ev.actors], partners=[refs[k] for k in ev.partners],
+                start=ev.start, end=end, status=ev.status or "done", themes=themes,
+                amounts=amounts, organizations=orgs, span=span, quote=quote,
+            ))
+        else:
+            initiatives.append(Initiative(
+                place=refs[ev.places[0]], themes=themes, context=context, amounts=amounts,
+                organizations=orgs, start=ev.start, end=ev.end if (ev.end or ev.open_end) else ev.start,
+                span=span, quote=quote,
+            ))
+    involved = {o for a in actions for o in a.organizations} | {o for i in initiatives for o in i.organizations}
+    organisations = [o for o in unique_names(all_orgs) if o in involved]
+    return Extraction(
+        source=an.name, places=places, partnerships=partnerships, actions=actions,
+        initiatives=initiatives, organizations=organisations, date=an.date,
+        owner=refs.get(an.owner) if an.owner else None,
+    )

@@ -1,0 +1,184 @@
+"""Partnerships: which two places are linked, how (twinning, cooperation…), since when, in what state.
+
+A unit (sentence, item) with a kind cue ("jumelage", "coopération décentralisée", "pacte
+d'amitié"…) links the places it names. Who is linked with whom follows the sentence's shape:
+"nos villes jumelées X et Y" links the owner with each; "X et Y … avec Z" links the subjects with
+Z; "entre X, Y et Z" links the owner (or the first) with the others; "les trois communes" links
+them all. A collective statement ("Partage d'expériences avec nos villes jumelées") links the owner
+with each foreign place a section or paragraph is about. Since = the earliest date of the linking
+units, or the year an anniversary implies ("25ème anniversaire", "jumelée depuis 40 ans").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jumelage.extract import cues
+from jumelage.extract.analysis import Analysis, Unit
+from jumelage.extract.dates import find_dates
+from jumelage.extract.owner import collective_kind
+from jumelage.records import StatusChange
+
+AVEC = re.compile(r"\bavec\b")
+ENTRE = re.compile(r"\bentre\b")
+CO_SUBJECTS = re.compile(r"\bles (?:\w+ )?(?:villes|communes|collectivites)(?: \w+)? (?:de|d')")
+POSSESSIVE_APPOSITION = re.compile(r"^\s*,?\s*(?:sa|notre|leur|son)\s+(?:ville\s+)?(jumel\w*|partenaire|amie)")
+
+
+@dataclass
+class Link:
+    a: str
+    b: str
+    kinds: list[str] = field(default_factory=list)
+    since: list[str] = field(default_factory=list)
+    anniversary_since: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return cues.best_kind(self.kinds) or "partnership"
+
+
+class Links:
+    def __init__(self) -> None:
+        self.by_pair: dict[frozenset, Link] = {}
+
+    def add(self, a: str, b: str, kind: str | None, unit: Unit | None) -> Link | None:
+        if a == b:
+            return None
+        key = frozenset((a, b))
+        link = self.by_pair.get(key)
+        if link is None:
+            link = self.by_pair[key] = Link(a, b)
+        if kind:
+            link.kinds.append(kind)
+        if unit is not None:
+            link.spans.append((unit.start, unit.end))
+        return link
+
+
+def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
+    owner = an.owner
+    if cues.search("collective_possessive", folded_unit) and owner:
+        return [(owner, p) for p in places if p != owner]
+    if len(places) >= 2:
+        m = AVEC.search(folded_unit)
+        if m:
+            cut = unit.start + m.start()
+            subj = [an.key(x) for x in an.mentions_in(unit.start, cut)]
+            obj = [an.key(x) for x in an.mentions_in(cut, unit.end)]
+            subj, obj = list(dict.fromkeys(subj)), list(dict.fromkeys(obj))
+            if subj and obj:
+                pairs = [(s, o) for s in subj for o in obj if s != o]
+                pairs += [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
+                return pairs
+        if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
+            return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+        if ENTRE.search(folded_unit) or owner in places:
+            head = owner if owner in places else places[0]
+            return [(head, p) for p in places if p != head]
+        return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+    if len(places) == 1 and owner and places[0] != owner:
+        return [(owner, places[0])]
+    return []
+
+
+def _earliest(dates: list[str]) -> str | None:
+    return min(dates, key=lambda d: (d[:4], len(d))) if dates else None
+
+
+def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> str | None:
+    m = cues.search("anniversary", folded_unit)
+    if not m:
+        return None
+    years = next((int(g) for g in m.groups() if g), None)
+    if years is None or years > 200:
+        return None
+    ref = None
+    for d in unit_dates:
+        if d.start:
+            ref = int(d.start[:4])
+            break
+    if ref is None:
+        ref = an.doc_year()
+    if ref is None:
+        return None
+    if cues.search("anniversary_late", folded_unit):
+        ref -= 1
+    return str(ref - years)
+
+
+def find_partnerships(an: Analysis) -> Links:
+    links = Links()
+    list_kind: str | None = None        # a kind announced by a unit ending with ":" for the list below
+    for unit in an.units:
+        text = an.text[unit.start:unit.end]
+        folded = an.folded[unit.start:unit.end]
+        kinds = cues.kinds_in(folded)
+        places = an.keys_in(unit.start, unit.end)
+        if unit.kind == "item" and list_kind and not kinds:
+            for p in places:
+                if an.owner:
+                    links.add(an.owner, p, list_kind, unit)
+            continue
+        if unit.kind != "item":
+            list_kind = None
+        if not kinds:
+            continue
+        if text.rstrip().endswith(":") and not places:
+            list_kind = cues.best_kind([k for k, _, _ in kinds])
+            continue
+        unit_dates = find_dates(text, an.date)
+        # "X, sa jumelle allemande": the apposition links the owner with X whatever the sentence says
+        apposed: list[tuple[int, int]] = []
+        for m in an.mentions_in(unit.start, unit.end):
+            ap = POSSESSIVE_APPOSITION.match(an.folded[m.end:min(unit.end, m.end + 40)])
+            if ap and an.owner:
+                lo, hi = m.end - unit.start, m.end - unit.start + ap.end()
+                apposed.append((lo, hi))
+                ap_kind = cues.best_kind([k for k, _, _ in cues.kinds_in(ap.group(0))])
+                links.add(an.owner, an.key(m), ap_kind or "twinning", unit)
+        rest = [k for k, s, _ in kinds if not any(lo <= s < hi for lo, hi in apposed)]
+        if not rest:
+            continue
+        kind = cues.best_kind(rest)
+        pairs = _pairs(an, unit, folded, places)
+        since_dates = [d.start for d in unit_dates if d.start and d.kind != "until"]
+        anniversary = _anniversary(an, folded, unit_dates)
+        statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)] if m]
+        for a, b in pairs:
+            link = links.add(a, b, kind, unit)
+            if link is None:
+                continue
+            if since_dates and not statuses:
+                link.since.append(_earliest(since_dates))
+            if anniversary:
+                link.anniversary_since.append(anniversary)
+            for st, m in statuses:
+                when = _earliest(since_dates) or an.date
+                link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
+    _collective(an, links)
+    return links
+
+
+def _collective(an: Analysis, links: Links) -> None:
+    """Link the owner with every foreign place a section or paragraph is about."""
+    kind = collective_kind(an)
+    if not kind or not an.owner:
+        return
+    owner_country = next((m.country for m in an.mentions if m.key == an.owner), None)
+    country = {an.key(m): m.country for m in an.mentions}
+    seen: set[str] = set()
+    for block_index, keys in an.subjects.items():
+        block = an.layout.blocks[block_index]
+        for key in keys:
+            if key in seen or key == an.owner or country.get(key) in (None, owner_country):
+                continue
+            seen.add(key)
+            link = links.by_pair.get(frozenset((an.owner, key)))
+            if link is None:
+                link = links.add(an.owner, key, kind, None)
+                link.spans.append((block.start, block.end))
+            else:
+                link.kinds.append(kind)
