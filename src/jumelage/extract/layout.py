@@ -22,7 +22,7 @@ DATED_ITEM = re.compile(
     re.IGNORECASE,
 )
 HEADING_MARK = re.compile(r"^[ \t]*#+\s*")
-SENTENCE_END = re.compile(r"[.!?:;»\"”…)]\s*$")
+SENTENCE_END = re.compile(r"[.!?:;»\"”…]\s*$")
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _looks_heading(line: str, next_line: str | None) -> bool:
     words = s.split()
     # A short line with no final punctuation, standing alone between blank lines.
     return (
-        len(words) <= 8 and not SENTENCE_END.search(s) and next_line is not None
+        (len(words) <= 8 or (len(words) <= 14 and s.endswith(")"))) and not SENTENCE_END.search(s) and next_line is not None
         and next_line.strip() == "" and s[0].isupper()
     )
 
@@ -121,7 +121,12 @@ def analyse(text: str) -> Layout:
             flush()
             blocks.append(Block(s, e, "row", line, paragraph=paragraph))
             continue
-        if BULLET.match(line) or DATED_ITEM.match(line):
+        prev = text[lines[i - 1][0]:lines[i - 1][1]] if i else ""
+        starts_item = BULLET.match(line) or (
+            DATED_ITEM.match(line)
+            and (not prev.strip() or SENTENCE_END.search(prev) or current_kind == "item")
+        )
+        if starts_item:
             flush()
             current_kind = "item"
             current = [(s, e)]
