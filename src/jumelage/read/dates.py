@@ -1,7 +1,7 @@
 """Turn the dates that file metadata carries into ISO partial dates (`2022`, `2022-07`, `2022-07-05`).
 
 Metadata dates come as ISO timestamps (`2022-07-05T10:39:00+02:00`), compact forms
-(`20220705`), PDF dates (`D:20220705103900+02'00'`) or `datetime` objects. Implausible
+(`20220705`), French day-first dates (`05/07/2022`), PDF dates (`D:20220705103900+02'00'`) or `datetime` objects. Implausible
 values (before 1900, after next year, impossible days) are dropped rather than guessed.
 """
 from __future__ import annotations
@@ -14,6 +14,9 @@ _ISO = re.compile(
     r"(?:(?P<sep>-?)(?P<m>\d{2})(?:(?P=sep)(?P<d>\d{2}))?)?"
     r"(?=$|[T\s_:+\-Z.'\d])"
 )
+
+
+_DAY_FIRST = re.compile(r"^\s*(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})\b")
 
 
 def _valid(year: int, month: int | None, day: int | None) -> bool:
@@ -39,6 +42,9 @@ def iso_partial(value: object) -> str | None:
         return None
     match = _ISO.match(value)
     if not match:
+        french = _DAY_FIRST.match(value)             # 05/07/2022: day first, as in France
+        if french and _valid(int(french["y"]), int(french["m"]), int(french["d"])):
+            return f"{int(french['y']):04d}-{int(french['m']):02d}-{int(french['d']):02d}"
         return None
     if match["m"] is None and value[match.end():match.end() + 1].isdigit():
         return None                # five digits or more: not a year

@@ -77,7 +77,7 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
     if kind is None:
         raise ReadError(label, _unsupported(Path(_base_name(name)).suffix.lower()))
     if len(data) > limit:
-        raise ReadError(label, too_large_problem(len(data), limit))
+        raise ReadError(label, too_large_problem(len(data)))
     if not data:
         raise ReadError(label, "empty file")
     try:
@@ -137,7 +137,7 @@ def read_document(path: str | Path) -> Document:
     if media_type_for(file.name) is None:
         raise ReadError(path, _unsupported(file.suffix.lower()))
     if info.st_size > limit:
-        raise ReadError(path, too_large_problem(info.st_size, limit))
+        raise ReadError(path, too_large_problem(info.st_size))
     try:
         with file.open("rb") as handle:
             data = handle.read(limit + 1)

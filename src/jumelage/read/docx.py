@@ -24,6 +24,7 @@ from jumelage.read.limits import MB
 
 NOT_DOCX = "not a valid .docx file (damaged, or another format renamed)"
 EXPANSION_FACTOR = 10
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"         # the container of .doc files
 _DEFAULT_TITLES = {"word document", "document", "untitled", "sans titre"}
 
 
@@ -85,6 +86,8 @@ def _title(document: DocxDocument) -> str | None:
 
 
 def _check_expansion(data: bytes, label: object, limit: int) -> None:
+    if data.startswith(OLE_MAGIC):
+        raise ReadError(label, "old Word .doc format, not .docx (save it as .docx)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())

@@ -10,6 +10,7 @@ NUL bytes or many control characters, are binary content, not text.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -29,6 +30,8 @@ _WESTERN = set(
     "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆß"
     "’‘“”«»–—…€•°§²³ºª·\u00a0©®™µ×÷¼½¾¹¿¡£¥¢"
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_JUNK_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}     # controls, private use, unassigned, surrogates
 MAX_CONTROL_RATIO = 0.01
 DETECT_SAMPLE = 256 * 1024
 
@@ -57,14 +60,14 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 def _mostly_utf8(data: bytes) -> bool:
     """Valid UTF-8 but for a few damaged bytes (then decoding with replacement is the best guess)."""
-    text = data.decode("utf-8", errors="replace")
+    text = data[:DETECT_SAMPLE].decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    good = len(_NON_ASCII.findall(text)) - bad
     return good >= 4 * bad
 
 
 def _western_share(text: str) -> float:
-    high = [ch for ch in text if ord(ch) > 0x7F]
+    high = _NON_ASCII.findall(text[:DETECT_SAMPLE])
     if not high:
         return 1.0
     return sum(1 for ch in high if ch in _WESTERN) / len(high)
@@ -80,14 +83,14 @@ def _try(data: bytes, encoding: str | None) -> str | None:
 
 
 def control_ratio(text: str) -> float:
-    """Share of characters that are control characters (other than tab, newlines, form feed)
-    or replacement characters."""
+    """Share of characters that no text holds: controls (other than tab, newlines, form feed),
+    private-use or unassigned code points, replacement characters."""
     if not text:
         return 0.0
     sample = text[:DETECT_SAMPLE]
     bad = sum(
         1 for ch in sample
-        if ch == "\ufffd" or (ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc")
+        if ch == "\ufffd" or (ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _JUNK_CATEGORIES)
     )
     return bad / len(sample)
 

@@ -118,39 +118,96 @@ def page_title(tree: HtmlElement) -> str | None:
 
 
 # -- trafilatura's tree to text -------------------------------------------------------------
+_INNER_BLOCKS = {"p", "head", "quote", "item", "div", "code", "row", "cell"}
+
+
 def _inline(element: etree._Element) -> str:
-    """Text of an element: whitespace folded, <lb/> kept as a line break."""
+    """Text of an element: whitespace folded, <lb/> kept as a line break, inner blocks
+    (a paragraph inside a table cell, say) on lines of their own."""
     parts: list[str] = [element.text or ""]
     for child in element:
         if child.tag == "lb":
             parts.append("\n")
         elif child.tag in ("list", "table"):
-            parts.append("\n" + _block(child) + "\n")
+            parts.append("\n\n" + _block(child) + "\n\n")
+        elif child.tag in _INNER_BLOCKS:
+            parts.append("\n\n" + _inline(child) + "\n\n")
         else:
             parts.append(_inline(child))
         parts.append(child.tail or "")
-    return "\n".join(fold(line) for line in "".join(parts).split("\n"))
+    return "\n".join(fold(line) for line in "".join(parts).split("\n")).strip("\n")
+
+
+def _table(element: etree._Element) -> str:
+    """One line per row, cells separated by tabs; a row of a single cell (a layout table
+    holding a whole article) keeps its paragraphs."""
+    lines = []
+    for row in element.iter("row"):
+        cells = [_inline(cell) for cell in row.iter("cell")]
+        filled = [cell for cell in cells if cell.strip()]
+        if len(filled) == 1:
+            lines.append("\n\n" + filled[0] + "\n\n")
+        elif filled:
+            lines.append("\t".join(fold(cell) for cell in cells))
+    return "\n".join(lines).strip("\n")
 
 
 def _block(element: etree._Element) -> str:
     if element.tag == "list":
         return "\n".join(_block(item) if item.tag != "item" else _inline(item) for item in element)
     if element.tag == "table":
-        rows = element.iter("row")
-        lines = ["\t".join(fold(_inline(cell)) for cell in row.iter("cell")) for row in rows]
-        return "\n".join(line for line in lines if line.strip())
+        return _table(element)
     if element.tag == "code":
         return "".join(element.itertext()).strip("\n")
     return _inline(element)
 
 
+_CONTAINERS = {"body", "div", "section", "article", "main"}
+Block = tuple[str, bool]                   # (text, is it a heading)
+
+
+def body_blocks(container: etree._Element) -> list[Block]:
+    """The blocks of trafilatura's body in order (containers it keeps in recall mode opened)."""
+    out: list[Block] = [(fold(container.text or ""), False)]
+    for child in container:
+        if child.tag in _CONTAINERS:
+            out.extend(body_blocks(child))
+        elif child.tag == "head":
+            out.append((_inline(child), True))
+        else:
+            out.append((_block(child), False))
+        out.append((fold(child.tail or ""), False))
+    return [(text, heading) for text, heading in out if text.strip()]
+
+
+def restore_headings(blocks: list[Block], recall: list[Block]) -> list[Block]:
+    """`blocks` with the headings that, in the fuller `recall` extraction, stand right before
+    one of their paragraphs (trafilatura's default mode drops headings of div-only pages)."""
+    before: dict[str, list[Block]] = {}
+    pending: list[Block] = []
+    for text, heading in recall:
+        if heading:
+            pending.append((text, heading))
+        else:
+            if pending:
+                before.setdefault(text, pending)
+            pending = []
+    present = {text for text, _ in blocks}
+    out: list[Block] = []
+    for text, heading in blocks:
+        out.extend(h for h in before.get(text, []) if h[0] not in present)
+        out.append((text, heading))
+    return out
+
+
+def render(blocks: list[Block]) -> str:
+    """Blocks as text, a blank line between them."""
+    return tidy(join_blocks([text for text, _ in blocks]))
+
+
 def render_body(body: etree._Element) -> str:
-    """Text of trafilatura's body: one block per child, a blank line between blocks."""
-    blocks = [fold(body.text or "")]
-    for child in body:
-        blocks.append(_block(child))
-        blocks.append(fold(child.tail or ""))
-    return tidy(join_blocks(blocks))
+    """Text of trafilatura's body: one block per paragraph, heading, list or table."""
+    return render(body_blocks(body))
 
 
 # -- plain lxml fallback -------------------------------------------------------------------
@@ -208,26 +265,42 @@ def _is_page_dump(body: etree._Element) -> bool:
     return len(body) == 1 and body[0].tag == "p" and len(body[0]) == 0 and "\n" in (body[0].text or "")
 
 
+def _extract(tree: HtmlElement, recall: bool = False) -> object:
+    return trafilatura.bare_extraction(
+        tree, with_metadata=not recall, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, deduplicate=False, favor_recall=recall,
+        date_extraction_params={"extensive_search": False},
+    )
+
+
+def main_text(tree: HtmlElement) -> tuple[str, str | None]:
+    """(main text, title found by trafilatura) of a page cleaned by `drop_boilerplate`."""
+    cleaned = copy.deepcopy(tree)
+    result = _extract(copy.deepcopy(tree))
+    body = getattr(result, "body", None)
+    title = fold(getattr(result, "title", None) or "") or None
+    if body is None or _is_page_dump(body):
+        return plain_text(cleaned) or (render_body(body) if body is not None else ""), title
+    blocks = body_blocks(body)
+    if blocks and not any(heading for _, heading in blocks):
+        recall = getattr(_extract(copy.deepcopy(cleaned), recall=True), "body", None)
+        if recall is not None:
+            blocks = restore_headings(blocks, body_blocks(recall))
+    return render(blocks) or plain_text(cleaned), title
+
+
 def parse_html(data: bytes, label: object) -> Content:
     """Content of an HTML page: ReadError when it has no main text."""
     source = decode_bytes(data, label, declared=declared_charset(data))
+    if "<html" not in source[:4096].lower():
+        source = f"<html><body>{source}</body></html>"    # a fragment, or text named .html
     tree = load_html(source)
     if tree is None:
         raise ReadError(label, NO_TEXT)
     date, title = page_date(tree), page_title(tree)
     etree.strip_tags(tree, "time")          # trafilatura drops <time> elements with their text
     drop_boilerplate(tree)
-    cleaned = copy.deepcopy(tree)
-    result = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False,
-        date_extraction_params={"extensive_search": False},
-    )
-    body = getattr(result, "body", None) if result is not None else None
-    text = render_body(body) if body is not None else ""
-    if not text.strip() or _is_page_dump(body):
-        text = plain_text(cleaned) or text
+    text, extracted_title = main_text(tree)
     if not text.strip():
         raise ReadError(label, NO_TEXT)
-    extracted_title = fold(getattr(result, "title", None) or "") if result is not None else ""
     return Content(text=text, title=extracted_title or title, date=date)

@@ -1,6 +1,7 @@
 """How big a file jumelage agrees to read: 20 MB unless `JUMELAGE_MAX_FILE_MB` says otherwise."""
 from __future__ import annotations
 
+import math
 import os
 
 from jumelage.errors import JumelageError
@@ -10,20 +11,29 @@ DEFAULT_MAX_MB = 20.0
 MB = 1024 * 1024
 
 
-def max_file_bytes() -> int:
-    """The size limit in bytes, read from the environment at each call (so tests can change it)."""
+def max_file_mb() -> float:
+    """The size limit in megabytes, read from the environment at each call."""
     raw = os.environ.get(ENV_VAR, "").strip()
     if not raw:
-        return int(DEFAULT_MAX_MB * MB)
+        return DEFAULT_MAX_MB
     try:
         mb = float(raw.replace(",", "."))
     except ValueError:
-        mb = -1.0
-    if not mb > 0 or mb != mb or mb == float("inf"):
+        mb = math.nan
+    if not (mb > 0 and math.isfinite(mb)):
         raise JumelageError(f"{ENV_VAR} must be a positive number of megabytes, not {raw!r}")
-    return max(1, int(mb * MB))
+    return mb
 
 
-def too_large_problem(size: int, limit: int) -> str:
-    """The one-line problem for a file of `size` bytes over `limit` bytes."""
-    return f"file too large ({size / MB:.1f} MB > limit {limit / MB:g} MB)"
+def max_file_bytes() -> int:
+    """The size limit in bytes."""
+    return max(1, int(max_file_mb() * MB))
+
+
+def _size(n: float) -> str:
+    return f"{n / MB:.1f} MB" if n >= 0.1 * MB else f"{n / 1024:.1f} KB"
+
+
+def too_large_problem(size: int) -> str:
+    """The one-line problem for a file of `size` bytes, over the limit."""
+    return f"file too large ({_size(size)} > limit {max_file_mb():g} MB)"

@@ -29,6 +29,8 @@ _JUNK_TITLE = re.compile(r"^(?:microsoft word - |untitled|sans titre|document\d*
 
 
 def _open(data: bytes, label: object) -> PdfReader:
+    if b"%PDF-" not in data[:1024]:
+        raise ReadError(label, "not a PDF file (damaged, or another format renamed)")
     try:
         reader = PdfReader(io.BytesIO(data))
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
