@@ -1,0 +1,87 @@
+"""Load the language data files of `extract/data/<lang>/` (cached) and fold text for matching.
+
+Cue words, month names, currency names and theme lexicons live in data files, not in code.
+This module reads them once: `load_json("dates.json")`, `load_tsv("themes.tsv")`.
+`fold` turns text into a same-length, lower-case, accent-free, apostrophe- and
+dash-normalised copy, so a match in the folded text has the same offsets in the original.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jumelage.errors import JumelageError
+
+DEFAULT_LANG = "fr"
+
+# One character in, one character out: typographic variants that must match their plain form.
+_SAME_LENGTH = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+    "\u0153": "\u0153", "\u00e6": "\u00e6",
+}
+
+
+def _data_dir(lang: str) -> Any:
+    return resources.files("jumelage.extract").joinpath("data", lang)
+
+
+def read_text(name: str, lang: str = DEFAULT_LANG) -> str:
+    """The text of data file `name` for language `lang`; JumelageError if it is missing."""
+    path = _data_dir(lang).joinpath(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        raise JumelageError(f"extract data file {lang}/{name} is missing") from exc
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str, lang: str = DEFAULT_LANG) -> Any:
+    """The parsed content of JSON data file `name` (cached: do not mutate it)."""
+    try:
+        return json.loads(read_text(name, lang))
+    except json.JSONDecodeError as exc:
+        raise JumelageError(f"extract data file {lang}/{name} is not valid JSON: {exc}") from exc
+
+
+@lru_cache(maxsize=None)
+def load_tsv(name: str, lang: str = DEFAULT_LANG) -> tuple[tuple[str, ...], ...]:
+    """The rows of TSV data file `name`: tab-separated, stripped cells; `#` lines and blanks skipped."""
+    rows = []
+    for line in read_text(name, lang).splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(c: str, keep_accents: bool) -> str:
+    if c in _SAME_LENGTH:
+        return _SAME_LENGTH[c]
+    low = c.lower()
+    if len(low) != 1:
+        low = c
+    if keep_accents:
+        return low
+    return unicodedata.normalize("NFD", low)[0]
+
+
+def fold(text: str, keep_accents: bool = False) -> str:
+    """Lower case, accents removed, ’ as ', dashes as -, odd spaces as space; same length as `text`.
+
+    With `keep_accents`, only case, apostrophes, dashes and spaces are normalised (`dès` stays
+    `dès`, so it is not confused with `des`).
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c, keep_accents) for c in text)
+
+
+def fold_word(word: str) -> str:
+    """`fold` for a lexicon entry: also trims it and squeezes inner spaces."""
+    return " ".join(fold(word).split())
