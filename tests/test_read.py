@@ -89,7 +89,8 @@ def test_markdown_is_text_with_front_matter_title_and_date(tmp_path: Path) -> No
     path = write(tmp_path, "notes.md", body.encode("utf-8"))
     doc = read_document(path)
     assert doc.text == body
-    assert (doc.media_type, doc.title, doc.date) == ("text/markdown", "Nos villes jumelles", "2021-09-18")
+    assert (doc.media_type, doc.title, doc.date) == (
+        "text/markdown", "Nos villes jumelles", "2021-09-18")
 
 
 def test_binary_junk_renamed_txt_is_refused(tmp_path: Path) -> None:
@@ -185,7 +186,8 @@ partie pour Mahlberg, la ville jumelle allemande, avec les deux minibus de la ma
 scolaires se poursuivent chaque année et les comités organisent des rencontres sportives
 entre les clubs des deux villes.</p>
 <ul><li>Échanges scolaires</li><li>Rencontres   sportives</li></ul>
-<table><tr><td>Année</td><td>Événement</td></tr><tr><td>1997</td><td>Signature de la charte</td></tr></table>
+<table><tr><td>Année</td><td>Événement</td></tr>
+<tr><td>1997</td><td>Signature de la charte</td></tr></table>
 </article></main>
 <aside><h3>À lire aussi</h3><p>Travaux de voirie rue des Lilas.</p></aside>
 <footer><p>Mentions légales — Plan du site — © Mairie de Bourg-Lavande</p></footer>
@@ -202,7 +204,8 @@ def test_html_keeps_the_article_and_drops_the_boilerplate(tmp_path: Path) -> Non
     blocks = doc.text.split("\n\n")
     assert blocks[0] == "Vingt-cinq ans d'amitié avec Mahlberg"
     assert blocks[1] == ("Le 3 juillet, une délégation de vingt habitants est partie pour "
-                         "Mahlberg, la ville jumelle allemande, avec les deux minibus de la mairie.")
+                         "Mahlberg, la ville jumelle allemande, avec les deux minibus de la "
+                         "mairie.")
     assert "Une coopération qui dure" in blocks
     assert "Les deux communes ont signé leur charte de jumelage en 1997.\nDepuis, les échanges" \
         in doc.text
@@ -225,8 +228,9 @@ def test_html_date_from_time_element_and_declared_charset(tmp_path: Path) -> Non
 
 
 def test_short_html_page_without_article_still_gives_its_text(tmp_path: Path) -> None:
-    page = ("<html><head><title>Maglie</title></head><body><nav><ul><li>Accueil</li><li>Contact</li>"
-            "</ul></nav><div><p>Le jumelage avec Maglie fête ses cinquante ans.</p>"
+    page = ("<html><head><title>Maglie</title></head><body>"
+            "<nav><ul><li>Accueil</li><li>Contact</li></ul></nav>"
+            "<div><p>Le jumelage avec Maglie fête ses cinquante ans.</p>"
             "<p>Une délégation italienne est attendue en mai.</p></div>"
             "<footer><p>Mentions légales</p></footer></body></html>")
     doc = read_document(write(tmp_path, "maglie.html", page.encode("utf-8")))
@@ -243,7 +247,8 @@ def test_div_only_page_keeps_its_headings(tmp_path: Path) -> None:
             "19 000 habitants et accueille chaque année une foire.</p><p>Les comités de jumelage "
             "des deux villes préparent une rencontre pour le soixantième anniversaire.</p></div>"
             "<div class='footer'>Plan du site - Contact</div></body></html>")
-    blocks = read_document(write(tmp_path, "wittlich.html", page.encode("utf-8"))).text.split("\n\n")
+    doc = read_document(write(tmp_path, "wittlich.html", page.encode("utf-8")))
+    blocks = doc.text.split("\n\n")
     assert blocks[:3] == [
         "Notre ville jumelle",
         "Depuis 1965, la ville est jumelée avec Wittlich en Allemagne. Les échanges entre écoles "
@@ -265,7 +270,8 @@ def test_layout_table_and_fragment_pages(tmp_path: Path) -> None:
 
 
 def test_html_without_text_is_refused(tmp_path: Path) -> None:
-    page = b"<html><head><title>Vide</title><script>var x = 1;</script></head><body>  </body></html>"
+    page = (b"<html><head><title>Vide</title><script>var x = 1;</script></head>"
+            b"<body>  </body></html>")
     assert problem(write(tmp_path, "vide.html", page)) == "HTML page has no main text"
 
 
@@ -331,6 +337,29 @@ def test_pdf_text_layer_is_mended(tmp_path: Path) -> None:
     )
 
 
+def test_pdf_two_columns_read_as_one_flow(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    left = ["Le conseil municipal a voté une", "subvention de 5 000 euros pour le",
+            "dispensaire de Jacmel, en Haïti, géré"]
+    right = ["par une association locale.", "", "Les travaux commenceront en mars."]
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    for x, lines in ((10, left), (110, right)):
+        pdf.set_xy(x, 20)
+        for line in lines:
+            if line:
+                pdf.cell(90, 6, line, new_x="LEFT", new_y="NEXT")
+            else:
+                pdf.ln(6)
+                pdf.set_x(x)
+    doc = read_document(write(tmp_path, "colonnes.pdf", bytes(pdf.output())))
+    assert doc.text == ("Le conseil municipal a voté une subvention de 5 000 euros pour le "
+                        "dispensaire de Jacmel, en Haïti, géré par une association locale.\n\n"
+                        "Les travaux commenceront en mars.")
+
+
 def test_pdf_page_numbers_and_running_headers_are_dropped(tmp_path: Path) -> None:
     pages = ["Les échanges scolaires avec Mahlberg reprennent cette année.",
              "La chorale de Banfora chantera le 14 juillet.",
@@ -352,7 +381,8 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
         writer.write(out)
         return out.getvalue()
 
-    assert problem(write(tmp_path, "secret.pdf", encrypted("motdepasse"))) == "password-protected PDF"
+    secret = write(tmp_path, "secret.pdf", encrypted("motdepasse"))
+    assert problem(secret) == "password-protected PDF"
     doc = read_document(write(tmp_path, "restreint.pdf", encrypted("")))
     assert "coopération décentralisée" in doc.text
 
@@ -366,7 +396,9 @@ def test_pdf_without_text_layer_and_damaged_pdf(tmp_path: Path) -> None:
     scan = write(tmp_path, "scan.pdf", bytes(pdf.output()))
     assert problem(scan) == "PDF has no text layer (scanned?)"
     damaged = write(tmp_path, "casse.pdf", b"%PDF-1.7\n" + b"n'importe quoi " * 40)
-    assert problem(damaged)                               # one line, whatever pypdf thought
+    assert problem(damaged).startswith("damaged PDF")
+    assert problem(write(tmp_path, "image.pdf", b"\x89PNG\r\n" + os.urandom(200))).startswith(
+        "not a PDF file")
 
 
 def test_mend_pdf_text_rules() -> None:
@@ -412,9 +444,24 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
     )
 
 
-def test_damaged_docx_is_refused(tmp_path: Path) -> None:
+def test_damaged_old_and_bomb_docx_are_refused(tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    import docx
+
     assert problem(write(tmp_path, "faux.docx", FRENCH.encode("utf-8"))).startswith(
         "not a valid .docx file")
+    old = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    assert problem(write(tmp_path, "ancien.docx", old)).startswith("old Word .doc format")
+    out = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Le jumelage avec Banfora.")
+    document.save(out)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/bombe.bin", bytes(4 * 1024 * 1024))
+    bomb = write(tmp_path, "bombe.docx", out.getvalue())
+    monkeypatch.setenv("JUMELAGE_MAX_FILE_MB", "0.2")
+    assert problem(bomb).startswith("file too large once unpacked")
 
 
 # -- folders ---------------------------------------------------------------------------------
@@ -426,9 +473,22 @@ def test_iter_documents_walks_folders_sorted(tmp_path: Path) -> None:
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "a.html", "b/1.PDF", "b/2.txt", "c/d/e.docx", "notes.md"]
     odd = tmp_path / "image.png"
-    again = list(iter_documents([tmp_path / "b" / "2.txt", odd, tmp_path / "b", tmp_path / "nul.txt"]))
+    given = [tmp_path / "b" / "2.txt", odd, tmp_path / "b", tmp_path / "nul.txt"]
+    again = list(iter_documents(given))
     assert again == [tmp_path / "b" / "2.txt", odd, tmp_path / "b" / "1.PDF", tmp_path / "nul.txt"]
     assert set(SUPPORTED_SUFFIXES) == {".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx"}
+
+
+def test_metadata_dates_become_iso_partial_dates() -> None:
+    from jumelage.read.dates import iso_partial
+
+    assert iso_partial("2022-07-05T10:39:00+02:00") == "2022-07-05"
+    assert iso_partial("D:20210315100000+01'00'") == "2021-03-15"
+    assert iso_partial("05/07/2022") == "2022-07-05"
+    assert iso_partial("2022-07") == "2022-07"
+    assert iso_partial(dt.datetime(2020, 6, 1, 9, 0)) == "2020-06-01"
+    for bogus in ("1601-01-01", "2022-02-30", "20221", "hier", None):
+        assert iso_partial(bogus) is None
 
 
 # -- language, seeds -------------------------------------------------------------------------

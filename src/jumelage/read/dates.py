@@ -1,7 +1,8 @@
-"""Turn the dates that file metadata carries into ISO partial dates (`2022`, `2022-07`, `2022-07-05`).
+"""Turn the dates that file metadata carries into ISO partial dates (`2022`, `2022-07-05`).
 
 Metadata dates come as ISO timestamps (`2022-07-05T10:39:00+02:00`), compact forms
-(`20220705`), French day-first dates (`05/07/2022`), PDF dates (`D:20220705103900+02'00'`) or `datetime` objects. Implausible
+(`20220705`), French day-first dates (`05/07/2022`), PDF dates
+(`D:20220705103900+02'00'`) or `datetime` objects. Implausible
 values (before 1900, after next year, impossible days) are dropped rather than guessed.
 """
 from __future__ import annotations

@@ -59,7 +59,7 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """Valid UTF-8 but for a few damaged bytes (then decoding with replacement is the best guess)."""
+    """Valid UTF-8 but for a few damaged bytes (then decoding with replacement is best)."""
     text = data[:DETECT_SAMPLE].decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = len(_NON_ASCII.findall(text)) - bad
@@ -90,7 +90,8 @@ def control_ratio(text: str) -> float:
     sample = text[:DETECT_SAMPLE]
     bad = sum(
         1 for ch in sample
-        if ch == "\ufffd" or (ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _JUNK_CATEGORIES)
+        if ch == "\ufffd"
+        or (ch not in "\t\n\r\f\v" and unicodedata.category(ch) in _JUNK_CATEGORIES)
     )
     return bad / len(sample)
 

@@ -27,7 +27,8 @@ from jumelage.read.encoding import decode_bytes
 
 NO_TEXT = "HTML page has no main text"
 _DECLARED = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"""
+    rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
     re.IGNORECASE,
 )
 _DATE_META = (
@@ -262,7 +263,8 @@ def plain_text(tree: HtmlElement) -> str:
 
 def _is_page_dump(body: etree._Element) -> bool:
     """trafilatura's last resort: the whole page's text as one paragraph of lines."""
-    return len(body) == 1 and body[0].tag == "p" and len(body[0]) == 0 and "\n" in (body[0].text or "")
+    return (len(body) == 1 and body[0].tag == "p" and len(body[0]) == 0
+            and "\n" in (body[0].text or ""))
 
 
 def _extract(tree: HtmlElement, recall: bool = False) -> object:
