@@ -444,6 +444,32 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
     )
 
 
+def test_docx_content_controls_and_tracked_insertions_are_read(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    boxed = document.add_paragraph("Convention signée avec Jacmel.")._p
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    boxed.addprevious(sdt)
+    sdt.append(content)
+    content.append(boxed)                                  # a paragraph inside a content control
+    revised = document.add_paragraph("Le dispensaire ")._p
+    insertion = OxmlElement("w:ins")
+    insertion.set(qn("w:id"), "1")
+    insertion.set(qn("w:author"), "Mairie")
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "a ouvert en 2018."
+    run.append(text)
+    insertion.append(run)
+    revised.append(insertion)                              # a tracked insertion
+    out = io.BytesIO()
+    document.save(out)
+    doc = read_document(write(tmp_path, "revu.docx", out.getvalue()))
+    assert doc.text == "Convention signée avec Jacmel.\n\nLe dispensaire a ouvert en 2018."
+
+
 def test_damaged_old_and_bomb_docx_are_refused(tmp_path: Path, monkeypatch) -> None:
     import zipfile
 

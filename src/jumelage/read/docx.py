@@ -1,8 +1,9 @@
 """Word .docx files: paragraphs and tables in document order, title and creation date.
 
-Each paragraph (headings included) is a block of its own, separated by a blank line;
-consecutive list paragraphs stay on consecutive lines. A table gives one line per row with
-its cells separated by tabs (merged cells counted once). Page headers and footers are
+Each paragraph (headings included; content controls and tracked insertions read too) is a
+block of its own, separated by a blank line; consecutive list paragraphs stay on
+consecutive lines. A table gives one line per row with its cells separated by tabs
+(merged cells counted once). Page headers and footers are
 furniture and left out. A file that expands to far more than the size limit is refused
 before python-docx loads it (zip bomb).
 """
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -25,6 +29,10 @@ from jumelage.read.limits import MB
 NOT_DOCX = "not a valid .docx file (damaged, or another format renamed)"
 EXPANSION_FACTOR = 10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"         # the container of .doc files
+_RUNS = (
+    "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+    " | ./w:sdt/w:sdtContent/w:r | ./w:hyperlink/w:ins/w:r"
+)
 _DEFAULT_TITLES = {"word document", "document", "untitled", "sans titre"}
 
 
@@ -50,23 +58,41 @@ def _table_lines(table: Table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(fold(cell.text))
+            cells.append(fold(" ".join(paragraph_text(p) for p in cell.paragraphs)))
         if any(cells):
             lines.append("\t".join(cells))
     return lines
 
 
+def paragraph_text(paragraph: Paragraph) -> str:
+    """The paragraph's text, including runs inside hyperlinks, tracked insertions, fields,
+    smart tags and content controls (python-docx's `Paragraph.text` skips some of those)."""
+    return "".join(run.text for run in paragraph._p.xpath(_RUNS))
+
+
+def _blocks(container: BaseOxmlElement, parent: object) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables in document order, content controls (<w:sdt>) opened."""
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag == qn("w:sdt"):
+            for content in child.iterchildren(qn("w:sdtContent")):
+                yield from _blocks(content, parent)
+
+
 def _body_text(document: DocxDocument) -> str:
     out: list[str] = []
     previous_list = False
-    for item in document.iter_inner_content():
+    for item in _blocks(document.element.body, document._body):
         if isinstance(item, Table):
             lines = _table_lines(item)
             if lines:
                 out.append("\n\n" + "\n".join(lines))
             previous_list = False
             continue
-        text = "\n".join(fold(line) for line in item.text.split("\n")).strip("\n")
+        text = "\n".join(fold(line) for line in paragraph_text(item).split("\n")).strip("\n")
         if not text:
             continue
         is_list = _is_list(item)

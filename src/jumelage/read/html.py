@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from collections.abc import Iterator
 
@@ -24,6 +25,10 @@ from jumelage.read.clean import fold, join_blocks, tidy
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 from jumelage.read.encoding import decode_bytes
+
+# trafilatura and htmldate log parsing trouble at ERROR; the reader reports what matters itself
+for _name in ("trafilatura", "htmldate"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 NO_TEXT = "HTML page has no main text"
 _DECLARED = re.compile(

@@ -22,6 +22,9 @@ from jumelage.read.clean import fold, mend_pdf_text
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 
+# pypdf warns on stderr about every slightly malformed PDF; what matters is reported as ReadError
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
 PROTECTED = "password-protected PDF"
 NO_TEXT_LAYER = "PDF has no text layer (scanned?)"
 MIN_LETTERS = 3
@@ -152,7 +155,6 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
 
 def parse_pdf(data: bytes, label: object) -> Content:
     """Content of a PDF: ReadError when it is protected, damaged or has no text layer."""
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = _open(data, label)
     try:
         pages = _pypdf_pages(reader)
