@@ -1,0 +1,146 @@
+"""Turn what the user gave (nothing, a file path, a database URL) into a working engine.
+
+- nothing: `JUMELAGE_DATABASE_URL`, else `atlas.sqlite` in the user's data directory;
+- a plain path: an SQLite file there;
+- `sqlite:///…` or `postgresql+psycopg://…` (`postgresql://` and `postgres://` mean psycopg 3).
+
+SQLite connections run in WAL mode with foreign keys on and a busy timeout; transactions are
+real transactions (the driver's own implicit ones are switched off), and writers take the write
+lock when they begin, so two processes ingesting at once wait for each other instead of failing.
+Errors become one line naming the database (password hidden) and the problem.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from jumelage.errors import AtlasError
+
+ENV_URL = "JUMELAGE_DATABASE_URL"
+WRITE = "jumelage_write"           # execution option marking a connection that will write
+BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
+
+
+def default_path() -> Path:
+    """Where the atlas lives when nobody says otherwise."""
+    return Path(platformdirs.user_data_dir("jumelage")) / "atlas.sqlite"
+
+
+def resolve_url(url: str | None) -> URL:
+    """The SQLAlchemy URL for what the user gave (see the module docstring)."""
+    if url is None or not str(url).strip():
+        url = os.environ.get(ENV_URL) or None
+    if url is None:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(path))
+    url = str(url).strip()
+    if url == ":memory:":
+        return URL.create("sqlite")
+    if "://" not in url:
+        path = Path(url).expanduser().resolve()
+        return URL.create("sqlite", database=str(path))
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise AtlasError(f"cannot open atlas at {_redact(url)}: not a database URL") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise AtlasError(
+            f"cannot open atlas at {safe_url(parsed)}: unsupported database "
+            "(use a file path, sqlite:///FILE or postgresql+psycopg://…)"
+        )
+    return parsed
+
+
+def safe_url(url: URL) -> str:
+    """The URL as it may be printed: the password replaced by `***`."""
+    return url.render_as_string(hide_password=True)
+
+
+def _redact(text: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
+
+
+def create(url: URL) -> Engine:
+    """An engine for `url`, configured for the atlas; nothing is connected yet."""
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    memory = url.database in (None, "", ":memory:")
+    if not memory:
+        folder = Path(url.database).parent
+        if not folder.is_dir():
+            raise AtlasError(f"cannot open atlas at {safe_url(url)}: folder {folder} does not exist")
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we say BEGIN ourselves (see `_on_begin`)
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def reason(exc: BaseException) -> str:
+    """The problem in a database error, as a short lower-case phrase on one line."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else type(orig).__name__
+    lowered = text.lower()
+    for needle, phrase in (
+        ("connection refused", "connection refused"),
+        ("timeout expired", "connection timed out"),
+        ("could not translate host name", "unknown host"),
+        ("name or service not known", "unknown host"),
+        ("nodename nor servname", "unknown host"),
+        ("password authentication failed", "password authentication failed"),
+        ("no password supplied", "a password is required"),
+        ("file is not a database", "file is not a database"),
+        ("unable to open database file", "unable to open database file"),
+        ("database is locked", "database is locked by another program"),
+        ("readonly database", "database is read-only"),
+        ("disk is full", "disk is full"),
+    ):
+        if needle in lowered:
+            return phrase
+    # psycopg: 'connection failed: connection to server at "h" (ip), port 5432 failed: FATAL:  x'
+    first = first.split("failed: ")[-1]
+    first = re.sub(r"^(FATAL|ERROR):\s*", "", first).strip()
+    return first[:1].lower() + first[1:] if first else type(orig).__name__
+
+
+def atlas_error(url: URL, exc: BaseException, doing: str = "cannot open atlas at") -> AtlasError:
+    """The one-line AtlasError for a database error met while `doing` something with `url`."""
+    return AtlasError(f"{doing} {safe_url(url)}: {reason(exc)}")
+

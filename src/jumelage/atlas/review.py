@@ -1,0 +1,323 @@
+"""What people do to the atlas: confirm, correct or reject a record, or add one by hand.
+
+A reviewed record (`confirmed`, `corrected`, `rejected`) or a hand-made one (`manual`) is never
+rewritten or deleted by ingestion again; a rejected one stays rejected even when a document says it
+anew. Reviewing a record back to `extracted` hands it back to its sources (recomputed from them).
+Every change is checked first; a bad one is one AtlasError line and nothing is written.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jumelage.atlas import merge
+from jumelage.atlas.dates import is_partial_date
+from jumelage.atlas.models import (
+    Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
+)
+from jumelage.atlas.names import fold
+from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX
+from jumelage.errors import AtlasError
+from jumelage.records import (
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS,
+)
+
+KINDS: dict[str, Any] = {
+    "place": Place, "partnership": Partnership, "action": Action, "initiative": Initiative,
+    "organisation": Organisation,
+}
+FIELDS = {
+    "place": ("name", "aliases", "country", "geonames_id", "lat", "lon", "kind", "population"),
+    "partnership": ("places", "kind", "since", "status", "status_date"),
+    "action": ("actors", "partners", "start", "end", "status", "themes", "amounts",
+               "organisations"),
+    "initiative": ("place", "themes", "context", "start", "end", "amounts", "organisations"),
+    "organisation": ("name",),
+}
+REVIEW_TO = ("confirmed", "corrected", "rejected", "extracted")
+
+
+class _Fields:
+    """Checks and normalises the fields a person gives for one kind of record."""
+
+    def __init__(self, session: Session, kind: str, data: dict[str, Any]) -> None:
+        self.s, self.kind, self.data = session, kind, dict(data)
+        unknown = sorted(set(self.data) - set(FIELDS[kind]))
+        if unknown:
+            raise AtlasError(f"{kind}: unknown field {unknown[0]!r} "
+                             f"(known: {', '.join(FIELDS[kind])})")
+
+    def fail(self, field: str, problem: str) -> AtlasError:
+        return AtlasError(f"{self.kind} {field}: {problem}")
+
+    def has(self, field: str) -> bool:
+        return field in self.data
+
+    def text(self, field: str, limit: int, required: bool = False) -> str | None:
+        value = self.data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(field, "is required")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(field, f"{value!r} is not text")
+        if len(value.strip()) > limit:
+            raise self.fail(field, f"longer than {limit} characters")
+        return value.strip()
+
+    def texts(self, field: str, limit: int) -> list[str]:
+        value = self.data.get(field) or []
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(v, str) and v.strip() and len(v) <= limit for v in value):
+            raise self.fail(field, "must be a list of names")
+        return list(dict.fromkeys(v.strip() for v in value))
+
+    def choice(self, field: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.data.get(field, default)
+        if value not in allowed:
+            raise self.fail(field, f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    def date(self, field: str) -> str | None:
+        value = self.data.get(field)
+        if value is not None and not is_partial_date(value):
+            raise self.fail(field, f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+    def number(self, field: str, kind: type, lo: float | None = None,
+               hi: float | None = None) -> Any:
+        value = self.data.get(field)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                kind is int and not float(value).is_integer()):
+            raise self.fail(field, f"{value!r} is not a number")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise self.fail(field, f"{value!r} is out of range")
+        return kind(value)
+
+    def country(self) -> str | None:
+        value = self.data.get("country")
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
+            raise self.fail("country", f"{value!r} is not an ISO 3166 alpha-2 code")
+        return value.upper()
+
+    def place_ids(self, field: str) -> list[int]:
+        value = self.data.get(field) or []
+        if not isinstance(value, (list, tuple)):
+            raise self.fail(field, "must be a list of place ids")
+        ids = [self.place_id(field, v) for v in value]
+        return list(dict.fromkeys(i for i in ids if i is not None))
+
+    def place_id(self, field: str, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(field, f"{value!r} is not a place id")
+        if self.s.get(Place, value) is None:
+            raise self.fail(field, f"no place with id {value}")
+        return value
+
+    def themes(self) -> list[str]:
+        value = self.data.get("themes") or []
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise self.fail("themes", "must be a list of theme names")
+        return list(dict.fromkeys(value))
+
+    def amounts(self) -> list[dict[str, Any]]:
+        value = self.data.get("amounts") or []
+        out = []
+        for m in value if isinstance(value, (list, tuple)) else [None]:
+            if not isinstance(m, dict) or isinstance(m.get("value"), bool) or not isinstance(
+                    m.get("value"), (int, float)) or not isinstance(m.get("currency"), str):
+                raise self.fail("amounts", "each amount needs a number `value` and a `currency`")
+            d: dict[str, Any] = {"value": float(m["value"]), "currency": m["currency"]}
+            if m.get("per"):
+                d["per"] = str(m["per"])
+            out.append(d)
+        return out
+
+
+def _record(session: Session, kind: str, record_id: int) -> Any:
+    if kind not in KINDS:
+        raise AtlasError(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
+    record = session.get(KINDS[kind], record_id)
+    if record is None:
+        raise AtlasError(f"no {kind} with id {record_id}")
+    return record
+
+
+def review(session: Session, kind: str, record_id: int, state: str,
+           changes: dict[str, Any] | None, note: str | None, now: datetime) -> Any:
+    """Set a record's review state (applying `changes` for `corrected`); returns the record."""
+    record = _record(session, kind, record_id)
+    if state not in REVIEW_TO:
+        raise AtlasError(f"cannot review to {state!r} (use one of {', '.join(REVIEW_TO)})")
+    if state == "corrected" and not changes:
+        raise AtlasError(f"correcting {kind} {record_id} needs the changes to make")
+    if state != "corrected" and changes:
+        raise AtlasError(f"changes to {kind} {record_id} need the state 'corrected'")
+    if state == "extracted":
+        column = getattr(Evidence, f"{kind}_id")
+        if session.scalar(select(Evidence.id).where(column == record_id).limit(1)) is None:
+            raise AtlasError(f"{kind} {record_id} has no source to fall back on")
+    if changes:
+        _APPLY[kind](session, record, _Fields(session, kind, changes), now)
+    record.review_state = state
+    record.review_note = note
+    record.reviewed_at = None if state == "extracted" else now
+    record.updated_at = now
+    session.flush()
+    if state == "extracted":
+        recompute: Any = getattr(merge, kind)
+        recompute(session, record, now)
+        session.flush()
+    return record
+
+
+def add_manual(session: Session, kind: str, data: dict[str, Any], now: datetime) -> int:
+    """Add a record by hand (review state `manual`); returns its id."""
+    if kind not in KINDS:
+        raise AtlasError(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
+    model = KINDS[kind]
+    fields = _Fields(session, kind, data)
+    record = model(review_state="manual", created_at=now, updated_at=now)
+    if kind == "place":
+        record.kind = "city"
+    if kind == "partnership":
+        record.kind, record.status = "twinning", "active"
+        if not fields.has("places"):
+            raise AtlasError("partnership places: is required (two place ids)")
+    if kind == "action":
+        record.status, record.themes, record.amounts = "done", [], []
+    if kind == "initiative":
+        record.themes, record.amounts = [], []
+    _APPLY[kind](session, record, fields, now, new=True)
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+# -- applying fields -----------------------------------------------------------------------
+def _place(session: Session, p: Place, f: _Fields, now: datetime, new: bool = False) -> None:
+    known = [] if new else [n.name for n in p.names]  # a corrected name stays as an alias
+    if new or f.has("name"):
+        p.name = f.text("name", NAME_MAX, required=True)  # type: ignore[assignment]
+    if f.has("geonames_id"):
+        gid = f.number("geonames_id", int, 1)
+        other = session.scalar(select(Place.id).where(Place.geonames_id == gid)) if gid else None
+        if other is not None and other != p.id:
+            raise AtlasError(f"place geonames_id: {gid} is already place {other}")
+        p.geonames_id = gid
+    if f.has("country"):
+        p.country = f.country()
+    if f.has("lat") or f.has("lon"):
+        p.lat, p.lon = f.number("lat", float, -90, 90), f.number("lon", float, -180, 180)
+    if f.has("kind"):
+        p.kind = f.choice("kind", PLACE_KINDS, "city")
+    if f.has("population"):
+        p.population = f.number("population", int, 0)
+    aliases = f.texts("aliases", NAME_MAX) if f.has("aliases") else known
+    if new:
+        session.add(p)
+        session.flush()
+    merge.set_names(session, p, [p.name, *aliases])
+
+
+def _organisation(session: Session, o: Organisation, f: _Fields, now: datetime,
+                  new: bool = False) -> None:
+    name = f.text("name", ORGANISATION_MAX, required=True)
+    assert name is not None
+    other = session.scalar(select(Organisation.id).where(Organisation.folded == fold(name)))
+    if other is not None and other != o.id:
+        raise AtlasError(f"organisation name: {name!r} is already organisation {other}")
+    o.name, o.folded = name, fold(name)
+
+
+def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
+                 new: bool = False) -> None:
+    if f.has("places"):
+        ids = f.place_ids("places")
+        if len(ids) != 2:
+            raise AtlasError("partnership places: needs two different place ids")
+        lo, hi = sorted(ids)
+        other = session.scalar(select(Partnership.id).where(
+            Partnership.place_a_id == lo, Partnership.place_b_id == hi))
+        if other is not None and other != s.id:
+            raise AtlasError(f"partnership places: these places already have partnership {other}")
+        s.place_a_id, s.place_b_id = lo, hi
+    if f.has("kind"):
+        s.kind = f.choice("kind", PARTNERSHIP_KINDS, "twinning")
+    if f.has("since"):
+        s.since = f.date("since")
+    status_date = f.date("status_date")
+    if status_date and not f.has("status"):
+        raise AtlasError("partnership status_date: goes with a status")
+    if new:
+        session.add(s)
+        session.flush()
+        if s.since:
+            s.history.append(PartnershipStatus(status="active", date=s.since,
+                                               review_state="manual", created_at=now))
+    if f.has("status"):
+        status = f.choice("status", PARTNERSHIP_STATUSES, "active")
+        latest = max(s.history, key=merge.status_key) if s.history else None
+        if latest is None or latest.status != status or (status_date and latest.date != status_date):
+            s.history.append(PartnershipStatus(status=status, date=status_date,
+                                               review_state="manual", created_at=now))
+        s.status = status
+
+
+def _organisations(session: Session, f: _Fields, now: datetime) -> list[int]:
+    return merge.organisation_ids(session, f.texts("organisations", ORGANISATION_MAX), now)
+
+
+def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = False) -> None:
+    for field in ("start", "end"):
+        if f.has(field):
+            setattr(a, field, f.date(field))
+    if f.has("status"):
+        a.status = f.choice("status", ACTION_STATUSES, "done")
+    if f.has("themes"):
+        a.themes = f.themes()
+    if f.has("amounts"):
+        a.amounts = f.amounts()
+    if new:
+        session.add(a)
+        session.flush()
+    actors = f.place_ids("actors") if f.has("actors") else a.place_ids("actor")
+    partners = f.place_ids("partners") if f.has("partners") else a.place_ids("partner")
+    orgs = (_organisations(session, f, now) if f.has("organisations")
+            else [o.organisation_id for o in a.organisations])
+    merge.set_action_links(session, a, actors, [p for p in partners if p not in actors], orgs)
+
+
+def _initiative(session: Session, i: Initiative, f: _Fields, now: datetime,
+                new: bool = False) -> None:
+    if f.has("place"):
+        i.place_id = f.place_id("place", f.data["place"])
+    for field in ("start", "end"):
+        if f.has(field):
+            setattr(i, field, f.date(field))
+    if f.has("context"):
+        i.context = f.text("context", CONTEXT_MAX)
+    if f.has("themes"):
+        i.themes = f.themes()
+    if f.has("amounts"):
+        i.amounts = f.amounts()
+    if new:
+        session.add(i)
+        session.flush()
+    if f.has("organisations"):
+        merge.set_initiative_organisations(session, i, _organisations(session, f, now))
+
+
+_APPLY: dict[str, Any] = {
+    "place": _place, "organisation": _organisation, "partnership": _partnership,
+    "action": _action, "initiative": _initiative,
+}

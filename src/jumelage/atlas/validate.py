@@ -1,0 +1,95 @@
+"""Check an extraction before anything of it is written: bad values fail the document, cleanly.
+
+The atlas's columns have fixed vocabularies and sizes (the same on SQLite and PostgreSQL); an
+extraction that breaks them is refused with one line naming the document and the problem, and the
+atlas stays as it was.
+"""
+from __future__ import annotations
+
+from jumelage.atlas.dates import is_partial_date
+from jumelage.errors import AtlasError
+from jumelage.records import (
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, Amount, Document,
+    Extraction,
+)
+
+NAME_MAX = 300
+ORGANISATION_MAX = 500
+CONTEXT_MAX = 100
+
+
+def _date(doc: Document, what: str, value: str | None) -> None:
+    if value is not None and not is_partial_date(value):
+        raise AtlasError(f"{doc.name}: {what}: date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def _choice(doc: Document, what: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise AtlasError(f"{doc.name}: {what}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _amounts(doc: Document, what: str, amounts: list[Amount]) -> None:
+    for m in amounts:
+        if not isinstance(m.value, (int, float)) or not isinstance(m.currency, str) or not m.currency:
+            raise AtlasError(f"{doc.name}: {what}: amount {m!r} needs a number and a currency")
+
+
+def _names(doc: Document, what: str, names: list[str], limit: int) -> None:
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise AtlasError(f"{doc.name}: {what}: empty name")
+        if len(name) > limit:
+            raise AtlasError(f"{doc.name}: {what}: name longer than {limit} characters")
+
+
+def _refs(doc: Document, what: str, refs: list[str | None], known: set[str]) -> None:
+    for ref in refs:
+        if ref is not None and ref not in known:
+            raise AtlasError(f"{doc.name}: {what}: unknown place ref {ref!r}")
+
+
+def check(doc: Document, ext: Extraction) -> None:
+    """Raise AtlasError when `ext` cannot be stored as it is."""
+    if not doc.name:
+        raise AtlasError("a document without a name cannot be stored")
+    refs: set[str] = set()
+    for p in ext.places:
+        what = f"place {p.ref}"
+        if p.ref in refs:
+            raise AtlasError(f"{doc.name}: {what}: the ref is used twice")
+        refs.add(p.ref)
+        _names(doc, what, [p.name, *p.aliases], NAME_MAX)
+        _choice(doc, what, p.kind, PLACE_KINDS)
+        if p.country is not None and (not isinstance(p.country, str) or len(p.country) != 2):
+            raise AtlasError(f"{doc.name}: {what}: country {p.country!r} is not ISO 3166 alpha-2")
+        if p.geonames_id is not None and not isinstance(p.geonames_id, int):
+            raise AtlasError(f"{doc.name}: {what}: geonames id {p.geonames_id!r} is not a number")
+    for i, s in enumerate(ext.partnerships, 1):
+        what = f"partnership {i}"
+        if len(s.places) != 2:
+            raise AtlasError(f"{doc.name}: {what}: needs two places")
+        _refs(doc, what, list(s.places), refs)
+        _choice(doc, what, s.kind, PARTNERSHIP_KINDS)
+        _choice(doc, what, s.status, PARTNERSHIP_STATUSES)
+        _date(doc, what, s.since)
+        for h in s.history:
+            _choice(doc, what, h.status, PARTNERSHIP_STATUSES)
+            _date(doc, what, h.date)
+    for i, a in enumerate(ext.actions, 1):
+        what = f"action {i}"
+        _refs(doc, what, [*a.actors, *a.partners], refs)
+        _choice(doc, what, a.status, ACTION_STATUSES)
+        _date(doc, what, a.start)
+        _date(doc, what, a.end)
+        _amounts(doc, what, a.amounts)
+        _names(doc, what, a.organizations, ORGANISATION_MAX)
+    for i, n in enumerate(ext.initiatives, 1):
+        what = f"initiative {i}"
+        _refs(doc, what, [n.place], refs)
+        _date(doc, what, n.start)
+        _date(doc, what, n.end)
+        _amounts(doc, what, n.amounts)
+        _names(doc, what, n.organizations, ORGANISATION_MAX)
+        if n.context is not None and len(n.context) > CONTEXT_MAX:
+            raise AtlasError(f"{doc.name}: {what}: context longer than {CONTEXT_MAX} characters")
+    _names(doc, "organisations", ext.organizations, ORGANISATION_MAX)
