@@ -109,11 +109,27 @@ def test_empty_and_whitespace_files(tmp_path: Path) -> None:
 
 
 # -- limits and unreadable files -------------------------------------------------------------
-def test_big_file_is_refused_from_its_size_alone(tmp_path: Path) -> None:
+def test_big_file_is_refused_from_its_size_alone(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "enorme.txt"
     with path.open("wb") as handle:                       # sparse: 52.4 MB that take no space
         handle.truncate(int(52.4 * 1024 * 1024))
+
+    def never(self, *args, **kwargs):
+        raise AssertionError("an oversized file must not be opened")
+
+    monkeypatch.setattr(Path, "open", never)
     assert problem(path) == "file too large (52.4 MB > limit 20 MB)"
+
+
+def test_a_library_failure_becomes_one_line(tmp_path: Path, monkeypatch) -> None:
+    import jumelage.read.dispatch as dispatch
+
+    def choke(data: bytes, label: object) -> None:
+        raise ValueError("arbre\nmal formé")
+
+    monkeypatch.setitem(dispatch._READERS, "text/html", lambda d, where, _limit: choke(d, where))
+    message = problem(write(tmp_path, "page.html", b"<html><body><p>x</p></body></html>"))
+    assert message == "cannot read text/html content (ValueError: arbre mal formé)"
 
 
 def test_size_limit_comes_from_the_environment(tmp_path: Path, monkeypatch) -> None:
@@ -265,6 +281,14 @@ def test_layout_table_and_fragment_pages(tmp_path: Path) -> None:
     text = read_document(write(tmp_path, "ancien.html", page.encode("utf-8"))).text
     assert "Le comité de jumelage\n\nCréé en 1982" in text
     assert "Florstadt.\n" in text and "Florstadt.Les" not in text
+    xhtml = ("<?xml version='1.0' encoding='iso-8859-1'?>\n"
+             "<html xmlns='http://www.w3.org/1999/xhtml'>"
+             "<head><title>Jumelage</title></head><body><div id='contenu'><h1>Notre ville jumelle"
+             "</h1><p>Depuis 1965, la ville est jumelée avec Wittlich en Allemagne.</p></div>"
+             "</body></html>")
+    text = read_bytes(xhtml.encode("iso-8859-1"), "wittlich.xhtml", "application/xhtml+xml").text
+    assert text == ("Notre ville jumelle\n\n"
+                    "Depuis 1965, la ville est jumelée avec Wittlich en Allemagne.")
     fragment = "<p>Le jumelage avec Maglie a cinquante ans.</p>".encode("utf-8")
     assert read_bytes(fragment, "extrait.html").text == "Le jumelage avec Maglie a cinquante ans."
 

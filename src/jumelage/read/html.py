@@ -45,7 +45,7 @@ _DATE_META = (
 _TITLE_META = ("og:title", "twitter:title", "dc.title")
 _DROP = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "button", "select", "textarea", "menu", "dialog", "head",
+    "iframe", "svg", "button", "select", "textarea", "menu", "dialog",
 )
 _DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary", "menu")
 _BLOCK = {
@@ -120,7 +120,7 @@ def page_title(tree: HtmlElement) -> str | None:
         if metas.get(key):
             return fold(metas[key])
     h1 = tree.find(".//h1")
-    return fold(h1.text_content()) or None if h1 is not None else None
+    return (fold(h1.text_content()) or None) if h1 is not None else None
 
 
 # -- trafilatura's tree to text -------------------------------------------------------------
@@ -293,6 +293,9 @@ def main_text(tree: HtmlElement) -> tuple[str, str | None]:
         recall = getattr(_extract(copy.deepcopy(cleaned), recall=True), "body", None)
         if recall is not None:
             blocks = restore_headings(blocks, body_blocks(recall))
+    h1s = [fold(h1.text_content()) for h1 in cleaned.iter("h1")]
+    if len(h1s) == 1 and h1s[0] and blocks and not any(h1s[0] in text for text, _ in blocks):
+        blocks.insert(0, (h1s[0], True))               # the article's headline, dropped as title
     return render(blocks) or plain_text(cleaned), title
 
 
