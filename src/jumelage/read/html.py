@@ -1,11 +1,13 @@
 """HTML pages: the main text (menus, headers, footers and sidebars dropped), title and date.
 
-trafilatura finds the main content; its tree is rendered with a blank line between blocks,
-headings on their own line, list items and table rows one per line (cells tab-separated).
-When trafilatura finds nothing but the page body has text (short pages), a plain lxml
-extraction of the body without its navigation elements is used instead. The date is the one
-the page's metadata states (`article:published_time` and kin, JSON-LD `datePublished`,
-`<time datetime>`), never one guessed from the prose.
+Navigation, site header and footer, asides and forms are removed first; trafilatura then
+finds the main content, and its tree is rendered with a blank line between blocks, headings
+on their own line, list items and table rows one per line (cells tab-separated). Headings
+that trafilatura's default mode drops on pages without article markup are put back from a
+recall-mode pass, and an article's single headline stays its first line. When trafilatura
+finds nothing, or only dumps the whole page, a plain lxml extraction of the cleaned body is
+used instead. The date is the one the page's metadata states (`article:published_time` and
+kin, JSON-LD `datePublished`, `<time datetime>`), never one guessed from the prose.
 """
 from __future__ import annotations
 
