@@ -1,0 +1,179 @@
+"""Themes of a passage (health, education, youth...) and its crisis context (covid-19, war...).
+
+`themes_for(text)` scores the 18 themes of the interchange format with the weighted cue words
+and phrases of `data/fr/themes.tsv` and keeps the best one to three; `context_for(text)` does
+the same with `data/fr/contexts.tsv` and returns one tag or None. Matching ignores case and
+accents, reads inclusive writing ("habitant·es") as the base word, folds simple French plural
+and feminine endings, and takes the longest cue where cues overlap ("école de musique" is
+culture, not education). Cue words live in the data files, not here.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jumelage.extract.lexicon import fold, load_tsv
+from jumelage.records import THEMES
+
+# Words that may stand for one another inside a cue: "aide aux réfugiés" ~ "aide à des réfugiés".
+_FUNCTION_WORDS = frozenset("de d du des la le l les en a au aux un une et".split())
+_INCLUSIVE = re.compile(
+    r"(?<=[a-z])[·.•](?:e|es|ne|nes|te|tes|se|ses|le|les|re|res|ere|eres|rice|rices|euse|euses|s)"
+    r"(?:[·.•]s)?(?![a-z])")
+_PARENS_E = re.compile(r"(?<=[a-z])\((?:e|es|ne|nes)\)(?:s)?(?![a-z])")
+_TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
+
+
+def _stem(word: str) -> str:
+    """A crude French stem that merges plural and feminine forms of the same word."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("eaux"):
+        word = word[:-1]
+    elif word.endswith("aux") and len(word) > 4:
+        word = word[:-3] + "al"
+    if word[-1] in "sx" and len(word) > 3:
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    for end, repl in (("nn", "n"), ("ll", "l"), ("tt", "t"), ("iv", "if"), ("eus", "eur"),
+                      ("atric", "ateur")):
+        if word.endswith(end) and len(word) > len(end) + 1:
+            word = word[: -len(end)] + repl
+            break
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """The folded words of `text` (inclusive-writing suffixes dropped, œ as oe)."""
+    t = fold(text).replace("œ", "oe").replace("æ", "ae")
+    t = _PARENS_E.sub("", _INCLUSIVE.sub("", t))
+    return _TOKEN.findall(t)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    labels: tuple[tuple[str, float], ...]   # (theme or context, weight)
+    parts: tuple[tuple[str, bool], ...]     # (stem, or prefix when True)
+    text: str
+
+
+class _Lexicon:
+    def __init__(self, rows: tuple[tuple[str, ...], ...], known: tuple[str, ...] | None) -> None:
+        merged: dict[tuple[tuple[str, bool], ...], dict[str, float]] = {}
+        names: dict[tuple[tuple[str, bool], ...], str] = {}
+        for row in rows:
+            if len(row) < 3:
+                continue
+            label, cue, weight = row[0], row[1], float(row[2])
+            if known is not None and label not in known:
+                continue
+            prefix = cue.endswith("*")
+            words = tokens(cue.rstrip("*"))
+            if not words:
+                continue
+            parts = tuple((w if w in _FUNCTION_WORDS else _stem(w), False) for w in words[:-1])
+            last = words[-1]
+            parts += ((last, True),) if prefix else ((_stem(last), False),)
+            labels = merged.setdefault(parts, {})
+            labels[label] = max(labels.get(label, 0.0), weight)
+            names[parts] = cue
+        self.cues = [_Cue(tuple(labels.items()), parts, names[parts]) for parts, labels in merged.items()]
+        self.by_stem: dict[str, list[_Cue]] = {}
+        self.by_prefix: list[_Cue] = []
+        for cue in self.cues:
+            first, is_prefix = cue.parts[0]
+            if is_prefix:
+                self.by_prefix.append(cue)
+            else:
+                self.by_stem.setdefault(first, []).append(cue)
+        for found in self.by_stem.values():
+            found.sort(key=lambda c: -len(c.parts))
+        self.by_prefix.sort(key=lambda c: -len(c.parts))
+
+    def matches(self, text: str) -> Counter[_Cue]:
+        """How many times each cue occurs in `text`, longest cues first, never overlapping."""
+        words = tokens(text)
+        stems = [w if w in _FUNCTION_WORDS else _stem(w) for w in words]
+        found: Counter[_Cue] = Counter()
+        i = 0
+        while i < len(words):
+            best: _Cue | None = None
+            for cue in self.by_stem.get(stems[i], []) + [c for c in self.by_prefix
+                                                         if words[i].startswith(c.parts[0][0])]:
+                if best is not None and len(cue.parts) <= len(best.parts):
+                    continue
+                if self._fits(cue, words, stems, i):
+                    best = cue
+            if best is None:
+                i += 1
+                continue
+            found[best] += 1
+            i += len(best.parts)
+        return found
+
+    @staticmethod
+    def _fits(cue: _Cue, words: list[str], stems: list[str], i: int) -> bool:
+        if i + len(cue.parts) > len(words):
+            return False
+        for j, (part, is_prefix) in enumerate(cue.parts):
+            word, stem = words[i + j], stems[i + j]
+            if is_prefix:
+                if not word.startswith(part):
+                    return False
+            elif part in _FUNCTION_WORDS:
+                if stem not in _FUNCTION_WORDS:
+                    return False
+            elif stem != part:
+                return False
+        return True
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Each label's score: cue weights, a repeated cue adding less each time."""
+        totals: dict[str, float] = {}
+        for cue, count in self.matches(text).items():
+            factor = 1.0 + 0.5 * math.log2(count) if count > 1 else 1.0
+            for label, weight in cue.labels:
+                totals[label] = totals.get(label, 0.0) + weight * factor
+        return totals
+
+
+@lru_cache(maxsize=4)
+def _themes(lang: str = "fr") -> _Lexicon:
+    return _Lexicon(load_tsv("themes.tsv", lang), THEMES)
+
+
+@lru_cache(maxsize=4)
+def _contexts(lang: str = "fr") -> _Lexicon:
+    return _Lexicon(load_tsv("contexts.tsv", lang), None)
+
+
+def theme_scores(text: str) -> dict[str, float]:
+    """The score of every theme with at least one cue in `text`."""
+    return _themes().scores(text)
+
+
+def themes_for(text: str, max_themes: int = 3, min_score: float = 2.0,
+               relative: float = 0.25) -> list[str]:
+    """The themes of `text`, best first: at most `max_themes`, each scoring at least `min_score`
+    and at least `relative` times the best score. Ties keep the order of the taxonomy."""
+    scores = theme_scores(text)
+    if not scores:
+        return []
+    best = max(scores.values())
+    order = {t: i for i, t in enumerate(THEMES)}
+    ranked = sorted(scores, key=lambda t: (-scores[t], order[t]))
+    return [t for t in ranked if scores[t] >= min_score and scores[t] >= relative * best][:max_themes]
+
+
+def context_for(text: str, min_score: float = 2.0) -> str | None:
+    """The crisis `text` speaks of ("covid-19", "war", "hurricane", "earthquake", "flood"...),
+    or None when no context's cues reach `min_score`."""
+    scores = _contexts().scores(text)
+    if not scores:
+        return None
+    label = max(scores, key=lambda k: scores[k])
+    return label if scores[label] >= min_score else None
