@@ -1,0 +1,425 @@
+"""Look up and resolve place mentions of French text against the GeoNames index.
+
+`Gazetteer.resolve("Padoue")` gives Padova (IT, 3171728) with a score; `resolve("Halle",
+countries=["DE"])` chooses Halle (Saale) among the Halles; `resolve("Mairie")` gives None. The
+index (see `index.py`) is a SQLite file queried by indexed lookups, with LRU caches in front, so a
+process holds a few megabytes of it at most. `get_gazetteer()` returns the process-wide instance.
+
+Choosing among homonyms, from strongest to weakest evidence: a country named near the mention
+(`countries`, or a parenthesis: "Friedberg (Hesse)", "Nouna (Burkina)"); the distance to a place
+the text is about (`near`); a preferred country (`prefer_country`, e.g. the document's own);
+then the population, with a bonus for a match on the place's own name rather than an alternate
+name and a small bonus for capitals. Regions only win when no city carries the name, or when the
+mention says so ("Région de Mopti").
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from jumelage.gazetteer.countries import country_code, country_names, is_demonym
+from jumelage.gazetteer.fold import fold, looks_capitalised
+from jumelage.gazetteer.index import (
+    DATA, SOURCE_ALTERNATE, SOURCE_CURATED, SOURCE_MAIN, SOURCE_MAIN_PART, ensure_index, read_tsv,
+)
+
+MIN_LENGTH = 3          # folded names shorter than this never resolve
+MAX_TOKENS = 5          # longest name find_candidates looks for, in words
+
+_SOURCE_BONUS = {SOURCE_MAIN: 0.8, SOURCE_MAIN_PART: 0.6, SOURCE_CURATED: 1.2, SOURCE_ALTERNATE: 0.0}
+_SOURCE_QUALITY = {SOURCE_MAIN: 1.0, SOURCE_MAIN_PART: 0.95, SOURCE_CURATED: 1.0,
+                   SOURCE_ALTERNATE: 0.85}
+_KIND_OF_FEATURE = {"capital": "city"}
+COUNTRY_BONUS = 4.0     # a country named in the text: decisive
+ADMIN1_BONUS = 2.0      # a region named in the mention: "Friedberg (Hesse)"
+PREFER_BONUS = 1.0      # the document's country
+NEAR_BONUS = 1.5        # at the `near` point, fading to nothing at NEAR_KM
+NEAR_KM = 400.0
+CAPITAL_BONUS = 0.3
+REGION_PENALTY = 2.5    # a region competing with cities of the same name
+OTHER_KIND_PENALTY = 3.0
+FUZZY_PENALTY = 0.5
+
+_PAREN = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<hint>[^)\]]*)[)\]]\s*$")
+_EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
+_WORD = re.compile(r"[^\W\d_]+")
+_JOIN = re.compile(r"^(?:[ \t\u00a0\u202f]+|[-‐‑'’ʼ]|-[ \t]*\n[ \t]*|[ \t]*\n[ \t]*)$")
+_DOT_JOIN = re.compile(r"^\.[ \t\u00a0]?$")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """One GeoNames place a mention may name, and how well it fits."""
+
+    geonames_id: int | None     # None for places GeoNames lacks (some refugee camps)
+    name: str                   # the GeoNames main name ("Padua" for "Padoue")
+    country: str                # ISO 3166-1 alpha-2
+    admin1: str                 # GeoNames first-level division code ("" if unknown)
+    lat: float
+    lon: float
+    population: int
+    kind: str                   # "city", "region", "district" or "camp"
+    matched: str                # the folded name that matched
+    score: float                # 0..1: how sure we are this is the place meant
+    capital: bool = False
+    exact: bool = False         # matched the place's own name, not an alternate name
+
+
+@dataclass(frozen=True)
+class _Row:
+    geonames_id: int
+    name: str
+    country: str
+    admin1: str
+    lat: float
+    lon: float
+    population: int
+    feature: str
+    source: int
+
+
+def _read_words(path: Path) -> frozenset[str]:
+    """Comma-separated entries, "#" comments: folded."""
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for entry in line.split("#", 1)[0].split(","):
+            if entry.strip():
+                words.add(fold(entry))
+    return frozenset(words)
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class Gazetteer:
+    """GeoNames places and their names, for French text. Thread-safe; cheap to query."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = ensure_index(Path(path) if path else None)
+        self._con = sqlite3.connect(
+            f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
+        self._lock = threading.Lock()
+        self.stop_words = _read_words(DATA / "fr_stopwords.txt")
+        self.title_case_only = _read_words(DATA / "fr_title_case_only.txt")
+        self._prefixes = sorted(
+            ((fold(p), kind) for p, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")),
+            key=lambda item: -len(item[0]),
+        )
+        self._countries = country_names()
+        # Per-instance caches (functools caches on methods would keep instances alive).
+        self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
+        self._has = lru_cache(maxsize=131072)(self._has_uncached)
+        self._resolve_cached = lru_cache(maxsize=16384)(self._resolve)
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    # -- raw access to the index -------------------------------------------------------------
+    def _query(self, sql: str, params: tuple[object, ...]) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
+
+    def _rows_uncached(self, key: str) -> tuple[_Row, ...]:
+        rows = self._query(
+            "SELECT p.geonames_id, p.name, p.country, p.admin1, p.lat, p.lon, p.population,"
+            " p.feature, n.source FROM names n JOIN places p ON p.geonames_id = n.geonames_id"
+            " WHERE n.folded_name = ?", (key,))
+        return tuple(_Row(*row) for row in rows)
+
+    def _has_uncached(self, key: str) -> int:
+        """Best source of any place with this folded name, or -1 when there is none."""
+        row = self._query("SELECT min(source) FROM names WHERE folded_name = ?", (key,))
+        return -1 if row[0][0] is None else int(row[0][0])
+
+    def _similar_keys(self, key: str, limit: int = 3) -> list[str]:
+        """Folded names spelled almost like `key` ("florstad" -> "florstadt")."""
+        if len(key) < 6:
+            return []
+        prefix = key[:4]
+        rows = self._query(
+            "SELECT DISTINCT folded_name FROM names WHERE folded_name >= ? AND folded_name < ?"
+            " LIMIT 5000", (prefix, prefix + "\uffff"))
+        scored = [(fuzz.ratio(key, name), name) for (name,) in rows
+                  if abs(len(name) - len(key)) <= 2]
+        scored.sort(reverse=True)
+        return [name for score, name in scored[:limit] if score >= 90]
+
+    def _to_match(self, row: _Row, matched: str, score: float) -> PlaceMatch:
+        kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
+        return PlaceMatch(
+            geonames_id=row.geonames_id if row.geonames_id > 0 else None, name=row.name,
+            country=row.country, admin1=row.admin1, lat=row.lat, lon=row.lon,
+            population=row.population, kind=kind, matched=matched, score=round(score, 3),
+            capital=row.feature == "capital", exact=row.source in (SOURCE_MAIN, SOURCE_CURATED),
+        )
+
+    # -- public API ----------------------------------------------------------------------------
+    def lookup(self, name: str) -> list[PlaceMatch]:
+        """Every place carrying this name (folded), largest first; no filtering, no context."""
+        key = fold(name)
+        rows = sorted(self._rows(key), key=lambda r: (-r.population, r.source))
+        return [self._to_match(r, key, 0.0) for r in rows]
+
+    def by_id(self, geonames_id: int) -> PlaceMatch | None:
+        """The place with this GeoNames id, if the index has it."""
+        rows = self._query(
+            "SELECT geonames_id, name, country, admin1, lat, lon, population, feature, 0"
+            " FROM places WHERE geonames_id = ?", (int(geonames_id),))
+        if not rows:
+            return None
+        row = _Row(*rows[0])
+        return self._to_match(row, fold(row.name), 1.0)
+
+    def is_place_name(self, name: str) -> bool:
+        """Could this capitalised mention name a place? Fast (cached), for every candidate token."""
+        if not looks_capitalised(name):
+            return False
+        return self._key_usable(fold(name), name)
+
+    def _is_stop(self, key: str) -> bool:
+        """A common word, title or adjective, also after an article ("La Ville", "Les Marchés")."""
+        if key in self.stop_words or is_demonym(key):
+            return True
+        head, _, rest = key.partition(" ")
+        return head in _ARTICLES and (rest in self.stop_words or is_demonym(rest))
+
+    def _key_usable(self, key: str, surface: str) -> bool:
+        if len(key) < MIN_LENGTH or self._is_stop(key):
+            return False
+        if key in self.title_case_only and not _is_title_case(surface):
+            return False
+        best = self._has(key)
+        if best < 0:
+            return False
+        letters = [ch for ch in surface if ch.isalpha()]
+        if len(letters) <= 4 and all(ch.isupper() for ch in letters) and best > SOURCE_MAIN_PART:
+            return False  # "ONG", "CGLU": acronyms, unless a place is really called so
+        code = self._countries.get(key)
+        if code is not None:  # "Allemagne" is a country, not Allemagne-en-Provence
+            return any(row.country == code or row.source == SOURCE_CURATED
+                       for row in self._rows(key))
+        return True
+
+    def resolve(
+        self,
+        name: str,
+        countries: Iterable[str] = (),
+        near: tuple[float, float] | None = None,
+        prefer_country: str | None = None,
+        kind: str | None = None,
+        fuzzy: bool = True,
+        min_score: float = 0.1,
+    ) -> PlaceMatch | None:
+        """The place a mention most likely names, or None when nothing plausible does.
+
+        `countries`: ISO codes (or French names) of countries named near the mention;
+        `near`: (lat, lon) of a place the text is about; `prefer_country`: a weaker preference
+        (the document's country); `kind`: "city", "region", "district" or "camp" when the text
+        says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly.
+        """
+        codes = frozenset(filter(None, (
+            c.upper() if len(c) == 2 and c.isalpha() else country_code(c) for c in countries)))
+        near_key = (round(near[0], 2), round(near[1], 2)) if near else None
+        return self._resolve_cached(name.strip(), codes, near_key,
+                                    prefer_country.upper() if prefer_country else None,
+                                    kind, fuzzy, min_score)
+
+    def _resolve(self, mention: str, codes: frozenset[str], near: tuple[float, float] | None,
+                 prefer: str | None, kind: str | None, fuzzy: bool,
+                 min_score: float) -> PlaceMatch | None:
+        mention = _EDGE.sub("", mention)
+        if not looks_capitalised(mention):
+            return None
+        admin1_hints: set[tuple[str, str]] = set()
+        key = fold(mention)
+        if self._has(key) < 0:
+            key, hint_codes, admin1_hints = self._split_hint(mention)
+            codes = codes | hint_codes
+        key, prefix_kind = self._strip_prefix(key)
+        kind = kind or prefix_kind
+        if len(key) < MIN_LENGTH or self._is_stop(key):
+            return None
+        if key in self.title_case_only and not prefix_kind and not _is_title_case(mention):
+            return None
+        rows = self._rows(key)
+        fuzzy_match = False
+        if not rows and fuzzy and key not in self._countries:
+            for similar in self._similar_keys(key):
+                if not self._is_stop(similar):
+                    rows, key, fuzzy_match = self._rows(similar), similar, True
+                    break
+        if not rows:
+            return None
+        country_of_name = self._countries.get(key)
+        if country_of_name is not None:
+            rows = tuple(r for r in rows
+                         if r.country == country_of_name or r.source == SOURCE_CURATED)
+            if not rows:
+                return None
+        scored = sorted(
+            ((self._score(r, codes, near, prefer, kind, admin1_hints, fuzzy_match), r)
+             for r in rows),
+            key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
+        )
+        best_score, best = scored[0]
+        total = sum(10 ** (s - best_score) for s, _ in scored)
+        confidence = _SOURCE_QUALITY[best.source] / total
+        if fuzzy_match:
+            confidence *= 0.8
+        if best.source == SOURCE_ALTERNATE and best.population < 2000 and best.country not in codes:
+            confidence *= 0.7
+        if confidence < min_score:
+            return None
+        return self._to_match(best, key, confidence)
+
+    def _score(self, row: _Row, codes: frozenset[str], near: tuple[float, float] | None,
+               prefer: str | None, kind: str | None, admin1_hints: set[tuple[str, str]],
+               fuzzy_match: bool) -> float:
+        score = math.log10(row.population + 10) + _SOURCE_BONUS[row.source]
+        row_kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
+        if kind and row_kind != kind:
+            score -= OTHER_KIND_PENALTY
+        elif not kind and row_kind == "region":
+            score -= REGION_PENALTY
+        if row.feature == "capital":
+            score += CAPITAL_BONUS
+        if row.country in codes:
+            score += COUNTRY_BONUS
+        if (row.country, row.admin1) in admin1_hints:
+            score += ADMIN1_BONUS
+        if prefer and row.country == prefer:
+            score += PREFER_BONUS
+        if near:
+            distance = _distance_km(near, (row.lat, row.lon))
+            score += NEAR_BONUS * max(0.0, 1.0 - distance / NEAR_KM)
+        if fuzzy_match:
+            score -= FUZZY_PENALTY
+        return score
+
+    def _split_hint(self, mention: str) -> tuple[str, frozenset[str], set[tuple[str, str]]]:
+        """"Friedberg (Hesse)" -> ("friedberg", {}, {("DE", "05")}); "Nouna (Burkina)" ->
+        ("nouna", {"BF"}, {})."""
+        found = _PAREN.match(mention)
+        if not found:
+            return fold(mention), frozenset(), set()
+        hint = found.group("hint")
+        code = country_code(hint)
+        if code:
+            return fold(found.group("base")), frozenset({code}), set()
+        regions = {(r.country, r.admin1) for r in self._rows(fold(hint)) if r.feature == "region"}
+        return fold(found.group("base")), frozenset(), regions
+
+    def _strip_prefix(self, key: str) -> tuple[str, str | None]:
+        """"ville de rumilly" -> ("rumilly", "city"), unless the whole is a name itself."""
+        if self._has(key) >= 0:
+            return key, None
+        for prefix, kind in self._prefixes:
+            if key.startswith(prefix + " "):
+                return key[len(prefix) + 1:], kind
+        return key, None
+
+    # -- scanning text -------------------------------------------------------------------------
+    def find_candidates(self, text: str) -> list[tuple[int, int, str]]:
+        """Capitalised word sequences of `text` (up to 5 words) that name a place in the index.
+
+        Returns `(start, end, surface)` spans, longest match first, without overlaps:
+        "Villiers-sur-Marne", "Brandebourg-sur-la-Havel", "Bishop’s Stortford" come out whole.
+        """
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            if not text[start].isupper():
+                i += 1
+                continue
+            ends = self._sequence_ends(text, words, i)
+            hit: tuple[int, str | None] | None = None
+            for j in reversed(ends):
+                surface = text[start:words[j][1]]
+                key = fold(surface)
+                if j > i and (key in self._countries or is_demonym(key)):
+                    hit = (j, None)  # "Grande-Bretagne": a country, not the region Bretagne
+                    break
+                if key in self.title_case_only and _starts_sentence(text, start):
+                    continue
+                if self._key_usable(key, surface):
+                    hit = (j, surface)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, surface = hit
+            if surface is None:
+                i = j + 1
+                continue
+            found.append((start, words[j][1], surface))
+            i = j + 1
+        return found
+
+    def _sequence_ends(self, text: str, words: list[tuple[int, int]], i: int) -> list[int]:
+        """Indexes j >= i such that words i..j may form one name: joined by spaces, hyphens or
+        apostrophes, inner words capitalised or short connectors, the last one capitalised."""
+        ends = [i]
+        for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
+            gap = text[words[j - 1][1]:words[j][0]]
+            previous = text[words[j - 1][0]:words[j - 1][1]]
+            if not (_JOIN.match(gap) or (_DOT_JOIN.match(gap) and fold(previous) in ("saint", "sainte"))):
+                break
+            word = text[words[j][0]:words[j][1]]
+            hyphenated = gap[:1] in ("-", "‐", "‑")
+            if word[0].isupper() or hyphenated:  # "Pléneuf Val-andré" as some sites write it
+                ends.append(j)
+            elif word.lower() not in _CONNECTORS:
+                break
+        return ends
+
+
+_ARTICLES = frozenset({"la", "le", "les", "l"})
+_SENTENCE_END = frozenset(".!?:;…\n»\"")
+
+
+def _is_title_case(surface: str) -> bool:
+    """ "Sens" or "Saint-Dié", not "SENS" nor "sens"."""
+    letters = [ch for ch in surface if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and not all(ch.isupper() for ch in letters)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\u00a0\"«“(")
+    return not before or before[-1] in _SENTENCE_END
+
+
+_CONNECTORS = frozenset("""
+de du des d la le les l sur sous en lès lez et aux au am an der dem den im in bei ob upon on the
+under di del della dello dei degli da do dos das y el al los las s sul sull op aan ter van von zu
+zum zur sankt nad pod na
+""".split())
+
+
+_INSTANCE: Gazetteer | None = None
+_INSTANCE_LOCK = threading.Lock()
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (its index is built on first use, about ten seconds)."""
+    global _INSTANCE
+    if _INSTANCE is None:
+        with _INSTANCE_LOCK:
+            if _INSTANCE is None:
+                _INSTANCE = Gazetteer()
+    return _INSTANCE
