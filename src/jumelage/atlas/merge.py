@@ -115,13 +115,15 @@ def partnership(session: Session, record: Partnership, now: datetime) -> None:
     if not items:
         return
     kind = max((c["kind"] for c in items), key=lambda k: KIND_RANK.get(k, 0))
-    history = sorted(record.history, key=status_key)
+    history = sorted(session.scalars(select(PartnershipStatus).where(
+        PartnershipStatus.partnership_id == record.id)), key=status_key)
     status = history[-1].status if history else _latest(items).get("status") or "active"
     assign(record, now, kind=kind, since=earliest(c.get("since") for c in items), status=status)
 
 
-def organisation_ids(session: Session, names: list[str], now: datetime) -> list[int]:
-    """Ids of the organisations named (created as extracted when missing), in order."""
+def organisation_ids(session: Session, names: list[str], now: datetime,
+                     state: str = "extracted") -> list[int]:
+    """Ids of the organisations named (created in review `state` when missing), in order."""
     ids: list[int] = []
     for name in names:
         key = fold(name)
@@ -129,7 +131,7 @@ def organisation_ids(session: Session, names: list[str], now: datetime) -> list[
             continue
         org = session.scalar(select(Organisation).where(Organisation.folded == key))
         if org is None:
-            org = Organisation(name=name, folded=key, review_state="extracted",
+            org = Organisation(name=name, folded=key, review_state=state,
                                created_at=now, updated_at=now)
             session.add(org)
             session.flush()

@@ -274,7 +274,8 @@ def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
 
 
 def _organisations(session: Session, f: _Fields, now: datetime) -> list[int]:
-    return merge.organisation_ids(session, f.texts("organisations", ORGANISATION_MAX), now)
+    return merge.organisation_ids(session, f.texts("organisations", ORGANISATION_MAX), now,
+                                  state="manual")
 
 
 def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = False) -> None:

@@ -1,0 +1,90 @@
+"""Opening the atlas: where it lives, SQLite settings, Alembic migrations matching the models,
+and one clear line when a database cannot be opened."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from jumelage.atlas import Atlas, connect, schema
+from jumelage.atlas.models import Base
+from jumelage.errors import AtlasError
+
+
+def test_migrations_build_the_schema_of_the_models(atlas_url: str) -> None:
+    with Atlas.open(atlas_url) as atlas:
+        with atlas.engine.connect() as conn:
+            assert schema.current(conn) == schema.head()
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    with Atlas.open(atlas_url) as again:  # opening an up-to-date atlas changes nothing
+        assert again.summary()["sources"] == 0
+
+
+def test_first_revision_is_the_root() -> None:
+    from alembic.script import ScriptDirectory
+    revisions = list(ScriptDirectory.from_config(schema.config()).walk_revisions())
+    assert revisions[-1].down_revision is None and revisions[-1].revision == "0001"
+
+
+def test_sqlite_settings(tmp_path: Path) -> None:
+    with Atlas.open(str(tmp_path / "atlas.sqlite")) as atlas:
+        assert atlas.backend == "sqlite"
+        with atlas.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == connect.BUSY_TIMEOUT_MS
+    assert (tmp_path / "atlas.sqlite").exists()
+
+
+def test_where_the_atlas_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(connect.ENV_URL, raising=False)
+    monkeypatch.setattr(connect.platformdirs, "user_data_dir", lambda app: str(tmp_path / app))
+    with Atlas.open() as atlas:
+        assert atlas.url.endswith("/jumelage/atlas.sqlite")
+    assert (tmp_path / "jumelage" / "atlas.sqlite").exists()
+    monkeypatch.setenv(connect.ENV_URL, f"sqlite:///{tmp_path / 'env.sqlite'}")
+    with Atlas.open() as atlas:
+        assert atlas.url.endswith("/env.sqlite")
+    with Atlas.open(str(tmp_path / "given.sqlite")) as atlas:  # an explicit one wins
+        assert atlas.url.endswith("/given.sqlite")
+    assert connect.resolve_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql+psycopg://jumelage:s3cret@127.0.0.1:1/atlas",
+     "cannot open atlas at postgresql+psycopg://jumelage:***@127.0.0.1:1/atlas: "
+     "connection refused"),
+    ("mysql://someone@somewhere/atlas", "unsupported database"),
+    ("/no/such/folder/atlas.sqlite", "folder /no/such/folder does not exist"),
+])
+def test_an_atlas_that_cannot_be_opened_says_so_in_one_line(url: str, message: str) -> None:
+    with pytest.raises(AtlasError) as caught:
+        Atlas.open(url)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value) and "s3cret" not in str(caught.value)
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("Ceci n'est pas une base de données.\n" * 200, encoding="utf-8")
+    with pytest.raises(AtlasError, match="notes.sqlite: file is not a database$"):
+        Atlas.open(str(path))
+    assert path.read_text(encoding="utf-8").startswith("Ceci n'est pas")
+
+
+def test_missing_postgres_database_is_one_line(postgres_url: str) -> None:
+    url = connect.resolve_url(postgres_url).set(database="jumelage_no_such_database")
+    with pytest.raises(AtlasError, match='database "jumelage_no_such_database" does not exist$'):
+        Atlas.open(url.render_as_string(hide_password=False))
+
+
+def test_an_atlas_from_a_newer_jumelage_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "atlas.sqlite"
+    with Atlas.open(str(path)) as atlas, atlas.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(AtlasError, match="written by a newer version"):
+        Atlas.open(str(path))
