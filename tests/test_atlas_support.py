@@ -55,7 +55,8 @@ def extraction_a(text: str = TEXT_A, source: str = "a.txt") -> Extraction:
     exchange = ("En 2021, le comité de jumelage de Bellerive a organisé un échange de lycéens "
                 "avec Padoue")
     concert = "En 2019, des musiciens de Padoue ont joué au festival d'été de Bellerive."
-    grocery = "Pendant la crise du covid-19, Bellerive a ouvert une épicerie solidaire avec le CCAS."
+    grocery = ("Pendant la crise du covid-19, Bellerive a ouvert une épicerie solidaire avec "
+               "le CCAS.")
     ext = Extraction(
         source=source,
         places=[bellerive(), padua("p2", "Padoue")],

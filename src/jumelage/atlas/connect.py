@@ -86,7 +86,8 @@ def _sqlite_engine(url: URL) -> Engine:
     if not memory:
         folder = Path(url.database).parent
         if not folder.is_dir():
-            raise AtlasError(f"cannot open atlas at {safe_url(url)}: folder {folder} does not exist")
+            raise AtlasError(
+                f"cannot open atlas at {safe_url(url)}: folder {folder} does not exist")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if memory:
         kwargs["poolclass"] = StaticPool

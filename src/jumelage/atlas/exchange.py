@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jumelage.atlas import queries, schema, views
 from jumelage.atlas.dormancy import dormant
@@ -65,7 +65,8 @@ def _dump(session: Session) -> dict[str, Any]:
         "id": p.id, "name": p.name, "aliases": p.aliases, "country": p.country,
         "geonames_id": p.geonames_id, "lat": p.lat, "lon": p.lon, "kind": p.kind,
         "population": p.population, **_review(p), "evidence": ev.get(("place", p.id), []),
-    } for p in session.scalars(select(Place).order_by(Place.id))]
+    } for p in session.scalars(
+        select(Place).options(selectinload(Place.names)).order_by(Place.id))]
     organisations = [{
         "id": o.id, "name": o.name, **_review(o), "evidence": ev.get(("organisation", o.id), []),
     } for o in session.scalars(select(Organisation).order_by(Organisation.id))]
@@ -76,20 +77,23 @@ def _dump(session: Session) -> dict[str, Any]:
             "id": r.id, "status": r.status, "date": r.date, "review_state": r.review_state,
             "created_at": views.iso(r.created_at), "evidence": ev.get(("status", r.id), []),
         } for r in s.history],
-    } for s in session.scalars(select(Partnership).order_by(Partnership.id))]
+    } for s in session.scalars(select(Partnership).options(selectinload(Partnership.history))
+                               .order_by(Partnership.id))]
     actions = [{
         "id": a.id, "actors": a.place_ids("actor"), "partners": a.place_ids("partner"),
         "start": a.start, "end": a.end, "status": a.status, "themes": list(a.themes or []),
         "amounts": list(a.amounts or []),
         "organisations": [o.organisation_id for o in a.organisations],
         **_review(a), "evidence": ev.get(("action", a.id), []),
-    } for a in session.scalars(select(Action).order_by(Action.id))]
+    } for a in session.scalars(select(Action).options(
+        selectinload(Action.places), selectinload(Action.organisations)).order_by(Action.id))]
     initiatives = [{
         "id": i.id, "place": i.place_id, "themes": list(i.themes or []), "context": i.context,
         "start": i.start, "end": i.end, "amounts": list(i.amounts or []),
         "organisations": [o.organisation_id for o in i.organisations],
         **_review(i), "evidence": ev.get(("initiative", i.id), []),
-    } for i in session.scalars(select(Initiative).order_by(Initiative.id))]
+    } for i in session.scalars(select(Initiative).options(
+        selectinload(Initiative.organisations)).order_by(Initiative.id))]
     return {"format": FORMAT, "version": VERSION, "schema": schema.head(), "sources": sources,
             "places": places, "organisations": organisations, "partnerships": partnerships,
             "actions": actions, "initiatives": initiatives}

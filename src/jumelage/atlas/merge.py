@@ -158,8 +158,8 @@ def set_action_links(session: Session, record: Action, actors: list[int], partne
         record.organisations.clear()
         session.flush()
         record.organisations.extend(
-            ActionOrganisation(organisation_id=oid, position=i) for i, oid in enumerate(organisations)
-        )
+            ActionOrganisation(organisation_id=oid, position=n)
+            for n, oid in enumerate(organisations))
         changed = True
     return changed
 
@@ -171,8 +171,8 @@ def set_initiative_organisations(session: Session, record: Initiative,
     record.organisations.clear()
     session.flush()
     record.organisations.extend(
-        InitiativeOrganisation(organisation_id=oid, position=i) for i, oid in enumerate(organisations)
-    )
+        InitiativeOrganisation(organisation_id=oid, position=n)
+        for n, oid in enumerate(organisations))
     return True
 
 

@@ -35,7 +35,8 @@ class FoldedText:
     """A text folded character by character, remembering where each folded character came from.
 
     Used to find where a document names a place or an organisation when the extractor gave the
-    name but no span (`Padoue` found in `… à PADOUE, …`), so the evidence still points into the text.
+    name but no span (`Padoue` found in `… à PADOUE, …`), so the evidence still points into the
+    text.
     """
 
     def __init__(self, text: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jumelage.atlas import views
 from jumelage.atlas.dormancy import dormant
@@ -70,7 +70,8 @@ def places(session: Session, q: str | None = None, country: str | None = None,
            limit: int | None = 100, offset: int = 0,
            include_rejected: bool = False) -> list[dict[str, Any]]:
     """Places by name (a folded substring of any of their names), with partner counts."""
-    stmt = select(Place).where(_live(Place, include_rejected))
+    stmt = select(Place).options(selectinload(Place.names))
+    stmt = stmt.where(_live(Place, include_rejected))
     if q and fold(q):
         stmt = stmt.where(Place.id.in_(
             select(PlaceName.place_id).where(PlaceName.folded.contains(fold(q)))))
@@ -122,7 +123,9 @@ def _org_names(session: Session) -> dict[int, str]:
 def partnerships(session: Session, place_id: int | None = None, as_of: date | None = None,
                  include_rejected: bool = False) -> list[dict[str, Any]]:
     """Partnerships (optionally of one place), each with its `dormant` flag as of `as_of`."""
-    stmt = select(Partnership).where(_live(Partnership, include_rejected))
+    stmt = select(Partnership).options(selectinload(Partnership.place_a),
+                                       selectinload(Partnership.place_b))
+    stmt = stmt.where(_live(Partnership, include_rejected))
     if place_id is not None:
         stmt = stmt.where(or_(Partnership.place_a_id == place_id,
                               Partnership.place_b_id == place_id))
@@ -160,7 +163,9 @@ def _timeline_key(d: dict[str, Any]) -> tuple[bool, str, int]:
 def actions(session: Session, place_id: int | None = None,
             include_rejected: bool = False) -> list[dict[str, Any]]:
     """Actions (optionally those a place takes part in), sorted by start date."""
-    stmt = select(Action).where(_live(Action, include_rejected))
+    stmt = select(Action).options(selectinload(Action.places),
+                                  selectinload(Action.organisations))
+    stmt = stmt.where(_live(Action, include_rejected))
     if place_id is not None:
         stmt = stmt.where(Action.id.in_(
             select(ActionPlace.action_id).where(ActionPlace.place_id == place_id)))
@@ -172,7 +177,8 @@ def actions(session: Session, place_id: int | None = None,
 
 def initiatives(session: Session, place_id: int | None = None,
                 include_rejected: bool = False) -> list[dict[str, Any]]:
-    stmt = select(Initiative).where(_live(Initiative, include_rejected))
+    stmt = select(Initiative).options(selectinload(Initiative.organisations))
+    stmt = stmt.where(_live(Initiative, include_rejected))
     if place_id is not None:
         stmt = stmt.where(Initiative.place_id == place_id)
     found = list(session.scalars(stmt))
@@ -237,7 +243,8 @@ def _labels(session: Session, evidence: list[Evidence]) -> dict[tuple[str, int],
         wanted[kind].add(rid)
     names = _names(session, set(wanted["place"]))
     labels = {("place", i): n for i, n in names.items()}
-    for o in session.scalars(select(Organisation).where(Organisation.id.in_(wanted["organisation"]))):
+    orgs = select(Organisation).where(Organisation.id.in_(wanted["organisation"]))
+    for o in session.scalars(orgs):
         labels[("organisation", o.id)] = o.name
     statuses = list(session.scalars(select(PartnershipStatus).where(
         PartnershipStatus.id.in_(wanted["status"]))))

@@ -267,7 +267,8 @@ def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
     if f.has("status"):
         status = f.choice("status", PARTNERSHIP_STATUSES, "active")
         latest = max(s.history, key=merge.status_key) if s.history else None
-        if latest is None or latest.status != status or (status_date and latest.date != status_date):
+        moved = status_date is not None and latest is not None and latest.date != status_date
+        if latest is None or latest.status != status or moved:
             s.history.append(PartnershipStatus(status=status, date=status_date,
                                                review_state="manual", created_at=now))
         s.status = status

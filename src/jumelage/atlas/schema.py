@@ -23,6 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, text
 
+from jumelage.atlas.connect import WRITE
 from jumelage.errors import AtlasError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -66,7 +67,9 @@ def upgrade(engine: Engine) -> None:
             f"the atlas schema is at revision {at}, unknown to this jumelage: "
             "it was written by a newer version; upgrade jumelage"
         )
-    with engine.begin() as conn:
+    # a writer's transaction: on SQLite it takes the write lock first (BEGIN IMMEDIATE), so two
+    # processes opening a new atlas at once migrate one after the other
+    with engine.execution_options(**{WRITE: True}).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
         command.upgrade(config(conn), "head")

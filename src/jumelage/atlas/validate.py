@@ -30,7 +30,8 @@ def _choice(doc: Document, what: str, value: str, allowed: tuple[str, ...]) -> N
 
 def _amounts(doc: Document, what: str, amounts: list[Amount]) -> None:
     for m in amounts:
-        if not isinstance(m.value, (int, float)) or not isinstance(m.currency, str) or not m.currency:
+        if not isinstance(m.value, (int, float)) or not isinstance(m.currency, str) \
+                or not m.currency:
             raise AtlasError(f"{doc.name}: {what}: amount {m!r} needs a number and a currency")
 
 
