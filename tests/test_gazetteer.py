@@ -11,7 +11,7 @@ import pytest
 from jumelage.gazetteer import country_code, country_name_fr, fold, get_gazetteer
 from jumelage.gazetteer.countries import is_country_name
 from jumelage.gazetteer.gazetteer import Gazetteer, PlaceMatch
-from jumelage.gazetteer.index import iter_json_object, read_tsv, usable_alternate, DATA
+from jumelage.gazetteer.index import DATA, iter_json_object, read_tsv, usable_alternate
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +154,15 @@ def test_common_words_do_not_resolve(gaz: Gazetteer, word: str) -> None:
     assert not gaz.is_place_name(word)
 
 
+def test_words_before_the_name(gaz: Gazetteer) -> None:
+    assert gaz.resolve("la commune de Nouna").geonames_id == 2357163
+    assert gaz.resolve("Stadt Mahlberg").geonames_id == 2874486
+    assert gaz.resolve("Mairie de Padoue").geonames_id == 3171728
+    assert gaz.resolve("la Havane").country == "CU"
+    assert gaz.resolve("Ville-d'Avray").country == "FR"  # a whole name, not "Ville de Avray"
+    assert gaz.resolve("la commune de padoue") is None
+
+
 def test_short_and_lowercase_mentions_do_not_resolve(gaz: Gazetteer) -> None:
     assert gaz.resolve("Ay") is None  # a French commune, but two letters never resolve
     assert gaz.resolve("padoue") is None
@@ -212,7 +221,7 @@ def test_camps(gaz: Gazetteer) -> None:
     camp = gaz.resolve("Jalazone")
     assert camp is not None and camp.kind == "camp" and camp.country == "PS"
     assert camp.geonames_id is None  # GeoNames has no populated place for it
-    assert gaz.resolve("camp de Jalazone") is None  # lower case: not a name as written
+    assert gaz.resolve("le camp de Jalazone").kind == "camp"
     assert gaz.resolve("Camp de réfugiés de Jalazone").kind == "camp"
     tindouf = gaz.resolve("Camps de réfugiés sahraouis de Tindouf")
     assert tindouf.kind == "camp" and tindouf.country == "DZ"
@@ -311,3 +320,13 @@ def test_noisy_alternate_names_are_dropped() -> None:
     assert not usable_alternate("QPA")  # airport code
     assert not usable_alternate("Падуя")
     assert not usable_alternate("Paris 01")
+
+
+def test_unwritable_cache_is_one_clear_error(tmp_path) -> None:
+    from jumelage.errors import JumelageError
+    from jumelage.gazetteer.index import ensure_index
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(JumelageError, match="cannot build the gazetteer index"):
+        ensure_index(blocker / "sub" / "gazetteer.sqlite")

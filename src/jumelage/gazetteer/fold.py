@@ -32,24 +32,27 @@ def fold(name: str) -> str:
 
 
 def is_latin(name: str) -> bool:
-    """True when every letter of `name` is a Latin letter (names in other scripts are not indexed)."""
+    """True when every letter of `name` is Latin (names in other scripts are not indexed)."""
     for ch in name:
         if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
             return False
     return True
 
 
+_LEADING_ARTICLES = ("le ", "la ", "les ", "l'", "l’")
+
+
 def looks_capitalised(mention: str) -> bool:
     """True when a mention reads as a proper name: its first letter is upper case.
 
-    Leading elided articles are skipped (`l'Haÿ-les-Roses` still counts through `H`).
+    A leading article may be lower case: "la Havane", "l'Haÿ-les-Roses".
     """
-    for i, ch in enumerate(mention):
+    text = mention.lstrip()
+    for article in _LEADING_ARTICLES:
+        if text.lower().startswith(article) and len(text) > len(article):
+            text = text[len(article):].lstrip()
+            break
+    for ch in text:
         if ch.isalpha():
-            if ch.isupper():
-                return True
-            rest = mention[i + 1:i + 2]
-            if rest in ("'", "’") and mention[i + 2:i + 3].isupper():
-                return True
-            return False
+            return ch.isupper()
     return False

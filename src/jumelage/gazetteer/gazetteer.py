@@ -28,13 +28,20 @@ from rapidfuzz import fuzz
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
 from jumelage.gazetteer.fold import fold, looks_capitalised
 from jumelage.gazetteer.index import (
-    DATA, SOURCE_ALTERNATE, SOURCE_CURATED, SOURCE_MAIN, SOURCE_MAIN_PART, ensure_index, read_tsv,
+    DATA,
+    SOURCE_ALTERNATE,
+    SOURCE_CURATED,
+    SOURCE_MAIN,
+    SOURCE_MAIN_PART,
+    ensure_index,
+    read_tsv,
 )
 
 MIN_LENGTH = 3          # folded names shorter than this never resolve
 MAX_TOKENS = 5          # longest name find_candidates looks for, in words
 
-_SOURCE_BONUS = {SOURCE_MAIN: 0.8, SOURCE_MAIN_PART: 0.6, SOURCE_CURATED: 1.2, SOURCE_ALTERNATE: 0.0}
+_SOURCE_BONUS = {SOURCE_MAIN: 0.8, SOURCE_MAIN_PART: 0.6, SOURCE_CURATED: 1.2,
+                 SOURCE_ALTERNATE: 0.0}
 _SOURCE_QUALITY = {SOURCE_MAIN: 1.0, SOURCE_MAIN_PART: 0.95, SOURCE_CURATED: 1.0,
                    SOURCE_ALTERNATE: 0.85}
 _KIND_OF_FEATURE = {"capital": "city"}
@@ -114,10 +121,9 @@ class Gazetteer:
         self._lock = threading.Lock()
         self.stop_words = _read_words(DATA / "fr_stopwords.txt")
         self.title_case_only = _read_words(DATA / "fr_title_case_only.txt")
-        self._prefixes = sorted(
-            ((fold(p), kind) for p, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")),
-            key=lambda item: -len(item[0]),
-        )
+        self._prefix_kinds = {
+            fold(prefix): kind for prefix, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")
+        }
         self._countries = country_names()
         # Per-instance caches (functools caches on methods would keep instances alive).
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
@@ -242,14 +248,16 @@ class Gazetteer:
                  prefer: str | None, kind: str | None, fuzzy: bool,
                  min_score: float) -> PlaceMatch | None:
         mention = _EDGE.sub("", mention)
+        admin1_hints: set[tuple[str, str]] = set()
+        prefix_kind = None
+        key = fold(mention)
+        if self._has(key) < 0 or not looks_capitalised(mention):
+            mention, prefix_kind = self._split_prefix(mention)
+            mention, hint_codes, admin1_hints = self._split_hint(mention)
+            codes = codes | hint_codes
+            key = fold(mention)
         if not looks_capitalised(mention):
             return None
-        admin1_hints: set[tuple[str, str]] = set()
-        key = fold(mention)
-        if self._has(key) < 0:
-            key, hint_codes, admin1_hints = self._split_hint(mention)
-            codes = codes | hint_codes
-        key, prefix_kind = self._strip_prefix(key)
         kind = kind or prefix_kind
         if len(key) < MIN_LENGTH or self._is_stop(key):
             return None
@@ -311,26 +319,30 @@ class Gazetteer:
         return score
 
     def _split_hint(self, mention: str) -> tuple[str, frozenset[str], set[tuple[str, str]]]:
-        """"Friedberg (Hesse)" -> ("friedberg", {}, {("DE", "05")}); "Nouna (Burkina)" ->
-        ("nouna", {"BF"}, {})."""
+        """"Friedberg (Hesse)" -> ("Friedberg", {}, {("DE", "05")}); "Nouna (Burkina)" ->
+        ("Nouna", {"BF"}, {})."""
         found = _PAREN.match(mention)
-        if not found:
-            return fold(mention), frozenset(), set()
-        hint = found.group("hint")
+        if not found or self._has(fold(mention)) >= 0:
+            return mention, frozenset(), set()
+        base, hint = found.group("base"), found.group("hint")
         code = country_code(hint)
         if code:
-            return fold(found.group("base")), frozenset({code}), set()
+            return base, frozenset({code}), set()
         regions = {(r.country, r.admin1) for r in self._rows(fold(hint)) if r.feature == "region"}
-        return fold(found.group("base")), frozenset(), regions
+        return base, frozenset(), regions
 
-    def _strip_prefix(self, key: str) -> tuple[str, str | None]:
-        """"ville de rumilly" -> ("rumilly", "city"), unless the whole is a name itself."""
-        if self._has(key) >= 0:
-            return key, None
-        for prefix, kind in self._prefixes:
-            if key.startswith(prefix + " "):
-                return key[len(prefix) + 1:], kind
-        return key, None
+    def _split_prefix(self, mention: str) -> tuple[str, str | None]:
+        """"la commune rurale de Dianguirdé" -> ("Dianguirdé", "city"); "Région de Mopti" ->
+        ("Mopti", "region"). A leading article goes too; names that are whole stay whole."""
+        words = list(_WORD.finditer(mention))
+        first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
+        for last in range(min(first + 5, len(words) - 1), first, -1):
+            head = fold(mention[words[first].start():words[last - 1].end()])
+            if head in self._prefix_kinds:
+                return mention[words[last].start():], self._prefix_kinds[head]
+        if first:
+            return mention[words[first].start():], None
+        return mention, None
 
     # -- scanning text -------------------------------------------------------------------------
     def find_candidates(self, text: str) -> list[tuple[int, int, str]]:
@@ -363,11 +375,9 @@ class Gazetteer:
             if hit is None:
                 i += 1
                 continue
-            j, surface = hit
-            if surface is None:
-                i = j + 1
-                continue
-            found.append((start, words[j][1], surface))
+            j, name = hit
+            if name is not None:
+                found.append((start, words[j][1], name))
             i = j + 1
         return found
 
@@ -377,8 +387,9 @@ class Gazetteer:
         ends = [i]
         for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
             gap = text[words[j - 1][1]:words[j][0]]
-            previous = text[words[j - 1][0]:words[j - 1][1]]
-            if not (_JOIN.match(gap) or (_DOT_JOIN.match(gap) and fold(previous) in ("saint", "sainte"))):
+            previous = fold(text[words[j - 1][0]:words[j - 1][1]])
+            abbreviation = _DOT_JOIN.match(gap) and previous in ("saint", "sainte")  # "St. Gallen"
+            if not (_JOIN.match(gap) or abbreviation):
                 break
             word = text[words[j][0]:words[j][1]]
             hyphenated = gap[:1] in ("-", "‐", "‑")

@@ -41,8 +41,8 @@ def read_manual(path: Path = MANUAL) -> list[tuple[str, str, bool]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        parts = line.split("\t")
-        rows.append((parts[0].strip(), parts[1].strip(), len(parts) > 2 and parts[2].strip() == "*"))
+        parts = [part.strip() for part in line.split("\t")]
+        rows.append((parts[0], parts[1], len(parts) > 2 and parts[2] == "*"))
     return rows
 
 
@@ -71,9 +71,9 @@ def generate() -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for code in sorted(set(generated) | set(extra)):
         seen: set[str] = set()
-        ordered = [preferred.get(code)] + generated.get(code, []) + extra.get(code, [])
-        for name in ordered:
-            if name and name.lower() not in seen:
+        first = [preferred[code]] if code in preferred else []
+        for name in first + generated.get(code, []) + extra.get(code, []):
+            if name.lower() not in seen:
                 seen.add(name.lower())
                 rows.append((name, code))
     return rows

@@ -82,10 +82,16 @@ def ensure_index(path: Path | None = None) -> Path:
     path = Path(path) if path else default_path()
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(path.with_suffix(".lock")):
-        if not path.exists():  # another process may have built it while we waited
-            build(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock(path.with_suffix(".lock")):
+            if not path.exists():  # another process may have built it while we waited
+                build(path)
+    except (OSError, sqlite3.Error) as error:
+        raise JumelageError(
+            f"{path}: cannot build the gazetteer index ({error}); set JUMELAGE_CACHE_DIR to a"
+            " writable folder"
+        ) from error
     return path
 
 
@@ -331,12 +337,12 @@ def _fill(tmp: Path) -> dict[str, float]:
     n_regions = 0
     for code, name, ascii, gid_text in read_tsv(DATA / "admin1.tsv"):
         country, _, admin1 = code.partition(".")
-        acc = regions.get((country, admin1))
-        if not acc or not gid_text:
+        centre = regions.get((country, admin1))
+        if not centre or not gid_text:
             continue
         gid = int(gid_text)
-        places.append((gid, name, fold(ascii), country, admin1, acc[1] / acc[3], acc[2] / acc[3],
-                       int(acc[0]), "region"))
+        places.append((gid, name, fold(ascii), country, admin1, centre[1] / centre[3],
+                       centre[2] / centre[3], int(centre[0]), "region"))
         for raw in {name, ascii}:
             if is_latin(raw) and len(fold(raw)) >= 3:
                 names.append((fold(raw), gid, SOURCE_MAIN))
