@@ -15,9 +15,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from itertools import pairwise
 
 from jumelage.extract.lexicon import fold, fold_word, load_json
 
@@ -58,6 +59,20 @@ def _alt(words: list[str] | dict[str, object]) -> str:
     return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
 
 
+def _joiner(words: list[str]) -> str:
+    """A regex for one of `words` between two parts, spaces allowed around it; words made of
+    letters must stand alone ("et" but not the end of "mardi")."""
+    parts = []
+    for w in sorted({fold_word(x) for x in words}, key=len, reverse=True):
+        e = re.escape(w).replace(r"\ ", r"\s+")
+        if w[0].isalnum():
+            e = r"(?<![\w])" + e
+        if w[-1].isalnum():
+            e += r"(?![\w])"
+        parts.append(e)
+    return rf"\s*(?:{'|'.join(parts)})\s*"
+
+
 def _alt_light(words: list[str]) -> str:
     """Like `_alt`, but accents kept (matched against `fold(text, keep_accents=True)`)."""
     forms = sorted({" ".join(fold(w, keep_accents=True).split()) for w in words}, key=len, reverse=True)
@@ -67,9 +82,10 @@ def _alt_light(words: list[str]) -> str:
 class _Vocab:
     def __init__(self, lang: str) -> None:
         data = load_json("dates.json", lang)
+        full = [fold_word(k) for k in data["months"]]
+        abbr = [fold_word(k) for k in data["month_abbreviations"]]
         self.months = {fold_word(k): v for k, v in data["months"].items()}
-        full = [m for m in self.months if len(m) > 4 or m in ("mars", "mai", "juin", "aout")]
-        abbr = [m for m in self.months if m not in full]
+        self.months.update({fold_word(k): v for k, v in data["month_abbreviations"].items()})
         self.weekdays = {fold_word(k): v for k, v in data["weekdays"].items()}
         self.seasons = {fold_word(k): tuple(v) for k, v in data["seasons"].items()}
         self.numbers = {fold_word(k): v for k, v in data["number_words"].items()}
@@ -86,25 +102,29 @@ class _Vocab:
         day = r"(?:1\s?er|premier|3[01]|[12]\d|0?[1-9])(?!\d)"
         wd = rf"(?:{_alt(self.weekdays)})(?![a-z])"
         year = r"[12]\d{3}(?!\d)"
-        self.month_re = _c(mon)
-        self.day_re = _c(day)
-        self.weekday_re = _c(wd)
 
         # "les 29, 30 mai et 1er juin", "du 1er au 3 juillet", "ce mardi 4 juillet 2023"
+        article = rf"(?:(?:{_alt(data['day_article'])})\s+)?"
+        self.day_article = {fold_word(w) for w in data["day_article"]}
+        self.day_openers_kept = {fold_word(w) for w in data["day_openers_kept_alone"]}
         item = rf"(?:{wd},?\s+)?{day}(?:\s*(?:{mon})(?:\s+{year})?)?"
-        sep = r"(?:\s*,\s*|\s+(?:et|&)\s+(?:le\s+)?|\s*(?:-|au|a|jusqu'au)\s*(?:le\s+)?)"
-        self.days = _c(rf"(?<![\d,.\w])(?:(?:du|de|entre|les|le|ce)\s+(?:le\s+)?)?{item}(?:{sep}{item})*")
+        sep = rf"(?:{_joiner(data['day_joiners'])}{article})"
+        self.days = _c(rf"(?<![\d,.\w])(?:(?:{_alt(data['day_openers'])})\s+{article})?{item}(?:{sep}{item})*")
         self.day_item = _c(
             rf"(?:(?P<w>{wd}),?\s+)?(?P<d>{day})(?:\s*(?P<m>{mon})(?:\s+(?P<y>{year}))?)?")
         # "avril - mai 2018", "de janvier 2019 à mars 2020", "juin, juillet et août"
         mitem = rf"(?:{mon})(?:\s+{year})?"
-        msep = r"(?:\s*,\s*|\s+(?:et|&|ou)\s+|\s*(?:-|/)\s*|\s+(?:a|au)\s+)"
-        self.months_re = _c(rf"(?<![\w])(?:(?:de\s+|d'|entre\s+))?{mitem}(?:{msep}{mitem})*")
+        msep = _joiner(data["month_joiners"])
+        self.months_re = _c(
+            rf"(?<![\w])(?:(?:{_alt(data['month_openers'])})\s*)?{mitem}(?:{msep}{mitem})*")
         self.month_item = _c(rf"(?P<m>{mon})(?:\s+(?P<y>{year}))?")
         # "2006 – 2008", "De 2006 à 2014", "2005/06", "2020, 2021 et 2022"
-        ysep = r"(?:\s*(?:-|/|,)\s*|\s+(?:a|au|et|&|jusqu'en|puis)\s+(?:en\s+)?)"
+        ysep = _joiner(data["year_joiners"])
         self.years = _c(
-            rf"(?<![\d.,/\w])(?:(?:de|entre|d'|depuis)\s*)?[12]\d{{3}}(?:{ysep}(?:[12]\d{{3}}|\d{{2}}))+(?!\d|[.,]\d)")
+            rf"(?<![\d,/\w])(?<!\d\.)(?:(?:{_alt(data['year_openers'])})\s*)?"
+            rf"[12]\d{{3}}(?:{ysep}(?:[12]\d{{3}}|\d{{2}}))+(?!\d|[.,]\d)")
+        self.year_range_word = _c(_joiner(data["year_range_words"]))
+        self.year_list_span = int(data["year_list_max_span"])
         self.year = _c(r"(?<![\d,/\w])(?<!\d\.)[12]\d{3}(?!\d|[.,]\d)")
         self.iso = _c(r"(?<![\d/.\w-])(?P<y>[12]\d{3})-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?![\d/]|-\d)")
         self.numeric = _c(
@@ -113,7 +133,8 @@ class _Vocab:
         self.season = _c(
             rf"(?<![\w])(?P<s>{seasons})(?![a-z])"
             r"(?:\s+(?P<y>[12]\d{3})(?:\s*[/-]\s*(?P<y2>[12]\d{3}|\d{2}))?(?!\d))?"
-            r"(?:\s+(?P<rel>dernier|passe|prochain|suivant)(?![a-z]))?")
+            rf"(?:\s+(?P<rel>{_alt(data['season_last'] + data['season_next'])})(?![a-z]))?")
+        self.season_last = {fold_word(w) for w in data["season_last"]}
         decades = _alt(self.decade_words)
         self.decade = _c(
             rf"(?<![\w])(?:{_alt(data['decade_word'])})\s+(?P<n>(?:19|20)?\d0(?!\d)|(?:{decades})(?![a-z-]))")
@@ -231,11 +252,9 @@ def _day_candidates(v: _Vocab, t: str) -> list[_Cand]:
             continue
         e = items[-1].end()
         head = t[s:items[0].start()].split()
-        if len(items) == 1 and head and head[0] in ("du", "de", "entre", "les"):
-            s = items[0].start()
-            head = []
-        if head and head[0] == "le":
-            s = items[0].start()      # the article alone is not part of the date
+        if head and (head[0] in v.day_article
+                     or (len(items) == 1 and head[0] not in v.day_openers_kept)):
+            s = items[0].start()      # "le 6 juin", "du 3 mai": the opener alone is no part of it
         parsed: list[list[int | None]] = []
         for it in items:
             parsed.append([int(it["y"]) if it["y"] else None,
@@ -299,7 +318,8 @@ def _month_candidates(v: _Vocab, t: str) -> list[_Cand]:
             year = parsed[i][0]
         if parsed[0][0] is None and parsed[-1][0] is None:
             # no year at all: a month alone needs a cue before it ("en juin", "fin mars")
-            if not v.month_alone_ok.search(t, max(0, s - 40), s) and _prefix_hit(v, t, s) == s:
+            if s == items[0].start() and not v.month_alone_ok.search(t, max(0, s - 40), s) \
+                    and _prefix_hit(v, t, s) == s:
                 continue
             first_m, last_m = parsed[0][1], parsed[-1][1]
 
@@ -340,17 +360,15 @@ def _year_range_candidates(v: _Vocab, t: str) -> list[_Cand]:
                 years.append(int(n))
         if len(years) != len(nums) or len(years) < 2:
             continue
-        if any(b <= a for a, b in zip(years, years[1:])):
+        if any(b <= a for a, b in pairwise(years)):
             continue
         lo, hi = v.cued_years
         if not all(lo <= y <= hi for y in years):
             continue
-        seps = re.sub(r"\d+", " ", chunk[nums[0][1]:])
-        is_list = not re.search(r"-|/|\ba\b|\bau\b|jusqu", seps) and not chunk.startswith("entre")
-        if is_list and years[-1] - years[0] > 10:
+        seps = re.sub(r"\d+", " ", chunk)
+        is_list = not v.year_range_word.search(seps)
+        if is_list and years[-1] - years[0] > v.year_list_span:
             continue
-        if chunk.startswith("depuis"):
-            s += chunk.index(nums[0][0])
         # "2022-03" is a month, not the years 2022 and 2003
         if len(nums) == 2 and len(nums[1][0]) == 2 and "-" in seps and years[1] % 100 <= 12 \
                 and years[1] != years[0] + 1:
@@ -423,7 +441,9 @@ def _season_candidates(v: _Vocab, t: str) -> list[_Cand]:
             continue
         shift = 0
         if m["rel"]:
-            shift = -1 if m["rel"] in ("dernier", "passe") else 1
+            shift = -1 if fold_word(m["rel"]) in v.season_last else 1
+            if left.endswith("l'"):
+                s -= 2                 # "l'été dernier"
 
         def resolve(y: int, name=name, shift=shift) -> tuple[str, str]:
             return _season_range(v, name, y + shift)
@@ -534,6 +554,16 @@ def _prefix_hit(v: _Vocab, t: str, s: int) -> int:
     return s
 
 
+def _only(resolve: Resolver, keep_start: bool) -> Resolver:
+    """A resolver that keeps only the start (for "depuis") or only the end (for "jusqu'au")."""
+    def inner(year: int) -> tuple[str | None, str | None] | None:
+        period = resolve(year)
+        if not period:
+            return None
+        return (period[0], None) if keep_start else (None, period[1])
+    return inner
+
+
 def _extend(v: _Vocab, t: str, light: str, c: _Cand) -> None:
     """Take in qualifiers before a date ("début", "mi-", "au début des") and since/until cues."""
     if not c.extendable:
@@ -549,16 +579,14 @@ def _extend(v: _Vocab, t: str, light: str, c: _Cand) -> None:
         if now:
             c.e = now.end()
         if c.resolve:
-            inner = c.resolve
-            c.resolve = lambda y, inner=inner: (lambda p: (p[0], None) if p else None)(inner(y))
+            c.resolve = _only(c.resolve, keep_start=True)
         return
     until = v.until.search(light, left_from, c.s)
     if until:
         c.s = until.start()
         c.kind, c.start, c.open_end = "until", None, False
         if c.resolve:
-            inner = c.resolve
-            c.resolve = lambda y, inner=inner: (lambda p: (None, p[1]) if p else None)(inner(y))
+            c.resolve = _only(c.resolve, keep_start=False)
         return
     if c.kind == "point" and v.from_left.search(t, left_from, c.s):
         now = v.to_now.match(t, c.e)

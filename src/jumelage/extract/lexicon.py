@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,7 +39,7 @@ def read_text(name: str, lang: str = DEFAULT_LANG) -> str:
         raise JumelageError(f"extract data file {lang}/{name} is missing") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str, lang: str = DEFAULT_LANG) -> Any:
     """The parsed content of JSON data file `name` (cached: do not mutate it)."""
     try:
@@ -48,7 +48,7 @@ def load_json(name: str, lang: str = DEFAULT_LANG) -> Any:
         raise JumelageError(f"extract data file {lang}/{name} is not valid JSON: {exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_tsv(name: str, lang: str = DEFAULT_LANG) -> tuple[tuple[str, ...], ...]:
     """The rows of TSV data file `name`: tab-separated, stripped cells; `#` lines and blanks skipped."""
     rows = []

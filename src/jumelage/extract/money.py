@@ -85,7 +85,7 @@ class _Vocab:
         self.per_unit = re.compile(
             rf"(?:par\s+|/\s*)(?P<u>{_alt(list(self.per))})(?![\w])")
         self.per_word_re = re.compile(rf"\s*(?P<w>{_alt(list(self.per_words))})(?![\w])")
-        self.code_check = re.compile(rf"[A-Z]{{3}}")
+        self.code_check = re.compile(r"[A-Z]{3}")
 
 
 @lru_cache(maxsize=4)

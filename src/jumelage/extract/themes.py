@@ -19,7 +19,7 @@ from jumelage.extract.lexicon import fold, load_tsv
 from jumelage.records import THEMES
 
 # Words that may stand for one another inside a cue: "aide aux réfugiés" ~ "aide à des réfugiés".
-_FUNCTION_WORDS = frozenset("de d du des la le l les en a au aux un une et".split())
+_FUNCTION_WORDS = frozenset(["de", "d", "du", "des", "la", "le", "l", "les", "en", "a", "au", "aux", "un", "une", "et"])
 _INCLUSIVE = re.compile(
     r"(?<=[a-z])[·.•](?:e|es|ne|nes|te|tes|se|ses|le|les|re|res|ere|eres|rice|rices|euse|euses|s)"
     r"(?:[·.•]s)?(?![a-z])")
