@@ -99,7 +99,8 @@ class _Vocab:
         self.head_chars = int(data["doc_head_chars"])
 
         mon = rf"(?:{_alt(full)})(?![a-z])|(?:{_alt(abbr)})(?:\.|(?=\s+[12]\d{{3}}(?!\d)))"
-        day = r"(?:1\s?er|premier|3[01]|[12]\d|0?[1-9])(?!\d)"
+        self.first_day = {fold_word(w) for w in data["first_day"]}
+        day = rf"(?:{_alt(data['first_day'])}|3[01]|[12]\d|0?[1-9])(?!\d)"
         wd = rf"(?:{_alt(self.weekdays)})(?![a-z])"
         year = r"[12]\d{3}(?!\d)"
 
@@ -216,8 +217,8 @@ def _weekday_ok(y: int, m: int, d: int, weekday: int) -> bool:
     return _valid_day(y, m, d) and dt.date(y, m, d).weekday() == weekday
 
 
-def _day(text: str) -> int:
-    return 1 if text.startswith("p") or text.endswith("er") else int(text)
+def _day(v: _Vocab, text: str) -> int:
+    return 1 if fold_word(text) in v.first_day else int(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def _day_candidates(v: _Vocab, t: str) -> list[_Cand]:
         for it in items:
             parsed.append([int(it["y"]) if it["y"] else None,
                            v.months[fold_word(it["m"].rstrip("."))] if it["m"] else None,
-                           _day(it["d"])])
+                           _day(v, it["d"])])
         # a month or year applies to the items before it that lack one
         for i in range(len(parsed) - 2, -1, -1):
             if parsed[i][1] is None:
