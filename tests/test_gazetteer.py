@@ -204,8 +204,12 @@ def test_country_in_context_wins(gaz: Gazetteer) -> None:
 def test_near_and_preferred_country(gaz: Gazetteer) -> None:
     halle_be = gaz.resolve("Halle", near=(50.85, 4.35))  # near Brussels
     assert halle_be.country == "BE"
-    assert gaz.resolve("Valence").country == "ES"  # Valencia, the larger
+    assert gaz.resolve("Valence", countries=["Espagne"]).geonames_id == 2509954  # Valencia
     assert gaz.resolve("Valence", prefer_country="FR").geonames_id == 2971053
+    # Spelled as GeoNames spells the French town, which tips the balance without context.
+    assert gaz.resolve("Valence").geonames_id == 2971053
+    assert gaz.resolve("Saint-Cloud").country == "FR"
+    assert gaz.resolve("Saint Cloud").country == "US"
     assert gaz.resolve("Rumilly").geonames_id == 2982159  # larger than Rumilly-en-Cambrésis
 
 
@@ -330,3 +334,16 @@ def test_unwritable_cache_is_one_clear_error(tmp_path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(JumelageError, match="cannot build the gazetteer index"):
         ensure_index(blocker / "sub" / "gazetteer.sqlite")
+
+
+def test_parenthesis_hints(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Halle (Belgique)").geonames_id == 2796696
+    assert gaz.resolve("Saint-Louis (Sénégal)").country == "SN"
+    assert gaz.resolve("Nouna (Italie)") is None  # no Nouna there: not the Burkinabè one
+    assert gaz.resolve("Laiwu (Jinan)").country == "CN"  # a nearby city as the hint
+
+
+def test_doubt_when_no_candidate_is_in_the_named_countries(gaz: Gazetteer) -> None:
+    lier = gaz.resolve("Lier", countries=["NO"])  # only the Belgian Lier is in GeoNames
+    assert lier.country == "BE" and lier.score <= 0.5
+    assert gaz.resolve("Florstad", countries=["FR"]) is None  # near-spellings stay in country

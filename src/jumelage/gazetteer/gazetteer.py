@@ -51,6 +51,7 @@ PREFER_BONUS = 1.0      # the document's country
 NEAR_BONUS = 1.5        # at the `near` point, fading to nothing at NEAR_KM
 NEAR_KM = 400.0
 CAPITAL_BONUS = 0.3
+SPELLING_BONUS = 0.4    # written exactly as GeoNames writes it: "Saint-Cloud", not "Saint Cloud"
 REGION_PENALTY = 2.5    # a region competing with cities of the same name
 OTHER_KIND_PENALTY = 3.0
 FUZZY_PENALTY = 0.5
@@ -91,6 +92,15 @@ class _Row:
     population: int
     feature: str
     source: int
+
+
+@dataclass(frozen=True)
+class _Hint:
+    """What a parenthesis after a name says about the place."""
+
+    country: str | None = None
+    admin1: frozenset[tuple[str, str]] = frozenset()
+    near: tuple[float, float] | None = None
 
 
 def _read_words(path: Path) -> frozenset[str]:
@@ -248,17 +258,17 @@ class Gazetteer:
                  prefer: str | None, kind: str | None, fuzzy: bool,
                  min_score: float) -> PlaceMatch | None:
         mention = _EDGE.sub("", mention)
-        admin1_hints: set[tuple[str, str]] = set()
         prefix_kind = None
+        hint = _Hint()
         key = fold(mention)
         if self._has(key) < 0 or not looks_capitalised(mention):
             mention, prefix_kind = self._split_prefix(mention)
-            mention, hint_codes, admin1_hints = self._split_hint(mention)
-            codes = codes | hint_codes
+            mention, hint = self._split_hint(mention)
             key = fold(mention)
         if not looks_capitalised(mention):
             return None
         kind = kind or prefix_kind
+        near = near or hint.near
         if len(key) < MIN_LENGTH or self._is_stop(key):
             return None
         if key in self.title_case_only and not prefix_kind and not _is_title_case(mention):
@@ -270,16 +280,20 @@ class Gazetteer:
                 if not self._is_stop(similar):
                     rows, key, fuzzy_match = self._rows(similar), similar, True
                     break
-        if not rows:
-            return None
+            if codes or hint.country:  # a near-spelling must at least be in the right country
+                rows = tuple(r for r in rows if r.country in codes or r.country == hint.country)
         country_of_name = self._countries.get(key)
-        if country_of_name is not None:
+        if country_of_name is not None:  # "Luxembourg" the city, not Luxembourg in Belgium
             rows = tuple(r for r in rows
                          if r.country == country_of_name or r.source == SOURCE_CURATED)
-            if not rows:
-                return None
+        if hint.country:  # "Nouna (Burkina Faso)": only there
+            rows = tuple(r for r in rows if r.country == hint.country)
+        if not rows:
+            return None
+        spelled = mention.strip().casefold()
         scored = sorted(
-            ((self._score(r, codes, near, prefer, kind, admin1_hints, fuzzy_match), r)
+            ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
+              + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0), r)
              for r in rows),
             key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
         )
@@ -290,12 +304,14 @@ class Gazetteer:
             confidence *= 0.8
         if best.source == SOURCE_ALTERNATE and best.population < 2000 and best.country not in codes:
             confidence *= 0.7
+        if codes and best.country not in codes:  # none in the countries the text names
+            confidence *= 0.5
         if confidence < min_score:
             return None
         return self._to_match(best, key, confidence)
 
     def _score(self, row: _Row, codes: frozenset[str], near: tuple[float, float] | None,
-               prefer: str | None, kind: str | None, admin1_hints: set[tuple[str, str]],
+               prefer: str | None, kind: str | None, admin1_hints: frozenset[tuple[str, str]],
                fuzzy_match: bool) -> float:
         score = math.log10(row.population + 10) + _SOURCE_BONUS[row.source]
         row_kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
@@ -318,18 +334,24 @@ class Gazetteer:
             score -= FUZZY_PENALTY
         return score
 
-    def _split_hint(self, mention: str) -> tuple[str, frozenset[str], set[tuple[str, str]]]:
-        """"Friedberg (Hesse)" -> ("Friedberg", {}, {("DE", "05")}); "Nouna (Burkina)" ->
-        ("Nouna", {"BF"}, {})."""
+    def _split_hint(self, mention: str) -> tuple[str, _Hint]:
+        """Read a parenthesis after the name: a country ("Nouna (Burkina Faso)"), a region
+        ("Friedberg (Hesse)") or a larger place nearby ("Keqiao (Shaoxing)")."""
         found = _PAREN.match(mention)
         if not found or self._has(fold(mention)) >= 0:
-            return mention, frozenset(), set()
-        base, hint = found.group("base"), found.group("hint")
-        code = country_code(hint)
+            return mention, _Hint()
+        base, text = found.group("base"), found.group("hint")
+        code = country_code(text)
         if code:
-            return base, frozenset({code}), set()
-        regions = {(r.country, r.admin1) for r in self._rows(fold(hint)) if r.feature == "region"}
-        return base, frozenset(), regions
+            return base, _Hint(country=code)
+        rows = self._rows(fold(text))
+        regions = frozenset((r.country, r.admin1) for r in rows if r.feature == "region")
+        if regions:
+            return base, _Hint(admin1=regions)
+        if rows:
+            largest = max(rows, key=lambda r: r.population)
+            return base, _Hint(near=(largest.lat, largest.lon))
+        return base, _Hint()
 
     def _split_prefix(self, mention: str) -> tuple[str, str | None]:
         """"la commune rurale de Dianguirdé" -> ("Dianguirdé", "city"); "Région de Mopti" ->
