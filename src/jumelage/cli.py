@@ -2,9 +2,9 @@
 
 Every command that touches the atlas takes `--db URL` (or `JUMELAGE_DATABASE_URL`); without it the
 atlas is a SQLite file in the user's data directory. Errors meant for people (`JumelageError`) come out
-as one `error: ...` line on stderr: exit status 1 when the input or the request failed (no file could
-be ingested, no such place), 2 when the command could not run at all (a database that does not answer,
-a bad option). JSON output (`--json`, exports) goes to stdout alone, so it can be piped.
+as one `error: ...` line on stderr with exit status 1 (a database that does not answer, no file that
+could be ingested, no such place); a wrong option or argument exits with status 2. JSON output
+(`--json`, exports) goes to stdout alone, so it can be piped.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jumelage import __version__
-from jumelage.errors import AtlasError, JumelageError, ReadError
+from jumelage.errors import JumelageError, ReadError
 
 app = typer.Typer(
     name="jumelage",
@@ -57,9 +57,6 @@ def _reports_errors(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except AtlasError as e:
-            _error(str(e))
-            raise typer.Exit(2) from None
         except JumelageError as e:
             _error(str(e))
             raise typer.Exit(1) from None
@@ -107,13 +104,13 @@ def ingest(
 
     with _open_atlas(db) as atlas:
         report = run_ingest(paths, atlas, batch_size=batch_size)
-        totals = atlas.summary()
+        totals, url = atlas.summary(), atlas.url
     for failure in report.failures:
         typer.echo(str(failure), err=True)
     if as_json:
-        _print_json({"ingest": report.to_dict(), "atlas": totals})
+        _print_json({"ingest": report.to_dict(), "atlas": {"url": url, **totals}})
     else:
-        _print_report(report, totals)
+        _print_report(report, totals, url)
     if report.total == 0:
         _error("no documents found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
@@ -132,11 +129,11 @@ def demo(db: DbUrl = None) -> None:
         raise JumelageError(f"{SAMPLES}: sample folder not found (run demo from a source checkout)")
     with _open_atlas(db) as atlas:
         report = run_ingest([SAMPLES], atlas)
-        totals = atlas.summary()
+        totals, url = atlas.summary(), atlas.url
         example = _busiest_place(atlas)
     for failure in report.failures:
         typer.echo(str(failure), err=True)
-    _print_report(report, totals)
+    _print_report(report, totals, url)
     db_opt = f" --db {db}" if db else ""
     out.print("\nExplore it:")
     out.print(f"  jumelage places{db_opt}")
@@ -150,32 +147,32 @@ def demo(db: DbUrl = None) -> None:
 
 def _busiest_place(atlas: Any) -> str | None:
     """The name of the place with the most partners, to suggest a first `jumelage show`."""
-    places = atlas.places(limit=1000)
+    places = atlas.places(limit=None)
     if not places:
         return None
-    best = max(places, key=lambda p: (p.get("partnerships") or 0, p.get("actions") or 0))
-    return best.get("name")
+    best = max(places, key=lambda p: (p["partner_count"], p["action_count"]))
+    return best["name"]
 
 
 def _quote_arg(text: str) -> str:
     return f'"{text}"' if any(c in text for c in " '\"") else text
 
 
-def _print_report(report: Any, totals: dict[str, Any]) -> None:
+def _print_report(report: Any, totals: dict[str, Any], url: str) -> None:
     c = report.counts()
     out.print(
         f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
         f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed."
     )
-    out.print(_totals_line(totals))
+    out.print(_totals_line(totals, url))
 
 
-def _totals_line(totals: dict[str, Any]) -> str:
-    where = totals.get("url") or totals.get("database") or ""
-    counts = ", ".join(
-        f"{v} {k}" for k, v in totals.items() if isinstance(v, int) and not isinstance(v, bool)
-    )
-    return f"Atlas {where}: {counts}" if where else f"Atlas: {counts}"
+TOTALS = ("places", "partnerships", "actions", "initiatives", "organisations", "sources")
+
+
+def _totals_line(totals: dict[str, Any], url: str) -> str:
+    counts = ", ".join(f"{totals.get(key, 0)} {key}" for key in TOTALS)
+    return f"Atlas {url}: {counts}."
 
 
 # -- extract --------------------------------------------------------------------------------------
@@ -203,9 +200,9 @@ def extract(
     if text:
         sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
         return
-    from jumelage.extract import Extractor
+    from jumelage.extract import default_extractor
 
-    ext = Extractor().extract(doc)
+    ext = default_extractor().extract(doc)
     if as_json:
         _print_json(ext.to_dict())
     else:
@@ -247,9 +244,9 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
     def flush() -> Iterator:
         nonlocal extractor
         if extractor is None:
-            from jumelage.extract import Extractor
+            from jumelage.extract import default_extractor
 
-            extractor = Extractor()
+            extractor = default_extractor()
         yield from zip(batch, extract_batch(batch, extractor))
         batch.clear()
 
@@ -270,47 +267,44 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
 
 
 def _print_extraction(doc: Any, ext: Any) -> None:
-    names = {p.ref: p.name for p in ext.places}
+    """A readable summary of one document's extraction (the JSON form, in tables)."""
+    data = ext.to_dict()
+    names = {p["ref"]: p["name"] for p in data["places"]}
 
-    def refs(items: Iterable[str]) -> str:
-        return ", ".join(names.get(r, r) for r in items) or "—"
+    def refs(items: Iterable[str | None]) -> str:
+        return ", ".join(names.get(r, r) for r in items if r) or "—"
 
-    def amounts(items: Iterable[Any]) -> str:
-        return "; ".join(
-            f"{a.value:g} {a.currency}" + (f" per {a.per}" if a.per else "") for a in items
-        )
-
-    def period(start: str | None, end: str | None) -> str:
-        if start and end and start != end:
-            return f"{start} – {end}"
-        return start or (f"→ {end}" if end else "—")
-
-    owner = names.get(ext.owner or "", ext.owner)
-    out.print(f"[bold]{doc.name}[/]  date: {ext.date or '—'}  owner: {owner or '—'}")
+    out.print(f"[bold]{doc.name}[/]  date: {data['date'] or '—'}  "
+              f"owner: {refs([data['owner']])}")
     if doc.title:
         out.print(f"[dim]{doc.title}[/]")
-    table = Table("ref", "place", "country", "geonames", "lat, lon", "kind", title="Places")
-    for p in ext.places:
-        where = f"{p.lat:.3f}, {p.lon:.3f}" if p.lat is not None and p.lon is not None else ""
-        table.add_row(p.ref, p.name, p.country or "", str(p.geonames_id or ""), where, p.kind)
-    out.print(table)
-    table = Table("places", "kind", "since", "status", "evidence", title="Partnerships")
-    for p in ext.partnerships:
-        table.add_row(refs(p.places), p.kind, p.since or "", p.status, _short(p.quote))
-    out.print(table)
+    table = Table("ref", "place", "country", "kind", "geonames", "lat, lon", title="Places",
+                  title_justify="left")
+    for p in data["places"]:
+        table.add_row(p["ref"], p["name"], p["country"] or "", p["kind"],
+                      str(p["geonames_id"] or ""), _latlon(p))
+    _print_table(table, data["places"])
+    table = Table("places", "kind", "since", "status", "evidence", title="Partnerships",
+                  title_justify="left")
+    for p in data["partnerships"]:
+        table.add_row(refs(p["places"]), p["kind"], p["since"] or "", p["status"],
+                      _short(p["quote"]))
+    _print_table(table, data["partnerships"])
     table = Table("period", "status", "actors → partners", "themes", "amounts", "evidence",
-                  title="Actions")
-    for a in ext.actions:
-        table.add_row(period(a.start, a.end), a.status, f"{refs(a.actors)} → {refs(a.partners)}",
-                      ", ".join(a.themes), amounts(a.amounts), _short(a.quote))
-    out.print(table)
-    table = Table("place", "context", "themes", "amounts", "evidence", title="Initiatives")
-    for i in ext.initiatives:
-        table.add_row(refs([i.place] if i.place else []), i.context or "", ", ".join(i.themes),
-                      amounts(i.amounts), _short(i.quote))
-    out.print(table)
-    if ext.organizations:
-        out.print("Organisations: " + "; ".join(ext.organizations))
+                  title="Actions", title_justify="left")
+    for a in data["actions"]:
+        table.add_row(_period(a["start"], a["end"]), a["status"],
+                      f"{refs(a['actors'])} → {refs(a['partners'])}", ", ".join(a["themes"]),
+                      _amounts(a["amounts"]), _short(a["quote"]))
+    _print_table(table, data["actions"])
+    table = Table("place", "context", "themes", "amounts", "evidence", title="Initiatives",
+                  title_justify="left")
+    for i in data["initiatives"]:
+        table.add_row(refs([i["place"]]), i["context"] or "", ", ".join(i["themes"]),
+                      _amounts(i["amounts"]), _short(i["quote"]))
+    _print_table(table, data["initiatives"])
+    if data["organizations"]:
+        out.print("Organisations: " + "; ".join(data["organizations"]))
 
 
 def _short(text: str | None, width: int = 90) -> str:
@@ -343,7 +337,13 @@ def places(
         err.print("no places match" if (q or country) else "the atlas has no places yet "
                   "(try `jumelage demo` or `jumelage ingest FOLDER`)")
         return
-    _print_rows(rows, title="Places")
+    table = Table("id", "place", "country", "kind", "partners", "actions", "geonames", "lat, lon",
+                  "review", title="Places", title_justify="left")
+    for p in rows:
+        table.add_row(str(p["id"]), p["name"], p["country"] or "", p["kind"],
+                      str(p["partner_count"]), str(p["action_count"]),
+                      str(p["geonames_id"] or ""), _latlon(p), p["review_state"])
+    out.print(table)
 
 
 @app.command()
@@ -353,58 +353,89 @@ def show(
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """A place with its partners, timeline of actions, initiatives and sources."""
+    """A place with its partners (and their status history), actions, initiatives and sources."""
     with _open_atlas(db) as atlas:
         found = atlas.find_place(place)
         if found is None:
-            raise JumelageError(f"no place {place!r} in the atlas (see `jumelage places --q ...`)")
+            raise JumelageError(f"no place matching {place!r} in the atlas "
+                                "(list them with `jumelage places --q TEXT`)")
         detail = atlas.place_detail(found["id"])
+        for partner in detail["partners"]:
+            partner["history"] = atlas.partnership_history(partner["partnership_id"])
     if as_json:
         _print_json(detail)
-        return
-    _print_place(detail)
+    else:
+        _print_place(detail)
 
 
 def _print_place(detail: dict[str, Any]) -> None:
-    place = detail.get("place") or {}
-    head = place.get("name", "?")
-    if place.get("country"):
-        head += f" ({place['country']})"
-    out.print(f"[bold]{head}[/]")
-    extra = {k: v for k, v in place.items() if k not in ("name", "country") and v not in (None, [], "")}
-    if extra:
-        out.print("  " + "  ".join(f"{k}: {_cell(v)}" for k, v in extra.items()))
-    for key, title in (("partners", "Partners"), ("timeline", "Timeline of actions"),
-                       ("initiatives", "Initiatives"), ("sources", "Sources")):
-        rows = detail.get(key) or []
-        if rows:
-            _print_rows(rows, title=title)
-        else:
-            out.print(f"[dim]{title}: none[/]")
+    place = detail["place"]
+    out.print(f"[bold]{place['name']}[/] ({place['country'] or '?'}, {place['kind']})  "
+              f"id {place['id']}  geonames {place['geonames_id'] or '—'}  "
+              f"{_latlon(place) or 'no coordinates'}")
+    if place.get("aliases"):
+        out.print("also: " + ", ".join(place["aliases"]))
+
+    table = Table("partner", "kind", "since", "status", "history", "dormant", "review",
+                  title="Partners", title_justify="left")
+    for p in detail["partners"]:
+        history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
+        table.add_row(_place_label(p["place"]), p["kind"], p["since"] or "", p["status"], history,
+                      "dormant" if p["dormant"] else "", p["review_state"])
+    _print_table(table, detail["partners"])
+
+    table = Table("period", "status", "actors → partners", "themes", "amounts", "organisations",
+                  title="Timeline of actions", title_justify="left")
+    for a in detail["timeline"]:
+        table.add_row(_period(a["start"], a["end"]), a["status"],
+                      f"{_names(a['actors'])} → {_names(a['partners'])}", ", ".join(a["themes"]),
+                      _amounts(a["amounts"]), _names(a["organisations"]))
+    _print_table(table, detail["timeline"])
+
+    table = Table("period", "context", "themes", "amounts", "organisations",
+                  title="Initiatives", title_justify="left")
+    for i in detail["initiatives"]:
+        table.add_row(_period(i["start"], i["end"]), i["context"] or "", ", ".join(i["themes"]),
+                      _amounts(i["amounts"]), _names(i["organisations"]))
+    _print_table(table, detail["initiatives"])
+
+    table = Table("source", "date", "title", "evidence", title="Sources", title_justify="left")
+    for src in detail["sources"]:
+        table.add_row(src["name"], src["date"] or "", _short(src["title"], 60),
+                      str(len(src["evidence"])))
+    _print_table(table, detail["sources"])
 
 
-def _print_rows(rows: list[dict[str, Any]], title: str) -> None:
-    columns: list[str] = []
-    for row in rows:
-        columns += [k for k in row if k not in columns and not isinstance(row[k], dict)]
-    table = Table(*columns, title=title, title_justify="left")
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
-    out.print(table)
+def _print_table(table: Table, rows: list[Any]) -> None:
+    if rows:
+        out.print(table)
+    else:
+        out.print(f"[dim]{table.title}: none[/]")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
-    return _short(str(value))
+def _place_label(p: dict[str, Any]) -> str:
+    return f"{p['name']} ({p['country']})" if p.get("country") else p["name"]
+
+
+def _names(items: list[dict[str, Any]]) -> str:
+    return ", ".join(i["name"] or f"#{i['id']}" for i in items) or "—"
+
+
+def _amounts(items: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{a['value']:g} {a['currency']}" + (f" per {a['per']}" if a.get("per") else "")
+                     for a in items)
+
+
+def _period(start: str | None, end: str | None) -> str:
+    if start and end and start != end:
+        return f"{start} – {end}"
+    if start:
+        return start if end else f"{start} →"
+    return f"→ {end}" if end else "—"
+
+
+def _latlon(p: dict[str, Any]) -> str:
+    return f"{p['lat']:.3f}, {p['lon']:.3f}" if p["lat"] is not None and p["lon"] is not None else ""
 
 
 @app.command()
@@ -412,11 +443,11 @@ def _cell(value: Any) -> str:
 def summary(db: DbUrl = None, as_json: AsJson = False) -> None:
     """Counts of what the atlas holds."""
     with _open_atlas(db) as atlas:
-        totals = atlas.summary()
+        totals, url = atlas.summary(), atlas.url
     if as_json:
-        _print_json(totals)
+        _print_json({"url": url, **totals})
     else:
-        out.print(_totals_line(totals))
+        out.print(_totals_line(totals, url))
 
 
 # -- exchange -------------------------------------------------------------------------------------
@@ -464,19 +495,12 @@ def import_(
     """Restore a JSON export (`jumelage export --format json`) into an empty atlas."""
     from jumelage.atlas import exchange
 
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise JumelageError(f"{file}: cannot read ({e.strerror or e})") from None
-    except UnicodeDecodeError:
-        raise JumelageError(f"{file}: not UTF-8 text, not a JSON export") from None
-    except json.JSONDecodeError as e:
-        raise JumelageError(f"{file}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    data = exchange.read_export(file)
     with _open_atlas(db) as atlas:
-        exchange.import_json(atlas, data)
-        totals = atlas.summary()
-    out.print(f"Imported {file}.")
-    out.print(_totals_line(totals))
+        counts = exchange.import_json(atlas, data)
+        totals, url = atlas.summary(), atlas.url
+    out.print(f"Imported {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    out.print(_totals_line(totals, url))
 
 
 # -- entry point ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Files that cannot be read are recorded with the reason and the run goes on.
 from __future__ import annotations
 
 import hashlib
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from jumelage.errors import JumelageError, ReadError
 from jumelage.read import iter_documents, read_document
+from jumelage.read.limits import max_file_bytes
 from jumelage.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -113,11 +115,8 @@ def ingest(
     """
     started = time.perf_counter()
     report = IngestReport()
-    files, listing_failures = _list_files(paths)
-    with _progress_reporter(progress, len(files) + len(listing_failures)) as notify:
-        for outcome in listing_failures:
-            report.record(outcome)
-            notify(outcome, report.total)
+    files = list(iter_documents(paths))
+    with _progress_reporter(progress, len(files)) as notify:
         for outcome in _run(files, atlas, extractor, max(1, batch_size)):
             report.record(outcome)
             notify(outcome, report.total)
@@ -135,28 +134,6 @@ def file_hash(path: Path) -> str:
 
 
 # -- the pipeline -----------------------------------------------------------------------------
-
-def _list_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome]]:
-    """Every document file under `paths`, each once, in the order given; bad paths as failures."""
-    files: list[Path] = []
-    failures: list[Outcome] = []
-    seen: set[Path] = set()
-    for given in paths:
-        try:
-            found = list(iter_documents([Path(given)]))
-        except ReadError as e:
-            failures.append(Outcome(e.path, "failed", e.problem))
-            continue
-        except OSError as e:
-            failures.append(Outcome(str(given), "failed", e.strerror or str(e)))
-            continue
-        for path in found:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(path)
-    return files, failures
-
 
 def _run(
     files: Sequence[Path], atlas: Atlas, extractor: Extractor | None, batch_size: int,
@@ -180,20 +157,28 @@ def _read_if_needed(path: Path, atlas: Atlas) -> Document | Outcome:
     """The document to extract, or the outcome that makes extraction needless (unchanged, failed).
 
     The file's hash is checked against the atlas before the file is parsed: an unchanged PDF costs
-    one read of its bytes, not a text extraction.
+    one read of its bytes, not a text extraction. Anything odd about the file (missing, not a
+    regular file, too large) is left to `read_document` to report.
     """
     name = str(path)
     try:
-        if atlas.source_state(path.name, file_hash(path)) == "unchanged":
+        if _hashable(path) and atlas.source_state(path.name, file_hash(path)) == "unchanged":
             return Outcome(name, "unchanged")
+    except OSError:
+        pass
+    try:
         doc = read_document(path)
     except ReadError as e:
         return Outcome(name, "failed", e.problem)
-    except OSError as e:
-        return Outcome(name, "failed", e.strerror or str(e))
     if doc.name != path.name and atlas.source_state(doc.name, doc.content_hash) == "unchanged":
         return Outcome(name, "unchanged")
     return doc
+
+
+def _hashable(path: Path) -> bool:
+    """A regular file `read_document` would agree to read, so hashing it first costs little."""
+    info = path.stat()
+    return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes()
 
 
 def _extract_and_save(
@@ -254,9 +239,9 @@ def _problem(error: JumelageError, doc: Document) -> str:
 
 
 def _default_extractor() -> Extractor:
-    from jumelage.extract import Extractor  # imported late: spaCy is slow to import
+    from jumelage.extract import default_extractor  # imported late: spaCy is slow to import
 
-    return Extractor()
+    return default_extractor()
 
 
 # -- progress ---------------------------------------------------------------------------------
