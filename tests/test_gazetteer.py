@@ -347,3 +347,8 @@ def test_doubt_when_no_candidate_is_in_the_named_countries(gaz: Gazetteer) -> No
     lier = gaz.resolve("Lier", countries=["NO"])  # only the Belgian Lier is in GeoNames
     assert lier.country == "BE" and lier.score <= 0.5
     assert gaz.resolve("Florstad", countries=["FR"]) is None  # near-spellings stay in country
+
+
+def test_overseas_france_counts_as_france(gaz: Gazetteer) -> None:
+    abymes = gaz.resolve("Les Abymes", countries=["France"])
+    assert abymes.country == "GP" and abymes.score > 0.9

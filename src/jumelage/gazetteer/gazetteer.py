@@ -247,8 +247,8 @@ class Gazetteer:
         (the document's country); `kind`: "city", "region", "district" or "camp" when the text
         says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly.
         """
-        codes = frozenset(filter(None, (
-            c.upper() if len(c) == 2 and c.isalpha() else country_code(c) for c in countries)))
+        codes = _with_overseas(frozenset(filter(None, (
+            c.upper() if len(c) == 2 and c.isalpha() else country_code(c) for c in countries))))
         near_key = (round(near[0], 2), round(near[1], 2)) if near else None
         return self._resolve_cached(name.strip(), codes, near_key,
                                     prefer_country.upper() if prefer_country else None,
@@ -325,7 +325,7 @@ class Gazetteer:
             score += COUNTRY_BONUS
         if (row.country, row.admin1) in admin1_hints:
             score += ADMIN1_BONUS
-        if prefer and row.country == prefer:
+        if prefer and (row.country == prefer or row.country in _OVERSEAS.get(prefer, ())):
             score += PREFER_BONUS
         if near:
             distance = _distance_km(near, (row.lat, row.lon))
@@ -423,6 +423,14 @@ class Gazetteer:
 
 
 _ARTICLES = frozenset({"la", "le", "les", "l"})
+# GeoNames gives overseas France its own country codes; a French text says "France" for them.
+_OVERSEAS = {"FR": frozenset("GP MQ GF RE YT PM BL MF PF NC WF".split())}
+
+
+def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
+    extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
+    return codes.union(*extra) if extra else codes
+
 _SENTENCE_END = frozenset(".!?:;…\n»\"")
 
 
