@@ -61,6 +61,16 @@ _EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
 _WORD = re.compile(r"[^\W\d_]+")
 _JOIN = re.compile(r"^(?:[ \t\u00a0\u202f]+|[-‐‑'’ʼ]|-[ \t]*\n[ \t]*|[ \t]*\n[ \t]*)$")
 _DOT_JOIN = re.compile(r"^\.[ \t\u00a0]?$")
+_ARTICLES = frozenset({"la", "le", "les", "l"})
+# GeoNames gives overseas France its own country codes; a French text says "France" for them.
+_OVERSEAS = {"FR": frozenset("GP MQ GF RE YT PM BL MF PF NC WF".split())}
+_SENTENCE_END = frozenset(".!?:;…\n»\"")
+# Short words that may sit inside a name: "Villiers-sur-Marne", "Halle an der Saale".
+_CONNECTORS = frozenset("""
+de du des d la le les l sur sous en lès lez et aux au am an der dem den im in bei ob upon on the
+under di del della dello dei degli da do dos das y el al los las s sul sull op aan ter van von zu
+zum zur sankt nad pod na
+""".split())
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,22 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
         (lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
+    extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
+    return codes.union(*extra) if extra else codes
+
+
+def _is_title_case(surface: str) -> bool:
+    """ "Sens" or "Saint-Dié", not "SENS" nor "sens"."""
+    letters = [ch for ch in surface if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and not all(ch.isupper() for ch in letters)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\u00a0\"«“(")
+    return not before or before[-1] in _SENTENCE_END
 
 
 class Gazetteer:
@@ -405,7 +431,8 @@ class Gazetteer:
 
     def _sequence_ends(self, text: str, words: list[tuple[int, int]], i: int) -> list[int]:
         """Indexes j >= i such that words i..j may form one name: joined by spaces, hyphens or
-        apostrophes, inner words capitalised or short connectors, the last one capitalised."""
+        apostrophes; each word capitalised, or hyphenated, or a short connector ("sur", "an")
+        that cannot end the name."""
         ends = [i]
         for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
             gap = text[words[j - 1][1]:words[j][0]]
@@ -420,36 +447,6 @@ class Gazetteer:
             elif word.lower() not in _CONNECTORS:
                 break
         return ends
-
-
-_ARTICLES = frozenset({"la", "le", "les", "l"})
-# GeoNames gives overseas France its own country codes; a French text says "France" for them.
-_OVERSEAS = {"FR": frozenset("GP MQ GF RE YT PM BL MF PF NC WF".split())}
-
-
-def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
-    extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
-    return codes.union(*extra) if extra else codes
-
-_SENTENCE_END = frozenset(".!?:;…\n»\"")
-
-
-def _is_title_case(surface: str) -> bool:
-    """ "Sens" or "Saint-Dié", not "SENS" nor "sens"."""
-    letters = [ch for ch in surface if ch.isalpha()]
-    return bool(letters) and letters[0].isupper() and not all(ch.isupper() for ch in letters)
-
-
-def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\u00a0\"«“(")
-    return not before or before[-1] in _SENTENCE_END
-
-
-_CONNECTORS = frozenset("""
-de du des d la le les l sur sous en lès lez et aux au am an der dem den im in bei ob upon on the
-under di del della dello dei degli da do dos das y el al los las s sul sull op aan ter van von zu
-zum zur sankt nad pod na
-""".split())
 
 
 _INSTANCE: Gazetteer | None = None
