@@ -352,3 +352,12 @@ def test_doubt_when_no_candidate_is_in_the_named_countries(gaz: Gazetteer) -> No
 def test_overseas_france_counts_as_france(gaz: Gazetteer) -> None:
     abymes = gaz.resolve("Les Abymes", countries=["France"])
     assert abymes.country == "GP" and abymes.score > 0.9
+
+
+def test_match_to_record_place(gaz: Gazetteer) -> None:
+    place = gaz.resolve("Padoue").to_place("p1", "Padoue")
+    assert (place.ref, place.name, place.country, place.geonames_id) == ("p1", "Padoue", "IT",
+                                                                         3171728)
+    assert place.aliases == ["Padua"] and place.kind == "city" and place.lat
+    camp = gaz.resolve("Jalazone").to_place("p2")
+    assert camp.geonames_id is None and camp.kind == "camp" and camp.population is None

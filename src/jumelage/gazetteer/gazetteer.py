@@ -36,6 +36,7 @@ from jumelage.gazetteer.index import (
     ensure_index,
     read_tsv,
 )
+from jumelage.records import Place
 
 MIN_LENGTH = 3          # folded names shorter than this never resolve
 MAX_TOKENS = 5          # longest name find_candidates looks for, in words
@@ -89,6 +90,15 @@ class PlaceMatch:
     score: float                # 0..1: how sure we are this is the place meant
     capital: bool = False
     exact: bool = False         # matched the place's own name, not an alternate name
+
+    def to_place(self, ref: str, name: str | None = None) -> Place:
+        """A `records.Place` for this match, named as the text names it (default: GeoNames)."""
+        shown = name or self.name
+        return Place(
+            ref=ref, name=shown, country=self.country, geonames_id=self.geonames_id,
+            lat=self.lat, lon=self.lon, kind=self.kind, population=self.population or None,
+            aliases=[self.name] if self.name != shown else [],
+        )
 
 
 @dataclass(frozen=True)
