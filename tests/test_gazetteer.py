@@ -361,3 +361,10 @@ def test_match_to_record_place(gaz: Gazetteer) -> None:
     assert place.aliases == ["Padua"] and place.kind == "city" and place.lat
     camp = gaz.resolve("Jalazone").to_place("p2")
     assert camp.geonames_id is None and camp.kind == "camp" and camp.population is None
+
+
+def test_function_words_that_are_towns(gaz: Gazetteer) -> None:
+    text = "Celle de Meudon est jumelée avec Celle. Depuis, Sienne aussi."
+    assert [n for _, _, n in gaz.find_candidates(text)] == ["Meudon", "Celle", "Sienne"]
+    assert gaz.resolve("Celle").country == "DE"
+    assert gaz.resolve("Depuis") is None
