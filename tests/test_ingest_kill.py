@@ -1,0 +1,115 @@
+"""A `jumelage ingest` process killed with SIGKILL mid-run leaves a consistent atlas, and the next run
+finishes the job: it skips every document already saved and ends where an uninterrupted run ends."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from jumelage.atlas import Atlas
+from jumelage.extract import default_extractor
+from jumelage.ingest import ingest
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+COPIES = 10            # of each sample: 70 documents, a run lasting several seconds
+KILL_AFTER = 12        # saved documents
+
+
+def make_copies(folder: Path) -> list[Path]:
+    """Distinct copies of the samples: each with a line of its own, so a content hash of its own."""
+    folder.mkdir()
+    samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
+    for i in range(COPIES):
+        for sample in samples:
+            body = sample.read_text(encoding="utf-8")
+            line = f"Copie {i:03d}."
+            body = (body.replace("</body>", f"<p>{line}</p></body>", 1)
+                    if sample.suffix == ".html" else f"{body}\n{line}\n")
+            (folder / f"{i:03d}-{sample.name}").write_text(body, encoding="utf-8")
+    return sorted(folder.iterdir())
+
+
+def count_sources(url: str) -> int:
+    """Saved documents, read straight from the database while the ingest process writes."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if not Path(path).exists():
+            return 0
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+            try:
+                return conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+            except sqlite3.OperationalError:      # schema not created yet
+                return 0
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            try:
+                return conn.execute(text("SELECT count(*) FROM sources")).scalar_one()
+            except Exception:                    # schema not created yet
+                return 0
+    finally:
+        engine.dispose()
+
+
+def start_ingest(folder: Path, url: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("JUMELAGE_DATABASE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "jumelage", "ingest", str(folder), "--db", url, "--batch-size", "4"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+
+
+def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
+    files = make_copies(tmp_path / "docs")
+    proc = start_ingest(tmp_path / "docs", atlas_url)
+    deadline = time.monotonic() + 240
+    try:
+        while count_sources(atlas_url) < KILL_AFTER:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "ingest made no progress"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    if atlas_url.startswith("sqlite:///"):
+        with closing(sqlite3.connect(atlas_url.removeprefix("sqlite:///"))) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with Atlas.open(atlas_url) as atlas:
+        saved = atlas.sources()
+        assert KILL_AFTER <= len(saved) < len(files), "the kill should land mid-run"
+        # every saved document came with its records (all samples yield evidence)
+        assert all(s["evidence_count"] > 0 for s in saved)
+
+        report = ingest([tmp_path / "docs"], atlas, extractor=default_extractor(), progress=False)
+        assert report.failures == []
+        assert len(report.unchanged) == len(saved)
+        assert len(report.new) == len(files) - len(saved)
+        resumed = atlas.summary()
+
+    # the resumed atlas holds exactly what one uninterrupted run gives
+    with Atlas.open(f"sqlite:///{tmp_path / 'reference.sqlite'}") as reference:
+        ingest([tmp_path / "docs"], reference, extractor=default_extractor(), progress=False)
+        assert resumed == reference.summary()
+
+
+def test_copies_are_distinct(tmp_path):
+    files = make_copies(tmp_path / "docs")
+    assert len({f.read_bytes() for f in files}) == len(files)
+
+
+def test_counting_an_absent_atlas_is_zero(tmp_path):
+    assert count_sources(f"sqlite:///{tmp_path / 'absent.sqlite'}") == 0
