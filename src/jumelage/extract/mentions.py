@@ -9,6 +9,7 @@ Berlin") is kept but marked as not an actor.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from jumelage.extract import cues
@@ -17,7 +18,8 @@ from jumelage.extract.lexicon import fold
 from jumelage.gazetteer import get_gazetteer
 
 PREFIX = re.compile(
-    r"^(?:(?:la|le|les|l['’])\s*)?(?:ville|commune|municipalit[ée]|communaut[ée] de communes|mairie|cit[ée])"
+    r"^(?:(?:la|le|les|l['’])\s*)?(?:ville|commune|municipalit[ée]|communaut[ée] de communes|mairie|cit[ée]|"
+    r"camps?(?: de r[ée]fugi[ée]s)?)"
     r"(?:\s+\w+)?\s+(?:de\s+|d['’])",
     re.IGNORECASE,
 )
@@ -142,7 +144,40 @@ def _nearby_countries(countries: list[CountryMention], layout: Layout, start: in
     return list(dict.fromkeys(c.code for c in near))
 
 
-def find_places(layout: Layout, doc, persons: list[tuple[int, int]]) -> tuple[list[Mention], list[CountryMention]]:
+def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
+    """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de Friedberg"."""
+    for s, e in persons:
+        if s <= start and end <= e:
+            inner = text[s:start]
+            if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
+                return False
+            return len(text[s:e].split()) >= 2
+    return False
+
+
+CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
+LOWER_ARTICLE = re.compile(r"(?:^|[\s(])(?:la|le|les|du|des)\s+$")
+LONGER_NAME = re.compile(r"^[ \t]+(?:(?:du|de|des|von|van|der)[ \t]+)?[A-ZÀ-Ý]")
+
+
+def _glued_to_names(text: str, start: int, end: int, layout: Layout) -> bool:
+    """A gazetteer hit inside a longer proper name ("Han Liming", "« Mehr Licht »", "Beaumont du
+    Ventoux"), unless it opens its line (a table row "Bogotá Luz Maria Minda" starts with the city)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if LONGER_NAME.match(text[end:end + 30]) and before.strip():
+        return True
+    if text[end:end + 2] in ("’s", "'s"):
+        return True
+    words_before = before.split()
+    if words_before and CAPITALISED.fullmatch(words_before[-1].strip("«»\"(")) and not \
+            re.search(r"[.!?:;»]\s*$", before) and len(words_before) > 1:
+        return True
+    return False
+
+
+def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
+                organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
     """Resolve every place mention of the document."""
     text = layout.text
     folded = fold(text)
@@ -151,37 +186,73 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]]) -> tuple[li
     country_spans = [(c.start, c.end) for c in countries]
     doc_countries = [c.code for c in countries]
     mentions: list[Mention] = []
+    unresolved: dict[str, Mention] = {}
+    accepted: list[tuple[int, int, str, bool, list[str]]] = []
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
             continue
-        if any(s <= start < e or s < end <= e for s, e in persons) and not from_ner:
+        if _in_person(start, end, text, persons):
             continue
         if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
             continue
-        if INSTITUTION_HEAD.match(name):
+        if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
+        if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+            continue
+        if not from_ner and not name.isupper() and _glued_to_names(text, start, end, layout):
+            continue
+        accepted.append((start, end, name, from_ner, _nearby_countries(countries, layout, start)))
+    # one resolution per name and document, with every country named near any of its mentions
+    near_by_name: dict[str, list[str]] = defaultdict(list)
+    for _, _, name, _, near in accepted:
+        near_by_name[fold(name)].extend(near)
+    resolved: dict[str, object] = {}
+    for key, near in near_by_name.items():
+        codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
+        example = next(a[2] for a in accepted if fold(a[2]) == key)
+        resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
+    for start, end, name, from_ner, near in accepted:
+        match = resolved[fold(name)]
         before = folded[max(0, start - 60):start]
-        near = _nearby_countries(countries, layout, start)
-        match = gz.resolve(name, countries=near or doc_countries[:3])
+        if match is not None and match.kind == "region" and not re.search(
+                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
+            match = None
+            if not from_ner:
+                continue
         if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
             continue
-        if INSIDE_CUE.search(text[max(0, start - 30):start]):
-            continue
         if match is not None:
-            key = f"g:{match.geonames_id}"
             mention = Mention(
-                start, end, name, key, name, match.country, match.geonames_id,
-                match.lat, match.lon, match.population, getattr(match, "kind", "city") or "city",
+                start, end, name, f"g:{match.geonames_id}", name, match.country, match.geonames_id,
+                match.lat, match.lon, match.population, match.kind or "city",
             )
         else:
             cc = near[0] if near else None
             kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
             mention = Mention(start, end, name, f"n:{fold(name)}|{cc}", name, cc, kind=kind)
-        mention.actor = not cues.not_actor_before().search(before)
+            unresolved.setdefault(fold(name), mention)
+        mention.actor = not cues.not_actor_before().search(before) and not any(
+            s < start and end <= e for s, e in organisations)
         mentions.append(mention)
+    mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
+    mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], found: list[Mention]) -> list[Mention]:
+    """Other occurrences of a place GeoNames lacks ("Dianguirdé" once named "la commune de Dianguirdé")."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for name, first in unresolved.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+            s, e = m.start(), m.end()
+            if any(a < e and s < b for a, b in taken) or not text[s].isupper():
+                continue
+            out.append(Mention(s, e, text[s:e], first.key, text[s:e], first.country, kind=first.kind))
+            taken.append((s, e))
+    return out
 
 
 def words(text: str) -> list[str]:

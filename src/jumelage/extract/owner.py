@@ -44,16 +44,20 @@ def find_owner(an: Analysis) -> str | None:
 
 
 def fold_short_names(an: Analysis) -> None:
-    """Map mentions that are a short form of the owner's name ("Ivry") onto the owner."""
-    if not an.owner:
-        return
-    owner_names = {fold(m.name) for m in an.mentions if m.key == an.owner}
+    """Map short forms onto the longer name they abbreviate in the same document ("Ivry" for
+    Ivry-sur-Seine, "Brandebourg" for Brandebourg-sur-la-Havel, "Jérusalem" for Jérusalem-Est)."""
+    names: dict[str, set[str]] = defaultdict(set)
     for m in an.mentions:
-        if m.key == an.owner:
-            continue
-        f = fold(m.name)
-        if any(o.startswith(f + "-") or o.startswith(f + " ") for o in owner_names):
-            an.aliases[m.key] = an.owner
+        names[m.key].add(fold(m.name))
+    for short, short_names in names.items():
+        targets = [
+            key for key, long_names in names.items()
+            if key != short and any(
+                lo.startswith(sh + "-") or lo.startswith(sh + " ") for sh in short_names for lo in long_names
+            )
+        ]
+        if targets:
+            an.aliases[short] = an.owner if an.owner in targets else targets[0]
 
 
 def find_subjects(an: Analysis) -> None:

@@ -112,7 +112,8 @@ def build(document: Document, layout: Layout, sdoc) -> Extraction:
     an = Analysis(name=document.name, text=text, folded=fold(text), layout=layout, doc=sdoc)
     an.units = _units(layout, sdoc)
     persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
-    an.mentions, an.countries = find_places(layout, sdoc, persons)
+    organisations = find_organisations(text, an.folded, sdoc, set())
+    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations])
     an.date = document_date(text, document.date)
     an.owner = find_owner(an)
     fold_short_names(an)
@@ -150,9 +151,10 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     places = []
     for k in used:
         m = first[k]
+        name = max(names[k], key=len)
         places.append(Place(
-            ref=refs[k], name=m.name, country=m.country, geonames_id=m.geonames_id,
-            lat=m.lat, lon=m.lon, kind=m.kind, aliases=[n for n in names[k] if n != m.name],
+            ref=refs[k], name=name, country=m.country, geonames_id=m.geonames_id,
+            lat=m.lat, lon=m.lon, kind=m.kind, aliases=[n for n in names[k] if n != name],
             population=m.population,
         ))
 
