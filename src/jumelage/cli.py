@@ -32,8 +32,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# no markup: names and quotes from documents are printed as they are; no wrapping of plain lines
+out = Console(highlight=False, markup=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 DbUrl = Annotated[
     Optional[str],
@@ -274,10 +275,10 @@ def _print_extraction(doc: Any, ext: Any) -> None:
     def refs(items: Iterable[str | None]) -> str:
         return ", ".join(names.get(r, r) for r in items if r) or "—"
 
-    out.print(f"[bold]{doc.name}[/]  date: {data['date'] or '—'}  "
-              f"owner: {refs([data['owner']])}")
+    out.print(f"{doc.name}  date: {data['date'] or '—'}  owner: {refs([data['owner']])}",
+              style="bold")
     if doc.title:
-        out.print(f"[dim]{doc.title}[/]")
+        out.print(doc.title, style="dim")
     table = Table("ref", "place", "country", "kind", "geonames", "lat, lon", title="Places",
                   title_justify="left")
     for p in data["places"]:
@@ -370,9 +371,9 @@ def show(
 
 def _print_place(detail: dict[str, Any]) -> None:
     place = detail["place"]
-    out.print(f"[bold]{place['name']}[/] ({place['country'] or '?'}, {place['kind']})  "
-              f"id {place['id']}  geonames {place['geonames_id'] or '—'}  "
-              f"{_latlon(place) or 'no coordinates'}")
+    out.print(f"{place['name']} ({place['country'] or '?'}, {place['kind']})  id {place['id']}  "
+              f"geonames {place['geonames_id'] or '—'}  {_latlon(place) or 'no coordinates'}",
+              style="bold")
     if place.get("aliases"):
         out.print("also: " + ", ".join(place["aliases"]))
 
@@ -410,7 +411,7 @@ def _print_table(table: Table, rows: list[Any]) -> None:
     if rows:
         out.print(table)
     else:
-        out.print(f"[dim]{table.title}: none[/]")
+        out.print(f"{table.title}: none", style="dim")
 
 
 def _place_label(p: dict[str, Any]) -> str:
