@@ -10,6 +10,7 @@ owner's own acts at home ("citoyen d'honneur", "motion", "subvention" to a local
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from jumelage.extract import cues
@@ -19,6 +20,8 @@ from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
+
+BULLETED = re.compile(r"[ \t]*[•·▪◦●\*-]")
 
 
 @dataclass
@@ -65,9 +68,37 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     return period_status(ev.start, ev.end, an.date, ev.open_end or tense == "ongoing", tense)
 
 
+def section_mode(an: Analysis, section: int) -> str:
+    """"partner" when a section about a foreign place names the owner in its heading or opening
+    paragraphs (a city page's partner section), "local" when it reports what that place did."""
+    if section < 0 or not an.owner:
+        return "local"
+    blocks = an.layout.blocks
+    heading = blocks[section]
+    seen = 0
+    for b in blocks[section:]:
+        if b is not heading and b.kind == "heading" and b.section != section:
+            break
+        if an.owner in an.keys_in(b.start, b.end):
+            return "partner"
+        if b is not heading:
+            seen += 1
+            if seen >= 2:
+                break
+    return "local"
+
+
+def _only_since(folded: str, explicit) -> bool:
+    """A partnership statement ("jumelée depuis 1963", "un accord signé en 2012"), not an event."""
+    if not cues.kinds_in(folded) or cues.has("strong_triggers", folded):
+        return False
+    return not any(d.start and len(d.start) >= 7 for d in explicit)
+
+
 def find_events(an: Analysis) -> list[Event]:
     events: list[Event] = []
     current: Event | None = None
+    modes: dict[int, str] = {}
     for unit in an.units:
         if unit.kind == "heading":
             current = None
@@ -80,29 +111,42 @@ def find_events(an: Analysis) -> list[Event]:
         partners = [k for k in here if k != an.owner]
         owner_here = an.owner in here
         section = section_subjects(an, unit.block)
+        if block.section not in modes:
+            modes[block.section] = section_mode(an, block.section)
+        mode = modes[block.section]
         block_subjects = an.subjects.get(unit.block, [])
         trigger = cues.has("action_triggers", folded)
         home = cues.has("home_acts", folded)
+        kinds = cues.kinds_in(folded)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
-        # continuation of the running action: same paragraph, no date or place of its own
+        # the running action goes on: no date or new place of its own, close by, no "également"
         if (
             current is not None and current.kind == "action" and not explicit and not dated_item
             and block.paragraph - current.paragraph <= 1 and set(partners) <= set(current.places)
-            and (block.paragraph == current.paragraph or not trigger)
-            and unit.kind == "para"
+            and not cues.has("new_event", folded) and not home
+            and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
+                 (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
         ):
             current.end_char = unit.end
             current.paragraph = block.paragraph
             continue
 
-        if not partners and not owner_here:
+        subjects = block_subjects if block.kind in ("para", "row") and block_subjects else (
+            section if mode == "local" else [])
+        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item
+        if not partners and not owner_here and not local:
             partners = [k for k in (block_subjects or section) if k != an.owner]
-        if not partners and current is not None and current.kind == "action" and trigger \
+        if not partners and not local and current is not None and current.kind == "action" and trigger \
                 and block.paragraph - current.paragraph <= 2 and not home:
-            partners = [p for p in current.partners]
+            partners = list(current.partners)
 
-        if partners and (trigger or dated_item) and not home and (an.owner or len(set(here)) >= 2 or dated_item):
+        is_action = (
+            partners and (trigger or dated_item) and not home and not local
+            and (an.owner or len(set(here)) >= 2 or dated_item)
+            and not (not dated_item and _only_since(folded, explicit))
+        )
+        if is_action:
             actors = [an.owner] if an.owner else [p for p in here if p in partners][:1]
             partners_only = [p for p in partners if p not in actors]
             ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
@@ -110,25 +154,26 @@ def find_events(an: Analysis) -> list[Event]:
             _date(ev, explicit or dates)
             ev.explicit_date = bool(explicit)
             ev.status = _status(an, unit, ev)
-            events.append(ev)
-            current = ev
+            if not _repeats(an, events, ev):
+                events.append(ev)
+                current = ev
             continue
 
         place = None
+        measures = cues.has("initiative_triggers", folded) and not kinds
         if home and an.owner and (owner_here or not partners or unit.kind == "item"):
             place = an.owner
-        elif block_subjects and cues.has("initiative_triggers", folded):
-            place = block_subjects[0]
-        elif section and not owner_here and cues.has("initiative_triggers", folded) and unit.kind in ("para", "row"):
-            place = section[0]
+        elif local and measures:
+            place = (partners or subjects)[0]
         if place is None:
-            current = None if current is None or block.paragraph - current.paragraph > 1 else current
+            if current is not None and block.paragraph - current.paragraph > 1:
+                current = None
             continue
         last = events[-1] if events else None
         if (
             last is not None and last.kind == "initiative" and last.places == [place] and not home
-            and an.layout.blocks[unit.block].section == an.layout.block_at(last.start_char).section
-            and unit.kind != "item"
+            and block.section == an.layout.block_at(last.start_char).section
+            and unit.kind != "item" and (block.section >= 0 or block.paragraph == last.paragraph)
         ):
             last.end_char = unit.end
             continue
@@ -137,6 +182,18 @@ def find_events(an: Analysis) -> list[Event]:
         events.append(ev)
         current = None
     return events
+
+
+def _repeats(an: Analysis, events: list[Event], ev: Event) -> bool:
+    """The same event told twice (a news lead and its body): same places, dates, similar words."""
+    words = set(an.folded[ev.start_char:ev.end_char].split())
+    for old in events:
+        if old.kind != "action" or set(old.places) != set(ev.places) or (old.start, old.end) != (ev.start, ev.end):
+            continue
+        old_words = set(an.folded[old.start_char:old.end_char].split())
+        if len(words & old_words) >= 0.6 * min(len(words), len(old_words)):
+            return True
+    return False
 
 
 def _date(ev: Event, dates) -> None:
