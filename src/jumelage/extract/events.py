@@ -73,19 +73,11 @@ def section_mode(an: Analysis, section: int) -> str:
     paragraphs (a city page's partner section), "local" when it reports what that place did."""
     if section < 0 or not an.owner:
         return "local"
-    blocks = an.layout.blocks
-    heading = blocks[section]
-    seen = 0
-    for b in blocks[section:]:
-        if b is not heading and b.kind == "heading" and b.section != section:
-            break
-        if an.owner in an.keys_in(b.start, b.end):
-            return "partner"
-        if b is not heading:
-            seen += 1
-            if seen >= 2:
-                break
-    return "local"
+    heading = an.layout.blocks[section]
+    if an.owner in an.keys_in(heading.start, heading.end):
+        return "partner"
+    opening = [u for u in an.units if u.block > section and an.layout.blocks[u.block].section == section][:3]
+    return "partner" if any(an.owner in an.keys_in(u.start, u.end) for u in opening) else "local"
 
 
 def _only_since(folded: str, explicit) -> bool:
@@ -173,6 +165,7 @@ def find_events(an: Analysis) -> list[Event]:
         if (
             last is not None and last.kind == "initiative" and last.places == [place] and not home
             and block.section == an.layout.block_at(last.start_char).section
+            and not (block.paragraph != last.paragraph and cues.has("new_event", folded[:40]))
             and unit.kind != "item" and (block.section >= 0 or block.paragraph == last.paragraph)
         ):
             last.end_char = unit.end

@@ -176,6 +176,15 @@ def _glued_to_names(text: str, start: int, end: int, layout: Layout) -> bool:
     return False
 
 
+def _after_common_noun(doc, start: int) -> bool:
+    """"une armée Toon", "le projet Mehr": a name right after a common noun names no place."""
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None or tok.start == 0:
+        return False
+    prev = doc[tok.start - 1]
+    return prev.pos_ == "NOUN" and prev.text.islower() and prev.idx + len(prev.text) + 1 == start
+
+
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
     """Resolve every place mention of the document."""
@@ -202,6 +211,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
         if not from_ner and not name.isupper() and _glued_to_names(text, start, end, layout):
+            continue
+        if _after_common_noun(doc, start):
             continue
         accepted.append((start, end, name, from_ner, _nearby_countries(countries, layout, start)))
     # one resolution per name and document, with every country named near any of its mentions
