@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -135,13 +136,13 @@ def demo(db: DbUrl = None) -> None:
     for failure in report.failures:
         typer.echo(str(failure), err=True)
     _print_report(report, totals, url)
-    db_opt = f" --db {db}" if db else ""
+    prog, db_opt = _prog(), f" --db {_quote_arg(db)}" if db else ""
     out.print("\nExplore it:")
-    out.print(f"  jumelage places{db_opt}")
+    out.print(f"  {prog} places{db_opt}")
     if example:
-        out.print(f"  jumelage show {_quote_arg(example)}{db_opt}")
-    out.print(f"  jumelage export --format geojson{db_opt} > atlas.geojson")
-    out.print(f"  jumelage export --format csv --out atlas-csv{db_opt}")
+        out.print(f"  {prog} show {_quote_arg(example)}{db_opt}")
+    out.print(f"  {prog} export --format geojson{db_opt} > atlas.geojson")
+    out.print(f"  {prog} export --format csv --out atlas-csv{db_opt}")
     if report.all_failed:
         raise typer.Exit(1)
 
@@ -153,6 +154,14 @@ def _busiest_place(atlas: Any) -> str | None:
         return None
     best = max(places, key=lambda p: (p["partner_count"], p["action_count"]))
     return best["name"]
+
+
+def _prog() -> str:
+    """How this command was called, so that the suggested commands can be pasted as they are."""
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
+    if argv0.name != "jumelage":
+        return "python -m jumelage"
+    return "jumelage" if shutil.which("jumelage") == str(argv0.absolute()) else str(argv0)
 
 
 def _quote_arg(text: str) -> str:
