@@ -124,10 +124,11 @@ def find_events(an: Analysis) -> list[Event]:
             current.paragraph = block.paragraph
             continue
 
-        subjects = block_subjects if block.kind in ("para", "row") and block_subjects else (
-            section if mode == "local" else [])
+        block_local = bool(block_subjects) and block.kind in ("para", "row") and \
+            an.owner not in an.keys_in(block.start, block.end)
+        subjects = block_subjects if block_local else (section if mode == "local" else [])
         local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item
-        if not partners and not owner_here and not local:
+        if not partners and not local:
             partners = [k for k in (block_subjects or section) if k != an.owner]
         if not partners and not local and current is not None and current.kind == "action" and trigger \
                 and block.paragraph - current.paragraph <= 2 and not home:
