@@ -52,10 +52,15 @@ def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def kinds_in(folded: str) -> list[tuple[str, int, int]]:
-    """Every partnership-kind cue in `folded`: (kind, start, end)."""
+    """Every partnership-kind cue in `folded`: (kind, start, end), except inside an organisation's
+    name ("le comité de jumelage", "responsable des jumelages")."""
     out = []
+    ignore = pattern("kind_ignore_before")
     for kind, pat in kind_patterns():
-        out.extend((kind, m.start(), m.end()) for m in pat.finditer(folded))
+        out.extend(
+            (kind, m.start(), m.end()) for m in pat.finditer(folded)
+            if not ignore.search(folded[max(0, m.start() - 30):m.start()])
+        )
     return sorted(out, key=lambda t: t[1])
 
 

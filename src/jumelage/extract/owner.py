@@ -90,6 +90,10 @@ def section_subjects(an: Analysis, block_index: int) -> list[str]:
 def collective_kind(an: Analysis) -> str | None:
     """The kind of a collective statement ("nos villes jumelées", "ses villes jumelles"), if any."""
     kinds = []
-    for m in cues.finditer("collective_possessive", an.folded):
-        kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[m.start():m.end()]))
+    for unit in an.units:
+        folded = an.folded[unit.start:unit.end]
+        if any(k != an.owner for k in an.keys_in(unit.start, unit.end)):
+            continue
+        for m in cues.finditer("collective_possessive", folded):
+            kinds.extend(k for k, _, _ in cues.kinds_in(folded[m.start():m.end()]))
     return cues.best_kind(kinds)

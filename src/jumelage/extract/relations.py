@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.owner import collective_kind
+from jumelage.extract.owner import collective_kind, section_subjects
 from jumelage.records import StatusChange
 
 AVEC = re.compile(r"\bavec\b")
@@ -109,16 +109,32 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> str | None
     return str(ref - years)
 
 
+SIGNING = re.compile(r"\b(?:sign\w*|serments?|chartes?|protocoles?|accords?|scell\w+|officialis\w+)\b")
+NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+
+
+def _group_size(folded: str) -> int | None:
+    m = cues.search("group_of_n", folded)
+    if not m:
+        return None
+    word = m.group(1)
+    return int(word) if word.isdigit() else NUMBERS.get(word)
+
+
 def find_partnerships(an: Analysis) -> Links:
     links = Links()
     list_kind: str | None = None        # a kind announced by a unit ending with ":" for the list below
+    groups: list[tuple[Unit, int, str | None, list[str]]] = []
+    previous: Unit | None = None
     for unit in an.units:
         text = an.text[unit.start:unit.end]
         folded = an.folded[unit.start:unit.end]
         kinds = cues.kinds_in(folded)
         places = an.keys_in(unit.start, unit.end)
+        foreign = [p for p in places if p != an.owner]
+        prev, previous = previous, unit
         if unit.kind == "item" and list_kind and not kinds:
-            for p in places:
+            for p in foreign:
                 if an.owner:
                     links.add(an.owner, p, list_kind, unit)
             continue
@@ -126,10 +142,11 @@ def find_partnerships(an: Analysis) -> Links:
             list_kind = None
         if not kinds:
             continue
-        if text.rstrip().endswith(":") and not places:
+        if text.rstrip().endswith(":") and not foreign:
             list_kind = cues.best_kind([k for k, _, _ in kinds])
             continue
         unit_dates = find_dates(text, an.date)
+        dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
         # "X, sa jumelle allemande": the apposition links the owner with X whatever the sentence says
         apposed: list[tuple[int, int]] = []
         for m in an.mentions_in(unit.start, unit.end):
@@ -143,23 +160,59 @@ def find_partnerships(an: Analysis) -> Links:
         if not rest:
             continue
         kind = cues.best_kind(rest)
-        pairs = _pairs(an, unit, folded, places)
-        since_dates = [d.start for d in unit_dates if d.start and d.kind != "until"]
+        chars = list(folded)
+        for lo, hi in apposed:
+            chars[lo:hi] = " " * (hi - lo)
+        plain = "".join(chars)
+        pairs = _pairs(an, unit, plain, places)
+        if not pairs and an.owner and not foreign:
+            # "l'élu allait signer une lettre d'intention de jumelage": the partner is the one just named,
+            # or the place the section is about
+            context = [k for k in section_subjects(an, unit.block) if k != an.owner]
+            if not context and prev is not None and prev.block == unit.block:
+                context = [k for k in an.keys_in(prev.start, prev.end) if k != an.owner]
+            pairs = [(an.owner, k) for k in context]
         anniversary = _anniversary(an, folded, unit_dates)
+        since_dates = [] if anniversary or (dated_item and not SIGNING.search(folded)) else [
+            d.start for d in unit_dates if d.start and d.kind != "until"]
         statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)] if m]
+        size = _group_size(folded)
+        if size and len(places) < size:
+            groups.append((unit, size, kind, since_dates))
         for a, b in pairs:
             link = links.add(a, b, kind, unit)
             if link is None:
                 continue
-            if since_dates and not statuses:
+            if since_dates and not any(st in ("suspended", "ended") for st, _ in statuses):
                 link.since.append(_earliest(since_dates))
             if anniversary:
                 link.anniversary_since.append(anniversary)
             for st, m in statuses:
                 when = _earliest(since_dates) or an.date
                 link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
+    for unit, size, kind, since_dates in groups:
+        _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
     return links
+
+
+def _group(an: Analysis, links: Links, unit: Unit, size: int, kind: str | None, since_dates: list[str]) -> None:
+    """"liant désormais les quatre communes": the owner and its partners, all linked together."""
+    if not an.owner:
+        return
+    order = {an.key(m): m.start for m in reversed(an.mentions)}
+    partners = sorted(
+        {link.b if link.a == an.owner else link.a for link in links.by_pair.values() if an.owner in (link.a, link.b)},
+        key=lambda k: order.get(k, 0),
+    )
+    members = [an.owner] + partners
+    if len(members) != size:
+        return
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            link = links.add(a, b, kind, unit)
+            if link is not None and since_dates:
+                link.since.append(_earliest(since_dates))
 
 
 def _collective(an: Analysis, links: Links) -> None:
