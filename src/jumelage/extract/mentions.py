@@ -34,7 +34,7 @@ UNRESOLVED_CUE = re.compile(
     r"province|communaut[ée] de communes)\s+(?:de\s+|d['’])$",
     re.IGNORECASE,
 )
-INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?\s+(?:de\s+|d['’])$", re.IGNORECASE)
+INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?(?:\s+\w+)?\s+(?:de\s+|d['’])$", re.IGNORECASE)
 COUNTRY_PAREN = re.compile(r"\(\s*([^()]{3,40}?)\s*\)")
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][\w'’-]*")
 
@@ -235,8 +235,9 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
             continue
         if match is not None:
+            key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold(match.name)}|{match.country}"
             mention = Mention(
-                start, end, name, f"g:{match.geonames_id}", name, match.country, match.geonames_id,
+                start, end, name, key, name, match.country, match.geonames_id,
                 match.lat, match.lon, match.population, match.kind or "city",
             )
         else:

@@ -88,25 +88,23 @@ def _earliest(dates: list[str]) -> str | None:
     return min(dates, key=lambda d: (d[:4], len(d))) if dates else None
 
 
-def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> str | None:
+def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str | None, object]:
+    """The founding year an anniversary implies ("25ème anniversaire … juillet 2022" → 1997, one
+    less when it was celebrated "avec une année de retard"), and the celebration's date mention."""
     m = cues.search("anniversary", folded_unit)
     if not m:
-        return None
+        return None, None
     years = next((int(g) for g in m.groups() if g), None)
     if years is None or years > 200:
-        return None
-    ref = None
-    for d in unit_dates:
-        if d.start:
-            ref = int(d.start[:4])
-            break
+        return None, None
+    dated = [d for d in unit_dates if d.start]
+    celebration = min(dated, key=lambda d: abs(d.start_char - m.start())) if dated else None
+    ref = int(celebration.start[:4]) if celebration else an.doc_year()
     if ref is None:
-        ref = an.doc_year()
-    if ref is None:
-        return None
+        return None, None
     if cues.search("anniversary_late", folded_unit):
         ref -= 1
-    return str(ref - years)
+    return str(ref - years), celebration
 
 
 SIGNING = re.compile(r"\b(?:sign\w*|serments?|chartes?|protocoles?|accords?|scell\w+|officialis\w+)\b")
@@ -165,16 +163,21 @@ def find_partnerships(an: Analysis) -> Links:
             chars[lo:hi] = " " * (hi - lo)
         plain = "".join(chars)
         pairs = _pairs(an, unit, plain, places)
+        context_dates = []
         if not pairs and an.owner and not foreign:
             # "l'élu allait signer une lettre d'intention de jumelage": the partner is the one just named,
             # or the place the section is about
             context = [k for k in section_subjects(an, unit.block) if k != an.owner]
             if not context and prev is not None and prev.block == unit.block:
                 context = [k for k in an.keys_in(prev.start, prev.end) if k != an.owner]
+                if context:
+                    context_dates = find_dates(an.text[prev.start:prev.end], an.date)
             pairs = [(an.owner, k) for k in context]
-        anniversary = _anniversary(an, folded, unit_dates)
-        since_dates = [] if anniversary or (dated_item and not SIGNING.search(folded)) else [
-            d.start for d in unit_dates if d.start and d.kind != "until"]
+        if context_dates:
+            unit_dates = unit_dates + context_dates
+        anniversary, celebration = _anniversary(an, folded, unit_dates)
+        since_dates = [] if (dated_item and not SIGNING.search(folded)) or cues.has("since_blockers", folded) else [
+            d.start for d in unit_dates if d.start and d.kind != "until" and d is not celebration]
         statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)] if m]
         size = _group_size(folded)
         if size and len(places) < size:
