@@ -17,7 +17,7 @@ from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates, period_status
 from jumelage.extract.money import find_amounts
-from jumelage.extract.owner import section_subjects
+from jumelage.extract.owner import governing_section, section_subjects
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
@@ -76,7 +76,7 @@ def section_mode(an: Analysis, section: int) -> str:
     heading = an.layout.blocks[section]
     if an.owner in an.keys_in(heading.start, heading.end):
         return "partner"
-    opening = [u for u in an.units if u.block > section and an.layout.blocks[u.block].section == section][:3]
+    opening = [u for u in an.units if u.block > section and governing_section(an, u.block) == section][:3]
     return "partner" if any(an.owner in an.keys_in(u.start, u.end) for u in opening) else "local"
 
 
@@ -103,9 +103,10 @@ def find_events(an: Analysis) -> list[Event]:
         partners = [k for k in here if k != an.owner]
         owner_here = an.owner in here
         section = section_subjects(an, unit.block)
-        if block.section not in modes:
-            modes[block.section] = section_mode(an, block.section)
-        mode = modes[block.section]
+        governing = governing_section(an, unit.block)
+        if governing not in modes:
+            modes[governing] = section_mode(an, governing)
+        mode = modes[governing]
         block_subjects = an.subjects.get(unit.block, [])
         trigger = cues.has("action_triggers", folded)
         home = cues.has("home_acts", folded)
@@ -166,7 +167,7 @@ def find_events(an: Analysis) -> list[Event]:
         if (
             last is not None and last.kind == "initiative" and last.places == [place] and not home
             and block.section == an.layout.block_at(last.start_char).section
-            and not (block.paragraph != last.paragraph and cues.has("new_event", folded[:40]))
+            and not (block.paragraph != last.paragraph and cues.has("new_measure", folded[:40]))
             and unit.kind != "item" and (block.section >= 0 or block.paragraph == last.paragraph)
         ):
             last.end_char = unit.end

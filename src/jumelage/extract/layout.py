@@ -21,6 +21,7 @@ DATED_ITEM = re.compile(
     r"septembre|octobre|novembre|d[ée]cembre)\s+)?(?:(?:19|20)\d\d|\d\d))*\s*(?:[:,]|[-–]\s)",
     re.IGNORECASE,
 )
+DATELINE = re.compile(r"^(?:publi[ée]e?|mis[e]? à jour|modifi[ée]e?|date|le)\b.*\d", re.IGNORECASE)
 HEADING_MARK = re.compile(r"^[ \t]*#+\s*")
 SENTENCE_END = re.compile(r"[.!?:;»\"”…]\s*$")
 
@@ -57,7 +58,7 @@ class Layout:
         return [b for b in self.blocks if b.kind == "heading"]
 
 
-def _is_caps(line: str) -> bool:
+def is_caps(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
@@ -68,9 +69,9 @@ def _looks_heading(line: str, next_line: str | None) -> bool:
         return False
     if HEADING_MARK.match(line):
         return True
-    if BULLET.match(line) or DATED_ITEM.match(line) or "\t" in s:
+    if BULLET.match(line) or DATED_ITEM.match(line) or "\t" in s or DATELINE.match(s):
         return False
-    if _is_caps(s):
+    if is_caps(s):
         return True
     words = s.split()
     # A short line with no final punctuation, standing alone between blank lines.
@@ -133,7 +134,7 @@ def analyse(text: str) -> Layout:
             caps_run = False
             continue
         heading = _looks_heading(line, nxt)
-        if heading and (_is_caps(line) or HEADING_MARK.match(line)):
+        if heading and (is_caps(line) or HEADING_MARK.match(line)):
             # consecutive capital lines form one heading ("# KRASNODAR / MOBILISE LES / INDUSTRIELS")
             if caps_run and current and current_kind == "heading":
                 current.append((s, e))

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis
+from jumelage.extract.layout import is_caps
 from jumelage.extract.lexicon import fold
 
 OWNER_BEFORE = re.compile(
@@ -81,9 +82,19 @@ def _opens(head: str, offset: int) -> bool:
     return len(before.split()) <= 4
 
 
+def governing_section(an: Analysis, block_index: int) -> int:
+    """The heading a block belongs to; a sub-heading that names no place ("Objectifs de la
+    coopération") stays in its parent's section."""
+    blocks = an.layout.blocks
+    section = blocks[block_index].section
+    while section >= 0 and section not in an.subjects and not is_caps(blocks[section].text):
+        section = blocks[section - 1].section if section > 0 else -1
+    return section
+
+
 def section_subjects(an: Analysis, block_index: int) -> list[str]:
     """Subjects of the heading that governs block `block_index` (its section)."""
-    section = an.layout.blocks[block_index].section
+    section = governing_section(an, block_index)
     return an.subjects.get(section, []) if section >= 0 else []
 
 

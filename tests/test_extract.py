@@ -1,0 +1,157 @@
+"""The extractor end to end on short French texts written for these tests (real towns, invented facts)."""
+import pytest
+
+from jumelage.extract import default_extractor, extract_text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _model():
+    default_extractor().nlp  # load spaCy once for the module
+
+
+def by_name(ext):
+    return {p.ref: p for p in ext.places}
+
+
+def pair_names(ext, partnership):
+    places = by_name(ext)
+    return {places[r].name for r in partnership.places}
+
+
+CITY_PAGE = """Nos jumelages
+
+Publié le 12 mars 2024
+
+La ville de Montbéliard entretient des liens d'amitié avec ses villes jumelles.
+
+Ludwigsburg (Allemagne)
+
+Le serment de jumelage entre Montbéliard et Ludwigsburg a été signé le 12 mai 1962.
+
+2015 – 2017 : accueil à Montbéliard de jeunes musiciens de Ludwigsburg pour des concerts communs.
+
+Mai 2019 : délégation montbéliardaise à Ludwigsburg, conduite par le maire, pour le 57e anniversaire.
+
+Depuis 2020 : échanges scolaires chaque printemps entre les collèges des deux villes.
+
+2025 : projet de rencontre sportive des clubs de football.
+"""
+
+
+def test_owner_partnership_since_and_dated_items():
+    ext = extract_text(CITY_PAGE, "page.txt")
+    places = by_name(ext)
+    assert places[ext.owner].name == "Montbéliard"
+    assert places[ext.owner].country == "FR"
+    links = [p for p in ext.partnerships if pair_names(ext, p) == {"Montbéliard", "Ludwigsburg"}]
+    assert len(links) == 1
+    assert links[0].kind == "twinning"
+    assert links[0].since == "1962-05-12"
+    ludwigsburg = next(p for p in ext.places if p.name == "Ludwigsburg")
+    assert ludwigsburg.country == "DE" and ludwigsburg.geonames_id
+    actions = {a.start: a for a in ext.actions}
+    assert actions["2015"].end == "2017" and actions["2015"].status == "done"
+    assert "culture" in actions["2015"].themes
+    assert actions["2019-05"].status == "done"
+    assert actions["2020"].end is None and actions["2020"].status == "ongoing"
+    assert actions["2025"].status == "planned"
+    for a in ext.actions:
+        assert ludwigsburg.ref in a.actors + a.partners
+        # every record points at the exact text that says it
+        assert CITY_PAGE[a.span[0]:a.span[1]] == a.quote
+
+
+NEWS = """Besançon suspend son jumelage avec Tver
+
+Publié le 3 mars 2022
+
+La ville de Besançon a annoncé la suspension de son jumelage avec la ville russe de Tver, à 180 km de
+Moscou, en raison de la guerre en Ukraine. Le jumelage avait été signé en 1988.
+"""
+
+
+def test_suspension_is_a_dated_status_change_and_a_distance_is_not_an_actor():
+    ext = extract_text(NEWS, "news.txt")
+    names = {p.name for p in ext.places}
+    assert {"Besançon", "Tver"} <= names
+    assert "Moscou" not in names
+    link = next(p for p in ext.partnerships if pair_names(ext, p) == {"Besançon", "Tver"})
+    assert link.status == "suspended"
+    assert link.history and link.history[-1].status == "suspended"
+    assert link.history[-1].date.startswith("2022")
+    assert link.since == "1988"
+
+
+ANNIVERSARY = """30e anniversaire du jumelage Figeac-Tiel
+
+Publié le 20 juin 2015
+
+Les 13 et 14 juin, une délégation de Tiel (Pays-Bas) a été accueillie à Figeac pour fêter le 30e
+anniversaire du jumelage entre les deux villes.
+"""
+
+
+def test_anniversary_gives_the_founding_year():
+    ext = extract_text(ANNIVERSARY, "anniv.txt")
+    link = next(p for p in ext.partnerships if pair_names(ext, p) >= {"Tiel"})
+    assert link.since == "1985"
+    action = ext.actions[0]
+    assert action.start == "2015-06-13" and action.end == "2015-06-14"
+    assert action.status == "done"
+
+
+MAGAZINE = """NOS VILLES JUMELÉES FACE À LA CRISE
+Partage d'expériences avec nos villes jumelées de la ville de Nancy.
+
+# PORTO OUVRE
+SES MUSÉES
+La municipalité de Porto a rouvert ses musées
+dès le mois de mai, avec des visites gratuites
+pour les soignants et une exposition sur la pandémie.
+"""
+
+
+def test_a_section_about_a_twin_city_is_its_initiative():
+    ext = extract_text(MAGAZINE, "mag.txt")
+    porto = next(p for p in ext.places if p.name.lower() == "porto")
+    assert porto.country == "PT"
+    assert any(i.place == porto.ref for i in ext.initiatives)
+    initiative = next(i for i in ext.initiatives if i.place == porto.ref)
+    assert "culture" in initiative.themes
+    assert initiative.context == "covid-19"
+    assert any(pair_names(ext, p) >= {"Nancy"} and porto.ref in p.places for p in ext.partnerships)
+
+
+GRANT = """Coopération avec Kaya
+
+Publié le 5 octobre 2021
+
+La ville de Chambéry mène une coopération décentralisée avec Kaya (Burkina Faso) depuis 1991.
+En 2021, la ville a versé une subvention de 12 000 euros pour la construction de deux forages.
+"""
+
+
+def test_cooperation_kind_and_amounts():
+    ext = extract_text(GRANT, "grant.txt")
+    link = next(p for p in ext.partnerships if pair_names(ext, p) == {"Chambéry", "Kaya"})
+    assert link.kind == "cooperation"
+    assert link.since == "1991"
+    action = next(a for a in ext.actions if a.start == "2021")
+    assert [(m.value, m.currency) for m in action.amounts] == [(12000, "EUR")]
+    assert "water_sanitation" in action.themes
+
+
+def test_interchange_format_round_trip():
+    ext = extract_text(CITY_PAGE, "page.txt")
+    data = ext.to_dict()
+    assert data["source"] == "page.txt"
+    assert {"places", "partnerships", "actions", "initiatives", "organizations"} <= set(data)
+    from jumelage.records import Extraction
+
+    again = Extraction.from_dict(data, CITY_PAGE)
+    assert again.to_dict() == data
+
+
+def test_empty_and_placeless_text():
+    ext = extract_text("Bonjour. Il fait beau aujourd'hui.", "x.txt")
+    assert ext.places == [] and ext.partnerships == [] and ext.actions == []
