@@ -49,23 +49,39 @@ def _unit_dates(an: Analysis, unit: Unit):
     return [d for d in find_dates(text, an.date) if d.start or d.end]
 
 
-def _future(an: Analysis, unit: Unit) -> bool:
+def _tense(an: Analysis, unit: Unit) -> str | None:
+    """"future", "past" or "present" from the unit's verbs (spaCy morphology), None if none."""
     span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand")
     if span is None:
-        return False
-    return any("Fut" in tok.morph.get("Tense") for tok in span if tok.pos_ in ("VERB", "AUX"))
+        return None
+    tenses = set()
+    for tok in span:
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        tense = tok.morph.get("Tense")
+        if "Fut" in tense or "Cnd" in tok.morph.get("Mood"):
+            tenses.add("future")
+        elif "Past" in tense or "Imp" in tense:
+            tenses.add("past")
+        elif "Pres" in tense and tok.pos_ == "VERB" and not any(c.dep_.startswith("aux") for c in tok.children):
+            tenses.add("present")
+    for t in ("future", "past", "present"):
+        if t in tenses:
+            return t
+    return None
 
 
 def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     folded = an.folded[unit.start:unit.end]
-    if cues.has("cancelled", folded):
+    open_ongoing = ev.open_end and not ev.end
+    if cues.has("cancelled", folded) and not open_ongoing:
         return "cancelled"
-    if cues.has("abandoned", folded):
+    if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
-    tense = "future" if (cues.has("planned", folded) or _future(an, unit)) else None
-    if tense is None and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
-        tense = "ongoing"
-    return period_status(ev.start, ev.end, an.date, ev.open_end or tense == "ongoing", tense)
+    tense = "future" if cues.has("planned", folded) else _tense(an, unit)
+    if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
+        tense = "present"
+    return period_status(ev.start, ev.end, an.date, ev.open_end, tense)
 
 
 def section_mode(an: Analysis, section: int) -> str:
