@@ -129,13 +129,16 @@ def find_events(an: Analysis) -> list[Event]:
         kinds = cues.kinds_in(folded)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
-        # the running action goes on: no date or new place of its own, close by, no "également"
+        # the running event goes on: no date or new place of its own, close by, no "également",
+        # no switch from what was done to what is planned
         if (
-            current is not None and current.kind == "action" and not explicit and not dated_item
+            current is not None and not explicit and not dated_item
             and block.paragraph - current.paragraph <= 1 and set(partners) <= set(current.places)
             and not cues.has("new_event", folded) and not home
             and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
                  (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
+            and (current.kind == "action" or not partners)
+            and not (current.kind == "action" and current.status != "planned" and _tense(an, unit) == "future")
         ):
             current.end_char = unit.end
             current.paragraph = block.paragraph
@@ -164,9 +167,12 @@ def find_events(an: Analysis) -> list[Event]:
             _date(ev, explicit or dates)
             ev.explicit_date = bool(explicit)
             ev.status = _status(an, unit, ev)
-            if not _repeats(an, events, ev):
+            kept = _repeats(an, events, ev)
+            if kept is None:
                 events.append(ev)
                 current = ev
+            else:
+                current = kept
             continue
 
         place = None
@@ -191,20 +197,30 @@ def find_events(an: Analysis) -> list[Event]:
         ev = Event("initiative", unit.start, unit.end, [place], paragraph=block.paragraph)
         _date(ev, explicit or dates)
         events.append(ev)
-        current = None
+        current = ev if unit.kind == "item" else None
     return events
 
 
-def _repeats(an: Analysis, events: list[Event], ev: Event) -> bool:
-    """The same event told twice (a news lead and its body): same places, dates, similar words."""
+def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
+    """The same event told twice (a news lead and its body, a quote of the same letter): places
+    within an earlier action's, no conflicting dates, most of the words shared. Returns the action
+    kept (the dated telling wins), or None when `ev` is new."""
     words = set(an.folded[ev.start_char:ev.end_char].split())
-    for old in events:
-        if old.kind != "action" or set(old.places) != set(ev.places) or (old.start, old.end) != (ev.start, ev.end):
+    for k, old in enumerate(events):
+        if old.kind != "action" or not set(ev.places) <= set(old.places):
+            continue
+        if ev.start and old.start and (ev.start, ev.end) != (old.start, old.end):
             continue
         old_words = set(an.folded[old.start_char:old.end_char].split())
-        if len(words & old_words) >= 0.6 * min(len(words), len(old_words)):
-            return True
-    return False
+        shared = len(words & old_words) / max(1, min(len(words), len(old_words)))
+        strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[ev.start_char:ev.end_char])}
+        old_strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[old.start_char:old.end_char])}
+        if shared >= 0.6 or (strong & old_strong and shared >= 0.35 and ev.start == old.start):
+            if ev.start and not old.start:
+                events[k] = ev
+                return ev
+            return old
+    return None
 
 
 def _date(ev: Event, dates) -> None:
