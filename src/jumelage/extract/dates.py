@@ -699,6 +699,7 @@ def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateM
     return out
 
 
+@lru_cache(maxsize=4096)
 def find_dates(text: str, doc_date: str | None = None) -> list[DateMention]:
     """The dates, periods and seasons that `text` mentions, in order, never overlapping.
 

@@ -79,7 +79,19 @@ def fold(text: str, keep_accents: bool = False) -> str:
     """
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c, keep_accents) for c in text)
+    # one C-level pass over a table of every character seen so far, then per-character for new ones
+    table = _TABLES[keep_accents]
+    missing = set(text).difference(_KNOWN[keep_accents])
+    for c in missing:
+        folded = _fold_char(c, keep_accents)
+        if folded != c:
+            table[ord(c)] = folded
+        _KNOWN[keep_accents].add(c)
+    return text.translate(table)
+
+
+_TABLES: dict[bool, dict[int, str]] = {False: {}, True: {}}
+_KNOWN: dict[bool, set[str]] = {False: set(), True: set()}
 
 
 def fold_word(word: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jumelage.extract import cues
 from jumelage.extract.layout import Layout
@@ -64,6 +65,7 @@ class Mention:
     actor: bool = True            # False: only mentioned (a distance from Berlin)
 
 
+@lru_cache(maxsize=65536)
 def _country_code(name: str) -> str | None:
     gz = get_gazetteer()
     fn = getattr(gz, "country_code", None)

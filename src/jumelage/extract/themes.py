@@ -27,6 +27,7 @@ _PARENS_E = re.compile(r"(?<=[a-z])\((?:e|es|ne|nes)\)(?:s)?(?![a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A crude French stem that merges plural and feminine forms of the same word."""
     if len(word) <= 3 or word.isdigit():
