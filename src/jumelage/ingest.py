@@ -12,7 +12,9 @@ import hashlib
 import stat
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +45,7 @@ class Outcome:
 
 ProgressCallback = Callable[[Outcome, int, int], None]
 """Called after each file with its outcome, the number of files done and the total."""
+Notify = Callable[[Outcome, int], None]
 
 
 @dataclass
@@ -116,7 +119,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     files = list(iter_documents(paths))
-    with _progress_reporter(progress, len(files)) as notify:
+    with _progress(progress, len(files)) as notify:
         for outcome in _run(files, atlas, extractor, max(1, batch_size)):
             report.record(outcome)
             notify(outcome, report.total)
@@ -246,42 +249,31 @@ def _default_extractor() -> Extractor:
 
 # -- progress ---------------------------------------------------------------------------------
 
-class _progress_reporter:
-    """Context manager giving a `notify(outcome, done)` function: a Rich bar, a callback, or nothing."""
+@contextmanager
+def _progress(progress: bool | ProgressCallback, total: int) -> Iterator[Notify]:
+    """A `notify(outcome, done)` function for the run: a callback, a Rich bar, or nothing."""
+    if callable(progress):
+        yield lambda outcome, done: progress(outcome, done, total)
+        return
+    if not progress or total <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield lambda outcome, done: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    )
 
-    def __init__(self, progress: bool | ProgressCallback, total: int) -> None:
-        self.progress = progress
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Callable[[Outcome, int], None]:
-        if callable(self.progress):
-            callback = self.progress
-            return lambda outcome, done: callback(outcome, done, self.total)
-        if not self.progress or self.total <= PROGRESS_MIN_FILES or not sys.stderr.isatty():
-            return lambda outcome, done: None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.bar = Progress(
-            TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
-            console=Console(stderr=True), transient=True,
-        )
-        self.bar.start()
-        task = self.bar.add_task("", total=self.total)
-        counts: dict[str, int] = {}
+    with Progress(
+        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), TextColumn("{task.description}"),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("", total=total)
+        states: Counter[str] = Counter()
 
         def notify(outcome: Outcome, done: int) -> None:
-            counts[outcome.state] = counts.get(outcome.state, 0) + 1
-            text = " · ".join(f"{k} {v}" for k, v in counts.items())
-            self.bar.update(task, completed=done, description=text)
+            states[outcome.state] += 1
+            text = " · ".join(f"{state} {n}" for state, n in states.items())
+            bar.update(task, completed=done, description=text)
 
-        return notify
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        yield notify
