@@ -21,6 +21,7 @@ from jumelage.extract.owner import governing_section, section_subjects
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
+INDEFINITE_START = re.compile(r"(?:Un|Une|Des)\s+(?!premi|second|deuxi|autre)\w")
 BULLETED = re.compile(r"[ \t]*[•·▪◦●\*-]")
 
 
@@ -45,8 +46,19 @@ def _is_explicit(d) -> bool:
 
 
 def _unit_dates(an: Analysis, unit: Unit):
+    """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans") nor
+    "aujourd'hui" (the time of writing)."""
     text = an.text[unit.start:unit.end]
-    return [d for d in find_dates(text, an.date) if d.start or d.end]
+    folded = an.folded[unit.start:unit.end]
+    out = []
+    for d in find_dates(text, an.date):
+        if not (d.start or d.end):
+            continue
+        before = folded[max(0, d.start_char - 30):d.start_char]
+        if cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
+            continue
+        out.append(d)
+    return out
 
 
 def _tense(an: Analysis, unit: Unit) -> str | None:
@@ -135,6 +147,7 @@ def find_events(an: Analysis) -> list[Event]:
             current is not None and not explicit and not dated_item
             and block.paragraph - current.paragraph <= 1 and set(partners) <= set(current.places)
             and not cues.has("new_event", folded) and not home
+            and not (trigger and INDEFINITE_START.match(an.text, unit.start))
             and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
                  (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
             and (current.kind == "action" or not partners)

@@ -7,6 +7,7 @@ places are only those that act in something.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -84,6 +85,23 @@ def _chunks(view: str) -> list[tuple[int, int]]:
     return out
 
 
+GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])")
+
+
+def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
+    """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …")."""
+    out = []
+    for u in units:
+        cuts = [m.start() + u.start for m in GLUED_ITEM.finditer(layout.text, u.start, u.end)]
+        start = u.start
+        for cut in cuts:
+            if cut > start:
+                out.append(Unit(start, cut, u.block, u.kind))
+                start = cut
+        out.append(Unit(start, u.end, u.block, u.kind))
+    return out
+
+
 def _units(layout: Layout, sdoc) -> list[Unit]:
     units: list[Unit] = []
     sents = [(s.start_char, s.end_char) for s in sdoc.sents]
@@ -104,7 +122,7 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
             if e > s:
                 units.append(Unit(s, e, bi, "para"))
             j += 1
-    return units
+    return _split_glued(layout, units)
 
 
 def build(document: Document, layout: Layout, sdoc) -> Extraction:
