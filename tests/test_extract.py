@@ -155,3 +155,28 @@ def test_interchange_format_round_trip():
 def test_empty_and_placeless_text():
     ext = extract_text("Bonjour. Il fait beau aujourd'hui.", "x.txt")
     assert ext.places == [] and ext.partnerships == [] and ext.actions == []
+
+
+FIRST_PERSON = """Nos villes jumelles
+
+Notre commune entretient depuis longtemps des liens avec ses partenaires européens. Le maire de
+Saint-Herblain a reçu cette semaine une délégation de Waltrop. Saint-Herblain et Waltrop sont jumelées
+depuis 1983. À Herblain, on attend déjà la prochaine visite.
+"""
+
+
+def test_owner_city_is_inferred_and_its_short_forms_folded_into_it():
+    ext = extract_text(FIRST_PERSON, "fp.txt")
+    owner = by_name(ext)[ext.owner]
+    assert owner.name == "Saint-Herblain"
+    assert all(p.name != "Herblain" for p in ext.places)
+    link = next(p for p in ext.partnerships if ext.owner in p.places)
+    assert pair_names(ext, link) == {"Saint-Herblain", "Waltrop"}
+    assert link.since == "1983"
+
+
+def test_no_owner_without_a_french_place():
+    ext = extract_text("Séville et Porto ont signé le 3 mai 2019 une charte de jumelage.", "x.txt")
+    assert ext.owner is None
+    assert {p.name for p in ext.places} == {"Séville", "Porto"}
+    assert ext.partnerships and ext.partnerships[0].since == "2019-05-03"

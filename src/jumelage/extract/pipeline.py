@@ -85,6 +85,7 @@ def _chunks(view: str) -> list[tuple[int, int]]:
     return out
 
 
+SENTENCE_END = re.compile(r"[.!?:;…»\"”)]\s*$")
 GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])")
 
 
@@ -120,7 +121,13 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
             while e > s and layout.text[e - 1].isspace():
                 e -= 1
             if e > s:
-                units.append(Unit(s, e, bi, "para"))
+                prev = units[-1] if units else None
+                if (prev is not None and prev.block == bi and prev.kind == "para"
+                        and not SENTENCE_END.search(layout.text[prev.start:prev.end])
+                        and layout.text[s].islower()):
+                    prev.end = e          # the parser cut a sentence in two ("Séville et Porto | ont signé")
+                else:
+                    units.append(Unit(s, e, bi, "para"))
             j += 1
     return _split_glued(layout, units)
 
