@@ -3,8 +3,8 @@
 Writes N distinct copies of the sample documents (default 500; each copy gets a unique line, so a
 unique content hash), then measures on the same files, with the model already loaded:
 - reading alone, and reading + extraction (what `jumelage extract FOLDER` does);
-- a full ingest into a fresh SQLite atlas (temporary file), and into a fresh PostgreSQL database when
-  `--pg URL` or `JUMELAGE_TEST_POSTGRES_URL` is given (a temporary database, dropped afterwards);
+- a full ingest into a fresh SQLite atlas (temporary file), and into a fresh PostgreSQL database
+  when `--pg URL` or `JUMELAGE_TEST_POSTGRES_URL` is given (a temporary database, dropped after);
 - a second ingest of the same files (everything unchanged: the skip path).
 It prints documents per second, the store overhead ((ingest − extraction) / extraction, where
 extraction is read + extract; target ≤ 15 %) and the peak resident memory. It asserts nothing.
@@ -70,7 +70,8 @@ def temporary_postgres(url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench_store(label: str, url: str, files: list[Path], extractor, extraction: float) -> None:
+def bench_store(label: str, url: str, files: list[Path], extractor, extraction: float,
+                batch_size: int) -> None:
     from jumelage.atlas import Atlas
     from jumelage.ingest import ingest
 
@@ -81,7 +82,8 @@ def bench_store(label: str, url: str, files: list[Path], extractor, extraction: 
 
         def run() -> None:
             nonlocal report
-            report = ingest(files, atlas, extractor=extractor, progress=False)
+            report = ingest(files, atlas, extractor=extractor, progress=False,
+                            batch_size=batch_size)
 
         seconds = timed("ingest (read + extract + store)", n, run)
         timed("re-ingest (all unchanged)", n, lambda: ingest(files, atlas, extractor=extractor,
@@ -125,13 +127,14 @@ def main() -> None:
                           lambda: list(extractor.extract_many(docs)))
         extraction = read_s + extract_s
         print(f"  {'read + extract':<34} {extraction:8.2f} s  {args.n / extraction:8.1f} docs/s")
-        del docs
+        docs.clear()
 
         bench_store("SQLite (temporary file)", f"sqlite:///{Path(tmp) / 'atlas.sqlite'}",
-                    files, extractor, extraction)
+                    files, extractor, extraction, args.batch_size)
         if args.pg:
             with temporary_postgres(args.pg) as url:
-                bench_store("PostgreSQL (temporary database)", url, files, extractor, extraction)
+                bench_store("PostgreSQL (temporary database)", url, files, extractor, extraction,
+                            args.batch_size)
         else:
             print("PostgreSQL: skipped (give --pg URL or set JUMELAGE_TEST_POSTGRES_URL)")
 

@@ -1,5 +1,5 @@
-"""Ingest as a library: the sample documents into a fresh atlas (SQLite and PostgreSQL), re-runs that
-change nothing and parse nothing, updated documents, bad files that fail alone, progress reports."""
+"""Ingest as a library: the samples into a fresh atlas (SQLite and PostgreSQL), re-runs that change
+nothing and parse nothing, updated documents, bad files that fail alone, progress reports."""
 from __future__ import annotations
 
 import json

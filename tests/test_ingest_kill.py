@@ -1,5 +1,6 @@
-"""A `jumelage ingest` process killed with SIGKILL mid-run leaves a consistent atlas, and the next run
-finishes the job: it skips every document already saved and ends where an uninterrupted run ends."""
+"""A `jumelage ingest` process killed with SIGKILL mid-run leaves a consistent atlas, and the next
+run finishes the job: it skips every document already saved and ends where an uninterrupted run
+ends."""
 from __future__ import annotations
 
 import os

@@ -1,10 +1,10 @@
 """The `jumelage` command: parses arguments, calls the library, prints for people or for pipes.
 
 Every command that touches the atlas takes `--db URL` (or `JUMELAGE_DATABASE_URL`); without it the
-atlas is a SQLite file in the user's data directory. Errors meant for people (`JumelageError`) come out
-as one `error: ...` line on stderr with exit status 1 (a database that does not answer, no file that
-could be ingested, no such place); a wrong option or argument exits with status 2. JSON output
-(`--json`, exports) goes to stdout alone, so it can be piped.
+atlas is a SQLite file in the user's data directory. Errors meant for people (`JumelageError`) come
+out as one `error: ...` line on stderr with exit status 1 (a database that does not answer, no
+file that could be ingested, no such place); a wrong option or argument exits with status 2. JSON
+output (`--json`, exports) goes to stdout alone, so it can be piped.
 """
 from __future__ import annotations
 
@@ -96,23 +96,20 @@ def _root(
 @app.command()
 @_reports_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files or folders (.txt .html .pdf .docx).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Files or folders (.txt .html .pdf .docx)."),
+    ],
     db: DbUrl = None,
     as_json: AsJson = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
 ) -> None:
     """Read, extract and store documents; already ingested content is skipped."""
-    from jumelage.ingest import ingest as run_ingest
-
-    with _open_atlas(db) as atlas:
-        report = run_ingest(paths, atlas, batch_size=batch_size)
-        totals, url = atlas.summary(), atlas.url
-    for failure in report.failures:
-        typer.echo(str(failure), err=True)
+    report, totals, _ = _ingest(paths, db, batch_size)
     if as_json:
-        _print_json({"ingest": report.to_dict(), "atlas": {"url": url, **totals}})
+        _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
-        _print_report(report, totals, url)
+        _print_report(report, totals)
     if report.total == 0:
         _error("no documents found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
@@ -125,17 +122,10 @@ def ingest(
 @_reports_errors
 def demo(db: DbUrl = None) -> None:
     """Ingest the sample documents that ship with jumelage and show how to explore the atlas."""
-    from jumelage.ingest import ingest as run_ingest
-
     if not SAMPLES.is_dir():
         raise JumelageError(f"{SAMPLES}: sample folder not found (run demo from a source checkout)")
-    with _open_atlas(db) as atlas:
-        report = run_ingest([SAMPLES], atlas)
-        totals, url = atlas.summary(), atlas.url
-        example = _busiest_place(atlas)
-    for failure in report.failures:
-        typer.echo(str(failure), err=True)
-    _print_report(report, totals, url)
+    report, totals, example = _ingest([SAMPLES], db, suggest=True)
+    _print_report(report, totals)
     prog, db_opt = _prog(), f" --db {_quote_arg(db)}" if db else ""
     out.print("\nExplore it:")
     out.print(f"  {prog} places{db_opt}")
@@ -145,6 +135,19 @@ def demo(db: DbUrl = None) -> None:
     out.print(f"  {prog} export --format csv --out atlas-csv{db_opt}")
     if report.all_failed:
         raise typer.Exit(1)
+
+
+def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
+    """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
+    from jumelage.ingest import ingest as run_ingest
+
+    with _open_atlas(db) as atlas:
+        report = run_ingest(paths, atlas, batch_size=batch_size)
+        totals = {"url": atlas.url, **atlas.summary()}
+        example = _busiest_place(atlas) if suggest else None
+    for failure in report.failures:
+        typer.echo(str(failure), err=True)
+    return report, totals, example
 
 
 def _busiest_place(atlas: Any) -> str | None:
@@ -168,21 +171,22 @@ def _quote_arg(text: str) -> str:
     return f'"{text}"' if any(c in text for c in " '\"") else text
 
 
-def _print_report(report: Any, totals: dict[str, Any], url: str) -> None:
+def _print_report(report: Any, totals: dict[str, Any]) -> None:
     c = report.counts()
     out.print(
         f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
         f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed."
     )
-    out.print(_totals_line(totals, url))
+    out.print(_totals_line(totals))
 
 
 TOTALS = ("places", "partnerships", "actions", "initiatives", "organisations", "sources")
 
 
-def _totals_line(totals: dict[str, Any], url: str) -> str:
+def _totals_line(totals: dict[str, Any]) -> str:
+    """`Atlas URL: N places, …` from a summary that carries the atlas URL."""
     counts = ", ".join(f"{totals.get(key, 0)} {key}" for key in TOTALS)
-    return f"Atlas {url}: {counts}."
+    return f"Atlas {totals['url']}: {counts}."
 
 
 # -- extract --------------------------------------------------------------------------------------
@@ -190,7 +194,9 @@ def _totals_line(totals: dict[str, Any], url: str) -> str:
 @app.command()
 @_reports_errors
 def extract(
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="A document, or a folder of documents.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A document, or a folder of documents.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the interchange format (one object per line "
                                           "for a folder).")
@@ -199,7 +205,7 @@ def extract(
         bool, typer.Option("--text", help="Print the text as read (the text spans refer to).")
     ] = False,
 ) -> None:
-    """Extract places, partnerships, actions and initiatives from documents (the atlas is untouched)."""
+    """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
     from jumelage.read import read_document
 
     if path.is_dir():
@@ -257,7 +263,7 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
             from jumelage.extract import default_extractor
 
             extractor = default_extractor()
-        yield from zip(batch, extract_batch(batch, extractor))
+        yield from zip(batch, extract_batch(batch, extractor), strict=True)
         batch.clear()
 
     for path in files:
@@ -432,8 +438,10 @@ def _names(items: list[dict[str, Any]]) -> str:
 
 
 def _amounts(items: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{a['value']:g} {a['currency']}" + (f" per {a['per']}" if a.get("per") else "")
-                     for a in items)
+    return "; ".join(
+        f"{a['value']:g} {a['currency']}" + (f" per {a['per']}" if a.get("per") else "")
+        for a in items
+    )
 
 
 def _period(start: str | None, end: str | None) -> str:
@@ -445,7 +453,9 @@ def _period(start: str | None, end: str | None) -> str:
 
 
 def _latlon(p: dict[str, Any]) -> str:
-    return f"{p['lat']:.3f}, {p['lon']:.3f}" if p["lat"] is not None and p["lon"] is not None else ""
+    if p["lat"] is None or p["lon"] is None:
+        return ""
+    return f"{p['lat']:.3f}, {p['lon']:.3f}"
 
 
 @app.command()
@@ -453,11 +463,11 @@ def _latlon(p: dict[str, Any]) -> str:
 def summary(db: DbUrl = None, as_json: AsJson = False) -> None:
     """Counts of what the atlas holds."""
     with _open_atlas(db) as atlas:
-        totals, url = atlas.summary(), atlas.url
+        totals = {"url": atlas.url, **atlas.summary()}
     if as_json:
-        _print_json({"url": url, **totals})
+        _print_json(totals)
     else:
-        out.print(_totals_line(totals, url))
+        out.print(_totals_line(totals))
 
 
 # -- exchange -------------------------------------------------------------------------------------
@@ -476,9 +486,11 @@ def export(
 
     fmt = format.lower()
     if fmt not in ("json", "csv", "geojson"):
-        raise typer.BadParameter(f"{format!r} is not one of json, csv, geojson", param_hint="--format")
+        raise typer.BadParameter(f"{format!r} is not one of json, csv, geojson",
+                                 param_hint="--format")
     if fmt == "csv" and out_path is None:
-        raise typer.BadParameter("csv export writes several files: give a folder", param_hint="--out")
+        raise typer.BadParameter("csv export writes several files: give a folder",
+                                 param_hint="--out")
     with _open_atlas(db) as atlas:
         if fmt == "csv":
             for written in exchange.export_csv(atlas, out_path):
@@ -508,9 +520,9 @@ def import_(
     data = exchange.read_export(file)
     with _open_atlas(db) as atlas:
         counts = exchange.import_json(atlas, data)
-        totals, url = atlas.summary(), atlas.url
+        totals = {"url": atlas.url, **atlas.summary()}
     out.print(f"Imported {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
-    out.print(_totals_line(totals, url))
+    out.print(_totals_line(totals))
 
 
 # -- entry point ----------------------------------------------------------------------------------

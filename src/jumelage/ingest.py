@@ -1,9 +1,9 @@
 """Ingest: files and folders → read → extract → atlas, one transaction per document.
 
 `ingest(paths, atlas)` walks the given files and folders, skips documents whose content the atlas
-already holds (by content hash, before any parsing or extraction), extracts the rest in batches so the
-language model loads once and works on many texts at a time, and saves each document on its own: a
-failure or a kill mid-run leaves every saved document whole, and a re-run picks up what is left.
+already holds (by content hash, before any parsing or extraction), extracts the rest in batches so
+the language model loads once and works on many texts at a time, and saves each document on its
+own: a failure or a kill mid-run leaves every saved document whole, and a re-run picks up the rest.
 Files that cannot be read are recorded with the reason and the run goes on.
 """
 from __future__ import annotations
@@ -112,9 +112,9 @@ def ingest(
 ) -> IngestReport:
     """Read, extract and store every document under `paths` (files or folders, recursively).
 
-    `progress=True` draws a Rich progress bar on stderr when it is a terminal and there are more than
-    a few files; a callable is called after each file instead. The language model is loaded only if
-    some document actually needs extracting.
+    `progress=True` draws a Rich progress bar on stderr when it is a terminal and there are more
+    than a few files; a callable is called after each file instead. The language model is loaded
+    only if some document actually needs extracting.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -141,7 +141,7 @@ def file_hash(path: Path) -> str:
 def _run(
     files: Sequence[Path], atlas: Atlas, extractor: Extractor | None, batch_size: int,
 ) -> Iterator[Outcome]:
-    """Outcomes of the files in order: unchanged ones at once, the rest after their batch is saved."""
+    """Outcomes of the files in order: unchanged ones at once, others once their batch is saved."""
     batch: list[Document] = []
     for i, path in enumerate(files):
         read = _read_if_needed(path, atlas)
@@ -187,7 +187,7 @@ def _hashable(path: Path) -> bool:
 def _extract_and_save(
     batch: list[Document], atlas: Atlas, extractor: Extractor,
 ) -> Iterator[Outcome]:
-    for doc, result in zip(batch, extract_batch(batch, extractor)):
+    for doc, result in zip(batch, extract_batch(batch, extractor), strict=True):
         if isinstance(result, Extraction):
             yield _save(doc, result, atlas)
         else:
