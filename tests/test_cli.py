@@ -177,6 +177,22 @@ def test_extract_a_folder_streams_one_json_object_per_document(tmp_path):
     assert line.startswith(f"{folder / 'zz-broken.txt'}: ")
 
 
+def test_extract_into_a_folder_of_json_files(tmp_path):
+    out = tmp_path / "out"
+    result = run("extract", SAMPLES, "--out", out)
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert sorted(p.name for p in written) == sorted(f"{p.stem}.json" for p in SAMPLE_FILES)
+    for path in written:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["source"] == f"{path.stem}{Path(data['source']).suffix}"
+
+
+def test_extract_text_of_a_folder_names_each_document():
+    result = run("extract", SAMPLES, "--text")
+    assert [line for line in result.stdout.splitlines() if line.startswith("==> ")] == [
+        f"==> {p.name} <==" for p in SAMPLE_FILES]
+
+
 def test_extract_readable_summary_and_bad_file():
     result = run("extract", SAMPLES / "alencon-kayes-forage.txt")
     assert "alencon-kayes-forage.txt" in result.stdout

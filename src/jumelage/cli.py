@@ -204,49 +204,60 @@ def extract(
     text: Annotated[
         bool, typer.Option("--text", help="Print the text as read (the text spans refer to).")
     ] = False,
+    out_dir: Annotated[
+        Optional[Path], typer.Option("--out", metavar="DIR",
+                                     help="Write NAME.json per document into DIR (the layout "
+                                          "score.py reads) instead of printing.")
+    ] = None,
 ) -> None:
     """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
-    from jumelage.read import read_document
-
-    if path.is_dir():
-        if not _extract_folder(path, as_json, text):
-            raise typer.Exit(1)
-        return
-    doc = read_document(path)
-    if text:
-        sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
-        return
-    from jumelage.extract import default_extractor
-
-    ext = default_extractor().extract(doc)
-    if as_json:
-        _print_json(ext.to_dict())
-    else:
-        _print_extraction(doc, ext)
-
-
-def _extract_folder(folder: Path, as_json: bool, text: bool) -> bool:
-    """Extract every document in `folder`, in sorted order; False when none could be done."""
     from jumelage.read import iter_documents
 
-    files = sorted(iter_documents([folder]), key=lambda p: str(p))
+    folder = path.is_dir()
+    files = sorted(iter_documents([path]), key=str) if folder else [path]
     if not files:
-        raise ReadError(folder, "no documents in this folder")
+        raise ReadError(path, "no documents in this folder")
+    if out_dir is not None:
+        _make_folder(out_dir)
     done = 0
     for doc, result in _extract_stream(files, skip_extraction=text):
         if isinstance(result, str):
             where = doc if isinstance(doc, Path) else (doc.path or doc.name)
+            if not folder:
+                raise JumelageError(f"{where}: {result}")
             typer.echo(f"{where}: {result}", err=True)
             continue
         done += 1
         if text:
-            sys.stdout.write(f"==> {doc.name} <==\n{doc.text.rstrip()}\n\n")
-        elif as_json:
+            body = doc.text if doc.text.endswith("\n") else doc.text + "\n"
+            sys.stdout.write(f"==> {doc.name} <==\n{body}\n" if folder else body)
+        elif out_dir is not None:
+            target = out_dir / f"{Path(doc.name).stem}.json"
+            _write(target, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            typer.echo(str(target))
+        elif as_json and folder:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
+        elif as_json:
+            _print_json(result.to_dict())
         else:
             _print_extraction(doc, result)
-    return done > 0
+    if not done:
+        raise typer.Exit(1)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise JumelageError(f"{folder}: cannot create folder ({e.strerror or e})") from None
+
+
+def _write(path: Path, payload: str) -> None:
+    try:
+        path.write_text(payload, encoding="utf-8")
+    except OSError as e:
+        raise JumelageError(f"{path}: cannot write ({e.strerror or e})") from None
 
 
 def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16) -> Iterator:
@@ -501,10 +512,7 @@ def export(
     if out_path is None:
         sys.stdout.write(payload)
         return
-    try:
-        out_path.write_text(payload, encoding="utf-8")
-    except OSError as e:
-        raise JumelageError(f"{out_path}: cannot write ({e.strerror or e})") from None
+    _write(out_path, payload)
     err.print(f"wrote {out_path}")
 
 
