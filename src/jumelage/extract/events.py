@@ -147,7 +147,7 @@ def find_events(an: Analysis) -> list[Event]:
             current is not None and not explicit and not dated_item
             and block.paragraph - current.paragraph <= 1 and set(partners) <= set(current.places)
             and not cues.has("new_event", folded) and not home
-            and not (trigger and INDEFINITE_START.match(an.text, unit.start))
+            and not (INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", folded))
             and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
                  (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
             and (current.kind == "action" or not partners)

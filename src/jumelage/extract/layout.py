@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●\*]|-{1,2}(?=\s|-)|–(?=\s))[ \t-]*")
 DATED_ITEM = re.compile(
     r"^[ \t]*(?:(?:depuis|de|d[eè]s|en|fin|d[ée]but|mi-?)\s+)?"
+    r"(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+    r"\s*(?:[-–]|à|et)\s*)?"
     r"(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
     r"printemps|[ée]t[ée]|automne|hiver)\s+)?"
     r"(?:19|20)\d\d(?:\s*(?:[-–/]|à|et|,)\s*(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"

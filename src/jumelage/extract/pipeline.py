@@ -93,7 +93,7 @@ def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
     """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …")."""
     out = []
     for u in units:
-        cuts = [m.start() + u.start for m in GLUED_ITEM.finditer(layout.text, u.start, u.end)]
+        cuts = [m.start() for m in GLUED_ITEM.finditer(layout.text, u.start, u.end)]
         start = u.start
         for cut in cuts:
             if cut > start:
