@@ -305,27 +305,24 @@ def _print_extraction(doc: Any, ext: Any) -> None:
               style="bold")
     if doc.title:
         out.print(doc.title, style="dim")
-    table = Table("ref", "place", "country", "kind", "geonames", "lat, lon", title="Places",
-                  title_justify="left")
+    table = _table("Places", "ref", "place", "country", "kind", "geonames", "lat, lon")
     for p in data["places"]:
         table.add_row(p["ref"], p["name"], p["country"] or "", p["kind"],
                       str(p["geonames_id"] or ""), _latlon(p))
     _print_table(table, data["places"])
-    table = Table("places", "kind", "since", "status", "evidence", title="Partnerships",
-                  title_justify="left")
+    table = _table("Partnerships", "places", "kind", "since", "status", "evidence")
     for p in data["partnerships"]:
         table.add_row(refs(p["places"]), p["kind"], p["since"] or "", p["status"],
                       _short(p["quote"]))
     _print_table(table, data["partnerships"])
-    table = Table("period", "status", "actors → partners", "themes", "amounts", "evidence",
-                  title="Actions", title_justify="left")
+    table = _table("Actions", "period", "status", "actors → partners", "themes", "amounts",
+                   "evidence")
     for a in data["actions"]:
         table.add_row(_period(a["start"], a["end"]), a["status"],
                       f"{refs(a['actors'])} → {refs(a['partners'])}", ", ".join(a["themes"]),
                       _amounts(a["amounts"]), _short(a["quote"]))
     _print_table(table, data["actions"])
-    table = Table("place", "context", "themes", "amounts", "evidence", title="Initiatives",
-                  title_justify="left")
+    table = _table("Initiatives", "place", "context", "themes", "amounts", "evidence")
     for i in data["initiatives"]:
         table.add_row(refs([i["place"]]), i["context"] or "", ", ".join(i["themes"]),
                       _amounts(i["amounts"]), _short(i["quote"]))
@@ -334,7 +331,7 @@ def _print_extraction(doc: Any, ext: Any) -> None:
         out.print("Organisations: " + "; ".join(data["organizations"]))
 
 
-def _short(text: str | None, width: int = 90) -> str:
+def _short(text: str | None, width: int = 70) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -364,12 +361,10 @@ def places(
         err.print("no places match" if (q or country) else "the atlas has no places yet "
                   "(try `jumelage demo` or `jumelage ingest FOLDER`)")
         return
-    table = Table("id", "place", "country", "kind", "partners", "actions", "geonames", "lat, lon",
-                  "review", title="Places", title_justify="left")
+    table = _table("Places", "id", "place", "country", "kind", "partners", "actions", "lat, lon")
     for p in rows:
         table.add_row(str(p["id"]), p["name"], p["country"] or "", p["kind"],
-                      str(p["partner_count"]), str(p["action_count"]),
-                      str(p["geonames_id"] or ""), _latlon(p), p["review_state"])
+                      str(p["partner_count"]), str(p["action_count"]), _latlon(p))
     out.print(table)
 
 
@@ -403,34 +398,45 @@ def _print_place(detail: dict[str, Any]) -> None:
     if place.get("aliases"):
         out.print("also: " + ", ".join(place["aliases"]))
 
-    table = Table("partner", "kind", "since", "status", "history", "dormant", "review",
-                  title="Partners", title_justify="left")
+    table = _table("Partners", "partner", "kind", "since", "status", "history", "dormant", "review")
     for p in detail["partners"]:
         history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
         table.add_row(_place_label(p["place"]), p["kind"], p["since"] or "", p["status"], history,
                       "dormant" if p["dormant"] else "", p["review_state"])
     _print_table(table, detail["partners"])
 
-    table = Table("period", "status", "actors → partners", "themes", "amounts", "organisations",
-                  title="Timeline of actions", title_justify="left")
+    table = _table("Timeline of actions", "period", "status", "actors → partners", "themes",
+                   "amounts", "organisations")
     for a in detail["timeline"]:
         table.add_row(_period(a["start"], a["end"]), a["status"],
                       f"{_names(a['actors'])} → {_names(a['partners'])}", ", ".join(a["themes"]),
                       _amounts(a["amounts"]), _names(a["organisations"]))
     _print_table(table, detail["timeline"])
 
-    table = Table("period", "context", "themes", "amounts", "organisations",
-                  title="Initiatives", title_justify="left")
+    table = _table("Initiatives", "period", "context", "themes", "amounts", "organisations")
     for i in detail["initiatives"]:
         table.add_row(_period(i["start"], i["end"]), i["context"] or "", ", ".join(i["themes"]),
                       _amounts(i["amounts"]), _names(i["organisations"]))
     _print_table(table, detail["initiatives"])
 
-    table = Table("source", "date", "title", "evidence", title="Sources", title_justify="left")
+    table = _table("Sources", "source", "date", "title", "spans")
     for src in detail["sources"]:
         table.add_row(src["name"], src["date"] or "", _short(src["title"], 60),
                       str(len(src["evidence"])))
     _print_table(table, detail["sources"])
+
+
+def _table(title: str, *columns: str) -> Table:
+    """A table whose names never wrap and whose quotes keep to one line, cut with an ellipsis."""
+    table = Table(title=title, title_justify="left")
+    for name in columns:
+        if name == "evidence":
+            table.add_column(name, max_width=40)
+        elif name in ("place", "partner", "source", "actors → partners"):
+            table.add_column(name, no_wrap=name != "actors → partners", min_width=8)
+        else:
+            table.add_column(name)
+    return table
 
 
 def _print_table(table: Table, rows: list[Any]) -> None:
