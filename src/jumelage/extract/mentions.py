@@ -36,6 +36,7 @@ UNRESOLVED_CUE = re.compile(
     re.IGNORECASE,
 )
 INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?(?:\s+\w+)?\s+(?:de\s+|d['’])$", re.IGNORECASE)
+PAIR_DASH = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+")
 COUNTRY_PAREN = re.compile(r"\(\s*([^()]{3,40}?)\s*\)")
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][\w'’-]*")
 
@@ -101,7 +102,12 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
     spans: list[tuple[int, int, bool]] = []
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
-            spans.append((ent.start_char, ent.end_char, True))
+            # "Pléneuf Val-andré –Florstad": two places joined by a dash are two mentions
+            cut = ent.start_char
+            for m in PAIR_DASH.finditer(text, ent.start_char, ent.end_char):
+                spans.append((cut, m.start(), True))
+                cut = m.end()
+            spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
     for start, end, _name in gz.find_candidates(text):
         spans.append((start, end, False))
@@ -201,6 +207,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     accepted: list[tuple[int, int, str, bool, list[str]]] = []
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
+        if end <= start:
+            continue
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
             continue
@@ -251,8 +259,35 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             s < start and end <= e for s, e in organisations)
         mentions.append(mention)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
+    mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+DASH_NAME = re.compile(r"\s*[-–—]\s*([A-ZÀ-Ý][\w’'-]+(?:[ -][A-ZÀ-Ý][\w’'-]+)?)")
+
+
+def _dash_partners(text: str, found: list[Mention], countries: list[str]) -> list[Mention]:
+    """The other half of a dash-joined pair ("Pléneuf Val-André –Florstad"), even misspelt."""
+    gz = get_gazetteer()
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for m in found:
+        if m.country != "FR":
+            continue
+        d = DASH_NAME.match(text, m.end)
+        if not d or "\n" in text[m.end:d.start(1)]:
+            continue
+        s, e = d.start(1), d.end(1)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        match = gz.resolve(text[s:e], countries=[c for c in countries if c != "FR"][:3])
+        if match is None or match.country == "FR" or not match.geonames_id:
+            continue
+        out.append(Mention(s, e, text[s:e], f"g:{match.geonames_id}", text[s:e], match.country,
+                           match.geonames_id, match.lat, match.lon, match.population, match.kind or "city"))
+        taken.append((s, e))
+    return out
 
 
 def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], found: list[Mention]) -> list[Mention]:

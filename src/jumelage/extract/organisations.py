@@ -12,7 +12,7 @@ from functools import lru_cache
 from jumelage.extract import cues
 from jumelage.extract.lexicon import fold
 
-TAIL = re.compile(r"(?:\s+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?\s*[A-ZÀ-Ý][\w’'-]*)*(?:\s*\([^()]{2,60}\))?")
+TAIL = re.compile(r"(?:[ \t]+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?[ \t]*[A-ZÀ-Ý][\w’'-]*)*(?:[ \t]*\([^()]{2,60}\))?")
 NOT_ORG = re.compile(r"^(?:la |le |les |l['’])?(?:ville|mairie|commune|conseil municipal|municipalit[ée])\b", re.I)
 
 

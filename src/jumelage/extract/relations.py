@@ -193,10 +193,34 @@ def find_partnerships(an: Analysis) -> Links:
             for st, m in statuses:
                 when = _earliest(since_dates) or an.date
                 link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
+    _dash_pairs(an, links)
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
     return links
+
+
+DASH_BETWEEN = re.compile(r"^\s*[-–—]\s*$")
+TWIN_WORD = re.compile(r"jumel")
+
+
+def _dash_pairs(an: Analysis, links: Links) -> None:
+    """"COMITÉ DE JUMELAGE / Pléneuf Val-André – Florstadt", "jumelage Malaucène-Mahlberg": a
+    dash-joined pair of places right after a twinning word."""
+    ms = an.mentions
+    for a, b in zip(ms, ms[1:]):
+        if an.key(a) == an.key(b) or not DASH_BETWEEN.match(an.text[a.end:b.start]):
+            continue
+        if not TWIN_WORD.search(an.folded[max(0, a.start - 60):a.start]):
+            continue
+        block = an.layout.block_at(a.start)
+        span_start = max(0, an.text.rfind("\n\n", 0, a.start) + 2) if block is None else block.start
+        unit = Unit(min(span_start, a.start), b.end, -1, "para")
+        if block is not None and block.kind != "heading":
+            heading = an.layout.blocks[block.section] if block.section >= 0 else None
+            if heading is not None and heading.end <= a.start and a.start - heading.end < 5:
+                unit = Unit(heading.start, b.end, -1, "para")
+        links.add(an.key(a), an.key(b), "twinning", unit)
 
 
 def _group(an: Analysis, links: Links, unit: Unit, size: int, kind: str | None, since_dates: list[str]) -> None:
