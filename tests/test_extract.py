@@ -180,3 +180,32 @@ def test_no_owner_without_a_french_place():
     assert ext.owner is None
     assert {p.name for p in ext.places} == {"Séville", "Porto"}
     assert ext.partnerships and ext.partnerships[0].since == "2019-05-03"
+
+
+MINUTES = """COMITÉ DE JUMELAGE
+Lannion –Günzburgg
+Assemblée générale du 12 janvier 2019
+"""
+
+
+def test_dash_pair_under_a_twinning_heading_even_misspelt():
+    ext = extract_text(MINUTES, "ag.txt")
+    names = {p.name: p for p in ext.places}
+    assert "Lannion" in names and "Günzburgg" in names
+    assert names["Günzburgg"].country == "DE"
+    assert any(pair_names(ext, p) == {"Lannion", "Günzburgg"} and p.kind == "twinning"
+               for p in ext.partnerships)
+
+
+GLUED = """Kara (Togo)
+
+La ville de Chartres coopère avec Kara depuis 2001.
+
+2012, la ville a financé un puits à Kara.2014-2016, un programme de formation d'infirmiers a été mené à Kara.
+"""
+
+
+def test_a_dated_statement_glued_to_the_previous_sentence_is_its_own_action():
+    ext = extract_text(GLUED, "glued.txt")
+    starts = sorted((a.start, a.end) for a in ext.actions)
+    assert ("2012", "2012") in starts and ("2014", "2016") in starts
