@@ -398,11 +398,13 @@ def _print_place(detail: dict[str, Any]) -> None:
     if place.get("aliases"):
         out.print("also: " + ", ".join(place["aliases"]))
 
-    table = _table("Partners", "partner", "kind", "since", "status", "history", "dormant", "review")
+    table = _table("Partners", "partner", "kind", "since", "status", "history", "dormant")
     for p in detail["partners"]:
         history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
-        table.add_row(_place_label(p["place"]), p["kind"], p["since"] or "", p["status"], history,
-                      "dormant" if p["dormant"] else "", p["review_state"])
+        status = p["status"] if p["review_state"] == "extracted" else \
+            f"{p['status']} ({p['review_state']})"
+        table.add_row(_place_label(p["place"]), p["kind"], p["since"] or "", status, history,
+                      "dormant" if p["dormant"] else "")
     _print_table(table, detail["partners"])
 
     table = _table("Timeline of actions", "period", "status", "actors → partners", "themes",
