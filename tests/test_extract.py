@@ -209,3 +209,18 @@ def test_a_dated_statement_glued_to_the_previous_sentence_is_its_own_action():
     ext = extract_text(GLUED, "glued.txt")
     starts = sorted((a.start, a.end) for a in ext.actions)
     assert ("2012", "2012") in starts and ("2014", "2016") in starts
+
+
+def test_suspension_keeps_the_founding_date_and_dates_the_change_by_the_event():
+    text = ("Publié le 3 mars 2022\n\nLe conseil municipal de Troyes a voté lundi soir la suspension du "
+            "jumelage qui unit la ville à Tver, en Russie, depuis 1970. Les liens avec les habitants ne "
+            "sont pas rompus pour autant.\n")
+    ext = extract_text(text, "t.txt")
+    link = ext.partnerships[0]
+    assert link.since == "1970"
+    assert [(h.status, h.date) for h in link.history] == [("suspended", "2022-02-28")]
+
+
+def test_heading_capitals_do_not_make_the_display_name():
+    ext = extract_text("# ÉVREUX ACCUEILLE RUGBY\nÉvreux et Rugby sont jumelées depuis 1959.\n", "e.txt")
+    assert {p.name for p in ext.places} == {"Évreux", "Rugby"}

@@ -149,6 +149,26 @@ def build(document: Document, layout: Layout, sdoc) -> Extraction:
     return assemble(an, links, events)
 
 
+def _collapse(history: list) -> list:
+    """One change per run of the same status, dated by its earliest telling."""
+    out: list = []
+    for change in sorted(history, key=lambda h: h.date or ""):
+        if out and out[-1].status == change.status:
+            continue
+        out.append(change)
+    return out
+
+
+def _display_name(variants: list[str]) -> str:
+    """The fullest name as written, preferring "Évreux" to a heading's "ÉVREUX"."""
+    written = [v for v in variants if not v.isupper()] or [_title(v) for v in variants]
+    return max(written, key=len)
+
+
+def _title(name: str) -> str:
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name.lower())
+
+
 def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     used: list[str] = []
 
@@ -176,7 +196,7 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     places = []
     for k in used:
         m = first[k]
-        name = max(names[k], key=len)
+        name = _display_name(names[k])
         places.append(Place(
             ref=refs[k], name=name, country=m.country, geonames_id=m.geonames_id,
             lat=m.lat, lon=m.lon, kind=m.kind, aliases=[n for n in names[k] if n != name],
@@ -188,10 +208,11 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         since = min(link.since, key=lambda d: (d[:4], -len(d))) if link.since else (
             min(link.anniversary_since) if link.anniversary_since else None)
         span = link.spans[0] if link.spans else None
-        status = link.history[-1].status if link.history else "active"
+        history = _collapse(link.history)
+        status = history[-1].status if history else "active"
         partnerships.append(Partnership(
             places=(refs[link.a], refs[link.b]), kind=link.kind, since=since, status=status,
-            history=link.history, span=span, quote=an.text[span[0]:span[1]] if span else None,
+            history=history, span=span, quote=an.text[span[0]:span[1]] if span else None,
         ))
 
     place_names = {fold(n) for ns in names.values() for n in ns}

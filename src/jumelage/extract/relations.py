@@ -107,6 +107,7 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
     return str(ref - years), celebration
 
 
+NEGATED = re.compile(r"\b(?:ne|n')\b[^.;]*$|\bpas\s+(?:encore\s+)?$")
 SIGNING = re.compile(r"\b(?:sign\w*|serments?|chartes?|protocoles?|accords?|scell\w+|officialis\w+)\b")
 NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
 
@@ -138,7 +139,11 @@ def find_partnerships(an: Analysis) -> Links:
             continue
         if unit.kind != "item":
             list_kind = None
+        size = _group_size(folded)
         if not kinds:
+            if size and len(places) < size and SIGNING.search(folded):
+                # "Serments renouvelés le 29 avril 2000, liant désormais les quatre communes."
+                groups.append((unit, size, None, [d.start for d in find_dates(text, an.date) if d.start]))
             continue
         if text.rstrip().endswith(":") and not foreign:
             list_kind = cues.best_kind([k for k, _, _ in kinds])
@@ -176,23 +181,30 @@ def find_partnerships(an: Analysis) -> Links:
         if context_dates:
             unit_dates = unit_dates + context_dates
         anniversary, celebration = _anniversary(an, folded, unit_dates)
-        since_dates = [] if (dated_item and not SIGNING.search(folded)) or cues.has("since_blockers", folded) else [
-            d.start for d in unit_dates if d.start and d.kind != "until" and d is not celebration]
-        statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)] if m]
-        size = _group_size(folded)
+        statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)]
+                    if m and not NEGATED.search(folded[max(0, m.start() - 20):m.start()])]
+        blocked = (dated_item and not SIGNING.search(folded)) or cues.has("since_blockers", folded)
+        since_dates = [] if blocked else [
+            d.start for d in unit_dates
+            if d.start and d.kind != "until" and d is not celebration
+            # with a suspension in the sentence, only "depuis 1970" tells the founding
+            and (d.kind == "since" or not any(st in ("suspended", "ended") for st, _ in statuses))
+        ]
+        event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
         if size and len(places) < size:
             groups.append((unit, size, kind, since_dates))
         for a, b in pairs:
             link = links.add(a, b, kind, unit)
             if link is None:
                 continue
-            if since_dates and not any(st in ("suspended", "ended") for st, _ in statuses):
+            if since_dates:
                 link.since.append(_earliest(since_dates))
             if anniversary:
                 link.anniversary_since.append(anniversary)
             for st, m in statuses:
-                when = _earliest(since_dates) or an.date
-                link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
+                when = _earliest(event_dates) or an.date
+                if not any(h.status == st and h.date == when for h in link.history):
+                    link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
     _dash_pairs(an, links)
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
