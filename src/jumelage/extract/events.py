@@ -137,8 +137,9 @@ def find_events(an: Analysis) -> list[Event]:
         mode = modes[governing]
         block_subjects = an.subjects.get(unit.block, [])
         trigger = cues.has("action_triggers", folded)
-        home = cues.has("home_acts", folded)
         kinds = cues.kinds_in(folded)
+        # the owner's own act at home; "a voté la suspension du jumelage avec Tver" is about a partner
+        home = cues.has("home_acts", folded) and not (kinds and partners)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
         # the running event goes on: no date or new place of its own, close by, no "également",
