@@ -224,3 +224,23 @@ def test_suspension_keeps_the_founding_date_and_dates_the_change_by_the_event():
 def test_heading_capitals_do_not_make_the_display_name():
     ext = extract_text("# ÉVREUX ACCUEILLE RUGBY\nÉvreux et Rugby sont jumelées depuis 1959.\n", "e.txt")
     assert {p.name for p in ext.places} == {"Évreux", "Rugby"}
+
+
+def test_a_founding_date_belongs_to_the_partner_it_follows():
+    ext = extract_text("Publié le 2 mai 2022\n\nLa ville de Poitiers est jumelée avec Marburg (Allemagne) "
+                       "depuis 1961 et avec Coimbra (Portugal).\n", "p.txt")
+    since = {frozenset(pair_names(ext, p)): p.since for p in ext.partnerships}
+    assert since[frozenset({"Poitiers", "Marburg"})] == "1961"
+    assert since[frozenset({"Poitiers", "Coimbra"})] is None
+
+
+def test_a_place_named_in_a_heading_before_a_paragraph_is_found():
+    text = ("Coopération décentralisée avec Ziguinchor\n\nLa Ville de Saint-Maur-des-Fossés et la commune "
+            "de Ziguinchor sont liées par une convention de coopération signée en 2008.\n\n"
+            "2012 : formation de dix agents municipaux à l'état civil.\n\n"
+            "2024 : projet de jardin maraîcher, reporté à 2025 faute de financement.\n")
+    ext = extract_text(text, "z.txt")
+    actions = {a.start: a for a in ext.actions}
+    assert set(actions) == {"2012", "2024"}
+    assert actions["2012"].status == "done"
+    assert actions["2024"].status == "planned"

@@ -74,7 +74,9 @@ def _tense(an: Analysis, unit: Unit) -> str | None:
         if "Fut" in tense or "Cnd" in tok.morph.get("Mood"):
             tenses.add("future")
         elif "Past" in tense or "Imp" in tense:
-            tenses.add("past")
+            # a bare participle ("projet reporté à 2025") is an adjective, not a past event
+            if "Part" not in tok.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in tok.children):
+                tenses.add("past")
         elif "Pres" in tense and tok.pos_ == "VERB" and not any(c.dep_.startswith("aux") for c in tok.children):
             tenses.add("present")
     for t in ("future", "past", "present"):
@@ -90,7 +92,10 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
         return "cancelled"
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
-    tense = "future" if cues.has("planned", folded) else _tense(an, unit)
+    verb_tense = _tense(an, unit)
+    if cues.has("planned", folded) and verb_tense != "past":
+        return "planned"                      # "prévu", "reporté à 2025", "se tiendra"
+    tense = verb_tense
     if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
         tense = "present"
     return period_status(ev.start, ev.end, an.date, ev.open_end, tense)

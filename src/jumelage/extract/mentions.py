@@ -36,7 +36,7 @@ UNRESOLVED_CUE = re.compile(
     re.IGNORECASE,
 )
 INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?(?:\s+\w+)?\s+(?:de\s+|d['’])$", re.IGNORECASE)
-PAIR_DASH = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+")
+ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 COUNTRY_PAREN = re.compile(r"\(\s*([^()]{3,40}?)\s*\)")
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][\w'’-]*")
 
@@ -104,7 +104,7 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
         if ent.label_ in ("LOC", "GPE"):
             # "Pléneuf Val-andré –Florstad": two places joined by a dash are two mentions
             cut = ent.start_char
-            for m in PAIR_DASH.finditer(text, ent.start_char, ent.end_char):
+            for m in ENTITY_BREAK.finditer(text, ent.start_char, ent.end_char):
                 spans.append((cut, m.start(), True))
                 cut = m.end()
             spans.append((cut, ent.end_char, True))

@@ -84,6 +84,25 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
     return []
 
 
+def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], dates: list) -> dict | None:
+    """"jumelée avec Marburg depuis 1961 et avec Coimbra": a date written after a partner's name
+    belongs to that partner only. None when every pair shares the unit's dates (a date before
+    all the names, or a single pair)."""
+    if len(pairs) < 2 or not dates:
+        return None
+    ms = an.mentions_in(unit.start, unit.end)
+    if not ms or min(d.start_char for d in dates) + unit.start < ms[0].start:
+        return None
+    owned: dict[str, list[str]] = {}
+    for d in dates:
+        at = unit.start + d.start_char
+        before = [m for m in ms if m.end <= at]
+        if before:
+            owned.setdefault(an.key(before[-1]), []).append(d.start)
+    partners = {b for _, b in pairs} | {a for a, _ in pairs}
+    return owned if set(owned) & partners else None
+
+
 def _earliest(dates: list[str]) -> str | None:
     return min(dates, key=lambda d: (d[:4], len(d))) if dates else None
 
@@ -97,7 +116,8 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
     years = next((int(g) for g in m.groups() if g), None)
     if years is None or years > 200:
         return None, None
-    dated = [d for d in unit_dates if d.start]
+    # the celebration's date, not the duration inside the match itself ("jumelée depuis 40 ans")
+    dated = [d for d in unit_dates if d.start and not (d.start_char < m.end() and m.start() < d.end_char)]
     celebration = min(dated, key=lambda d: abs(d.start_char - m.start())) if dated else None
     ref = int(celebration.start[:4]) if celebration else an.doc_year()
     if ref is None:
@@ -193,12 +213,14 @@ def find_partnerships(an: Analysis) -> Links:
         event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
         if size and len(places) < size:
             groups.append((unit, size, kind, since_dates))
+        owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since_dates])
         for a, b in pairs:
             link = links.add(a, b, kind, unit)
             if link is None:
                 continue
-            if since_dates:
-                link.since.append(_earliest(since_dates))
+            pair_dates = owned.get(b, owned.get(a)) if owned is not None else since_dates
+            if pair_dates:
+                link.since.append(_earliest(pair_dates))
             if anniversary:
                 link.anniversary_since.append(anniversary)
             for st, m in statuses:
