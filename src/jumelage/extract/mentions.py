@@ -152,6 +152,13 @@ def _nearby_countries(countries: list[CountryMention], layout: Layout, start: in
     return list(dict.fromkeys(c.code for c in near))
 
 
+def _opens_table_row(text: str, start: int) -> bool:
+    """"Xian Qi Shi, Directeur…<TAB>…": a table row opens with its city, whoever follows."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return not text[line_start:start].strip() and "\t" in text[start:line_end if line_end >= 0 else len(text)]
+
+
 def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
     """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de Friedberg"."""
     for s, e in persons:
@@ -212,7 +219,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
             continue
-        if _in_person(start, end, text, persons):
+        if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
         if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
             continue
