@@ -93,8 +93,10 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
     verb_tense = _tense(an, unit)
-    if cues.has("planned", folded) and verb_tense != "past":
-        return "planned"                      # "prévu", "reporté à 2025", "se tiendra"
+    if verb_tense in (None, "present") and cues.has("compound_past", folded):
+        verb_tense = "past"                   # "a-t-elle expédié": the parser missed the auxiliary
+    if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
+        return "planned"                      # "a prévu de", "reporté à 2025", "se tiendra"
     tense = verb_tense
     if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
         tense = "present"
@@ -120,7 +122,7 @@ def _only_since(folded: str, explicit) -> bool:
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 
-def find_events(an: Analysis) -> list[Event]:
+def find_events(an: Analysis, links=None) -> list[Event]:
     events: list[Event] = []
     current: Event | None = None
     modes: dict[int, str] = {}
@@ -173,6 +175,8 @@ def find_events(an: Analysis) -> list[Event]:
                 and block.paragraph - current.paragraph <= 2 and not home:
             partners = list(current.partners)
 
+        if links is not None:
+            partners = _group_partners(an, links, folded, here, partners)
         is_action = (
             partners and (trigger or dated_item) and not home and not local
             and (an.owner or len(set(here)) >= 2 or dated_item)
@@ -180,6 +184,8 @@ def find_events(an: Analysis) -> list[Event]:
         )
         if is_action:
             actors = [an.owner] if an.owner else [p for p in here if p in partners][:1]
+            if links is not None and an.owner:
+                actors += [x for x in _co_actors(an, links, partners) if x not in actors]
             partners_only = [p for p in partners if p not in actors]
             ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
                        paragraph=block.paragraph)
@@ -218,6 +224,44 @@ def find_events(an: Analysis) -> list[Event]:
         events.append(ev)
         current = ev if unit.kind == "item" else None
     return events
+
+
+NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+
+
+def _owner_partners(an: Analysis, links) -> list[str]:
+    order = {an.key(m): m.start for m in reversed(an.mentions)}
+    found = {link.b if link.a == an.owner else link.a
+             for link in links.by_pair.values() if an.owner in (link.a, link.b)}
+    return sorted(found, key=lambda k: order.get(k, 0))
+
+
+def _group_partners(an: Analysis, links, folded: str, here: list[str], partners: list[str]) -> list[str]:
+    """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many."""
+    m = cues.search("group_of_n", folded)
+    if not m or not an.owner:
+        return partners
+    word = m.group(1)
+    size = int(word) if word.isdigit() else NUMBERS.get(word)
+    if not size or len(set(here) | {an.owner}) >= size:
+        return partners
+    others = _owner_partners(an, links)
+    return others if len(others) + 1 == size else partners
+
+
+def _co_actors(an: Analysis, links, partners: list[str]) -> list[str]:
+    """A third town in a three-way cooperation ("ménage à trois"): linked in cooperation with the
+    partner and linked with the owner, it acts with the owner."""
+    out = []
+    for link in links.by_pair.values():
+        if link.kind != "cooperation":
+            continue
+        for p in partners:
+            if p in (link.a, link.b):
+                x = link.b if link.a == p else link.a
+                if x != an.owner and x not in partners and frozenset((an.owner, x)) in links.by_pair:
+                    out.append(x)
+    return out
 
 
 def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:

@@ -145,7 +145,7 @@ def build(document: Document, layout: Layout, sdoc) -> Extraction:
     find_subjects(an)
     an.context = context_for(text)
     links = find_partnerships(an)
-    events = find_events(an)
+    events = find_events(an, links)
     return assemble(an, links, events)
 
 
