@@ -33,6 +33,12 @@ def pattern(name: str) -> re.Pattern[str]:
     return _compile(list(node))
 
 
+@lru_cache(maxsize=None)
+def raw_pattern(name: str) -> re.Pattern[str]:
+    """A pattern that must see accents (matched on the original text, case-insensitive)."""
+    return re.compile(data()[name], re.IGNORECASE)
+
+
 def search(name: str, folded: str) -> re.Match[str] | None:
     return pattern(name).search(folded)
 

@@ -93,7 +93,7 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
     verb_tense = _tense(an, unit)
-    if verb_tense in (None, "present") and cues.has("compound_past", folded):
+    if verb_tense in (None, "present") and cues.raw_pattern("compound_past").search(an.text, unit.start, unit.end):
         verb_tense = "past"                   # "a-t-elle expédié": the parser missed the auxiliary
     if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
         return "planned"                      # "a prévu de", "reporté à 2025", "se tiendra"
