@@ -149,11 +149,15 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         home = cues.has("home_acts", folded) and not (kinds and partners)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
-        # the running event goes on: no date or new place of its own, close by, no "également",
-        # no switch from what was done to what is planned
+        # the running event goes on: no date or new partner of its own, close by, no "également",
+        # no switch from what was done to what is planned. A place the owner has no link with (a
+        # town visited during the stay) does not open a new event.
+        linked = _owner_partners(an, links) if links is not None and an.owner else []
+        new_places = set(partners) - set(current.places) if current is not None else set()
         if (
             current is not None and not explicit and not dated_item
-            and block.paragraph - current.paragraph <= 1 and set(partners) <= set(current.places)
+            and block.paragraph - current.paragraph <= 1
+            and (not new_places or (current.kind == "action" and not new_places & set(linked)))
             and not cues.has("new_event", folded) and not home
             and not (INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", folded))
             and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
@@ -264,11 +268,25 @@ def _co_actors(an: Analysis, links, partners: list[str]) -> list[str]:
     return out
 
 
+FIGURE = re.compile(r"\d[\d  .,]*\d")
+
+
+def _figures(text: str) -> set[str]:
+    """Counts and amounts a text quotes ("5.000 masques"), years left out."""
+    out = set()
+    for m in FIGURE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) >= 3 and not (len(digits) == 4 and digits[:2] in ("19", "20")):
+            out.add(digits)
+    return out
+
+
 def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
     """The same event told twice (a news lead and its body, a quote of the same letter): places
     within an earlier action's, no conflicting dates, most of the words shared. Returns the action
     kept (the dated telling wins), or None when `ev` is new."""
     words = set(an.folded[ev.start_char:ev.end_char].split())
+    figures = _figures(an.text[ev.start_char:ev.end_char])
     for k, old in enumerate(events):
         if old.kind != "action" or not set(ev.places) <= set(old.places):
             continue
@@ -278,7 +296,8 @@ def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
         shared = len(words & old_words) / max(1, min(len(words), len(old_words)))
         strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[ev.start_char:ev.end_char])}
         old_strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[old.start_char:old.end_char])}
-        if shared >= 0.6 or (strong & old_strong and shared >= 0.35 and ev.start == old.start):
+        same_figure = bool(figures & _figures(an.text[old.start_char:old.end_char]))
+        if shared >= 0.6 or same_figure or (strong & old_strong and shared >= 0.35 and ev.start == old.start):
             if ev.start and not old.start:
                 events[k] = ev
                 return ev
