@@ -208,6 +208,8 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         measures = cues.has("initiative_triggers", folded) and not kinds
         if home and an.owner and (owner_here or not partners or unit.kind == "item"):
             place = an.owner
+        elif home and not owner_here and len(set(partners)) == 1:
+            place = partners[0]               # "le conseil municipal d'Ourense a voté une aide"
         elif local and measures:
             place = (partners or subjects)[0]
         if place is None:
