@@ -31,7 +31,7 @@ def test_a_failing_save_leaves_the_atlas_as_it_was(atlas_url: str,
         def explode(*args: object) -> None:  # fails after the records were written
             raise Boom("disk on fire")
 
-        monkeypatch.setattr(merge, "action", explode)
+        monkeypatch.setattr(merge, "action_fields", explode)
         with pytest.raises(Boom):
             atlas.save_extraction(document("b.txt", TEXT_B), extraction_b())
         changed = TEXT_A.replace("En 2019", "En 2018")
@@ -67,7 +67,7 @@ from test_atlas_support import TEXT_A, TEXT_B, document, extraction_a, extractio
 
 atlas = Atlas.open(sys.argv[1])
 atlas.save_extraction(document("a.txt", TEXT_A), extraction_a())
-merge.action = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # dies mid-transaction
+merge.action_fields = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # dies mid-transaction
 atlas.save_extraction(document("b.txt", TEXT_B), extraction_b())
 """
 

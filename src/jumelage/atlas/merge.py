@@ -9,6 +9,9 @@ A record still in review state `extracted` shows what its sources say together:
 - action / initiative: places, dates and context from the first source; status from the most
   recent source (by document date); themes, amounts and organisations gathered from all.
 Records a person reviewed or added are never recomputed.
+
+The `*_fields(claims)` functions compute the merged fields from the claims alone; `save.py` uses
+them on rows it loads in bulk, and the ORM functions below (used by review) on one record.
 """
 from __future__ import annotations
 
@@ -70,9 +73,14 @@ def status_key(row: PartnershipStatus) -> tuple[str, int]:
     return (row.date or "9999", row.id or 0)
 
 
+def wanted_names(names: list[str]) -> list[str]:
+    """The names a place ends with (main name first), without blanks or repeats."""
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def set_names(session: Session, place: Place, names: list[str]) -> None:
     """Make `names` (main name first) exactly the names of `place`, keeping existing rows."""
-    wanted = list(dict.fromkeys(n for n in names if n))
+    wanted = wanted_names(names)
     for row in list(place.names):
         if row.name not in wanted:
             place.names.remove(row)
@@ -83,42 +91,62 @@ def set_names(session: Session, place: Place, names: list[str]) -> None:
     session.flush()
 
 
+def place_fields(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A place's merged fields and names; `geonames_id` is the one claimed (it may be taken)."""
+    coords = next(((c["lat"], c["lon"]) for c in items
+                   if c.get("lat") is not None and c.get("lon") is not None), (None, None))
+    name = items[0]["name"]
+    return {
+        "name": name, "kind": items[0].get("kind") or "city",
+        "geonames_id": _first(items, "geonames_id"), "country": _first(items, "country"),
+        "lat": coords[0], "lon": coords[1], "population": _first(items, "population"),
+        "names": [name] + _union([[c["name"]] + list(c.get("aliases") or []) for c in items]),
+    }
+
+
 def place(session: Session, record: Place, now: datetime) -> None:
     items = claims(session, Evidence.place_id, record.id)
     if not items:
         return
-    geonames_id = _first(items, "geonames_id")
+    fields = place_fields(items)
+    names = fields.pop("names")
+    geonames_id = fields["geonames_id"]
     if geonames_id is not None and geonames_id != record.geonames_id:
         taken = session.scalar(select(Place.id).where(Place.geonames_id == geonames_id))
         if taken is not None and taken != record.id:
-            geonames_id = record.geonames_id
-    coords = next(((c["lat"], c["lon"]) for c in items
-                   if c.get("lat") is not None and c.get("lon") is not None), (None, None))
-    assign(record, now, name=items[0]["name"], kind=items[0].get("kind") or "city",
-           geonames_id=geonames_id, country=_first(items, "country"), lat=coords[0],
-           lon=coords[1], population=_first(items, "population"))
-    names = [record.name] + _union([[c["name"]] + list(c.get("aliases") or []) for c in items])
+            fields["geonames_id"] = record.geonames_id
+    assign(record, now, **fields)
     before = [n.name for n in record.names]
     set_names(session, record, names)
     if [n.name for n in record.names] != before:
         record.updated_at = now
 
 
+def organisation_fields(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": items[0]["name"]}
+
+
 def organisation(session: Session, record: Organisation, now: datetime) -> None:
     items = claims(session, Evidence.organisation_id, record.id)
     if items:
-        assign(record, now, name=items[0]["name"])
+        assign(record, now, **organisation_fields(items))
+
+
+def partnership_fields(items: list[dict[str, Any]],
+                       history: list[PartnershipStatus] | list[Any]) -> dict[str, Any]:
+    """A partnership's kind, since and status; `history` is its status rows in `status_key` order."""
+    kind = max((c["kind"] for c in items), key=lambda k: KIND_RANK.get(k, 0))
+    status = history[-1].status if history else _latest(items).get("status") or "active"
+    return {"kind": kind, "since": earliest(c.get("since") for c in items), "status": status}
 
 
 def partnership(session: Session, record: Partnership, now: datetime) -> None:
     items = claims(session, Evidence.partnership_id, record.id)
     if not items:
         return
-    kind = max((c["kind"] for c in items), key=lambda k: KIND_RANK.get(k, 0))
     history = sorted(session.scalars(select(PartnershipStatus).where(
         PartnershipStatus.partnership_id == record.id)), key=status_key)
-    status = history[-1].status if history else _latest(items).get("status") or "active"
-    assign(record, now, kind=kind, since=earliest(c.get("since") for c in items), status=status)
+    assign(record, now, **partnership_fields(items, history))
 
 
 def organisation_ids(session: Session, names: list[str], now: datetime,
@@ -140,12 +168,17 @@ def organisation_ids(session: Session, names: list[str], now: datetime,
     return ids
 
 
+def action_places(actors: list[int], partners: list[int]) -> list[tuple[int, str]]:
+    """An action's (place id, role) rows in order: actors, then partners that are not actors."""
+    places = [(pid, "actor") for pid in actors] + [
+        (pid, "partner") for pid in partners if pid not in actors]
+    return list(dict.fromkeys(places))
+
+
 def set_action_links(session: Session, record: Action, actors: list[int], partners: list[int],
                      organisations: list[int]) -> bool:
     """Replace an action's places and organisations when they differ; True if they did."""
-    places = [(pid, "actor") for pid in actors] + [
-        (pid, "partner") for pid in partners if pid not in actors]
-    places = list(dict.fromkeys(places))
+    places = action_places(actors, partners)
     changed = False
     if [(p.place_id, p.role) for p in record.places] != places:
         record.places.clear()
@@ -183,20 +216,41 @@ def _existing(session: Session, ids: list[int]) -> list[int]:
     return [i for i in ids if i in found]
 
 
+def action_fields(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """An action's merged fields; `actors`/`partners` are the first source's (ids may be gone)."""
+    first = items[0]
+    return {
+        "start": first.get("start"), "end": first.get("end"),
+        "status": _latest(items).get("status") or "done",
+        "themes": _union([c.get("themes") or [] for c in items]),
+        "amounts": _union([c.get("amounts") or [] for c in items]),
+        "organisations": _union([c.get("organisations") or [] for c in items]),
+        "actors": first.get("actors") or [], "partners": first.get("partners") or [],
+    }
+
+
+def initiative_fields(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """An initiative's merged fields; `place_id` is the first source's (it may be gone)."""
+    first = items[0]
+    return {
+        "place_id": first.get("place"), "start": first.get("start"), "end": first.get("end"),
+        "context": _first(items, "context"),
+        "themes": _union([c.get("themes") or [] for c in items]),
+        "amounts": _union([c.get("amounts") or [] for c in items]),
+        "organisations": _union([c.get("organisations") or [] for c in items]),
+    }
+
+
 def action(session: Session, record: Action, now: datetime) -> None:
     items = claims(session, Evidence.action_id, record.id)
     if not items:
         return
-    first = items[0]
-    changed = assign(
-        record, now, start=first.get("start"), end=first.get("end"),
-        status=_latest(items).get("status") or "done",
-        themes=_union([c.get("themes") or [] for c in items]),
-        amounts=_union([c.get("amounts") or [] for c in items]),
-    )
-    orgs = organisation_ids(session, _union([c.get("organisations") or [] for c in items]), now)
-    if set_action_links(session, record, _existing(session, first.get("actors") or []),
-                        _existing(session, first.get("partners") or []), orgs) and not changed:
+    fields = action_fields(items)
+    names, actors, partners = (fields.pop(k) for k in ("organisations", "actors", "partners"))
+    changed = assign(record, now, **fields)
+    orgs = organisation_ids(session, names, now)
+    if set_action_links(session, record, _existing(session, actors),
+                        _existing(session, partners), orgs) and not changed:
         record.updated_at = now
 
 
@@ -204,16 +258,12 @@ def initiative(session: Session, record: Initiative, now: datetime) -> None:
     items = claims(session, Evidence.initiative_id, record.id)
     if not items:
         return
-    first = items[0]
-    place_id = first.get("place")
+    fields = initiative_fields(items)
+    names = fields.pop("organisations")
+    place_id = fields["place_id"]
     if place_id is not None and not _existing(session, [place_id]):
-        place_id = record.place_id
-    changed = assign(
-        record, now, place_id=place_id, start=first.get("start"), end=first.get("end"),
-        context=_first(items, "context"),
-        themes=_union([c.get("themes") or [] for c in items]),
-        amounts=_union([c.get("amounts") or [] for c in items]),
-    )
-    orgs = organisation_ids(session, _union([c.get("organisations") or [] for c in items]), now)
+        fields["place_id"] = record.place_id
+    changed = assign(record, now, **fields)
+    orgs = organisation_ids(session, names, now)
     if set_initiative_organisations(session, record, orgs) and not changed:
         record.updated_at = now

@@ -9,26 +9,34 @@
    country; partnerships by unordered pair of places; actions and initiatives by same places, same
    dates, overlapping themes and a similar quote; organisations by folded name;
 4. every `extracted` record touched is recomputed from its evidence (`merge.py`), and those left
-   without evidence are deleted (places and organisations only when nothing refers to them).
+   without evidence are deleted (places and organisations only when nothing refers to them):
+   `recompute.py`.
+
+The work is set-based: what a document can meet in the atlas (places by GeoNames id or folded
+name, organisations, partnerships of its pairs, actions and initiatives with its dates) is loaded
+in a few queries, matched in memory in the order the extraction gives, and written back with bulk
+inserts; records created along the way join the in-memory indexes, so a later item of the same
+document meets them exactly as it would meet a stored one.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Connection, and_, delete, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from jumelage.atlas import merge
 from jumelage.atlas.dates import is_partial_date
 from jumelage.atlas.models import (
-    RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence,
-    Initiative, InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place,
-    PlaceName, Source,
+    RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
+    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText, fold
+from jumelage.atlas.recompute import Touched, finish
 from jumelage.atlas.validate import check
 from jumelage.records import Action as ActionRecord
 from jumelage.records import Document, Extraction
@@ -37,19 +45,38 @@ from jumelage.records import Partnership as PartnershipRecord
 from jumelage.records import Place as PlaceRecord
 
 QUOTE_SIMILARITY = 90  # rapidfuzz ratio above which two quotes tell the same action
+CHUNK = 500            # ids per IN (...) list in bulk deletes
 
 
-def source_state(session: Session, name: str, content_hash: str) -> str:
-    """`new`, `unchanged` or `updated` for a document about to be ingested.
+def source_states(session: Session, items: Iterable[tuple[str, str]]) -> list[str]:
+    """`new`, `unchanged` or `updated` for each (name, content hash), in two queries.
 
     Keyed by name; a new name whose exact content is already stored under another name is
     `unchanged` too (the same content ingested twice changes nothing).
     """
-    stored = session.scalar(select(Source.content_hash).where(Source.name == name))
-    if stored is not None:
-        return "unchanged" if stored == content_hash else "updated"
-    twin = session.scalar(select(Source.id).where(Source.content_hash == content_hash).limit(1))
-    return "unchanged" if twin is not None else "new"
+    items = list(items)
+    names = {name for name, _ in items}
+    hashes = {digest for _, digest in items}
+    stored: dict[str, str] = {}
+    for part in _chunks(sorted(names)):
+        stored.update(session.execute(
+            select(Source.name, Source.content_hash).where(Source.name.in_(part))).all())
+    known: set[str] = set()
+    for part in _chunks(sorted(hashes)):
+        known.update(session.scalars(
+            select(Source.content_hash).where(Source.content_hash.in_(part)).distinct()))
+    out = []
+    for name, digest in items:
+        if name in stored:
+            out.append("unchanged" if stored[name] == digest else "updated")
+        else:
+            out.append("unchanged" if digest in known else "new")
+    return out
+
+
+def source_state(session: Session, name: str, content_hash: str) -> str:
+    """`new`, `unchanged` or `updated` for a document about to be ingested (see `source_states`)."""
+    return source_states(session, [(name, content_hash)])[0]
 
 
 def document_date(doc: Document, ext: Extraction) -> str | None:
@@ -64,21 +91,28 @@ def document_date(doc: Document, ext: Extraction) -> str | None:
 def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str:
     """Merge `ext` (extracted from `doc`) into the atlas; `new`, `unchanged` or `updated`."""
     check(doc, ext)
-    state = source_state(session, doc.name, doc.content_hash)
+    conn = session.connection()
+    stored = conn.execute(select(Source.id, Source.content_hash).where(
+        Source.name == doc.name)).first()
+    if stored is not None:
+        state = "unchanged" if stored.content_hash == doc.content_hash else "updated"
+    else:
+        twin = conn.scalar(select(literal(1)).where(
+            Source.content_hash == doc.content_hash).limit(1))
+        state = "unchanged" if twin is not None else "new"
     if state == "unchanged":
         return state
+    date = document_date(doc, ext)
     fields = dict(content_hash=doc.content_hash, media_type=doc.media_type or "text/plain",
-                  text=doc.text, language=doc.language, date=document_date(doc, ext),
+                  text=doc.text, language=doc.language, date=date,
                   title=doc.title, path=doc.path, updated_at=now)
-    source = session.scalar(select(Source).where(Source.name == doc.name))
-    if source is None:
-        source = Source(name=doc.name, ingested_at=now, **fields)
-        session.add(source)
-        session.flush()
+    if stored is None:
+        source_id = conn.execute(insert(Source).values(
+            name=doc.name, ingested_at=now, **fields).returning(Source.id)).scalar_one()
     else:
-        for key, value in fields.items():
-            setattr(source, key, value)
-    saver = _Saver(session, source, ext, now)
+        source_id = stored.id
+        conn.execute(update(Source).where(Source.id == source_id).values(**fields))
+    saver = _Saver(conn, source_id, doc.text, date, ext, now)
     if state == "updated":
         saver.take_back()
     saver.merge()
@@ -86,80 +120,187 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
     return state
 
 
-def remove(session: Session, source: Source, now: datetime) -> None:
+def remove(session: Session, name: str, now: datetime) -> bool:
     """Forget a source: its extracted records go, reviewed ones stay without its evidence."""
-    saver = _Saver(session, source, Extraction(source=source.name), now)
+    conn = session.connection()
+    row = conn.execute(select(Source.id, Source.text, Source.date).where(
+        Source.name == name)).first()
+    if row is None:
+        return False
+    saver = _Saver(conn, row.id, row.text, row.date, Extraction(source=name), now)
     saver.take_back()
     for evs in saver.pending.values():
-        for ev in evs:
-            session.delete(ev)
+        saver.dropped.extend(ev.id for ev in evs)
     saver.pending.clear()
+    saver.write()
     saver.finish()
-    session.delete(source)
-    session.flush()
+    conn.execute(delete(Source).where(Source.id == row.id))
+    return True
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for at in range(0, len(items), size):
+        yield items[at:at + size]
+
+
+def _same(column: Any, value: Any) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
+def _themes_meet(a: list[str], b: list[str]) -> bool:
+    return not a or not b or bool(set(a) & set(b))
+
+
+@dataclass
+class _Kept:
+    """Evidence this source gave before to a record a person reviewed, kept aside for now."""
+
+    id: int
+    start: int | None
+    end: int | None
+    quote: str | None
+
+
+@dataclass
+class _PlaceRow:
+    id: int
+    geonames_id: int | None
+    country: str | None
+    kind: str
+    review_state: str
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    """An action or initiative a new mention may join: its themes, places, other quotes."""
+
+    id: int
+    themes: list[str]
+    places: frozenset[int] = frozenset()
+    quotes: set[str] = field(default_factory=set)   # from other sources' evidence
 
 
 class _Saver:
-    def __init__(self, session: Session, source: Source, ext: Extraction, now: datetime) -> None:
-        self.s = session
-        self.source = source
+    def __init__(self, conn: Connection, source_id: int, text: str, date: str | None,
+                 ext: Extraction, now: datetime) -> None:
+        self.c = conn
+        self.source_id = source_id
         self.ext = ext
         self.now = now
-        self.text = source.text
-        self.folded = FoldedText(source.text)
-        self.date = source.date
+        self.text = text
+        self._folded: FoldedText | None = None
+        self.date = date
         self.refs: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
-        self.touched: dict[str, set[int]] = defaultdict(set)
-        self.pending: dict[tuple[str, int], list[Evidence]] = {}
+        self.touched: Touched = defaultdict(set)
+        self.pending: dict[tuple[str, int], list[_Kept]] = {}
         self.seen: set[tuple[str, int, int | None, int | None]] = set()
+        # what is written at the end of the merge, in bulk
+        self.dropped: list[int] = []                  # evidence ids to delete
+        self.evidence: list[dict[str, Any]] = []
+        self.place_names: list[dict[str, Any]] = []
+        self.links: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.took_back = False
+        # in-memory indexes of what the document can meet
+        self.places: dict[int, _PlaceRow] = {}
+        self.by_geonames: dict[int, int] = {}
+        self.by_folded: dict[str, set[int]] = defaultdict(set)
+        self.org_ids: dict[str, int] = {}
+        self.ships: dict[tuple[int, int], int] = {}
+        self.statuses: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
+        self.actions: dict[tuple[str | None, str | None], list[_Candidate]] = defaultdict(list)
+        self.initiatives: dict[tuple[int | None, str | None, str | None], list[_Candidate]] = (
+            defaultdict(list))
+        self.local_quotes: dict[tuple[str, int], list[str]] = defaultdict(list)
+
+    @property
+    def folded(self) -> FoldedText:
+        if self._folded is None:
+            self._folded = FoldedText(self.text)
+        return self._folded
 
     # -- 2. take back what this source said before ------------------------------------------
     def take_back(self) -> None:
-        evidence = list(self.s.scalars(
-            select(Evidence).where(Evidence.source_id == self.source.id).order_by(Evidence.id)))
+        self.took_back = True
+        columns = [getattr(Evidence, c) for c in RECORD_COLUMNS.values()]
+        rows = self.c.execute(select(Evidence.id, Evidence.start, Evidence.end, Evidence.quote,
+                                     *columns)
+                              .where(Evidence.source_id == self.source_id)
+                              .order_by(Evidence.id)).all()
+        evidence: list[tuple[str, int, _Kept]] = []
         by_kind: dict[str, set[int]] = defaultdict(set)
-        for ev in evidence:
-            kind, rid = ev.record
+        for row in rows:
+            kind, rid = next((k, row[4 + i]) for i, k in enumerate(RECORD_COLUMNS)
+                             if row[4 + i] is not None)
+            evidence.append((kind, rid, _Kept(row[0], row[1], row[2], row[3])))
             by_kind[kind].add(rid)
         states: dict[tuple[str, int], str] = {}
         for kind, ids in by_kind.items():
-            if kind == "status":
-                rows = self.s.execute(
-                    select(PartnershipStatus.id, Partnership.review_state)
-                    .join(Partnership, PartnershipStatus.partnership_id == Partnership.id)
-                    .where(PartnershipStatus.id.in_(ids)))
-            else:
-                model: Any = RECORD_MODELS[kind]
-                rows = self.s.execute(select(model.id, model.review_state).where(model.id.in_(ids)))
-            states.update({(kind, rid): st for rid, st in rows})
-        for ev in evidence:
-            kind, rid = ev.record
+            for part in _chunks(sorted(ids)):
+                if kind == "status":
+                    query = (select(PartnershipStatus.id, Partnership.review_state)
+                             .join(Partnership, PartnershipStatus.partnership_id == Partnership.id)
+                             .where(PartnershipStatus.id.in_(part)))
+                else:
+                    model: Any = _MODELS[kind]
+                    query = select(model.id, model.review_state).where(model.id.in_(part))
+                states.update({(kind, rid): st for rid, st in self.c.execute(query)})
+        gone: list[int] = []
+        for kind, rid, ev in evidence:
             self.touched[kind].add(rid)
             if states.get((kind, rid)) == "extracted":
-                self.s.delete(ev)
+                gone.append(ev.id)
             else:
                 self.pending.setdefault((kind, rid), []).append(ev)
-        self.s.flush()
+        for part in _chunks(gone):
+            self.c.execute(delete(Evidence).where(Evidence.id.in_(part)))
 
     # -- 3. merge the new extraction ---------------------------------------------------------
     def merge(self) -> None:
-        for p in self.ext.places:
+        ext = self.ext
+        self._load_places()
+        for p in ext.places:
             self.refs[p.ref] = self._place(p)
-        for name in self.ext.organizations:
+        self._load_organisations()
+        for name in ext.organizations:
             self._organisation(name)
-        for s in self.ext.partnerships:
+        self._load_partnerships()
+        for s in ext.partnerships:
             self._partnership(s)
-        for a in self.ext.actions:
+        self._load_actions()
+        for a in ext.actions:
             self._action(a)
-        for i in self.ext.initiatives:
+        self._load_initiatives()
+        for i in ext.initiatives:
             self._initiative(i)
-        self.s.flush()
+        self.write()
+
+    def write(self) -> None:
+        """Send what the merge gathered: dropped evidence, names, links, new evidence."""
+        if self.dropped:
+            self.took_back = True
+            for part in _chunks(self.dropped):
+                self.c.execute(delete(Evidence).where(Evidence.id.in_(part)))
+            self.dropped = []
+        if self.place_names:
+            self.c.execute(insert(PlaceName), self.place_names)
+        for model, rows in self.links.items():
+            if rows:
+                self.c.execute(insert(model), rows)
+        if self.evidence:
+            self.c.execute(insert(Evidence), self.evidence)
+        self.place_names, self.evidence = [], []
+        self.links.clear()
+
+    def finish(self) -> None:
+        finish(self.c, self.text, self.pending, self.touched, self.took_back, self.now)
+        self.pending.clear()
 
     def _attach(self, kind: str, rid: int, span: tuple[int, int] | None, quote: str | None,
                 claim: dict[str, Any]) -> None:
         for ev in self.pending.pop((kind, rid), []):
-            self.s.delete(ev)
+            self.dropped.append(ev.id)
         if span is not None and not (0 <= span[0] <= span[1] <= len(self.text)):
             span = None
         if span is not None and quote is None:
@@ -171,10 +312,13 @@ class _Saver:
         if key in self.seen:
             return
         self.seen.add(key)
-        self.s.add(Evidence(
-            source_id=self.source.id, **{RECORD_COLUMNS[kind]: rid},
-            start=key[2], end=key[3], quote=quote, claim=claim, created_at=self.now,
-        ))
+        row: dict[str, Any] = dict.fromkeys(RECORD_COLUMNS.values())
+        row.update(source_id=self.source_id, span_start=key[2], span_end=key[3], quote=quote,
+                   claim=claim, created_at=self.now)
+        row[RECORD_COLUMNS[kind]] = rid
+        self.evidence.append(row)
+        if quote:
+            self.local_quotes[(kind, rid)].append(quote)
         self.touched[kind].add(rid)
 
     def _find(self, names: list[str]) -> tuple[tuple[int, int] | None, str | None]:
@@ -185,21 +329,45 @@ class _Saver:
         return None, None
 
     # places
-    def _match_place(self, p: PlaceRecord) -> Place | None:
+    def _load_places(self) -> None:
+        gids = {p.geonames_id for p in self.ext.places if p.geonames_id is not None}
+        keys = {fold(n) for p in self.ext.places for n in [p.name, *p.aliases]} - {""}
+        tests = []
+        if gids:
+            tests.append(Place.geonames_id.in_(gids))
+        if keys:
+            tests.append(Place.id.in_(
+                select(PlaceName.place_id).where(PlaceName.folded.in_(keys))))
+        if not tests:
+            return
+        for row in self.c.execute(select(
+                Place.id, Place.geonames_id, Place.country, Place.kind, Place.review_state)
+                .where(or_(*tests))):
+            self._index_place(_PlaceRow(*row))
+        if self.places:
+            for pid, name, folded in self.c.execute(
+                    select(PlaceName.place_id, PlaceName.name, PlaceName.folded)
+                    .where(PlaceName.place_id.in_(list(self.places))).order_by(PlaceName.id)):
+                self.places[pid].names.append(name)
+                self.by_folded[folded].add(pid)
+
+    def _index_place(self, row: _PlaceRow) -> None:
+        self.places[row.id] = row
+        if row.geonames_id is not None:
+            self.by_geonames[row.geonames_id] = row.id
+
+    def _match_place(self, p: PlaceRecord) -> _PlaceRow | None:
         if p.geonames_id is not None:
-            hit = self.s.scalar(select(Place).where(Place.geonames_id == p.geonames_id))
+            hit = self.by_geonames.get(p.geonames_id)
             if hit is not None:
-                return hit
+                return self.places[hit]
         keys = {fold(n) for n in [p.name, *p.aliases]} - {""}
         if not keys:
             return None
-        candidates = self.s.scalars(
-            select(Place).where(Place.id.in_(
-                select(PlaceName.place_id).where(PlaceName.folded.in_(keys))
-            )).order_by(Place.id)).all()
+        found = sorted({pid for key in keys for pid in self.by_folded.get(key, ())})
         country = p.country.upper() if p.country else None
         fitting = [
-            c for c in candidates
+            c for c in (self.places[pid] for pid in found)
             if (c.geonames_id is None or p.geonames_id is None)
             and c.kind == p.kind
             and not (c.country and country and c.country != country)
@@ -217,41 +385,74 @@ class _Saver:
                  "population": p.population}
         place = self._match_place(p)
         if place is None:
-            place = Place(name=names[0], geonames_id=p.geonames_id, country=country, lat=p.lat,
-                          lon=p.lon, kind=p.kind, population=p.population,
-                          review_state="extracted", created_at=self.now, updated_at=self.now)
-            self.s.add(place)
-            self.s.flush()
+            pid = self.c.execute(insert(Place).values(
+                name=names[0], geonames_id=p.geonames_id, country=country, lat=p.lat, lon=p.lon,
+                kind=p.kind, population=p.population, review_state="extracted",
+                created_at=self.now, updated_at=self.now).returning(Place.id)).scalar_one()
+            place = _PlaceRow(pid, p.geonames_id, country, p.kind, "extracted")
+            self._index_place(place)
         if place.review_state != "rejected":
-            have = {n.name for n in place.names}
+            have = set(place.names)
             for name in names:
                 if name and name not in have:
-                    place.names.append(PlaceName(name=name, folded=fold(name)))
+                    key = fold(name)
+                    self.place_names.append({"place_id": place.id, "name": name, "folded": key})
+                    place.names.append(name)
+                    self.by_folded[key].add(place.id)
                     have.add(name)
-            self.s.flush()
         span, quote = self._find(names)
         self._attach("place", place.id, span, quote, claim)
         return place.id
 
     # organisations
+    def _load_organisations(self) -> None:
+        ext = self.ext
+        names = [*ext.organizations, *(n for a in ext.actions for n in a.organizations),
+                 *(n for i in ext.initiatives for n in i.organizations)]
+        keys = sorted({fold(n) for n in names} - {""})
+        for part in _chunks(keys):
+            self.org_ids.update(self.c.execute(select(Organisation.folded, Organisation.id)
+                                               .where(Organisation.folded.in_(part))).all())
+
     def _organisation(self, name: str) -> int | None:
         key = fold(name)
         if not key:
             return None
         if key in self.orgs:
             return self.orgs[key]
-        org = self.s.scalar(select(Organisation).where(Organisation.folded == key))
-        if org is None:
-            org = Organisation(name=name.strip(), folded=key, review_state="extracted",
-                               created_at=self.now, updated_at=self.now)
-            self.s.add(org)
-            self.s.flush()
+        oid = self.org_ids.get(key)
+        if oid is None:
+            oid = self.c.execute(insert(Organisation).values(
+                name=name.strip(), folded=key, review_state="extracted", created_at=self.now,
+                updated_at=self.now).returning(Organisation.id)).scalar_one()
+            self.org_ids[key] = oid
         span, quote = self._find([name])
-        self._attach("organisation", org.id, span, quote, {"name": name.strip()})
-        self.orgs[key] = org.id
-        return org.id
+        self._attach("organisation", oid, span, quote, {"name": name.strip()})
+        self.orgs[key] = oid
+        return oid
 
     # partnerships
+    def _pair(self, s: PartnershipRecord) -> tuple[int, int] | None:
+        a, b = self.refs[s.places[0]], self.refs[s.places[1]]
+        return None if a == b else (min(a, b), max(a, b))
+
+    def _load_partnerships(self) -> None:
+        pairs = {pair for s in self.ext.partnerships if (pair := self._pair(s))}
+        if not pairs:
+            return
+        for sid, a, b in self.c.execute(
+                select(Partnership.id, Partnership.place_a_id, Partnership.place_b_id)
+                .where(or_(*(and_(Partnership.place_a_id == a, Partnership.place_b_id == b)
+                             for a, b in sorted(pairs))))):
+            self.ships[(a, b)] = sid
+        if self.ships:
+            for row in self.c.execute(
+                    select(PartnershipStatus.id, PartnershipStatus.partnership_id,
+                           PartnershipStatus.status, PartnershipStatus.date)
+                    .where(PartnershipStatus.partnership_id.in_(list(self.ships.values())))
+                    .order_by(PartnershipStatus.id)):
+                self.statuses[row.partnership_id].append((row.id, row.status, row.date))
+
     def _status_rows(self, s: PartnershipRecord) -> list[tuple[str, str | None, Any, Any]]:
         rows: list[tuple[str, str | None, Any, Any]] = []
         if s.since:
@@ -267,33 +468,28 @@ class _Saver:
         return list(unique.values())
 
     def _partnership(self, s: PartnershipRecord) -> None:
-        a, b = self.refs[s.places[0]], self.refs[s.places[1]]
-        if a == b:
+        pair = self._pair(s)
+        if pair is None:
             return
-        lo, hi = min(a, b), max(a, b)
-        ship = self.s.scalar(select(Partnership).where(
-            Partnership.place_a_id == lo, Partnership.place_b_id == hi))
+        ship = self.ships.get(pair)
         if ship is None:
-            ship = Partnership(place_a_id=lo, place_b_id=hi, kind=s.kind, since=s.since,
-                               status=s.status, review_state="extracted",
-                               created_at=self.now, updated_at=self.now)
-            self.s.add(ship)
-            self.s.flush()
+            ship = self.c.execute(insert(Partnership).values(
+                place_a_id=pair[0], place_b_id=pair[1], kind=s.kind, since=s.since,
+                status=s.status, review_state="extracted", created_at=self.now,
+                updated_at=self.now).returning(Partnership.id)).scalar_one()
+            self.ships[pair] = ship
         claim = {"kind": s.kind, "since": s.since, "status": s.status, "date": self.date}
-        self._attach("partnership", ship.id, s.span, s.quote, claim)
+        self._attach("partnership", ship, s.span, s.quote, claim)
+        history = self.statuses[ship]
         for status, date, span, quote in self._status_rows(s):
-            date_test = (PartnershipStatus.date.is_(None) if date is None
-                         else PartnershipStatus.date == date)
-            row = self.s.scalar(select(PartnershipStatus).where(
-                PartnershipStatus.partnership_id == ship.id,
-                PartnershipStatus.status == status, date_test).order_by(PartnershipStatus.id))
+            row = next((sid for sid, st, d in history if st == status and d == date), None)
             if row is None:
-                row = PartnershipStatus(partnership_id=ship.id, status=status, date=date,
-                                        review_state="extracted", created_at=self.now)
-                self.s.add(row)
-                self.s.flush()
-            self._attach("status", row.id, span, quote, {"status": status, "date": date})
-        self.touched["partnership"].add(ship.id)
+                row = self.c.execute(insert(PartnershipStatus).values(
+                    partnership_id=ship, status=status, date=date, review_state="extracted",
+                    created_at=self.now).returning(PartnershipStatus.id)).scalar_one()
+                history.append((row, status, date))
+            self._attach("status", row, span, quote, {"status": status, "date": date})
+        self.touched["partnership"].add(ship)
 
     # actions and initiatives
     def _quote(self, span: tuple[int, int] | None, quote: str | None) -> str | None:
@@ -301,24 +497,70 @@ class _Saver:
             quote = self.text[span[0]:span[1]]
         return quote
 
-    def _same_text(self, column: Any, rid: int, quote: str | None, fallback: bool) -> bool:
-        quotes = [q for q in self.s.scalars(select(Evidence.quote).where(column == rid)) if q]
+    def _same_text(self, kind: str, cand: _Candidate, quote: str | None, fallback: bool) -> bool:
+        """Does `quote` read like one of the quotes of `cand`'s evidence (as it stands now)?"""
+        quotes = set(cand.quotes)
+        quotes.update(ev.quote for ev in self.pending.get((kind, cand.id), ()) if ev.quote)
+        quotes.update(self.local_quotes.get((kind, cand.id), ()))
         if quote and quotes:
             return any(fuzz.ratio(quote, q) > QUOTE_SIMILARITY for q in quotes)
         return fallback
 
-    @staticmethod
-    def _themes_meet(a: list[str], b: list[str]) -> bool:
-        return not a or not b or bool(set(a) & set(b))
+    def _load_quotes(self, column: Any, cands: dict[int, _Candidate]) -> None:
+        """The distinct quotes other sources gave for the candidates."""
+        ids = sorted(cands)
+        for part in _chunks(ids):
+            for rid, quote in self.c.execute(
+                    select(column, Evidence.quote).distinct()
+                    .where(column.in_(part), Evidence.source_id != self.source_id,
+                           Evidence.quote.is_not(None))):
+                if quote:
+                    cands[rid].quotes.add(quote)
 
-    @staticmethod
-    def _same(column: Any, value: Any) -> Any:
-        return column.is_(None) if value is None else column == value
-
-    def _action(self, a: ActionRecord) -> None:
+    def _action_places(self, a: ActionRecord) -> tuple[list[int], list[int]]:
         actors = list(dict.fromkeys(self.refs[r] for r in a.actors))
         partners = [pid for pid in dict.fromkeys(self.refs[r] for r in a.partners)
                     if pid not in actors]
+        return actors, partners
+
+    def _load_actions(self) -> None:
+        if not self.ext.actions:
+            return
+        dates = sorted({(a.start, a.end) for a in self.ext.actions}, key=str)
+        place_ids = sorted(set(self.refs.values()))
+        with_places = Action.id.in_(
+            select(ActionPlace.action_id).where(ActionPlace.place_id.in_(place_ids)))
+        without = ~exists().where(ActionPlace.action_id == Action.id)
+        found: dict[int, _Candidate] = {}
+        for aid, start, end, themes in self.c.execute(
+                select(Action.id, Action.start, Action.end, Action.themes)
+                .where(or_(*(and_(_same(Action.start, s), _same(Action.end, e))
+                             for s, e in dates)),
+                       or_(with_places, without) if place_ids else without)
+                .order_by(Action.id)):
+            cand = _Candidate(aid, themes or [])
+            found[aid] = cand
+            self.actions[(start, end)].append(cand)
+        if not found:
+            return
+        places: dict[int, set[int]] = defaultdict(set)
+        for part in _chunks(sorted(found)):
+            for aid, pid in self.c.execute(select(ActionPlace.action_id, ActionPlace.place_id)
+                                           .where(ActionPlace.action_id.in_(part))):
+                places[aid].add(pid)
+        for aid, cand in found.items():
+            cand.places = frozenset(places.get(aid, ()))
+        wanted: dict[int, _Candidate] = {}
+        for a in self.ext.actions:
+            actors, partners = self._action_places(a)
+            mine = frozenset(actors) | frozenset(partners)
+            for cand in self.actions[(a.start, a.end)]:
+                if cand.places == mine and _themes_meet(a.themes, cand.themes):
+                    wanted[cand.id] = cand
+        self._load_quotes(Evidence.action_id, wanted)
+
+    def _action(self, a: ActionRecord) -> None:
+        actors, partners = self._action_places(a)
         org_names = [n.strip() for n in a.organizations]
         orgs = [oid for oid in (self._organisation(n) for n in org_names) if oid is not None]
         quote = self._quote(a.span, a.quote)
@@ -326,27 +568,52 @@ class _Saver:
                  "status": a.status, "themes": list(a.themes),
                  "amounts": [m.to_dict() for m in a.amounts], "organisations": org_names,
                  "date": self.date}
-        places = set(actors) | set(partners)
+        places = frozenset(actors) | frozenset(partners)
         match = None
-        for cand in self.s.scalars(select(Action).where(
-                self._same(Action.start, a.start), self._same(Action.end, a.end))
-                .order_by(Action.id)):
-            if {p.place_id for p in cand.places} != places:
+        for cand in self.actions[(a.start, a.end)]:
+            if cand.places != places:
                 continue
-            if not self._themes_meet(a.themes, cand.themes):
+            if not _themes_meet(a.themes, cand.themes):
                 continue
-            if self._same_text(Evidence.action_id, cand.id, quote,
-                               a.start is not None and bool(places)):
-                match = cand
+            if self._same_text("action", cand, quote, a.start is not None and bool(places)):
+                match = cand.id
                 break
         if match is None:
-            match = Action(start=a.start, end=a.end, status=a.status, themes=claim["themes"],
-                           amounts=claim["amounts"], review_state="extracted",
-                           created_at=self.now, updated_at=self.now)
-            self.s.add(match)
-            self.s.flush()
-            merge.set_action_links(self.s, match, actors, partners, list(dict.fromkeys(orgs)))
-        self._attach("action", match.id, a.span, quote, claim)
+            match = self.c.execute(insert(Action).values(
+                start=a.start, end=a.end, status=a.status, themes=claim["themes"],
+                amounts=claim["amounts"], review_state="extracted", created_at=self.now,
+                updated_at=self.now).returning(Action.id)).scalar_one()
+            self.actions[(a.start, a.end)].append(_Candidate(match, claim["themes"], places))
+            self.links[ActionPlace].extend(
+                {"action_id": match, "place_id": pid, "role": role, "position": n}
+                for n, (pid, role) in enumerate(_roles(actors, partners)))
+            self.links[ActionOrganisation].extend(
+                {"action_id": match, "organisation_id": oid, "position": n}
+                for n, oid in enumerate(dict.fromkeys(orgs)))
+        self._attach("action", match, a.span, quote, claim)
+
+    def _load_initiatives(self) -> None:
+        if not self.ext.initiatives:
+            return
+        keys = {(self.refs[i.place] if i.place is not None else None, i.start, i.end)
+                for i in self.ext.initiatives}
+        found: dict[int, _Candidate] = {}
+        for iid, place_id, start, end, themes in self.c.execute(
+                select(Initiative.id, Initiative.place_id, Initiative.start, Initiative.end,
+                       Initiative.themes)
+                .where(or_(*(and_(_same(Initiative.place_id, p), _same(Initiative.start, s),
+                                  _same(Initiative.end, e)) for p, s, e in sorted(keys, key=str))))
+                .order_by(Initiative.id)):
+            cand = _Candidate(iid, themes or [])
+            found[iid] = cand
+            self.initiatives[(place_id, start, end)].append(cand)
+        wanted = {}
+        for i in self.ext.initiatives:
+            key = (self.refs[i.place] if i.place is not None else None, i.start, i.end)
+            for cand in self.initiatives[key]:
+                if _themes_meet(i.themes, cand.themes):
+                    wanted[cand.id] = cand
+        self._load_quotes(Evidence.initiative_id, wanted)
 
     def _initiative(self, i: InitiativeRecord) -> None:
         place_id = self.refs[i.place] if i.place is not None else None
@@ -357,94 +624,33 @@ class _Saver:
                  "start": i.start, "end": i.end, "amounts": [m.to_dict() for m in i.amounts],
                  "organisations": org_names, "date": self.date}
         match = None
-        for cand in self.s.scalars(select(Initiative).where(
-                self._same(Initiative.place_id, place_id), self._same(Initiative.start, i.start),
-                self._same(Initiative.end, i.end)).order_by(Initiative.id)):
-            if not self._themes_meet(i.themes, cand.themes):
+        for cand in self.initiatives[(place_id, i.start, i.end)]:
+            if not _themes_meet(i.themes, cand.themes):
                 continue
-            if self._same_text(Evidence.initiative_id, cand.id, quote,
+            if self._same_text("initiative", cand, quote,
                                place_id is not None and i.start is not None):
-                match = cand
+                match = cand.id
                 break
         if match is None:
-            match = Initiative(place_id=place_id, themes=claim["themes"], context=i.context,
-                               start=i.start, end=i.end, amounts=claim["amounts"],
-                               review_state="extracted", created_at=self.now, updated_at=self.now)
-            self.s.add(match)
-            self.s.flush()
-            merge.set_initiative_organisations(self.s, match, list(dict.fromkeys(orgs)))
-        self._attach("initiative", match.id, i.span, quote, claim)
-
-    # -- 4. recompute, put back, clean up ----------------------------------------------------
-    def _relocate(self, ev: Evidence) -> None:
-        if not ev.quote:
-            ev.start = ev.end = None
-            return
-        spots, at = [], self.text.find(ev.quote)
-        while at >= 0:
-            spots.append(at)
-            at = self.text.find(ev.quote, at + 1)
-        if not spots:
-            ev.start = ev.end = None
-            return
-        best = min(spots, key=lambda s: abs(s - (ev.start or 0)))
-        ev.start, ev.end = best, best + len(ev.quote)
-
-    def _orphans(self, model: Any, column: Any, ids: set[int]) -> list[Any]:
-        """The `extracted` records among `ids` that no evidence supports any more."""
-        if not ids:
-            return []
-        return list(self.s.scalars(select(model).where(
-            model.id.in_(ids), model.review_state == "extracted",
-            ~exists().where(column == model.id))))
-
-    def finish(self) -> None:
-        for evs in self.pending.values():
-            for ev in evs:
-                self._relocate(ev)
-        self.pending.clear()
-        self.s.flush()
-        t, s, now = self.touched, self.s, self.now
-        for row in self._orphans(PartnershipStatus, Evidence.status_id, t["status"]):
-            t["partnership"].add(row.partnership_id)
-            s.delete(row)
-        for model, column, kind, recompute in (
-            (Action, Evidence.action_id, "action", merge.action),
-            (Initiative, Evidence.initiative_id, "initiative", merge.initiative),
-            (Partnership, Evidence.partnership_id, "partnership", merge.partnership),
-        ):
-            for rec in self._orphans(model, column, t[kind]):
-                if kind == "partnership":
-                    t["place"].update((rec.place_a_id, rec.place_b_id))
-                s.delete(rec)
-            s.flush()
-            for rec in s.scalars(select(model).where(model.id.in_(t[kind]),
-                                                     model.review_state == "extracted")):
-                recompute(s, rec, now)
-        for org in self._orphans(Organisation, Evidence.organisation_id, t["organisation"]):
-            used = s.scalar(select(or_(
-                exists().where(ActionOrganisation.organisation_id == org.id),
-                exists().where(InitiativeOrganisation.organisation_id == org.id))))
-            if not used:
-                s.delete(org)
-        s.flush()
-        for rec in s.scalars(select(Organisation).where(
-                Organisation.id.in_(t["organisation"]), Organisation.review_state == "extracted")):
-            merge.organisation(s, rec, now)
-        for place in self._orphans(Place, Evidence.place_id, t["place"]):
-            if not _place_used(s, place.id):
-                s.delete(place)
-        s.flush()
-        for rec in s.scalars(select(Place).where(Place.id.in_(t["place"]),
-                                                 Place.review_state == "extracted")):
-            merge.place(s, rec, now)
-        s.flush()
+            match = self.c.execute(insert(Initiative).values(
+                place_id=place_id, themes=claim["themes"], context=i.context, start=i.start,
+                end=i.end, amounts=claim["amounts"], review_state="extracted",
+                created_at=self.now, updated_at=self.now).returning(Initiative.id)).scalar_one()
+            self.initiatives[(place_id, i.start, i.end)].append(
+                _Candidate(match, claim["themes"]))
+            self.links[InitiativeOrganisation].extend(
+                {"initiative_id": match, "organisation_id": oid, "position": n}
+                for n, oid in enumerate(dict.fromkeys(orgs)))
+        self._attach("initiative", match, i.span, quote, claim)
 
 
-def _place_used(session: Session, place_id: int) -> bool:
-    return bool(session.scalar(select(or_(
-        exists().where(or_(Partnership.place_a_id == place_id, Partnership.place_b_id == place_id)),
-        exists().where(ActionPlace.place_id == place_id),
-        exists().where(Initiative.place_id == place_id),
-    ))))
+def _roles(actors: list[int], partners: list[int]) -> list[tuple[int, str]]:
+    from jumelage.atlas.merge import action_places
 
+    return action_places(actors, partners)
+
+
+_MODELS: dict[str, Any] = {
+    "place": Place, "organisation": Organisation, "partnership": Partnership,
+    "action": Action, "initiative": Initiative,
+}

@@ -128,11 +128,7 @@ class Atlas:
     def remove_source(self, name: str) -> bool:
         """Forget a document and the unreviewed records only it supported; False if unknown."""
         with self._writing() as session:
-            source = session.scalar(select(Source).where(Source.name == name))
-            if source is None:
-                return False
-            saving.remove(session, source, now())
-            return True
+            return saving.remove(session, name, now())
 
     # -- review ------------------------------------------------------------------------------
     def review(self, kind: str, record_id: int, state: str,

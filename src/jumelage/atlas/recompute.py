@@ -1,0 +1,411 @@
+"""The last step of saving a document: put kept evidence back, clear orphans, recompute records.
+
+`finish(conn, text, pending, touched, took_back, now)` works on the records a document touched:
+1. evidence kept aside on reviewed records (`pending`) is found again in the new text by its quote;
+2. when the document took evidence back (`took_back`: a changed or removed source), the
+   `extracted` records it left without evidence are deleted: status rows, actions, initiatives,
+   partnerships, then organisations and places nothing refers to any more;
+3. every touched record still `extracted` gets its merged fields from all its claims
+   (`merge.*_fields`), and is written only when something changed (`updated_at` moves with it).
+Each kind is loaded, computed and written in a few set-based statements, in id order.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Table, bindparam, delete, exists, insert, or_, select, update
+
+from jumelage.atlas import merge
+from jumelage.atlas.models import (
+    Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
+    Organisation, Partnership, PartnershipStatus, Place, PlaceName,
+)
+from jumelage.atlas.names import fold
+
+Touched = defaultdict[str, set[int]]
+CHUNK = 500
+
+
+class Kept(Protocol):
+    id: int
+    start: int | None
+    end: int | None
+    quote: str | None
+
+
+def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]],
+           touched: Touched, took_back: bool, now: datetime) -> None:
+    _relocate(conn, text, [ev for evs in pending.values() for ev in evs])
+    t = touched
+    if took_back:
+        statuses = conn.execute(select(PartnershipStatus.id, PartnershipStatus.partnership_id)
+                                .where(*_orphan(PartnershipStatus, Evidence.status_id,
+                                                t["status"]))).all()
+        t["partnership"].update(pid for _, pid in statuses)
+        _delete(conn, PartnershipStatus, [sid for sid, _ in statuses])
+    for kind, model, column, recompute in (
+        ("action", Action, Evidence.action_id, _actions),
+        ("initiative", Initiative, Evidence.initiative_id, _initiatives),
+        ("partnership", Partnership, Evidence.partnership_id, _partnerships),
+    ):
+        if took_back and t[kind]:
+            if kind == "partnership":
+                rows = conn.execute(select(Partnership.id, Partnership.place_a_id,
+                                           Partnership.place_b_id)
+                                    .where(*_orphan(model, column, t[kind]))).all()
+                for _, a, b in rows:
+                    t["place"].update((a, b))
+                gone = [r[0] for r in rows]
+            else:
+                gone = list(conn.scalars(select(model.id).where(*_orphan(model, column, t[kind]))))
+            _delete(conn, model, gone)
+            t[kind].difference_update(gone)
+        if t[kind]:
+            recompute(conn, sorted(t[kind]), now)
+    if took_back and t["organisation"]:
+        used = or_(exists().where(ActionOrganisation.organisation_id == Organisation.id),
+                   exists().where(InitiativeOrganisation.organisation_id == Organisation.id))
+        gone = list(conn.scalars(select(Organisation.id).where(
+            *_orphan(Organisation, Evidence.organisation_id, t["organisation"]), ~used)))
+        _delete(conn, Organisation, gone)
+        t["organisation"].difference_update(gone)
+    if t["organisation"]:
+        _organisations(conn, sorted(t["organisation"]), now)
+    if took_back and t["place"]:
+        used = or_(
+            exists().where(or_(Partnership.place_a_id == Place.id,
+                               Partnership.place_b_id == Place.id)),
+            exists().where(ActionPlace.place_id == Place.id),
+            exists().where(Initiative.place_id == Place.id),
+        )
+        gone = list(conn.scalars(select(Place.id).where(
+            *_orphan(Place, Evidence.place_id, t["place"]), ~used)))
+        _delete(conn, Place, gone)
+        t["place"].difference_update(gone)
+    if t["place"]:
+        _places(conn, sorted(t["place"]), now)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for at in range(0, len(items), CHUNK):
+        yield items[at:at + CHUNK]
+
+
+def _orphan(model: Any, column: Any, ids: set[int]) -> list[Any]:
+    """Conditions: among `ids`, `extracted`, and no evidence supports it any more."""
+    return [model.id.in_(sorted(ids)), model.review_state == "extracted",
+            ~exists().where(column == model.id)]
+
+
+def _delete(conn: Connection, model: Any, ids: list[int]) -> None:
+    for part in _chunks(ids):
+        conn.execute(delete(model).where(model.id.in_(part)))
+
+
+def _relocate(conn: Connection, text: str, kept: list[Kept]) -> None:
+    """Put evidence kept on reviewed records back on the new text, found by its quote."""
+    moved = []
+    for ev in kept:
+        start: int | None = None
+        end: int | None = None
+        if ev.quote:
+            spots, at = [], text.find(ev.quote)
+            while at >= 0:
+                spots.append(at)
+                at = text.find(ev.quote, at + 1)
+            if spots:
+                start = min(spots, key=lambda s: abs(s - (ev.start or 0)))
+                end = start + len(ev.quote)
+        if (start, end) != (ev.start, ev.end):
+            moved.append({"_id": ev.id, "_start": start, "_end": end})
+    if moved:
+        table: Table = Evidence.__table__  # type: ignore[assignment]
+        columns = Evidence.__mapper__.columns
+        conn.execute(update(table).where(table.c.id == bindparam("_id")).values(
+            {columns["start"]: bindparam("_start"), columns["end"]: bindparam("_end")}), moved)
+
+
+def _rows(conn: Connection, model: Any, fields: Iterable[str], ids: list[int]) -> list[Any]:
+    """The `extracted` records among `ids`, in id order, with `fields` by attribute name."""
+    columns = [getattr(model, f).label(f) for f in fields]
+    out: list[Any] = []
+    for part in _chunks(ids):
+        out += conn.execute(select(model.id, *columns).where(
+            model.id.in_(part), model.review_state == "extracted").order_by(model.id)).all()
+    return out
+
+
+def _claims(conn: Connection, column: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each record's claims, oldest evidence first."""
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for part in _chunks(ids):
+        for rid, claim in conn.execute(select(column, Evidence.claim)
+                                       .where(column.in_(part)).order_by(Evidence.id)):
+            if claim:
+                out[rid].append(claim)
+    return out
+
+
+def _write(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Update changed records; each row holds `id` and every field, by attribute name."""
+    if not rows:
+        return
+    table: Table = model.__table__
+    names = [k for k in rows[0] if k != "id"]
+    conn.execute(
+        update(table).where(table.c.id == bindparam("_id")).values(
+            {model.__mapper__.columns[name]: bindparam(f"_{name}") for name in names}),
+        [{f"_{k}": v for k, v in row.items()} for row in rows])
+
+
+def _existing_places(conn: Connection, ids: Iterable[int]) -> set[int]:
+    wanted = sorted(set(ids))
+    found: set[int] = set()
+    for part in _chunks(wanted):
+        found.update(conn.scalars(select(Place.id).where(Place.id.in_(part))))
+    return found
+
+
+class _Organisations:
+    """Organisation ids by folded name; missing ones are created (review state `extracted`)."""
+
+    def __init__(self, conn: Connection, names: Iterable[str], now: datetime) -> None:
+        self.c, self.now = conn, now
+        keys = sorted({fold(n) for n in names} - {""})
+        self.ids: dict[str, int] = {}
+        for part in _chunks(keys):
+            self.ids.update(conn.execute(select(Organisation.folded, Organisation.id)
+                                         .where(Organisation.folded.in_(part))).all())
+
+    def resolve(self, names: list[str]) -> list[int]:
+        """As `merge.organisation_ids`: ids of the organisations named, in order, once each."""
+        out: list[int] = []
+        for name in names:
+            key = fold(name)
+            if not key:
+                continue
+            oid = self.ids.get(key)
+            if oid is None:
+                oid = self.c.execute(insert(Organisation).values(
+                    name=name, folded=key, review_state="extracted", created_at=self.now,
+                    updated_at=self.now).returning(Organisation.id)).scalar_one()
+                self.ids[key] = oid
+            if oid not in out:
+                out.append(oid)
+        return out
+
+
+def _replace_links(conn: Connection, model: Any, owner: str, wanted: dict[int, list[dict]]) -> None:
+    """Replace the link rows of the records in `wanted` (record id -> new rows)."""
+    if not wanted:
+        return
+    column = getattr(model, owner)
+    for part in _chunks(sorted(wanted)):
+        conn.execute(delete(model).where(column.in_(part)))
+    rows = [row for rid in sorted(wanted) for row in wanted[rid]]
+    if rows:
+        conn.execute(insert(model), rows)
+
+
+# -- one function per kind ----------------------------------------------------------------------
+_ACTION_FIELDS = ("start", "end", "status", "themes", "amounts")
+_INITIATIVE_FIELDS = ("place_id", "start", "end", "context", "themes", "amounts")
+
+
+def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
+    rows = _rows(conn, Action, _ACTION_FIELDS, ids)
+    if not rows:
+        return
+    found = [r.id for r in rows]
+    claims = _claims(conn, Evidence.action_id, found)
+    places: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    orgs: dict[int, list[int]] = defaultdict(list)
+    for part in _chunks(found):
+        for aid, pid, role in conn.execute(
+                select(ActionPlace.action_id, ActionPlace.place_id, ActionPlace.role)
+                .where(ActionPlace.action_id.in_(part)).order_by(ActionPlace.position)):
+            places[aid].append((pid, role))
+        for aid, oid in conn.execute(
+                select(ActionOrganisation.action_id, ActionOrganisation.organisation_id)
+                .where(ActionOrganisation.action_id.in_(part))
+                .order_by(ActionOrganisation.position)):
+            orgs[aid].append(oid)
+    merged = {rid: merge.action_fields(items) for rid, items in claims.items()}
+    existing = _existing_places(
+        conn, (p for m in merged.values() for p in [*m["actors"], *m["partners"]]))
+    organisations = _Organisations(conn, (n for m in merged.values()
+                                          for n in m["organisations"]), now)
+    changed: list[dict[str, Any]] = []
+    new_places: dict[int, list[dict]] = {}
+    new_orgs: dict[int, list[dict]] = {}
+    for row in rows:
+        m = merged.get(row.id)
+        if m is None:
+            continue
+        fields = {f: m[f] for f in _ACTION_FIELDS}
+        differs = any(getattr(row, f) != v for f, v in fields.items())
+        org_ids = organisations.resolve(m["organisations"])
+        roles = merge.action_places([p for p in m["actors"] if p in existing],
+                                    [p for p in m["partners"] if p in existing])
+        if places.get(row.id, []) != roles:
+            new_places[row.id] = [{"action_id": row.id, "place_id": pid, "role": role,
+                                   "position": n} for n, (pid, role) in enumerate(roles)]
+        if orgs.get(row.id, []) != org_ids:
+            new_orgs[row.id] = [{"action_id": row.id, "organisation_id": oid, "position": n}
+                                for n, oid in enumerate(org_ids)]
+        if differs or row.id in new_places or row.id in new_orgs:
+            changed.append({"id": row.id, **fields, "updated_at": now})
+    _replace_links(conn, ActionPlace, "action_id", new_places)
+    _replace_links(conn, ActionOrganisation, "action_id", new_orgs)
+    _write(conn, Action, changed)
+
+
+def _initiatives(conn: Connection, ids: list[int], now: datetime) -> None:
+    rows = _rows(conn, Initiative, _INITIATIVE_FIELDS, ids)
+    if not rows:
+        return
+    found = [r.id for r in rows]
+    claims = _claims(conn, Evidence.initiative_id, found)
+    orgs: dict[int, list[int]] = defaultdict(list)
+    for part in _chunks(found):
+        for iid, oid in conn.execute(
+                select(InitiativeOrganisation.initiative_id,
+                       InitiativeOrganisation.organisation_id)
+                .where(InitiativeOrganisation.initiative_id.in_(part))
+                .order_by(InitiativeOrganisation.position)):
+            orgs[iid].append(oid)
+    merged = {rid: merge.initiative_fields(items) for rid, items in claims.items()}
+    existing = _existing_places(conn, (m["place_id"] for m in merged.values()
+                                       if m["place_id"] is not None))
+    organisations = _Organisations(conn, (n for m in merged.values()
+                                          for n in m["organisations"]), now)
+    changed: list[dict[str, Any]] = []
+    new_orgs: dict[int, list[dict]] = {}
+    for row in rows:
+        m = merged.get(row.id)
+        if m is None:
+            continue
+        fields = {f: m[f] for f in _INITIATIVE_FIELDS}
+        if fields["place_id"] is not None and fields["place_id"] not in existing:
+            fields["place_id"] = row.place_id
+        differs = any(getattr(row, f) != v for f, v in fields.items())
+        org_ids = organisations.resolve(m["organisations"])
+        if orgs.get(row.id, []) != org_ids:
+            new_orgs[row.id] = [{"initiative_id": row.id, "organisation_id": oid, "position": n}
+                                for n, oid in enumerate(org_ids)]
+        if differs or row.id in new_orgs:
+            changed.append({"id": row.id, **fields, "updated_at": now})
+    _replace_links(conn, InitiativeOrganisation, "initiative_id", new_orgs)
+    _write(conn, Initiative, changed)
+
+
+class _Status:
+    __slots__ = ("id", "status", "date")
+
+    def __init__(self, sid: int, status: str, date: str | None) -> None:
+        self.id, self.status, self.date = sid, status, date
+
+
+def _partnerships(conn: Connection, ids: list[int], now: datetime) -> None:
+    rows = _rows(conn, Partnership, ("kind", "since", "status"), ids)
+    if not rows:
+        return
+    found = [r.id for r in rows]
+    claims = _claims(conn, Evidence.partnership_id, found)
+    history: dict[int, list[_Status]] = defaultdict(list)
+    for part in _chunks(found):
+        for sid, pid, status, date in conn.execute(
+                select(PartnershipStatus.id, PartnershipStatus.partnership_id,
+                       PartnershipStatus.status, PartnershipStatus.date)
+                .where(PartnershipStatus.partnership_id.in_(part))):
+            history[pid].append(_Status(sid, status, date))
+    changed = []
+    for row in rows:
+        items = claims.get(row.id)
+        if not items:
+            continue
+        steps = sorted(history.get(row.id, []), key=merge.status_key)  # type: ignore[arg-type]
+        fields = merge.partnership_fields(items, steps)
+        if any(getattr(row, f) != v for f, v in fields.items()):
+            changed.append({"id": row.id, **fields, "updated_at": now})
+    _write(conn, Partnership, changed)
+
+
+def _organisations(conn: Connection, ids: list[int], now: datetime) -> None:
+    rows = _rows(conn, Organisation, ("name",), ids)
+    if not rows:
+        return
+    claims = _claims(conn, Evidence.organisation_id, [r.id for r in rows])
+    changed = []
+    for row in rows:
+        items = claims.get(row.id)
+        if items:
+            fields = merge.organisation_fields(items)
+            if fields["name"] != row.name:
+                changed.append({"id": row.id, **fields, "updated_at": now})
+    _write(conn, Organisation, changed)
+
+
+_PLACE_FIELDS = ("name", "kind", "geonames_id", "country", "lat", "lon", "population")
+
+
+def _places(conn: Connection, ids: list[int], now: datetime) -> None:
+    rows = _rows(conn, Place, _PLACE_FIELDS, ids)
+    if not rows:
+        return
+    found = [r.id for r in rows]
+    claims = _claims(conn, Evidence.place_id, found)
+    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for part in _chunks(found):
+        for nid, pid, name in conn.execute(select(PlaceName.id, PlaceName.place_id, PlaceName.name)
+                                           .where(PlaceName.place_id.in_(part))
+                                           .order_by(PlaceName.id)):
+            names[pid].append((nid, name))
+    merged = {rid: merge.place_fields(items) for rid, items in claims.items()}
+    claimed = sorted({m["geonames_id"] for m in merged.values() if m["geonames_id"] is not None})
+    owner: dict[int, int] = {}
+    for part in _chunks(claimed):
+        owner.update(conn.execute(select(Place.geonames_id, Place.id)
+                                  .where(Place.geonames_id.in_(part))).all())
+    changed = []
+    dropped: list[int] = []
+    added: list[dict[str, Any]] = []
+    for row in rows:
+        m = merged.get(row.id)
+        if m is None:
+            continue
+        fields = {f: m[f] for f in _PLACE_FIELDS}
+        gid = fields["geonames_id"]
+        if gid is not None and gid != row.geonames_id:
+            taken = owner.get(gid)
+            if taken is not None and taken != row.id:
+                fields["geonames_id"] = row.geonames_id
+        wanted = merge.wanted_names(m["names"])
+        have = names.get(row.id, [])
+        gone = [nid for nid, name in have if name not in wanted]
+        kept = {name for _, name in have if name in wanted}
+        new = [n for n in wanted if n not in kept]
+        differs = any(getattr(row, f) != v for f, v in fields.items())
+        if not (differs or gone or new):
+            continue
+        dropped += gone
+        added += [{"place_id": row.id, "name": n, "folded": fold(n)} for n in new]
+        update_row = {"id": row.id, **fields, "updated_at": now}
+        if fields["geonames_id"] != row.geonames_id:
+            # one at a time, in order: a GeoNames id another place just gave up may be taken
+            _write(conn, Place, [update_row])
+            if row.geonames_id is not None and owner.get(row.geonames_id) == row.id:
+                del owner[row.geonames_id]
+            if fields["geonames_id"] is not None:
+                owner[fields["geonames_id"]] = row.id
+        else:
+            changed.append(update_row)
+    _write(conn, Place, changed)
+    for part in _chunks(dropped):
+        conn.execute(delete(PlaceName).where(PlaceName.id.in_(part)))
+    if added:
+        conn.execute(insert(PlaceName), added)
