@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, exists, or_, select
 
 from jumelage.atlas import merge
+from jumelage.atlas import statements as q
 from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
@@ -103,7 +104,7 @@ def _orphan(model: Any, column: Any, ids: set[int]) -> list[Any]:
 
 def _delete(conn: Connection, model: Any, ids: list[int]) -> None:
     for part in _chunks(ids):
-        conn.execute(delete(model).where(model.id.in_(part)))
+        conn.execute(q.delete_by(model), {"ids": part})
 
 
 def _relocate(conn: Connection, text: str, kept: list[Kept]) -> None:
@@ -123,30 +124,28 @@ def _relocate(conn: Connection, text: str, kept: list[Kept]) -> None:
         if (start, end) != (ev.start, ev.end):
             moved.append({"_id": ev.id, "_start": start, "_end": end})
     if moved:
-        table: Table = Evidence.__table__  # type: ignore[assignment]
-        columns = Evidence.__mapper__.columns
-        conn.execute(update(table).where(table.c.id == bindparam("_id")).values(
-            {columns["start"]: bindparam("_start"), columns["end"]: bindparam("_end")}), moved)
+        conn.execute(q.update_by_id(Evidence, ("start", "end")), moved)
 
 
-def _rows(conn: Connection, model: Any, fields: Iterable[str], ids: list[int]) -> list[Any]:
-    """The `extracted` records among `ids`, in id order, with `fields` by attribute name."""
-    columns = [getattr(model, f).label(f) for f in fields]
+def _fetch(conn: Connection, statement: Any, ids: Iterable[Any]) -> list[Any]:
+    """All rows of `statement` for `ids`, a chunk at a time."""
     out: list[Any] = []
-    for part in _chunks(ids):
-        out += conn.execute(select(model.id, *columns).where(
-            model.id.in_(part), model.review_state == "extracted").order_by(model.id)).all()
+    for part in _chunks(list(ids)):
+        out += conn.execute(statement, {"ids": part}).all()
     return out
 
 
-def _claims(conn: Connection, column: Any, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _rows(conn: Connection, model: Any, fields: tuple[str, ...], ids: list[int]) -> list[Any]:
+    """The `extracted` records among `ids`, in id order, with `fields` by attribute name."""
+    return _fetch(conn, q.extracted(model, fields), ids)
+
+
+def _claims(conn: Connection, column: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each record's claims, oldest evidence first."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for part in _chunks(ids):
-        for rid, claim in conn.execute(select(column, Evidence.claim)
-                                       .where(column.in_(part)).order_by(Evidence.id)):
-            if claim:
-                out[rid].append(claim)
+    for rid, claim in _fetch(conn, q.claims(column), ids):
+        if claim:
+            out[rid].append(claim)
     return out
 
 
@@ -154,20 +153,13 @@ def _write(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
     """Update changed records; each row holds `id` and every field, by attribute name."""
     if not rows:
         return
-    table: Table = model.__table__
-    names = [k for k in rows[0] if k != "id"]
-    conn.execute(
-        update(table).where(table.c.id == bindparam("_id")).values(
-            {model.__mapper__.columns[name]: bindparam(f"_{name}") for name in names}),
-        [{f"_{k}": v for k, v in row.items()} for row in rows])
+    names = tuple(k for k in rows[0] if k != "id")
+    conn.execute(q.update_by_id(model, names),
+                 [{f"_{k}": v for k, v in row.items()} for row in rows])
 
 
 def _existing_places(conn: Connection, ids: Iterable[int]) -> set[int]:
-    wanted = sorted(set(ids))
-    found: set[int] = set()
-    for part in _chunks(wanted):
-        found.update(conn.scalars(select(Place.id).where(Place.id.in_(part))))
-    return found
+    return {row[0] for row in _fetch(conn, q.EXISTING_PLACES, sorted(set(ids)))}
 
 
 class _Organisations:
@@ -178,8 +170,7 @@ class _Organisations:
         keys = sorted({fold(n) for n in names} - {""})
         self.ids: dict[str, int] = {}
         for part in _chunks(keys):
-            self.ids.update(conn.execute(select(Organisation.folded, Organisation.id)
-                                         .where(Organisation.folded.in_(part))).all())
+            self.ids.update(conn.execute(q.ORGANISATIONS, {"keys": part}).all())
 
     def resolve(self, names: list[str]) -> list[int]:
         """As `merge.organisation_ids`: ids of the organisations named, in order, once each."""
@@ -190,9 +181,9 @@ class _Organisations:
                 continue
             oid = self.ids.get(key)
             if oid is None:
-                oid = self.c.execute(insert(Organisation).values(
+                oid = self.c.execute(q.INSERT_ORGANISATION, dict(
                     name=name, folded=key, review_state="extracted", created_at=self.now,
-                    updated_at=self.now).returning(Organisation.id)).scalar_one()
+                    updated_at=self.now)).scalar_one()
                 self.ids[key] = oid
             if oid not in out:
                 out.append(oid)
@@ -203,12 +194,11 @@ def _replace_links(conn: Connection, model: Any, owner: str, wanted: dict[int, l
     """Replace the link rows of the records in `wanted` (record id -> new rows)."""
     if not wanted:
         return
-    column = getattr(model, owner)
     for part in _chunks(sorted(wanted)):
-        conn.execute(delete(model).where(column.in_(part)))
+        conn.execute(q.delete_by(model, owner), {"ids": part})
     rows = [row for rid in sorted(wanted) for row in wanted[rid]]
     if rows:
-        conn.execute(insert(model), rows)
+        conn.execute(q.INSERT[model], rows)
 
 
 # -- one function per kind ----------------------------------------------------------------------
@@ -221,19 +211,13 @@ def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
     if not rows:
         return
     found = [r.id for r in rows]
-    claims = _claims(conn, Evidence.action_id, found)
+    claims = _claims(conn, "action_id", found)
     places: dict[int, list[tuple[int, str]]] = defaultdict(list)
     orgs: dict[int, list[int]] = defaultdict(list)
-    for part in _chunks(found):
-        for aid, pid, role in conn.execute(
-                select(ActionPlace.action_id, ActionPlace.place_id, ActionPlace.role)
-                .where(ActionPlace.action_id.in_(part)).order_by(ActionPlace.position)):
-            places[aid].append((pid, role))
-        for aid, oid in conn.execute(
-                select(ActionOrganisation.action_id, ActionOrganisation.organisation_id)
-                .where(ActionOrganisation.action_id.in_(part))
-                .order_by(ActionOrganisation.position)):
-            orgs[aid].append(oid)
+    for aid, pid, role in _fetch(conn, q.ACTION_PLACES, found):
+        places[aid].append((pid, role))
+    for aid, oid in _fetch(conn, q.ACTION_ORGANISATIONS, found):
+        orgs[aid].append(oid)
     merged = {rid: merge.action_fields(items) for rid, items in claims.items()}
     existing = _existing_places(
         conn, (p for m in merged.values() for p in [*m["actors"], *m["partners"]]))
@@ -269,15 +253,10 @@ def _initiatives(conn: Connection, ids: list[int], now: datetime) -> None:
     if not rows:
         return
     found = [r.id for r in rows]
-    claims = _claims(conn, Evidence.initiative_id, found)
+    claims = _claims(conn, "initiative_id", found)
     orgs: dict[int, list[int]] = defaultdict(list)
-    for part in _chunks(found):
-        for iid, oid in conn.execute(
-                select(InitiativeOrganisation.initiative_id,
-                       InitiativeOrganisation.organisation_id)
-                .where(InitiativeOrganisation.initiative_id.in_(part))
-                .order_by(InitiativeOrganisation.position)):
-            orgs[iid].append(oid)
+    for iid, oid in _fetch(conn, q.INITIATIVE_ORGANISATIONS, found):
+        orgs[iid].append(oid)
     merged = {rid: merge.initiative_fields(items) for rid, items in claims.items()}
     existing = _existing_places(conn, (m["place_id"] for m in merged.values()
                                        if m["place_id"] is not None))
@@ -315,14 +294,10 @@ def _partnerships(conn: Connection, ids: list[int], now: datetime) -> None:
     if not rows:
         return
     found = [r.id for r in rows]
-    claims = _claims(conn, Evidence.partnership_id, found)
+    claims = _claims(conn, "partnership_id", found)
     history: dict[int, list[_Status]] = defaultdict(list)
-    for part in _chunks(found):
-        for sid, pid, status, date in conn.execute(
-                select(PartnershipStatus.id, PartnershipStatus.partnership_id,
-                       PartnershipStatus.status, PartnershipStatus.date)
-                .where(PartnershipStatus.partnership_id.in_(part))):
-            history[pid].append(_Status(sid, status, date))
+    for sid, pid, status, date in _fetch(conn, q.HISTORIES, found):
+        history[pid].append(_Status(sid, status, date))
     changed = []
     for row in rows:
         items = claims.get(row.id)
@@ -339,7 +314,7 @@ def _organisations(conn: Connection, ids: list[int], now: datetime) -> None:
     rows = _rows(conn, Organisation, ("name",), ids)
     if not rows:
         return
-    claims = _claims(conn, Evidence.organisation_id, [r.id for r in rows])
+    claims = _claims(conn, "organisation_id", [r.id for r in rows])
     changed = []
     for row in rows:
         items = claims.get(row.id)
@@ -358,19 +333,14 @@ def _places(conn: Connection, ids: list[int], now: datetime) -> None:
     if not rows:
         return
     found = [r.id for r in rows]
-    claims = _claims(conn, Evidence.place_id, found)
+    claims = _claims(conn, "place_id", found)
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for part in _chunks(found):
-        for nid, pid, name in conn.execute(select(PlaceName.id, PlaceName.place_id, PlaceName.name)
-                                           .where(PlaceName.place_id.in_(part))
-                                           .order_by(PlaceName.id)):
-            names[pid].append((nid, name))
+    for nid, pid, name in _fetch(conn, q.NAMES_OF_PLACES, found):
+        names[pid].append((nid, name))
     merged = {rid: merge.place_fields(items) for rid, items in claims.items()}
     claimed = sorted({m["geonames_id"] for m in merged.values() if m["geonames_id"] is not None})
     owner: dict[int, int] = {}
-    for part in _chunks(claimed):
-        owner.update(conn.execute(select(Place.geonames_id, Place.id)
-                                  .where(Place.geonames_id.in_(part))).all())
+    owner.update((gid, pid) for gid, pid in _fetch(conn, q.PLACE_OWNERS, claimed))
     changed = []
     dropped: list[int] = []
     added: list[dict[str, Any]] = []
@@ -405,7 +375,6 @@ def _places(conn: Connection, ids: list[int], now: datetime) -> None:
         else:
             changed.append(update_row)
     _write(conn, Place, changed)
-    for part in _chunks(dropped):
-        conn.execute(delete(PlaceName).where(PlaceName.id.in_(part)))
+    _delete(conn, PlaceName, dropped)
     if added:
-        conn.execute(insert(PlaceName), added)
+        conn.execute(q.INSERT[PlaceName], added)

@@ -27,13 +27,15 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, and_, delete, exists, insert, literal, or_, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from jumelage.atlas import statements as q
 from jumelage.atlas.dates import is_partial_date
+from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
-    RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
-    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
+    RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
+    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText, fold
 from jumelage.atlas.recompute import Touched, finish
@@ -59,12 +61,10 @@ def source_states(session: Session, items: Iterable[tuple[str, str]]) -> list[st
     hashes = {digest for _, digest in items}
     stored: dict[str, str] = {}
     for part in _chunks(sorted(names)):
-        stored.update(session.execute(
-            select(Source.name, Source.content_hash).where(Source.name.in_(part))).all())
+        stored.update(session.execute(q.SOURCE_NAMES, {"names": part}).all())
     known: set[str] = set()
     for part in _chunks(sorted(hashes)):
-        known.update(session.scalars(
-            select(Source.content_hash).where(Source.content_hash.in_(part)).distinct()))
+        known.update(session.scalars(q.SOURCE_HASHES, {"hashes": part}))
     out = []
     for name, digest in items:
         if name in stored:
@@ -92,13 +92,11 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
     """Merge `ext` (extracted from `doc`) into the atlas; `new`, `unchanged` or `updated`."""
     check(doc, ext)
     conn = session.connection()
-    stored = conn.execute(select(Source.id, Source.content_hash).where(
-        Source.name == doc.name)).first()
+    stored = conn.execute(q.SOURCE, {"name": doc.name}).first()
     if stored is not None:
         state = "unchanged" if stored.content_hash == doc.content_hash else "updated"
     else:
-        twin = conn.scalar(select(literal(1)).where(
-            Source.content_hash == doc.content_hash).limit(1))
+        twin = conn.scalar(q.TWIN, {"hash": doc.content_hash})
         state = "unchanged" if twin is not None else "new"
     if state == "unchanged":
         return state
@@ -107,8 +105,8 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
                   text=doc.text, language=doc.language, date=date,
                   title=doc.title, path=doc.path, updated_at=now)
     if stored is None:
-        source_id = conn.execute(insert(Source).values(
-            name=doc.name, ingested_at=now, **fields).returning(Source.id)).scalar_one()
+        source_id = conn.execute(q.INSERT_SOURCE, {
+            "name": doc.name, "ingested_at": now, **fields}).scalar_one()
     else:
         source_id = stored.id
         conn.execute(update(Source).where(Source.id == source_id).values(**fields))
@@ -134,17 +132,13 @@ def remove(session: Session, name: str, now: datetime) -> bool:
     saver.pending.clear()
     saver.write()
     saver.finish()
-    conn.execute(delete(Source).where(Source.id == row.id))
+    conn.execute(q.delete_by(Source), {"ids": [row.id]})
     return True
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at:at + size]
-
-
-def _same(column: Any, value: Any) -> Any:
-    return column.is_(None) if value is None else column == value
 
 
 def _themes_meet(a: list[str], b: list[str]) -> bool:
@@ -243,7 +237,7 @@ class _Saver:
                              .join(Partnership, PartnershipStatus.partnership_id == Partnership.id)
                              .where(PartnershipStatus.id.in_(part)))
                 else:
-                    model: Any = _MODELS[kind]
+                    model: Any = RECORD_MODELS[kind]
                     query = select(model.id, model.review_state).where(model.id.in_(part))
                 states.update({(kind, rid): st for rid, st in self.c.execute(query)})
         gone: list[int] = []
@@ -254,7 +248,7 @@ class _Saver:
             else:
                 self.pending.setdefault((kind, rid), []).append(ev)
         for part in _chunks(gone):
-            self.c.execute(delete(Evidence).where(Evidence.id.in_(part)))
+            self.c.execute(q.delete_by(Evidence), {"ids": part})
 
     # -- 3. merge the new extraction ---------------------------------------------------------
     def merge(self) -> None:
@@ -281,15 +275,15 @@ class _Saver:
         if self.dropped:
             self.took_back = True
             for part in _chunks(self.dropped):
-                self.c.execute(delete(Evidence).where(Evidence.id.in_(part)))
+                self.c.execute(q.delete_by(Evidence), {"ids": part})
             self.dropped = []
         if self.place_names:
-            self.c.execute(insert(PlaceName), self.place_names)
+            self.c.execute(q.INSERT[PlaceName], self.place_names)
         for model, rows in self.links.items():
             if rows:
-                self.c.execute(insert(model), rows)
+                self.c.execute(q.INSERT[model], rows)
         if self.evidence:
-            self.c.execute(insert(Evidence), self.evidence)
+            self.c.execute(q.INSERT[Evidence], self.evidence)
         self.place_names, self.evidence = [], []
         self.links.clear()
 
@@ -330,24 +324,14 @@ class _Saver:
 
     # places
     def _load_places(self) -> None:
-        gids = {p.geonames_id for p in self.ext.places if p.geonames_id is not None}
-        keys = {fold(n) for p in self.ext.places for n in [p.name, *p.aliases]} - {""}
-        tests = []
-        if gids:
-            tests.append(Place.geonames_id.in_(gids))
-        if keys:
-            tests.append(Place.id.in_(
-                select(PlaceName.place_id).where(PlaceName.folded.in_(keys))))
-        if not tests:
+        gids = sorted({p.geonames_id for p in self.ext.places if p.geonames_id is not None})
+        keys = sorted({fold(n) for p in self.ext.places for n in [p.name, *p.aliases]} - {""})
+        if not (gids or keys):
             return
-        for row in self.c.execute(select(
-                Place.id, Place.geonames_id, Place.country, Place.kind, Place.review_state)
-                .where(or_(*tests))):
+        for row in self.c.execute(q.PLACES, {"gids": gids, "keys": keys}):
             self._index_place(_PlaceRow(*row))
         if self.places:
-            for pid, name, folded in self.c.execute(
-                    select(PlaceName.place_id, PlaceName.name, PlaceName.folded)
-                    .where(PlaceName.place_id.in_(list(self.places))).order_by(PlaceName.id)):
+            for pid, name, folded in self.c.execute(q.PLACE_NAMES, {"ids": list(self.places)}):
                 self.places[pid].names.append(name)
                 self.by_folded[folded].add(pid)
 
@@ -385,10 +369,10 @@ class _Saver:
                  "population": p.population}
         place = self._match_place(p)
         if place is None:
-            pid = self.c.execute(insert(Place).values(
+            pid = self.c.execute(q.INSERT_PLACE, dict(
                 name=names[0], geonames_id=p.geonames_id, country=country, lat=p.lat, lon=p.lon,
                 kind=p.kind, population=p.population, review_state="extracted",
-                created_at=self.now, updated_at=self.now).returning(Place.id)).scalar_one()
+                created_at=self.now, updated_at=self.now)).scalar_one()
             place = _PlaceRow(pid, p.geonames_id, country, p.kind, "extracted")
             self._index_place(place)
         if place.review_state != "rejected":
@@ -411,8 +395,7 @@ class _Saver:
                  *(n for i in ext.initiatives for n in i.organizations)]
         keys = sorted({fold(n) for n in names} - {""})
         for part in _chunks(keys):
-            self.org_ids.update(self.c.execute(select(Organisation.folded, Organisation.id)
-                                               .where(Organisation.folded.in_(part))).all())
+            self.org_ids.update(self.c.execute(q.ORGANISATIONS, {"keys": part}).all())
 
     def _organisation(self, name: str) -> int | None:
         key = fold(name)
@@ -422,9 +405,9 @@ class _Saver:
             return self.orgs[key]
         oid = self.org_ids.get(key)
         if oid is None:
-            oid = self.c.execute(insert(Organisation).values(
+            oid = self.c.execute(q.INSERT_ORGANISATION, dict(
                 name=name.strip(), folded=key, review_state="extracted", created_at=self.now,
-                updated_at=self.now).returning(Organisation.id)).scalar_one()
+                updated_at=self.now)).scalar_one()
             self.org_ids[key] = oid
         span, quote = self._find([name])
         self._attach("organisation", oid, span, quote, {"name": name.strip()})
@@ -440,18 +423,14 @@ class _Saver:
         pairs = {pair for s in self.ext.partnerships if (pair := self._pair(s))}
         if not pairs:
             return
-        for sid, a, b in self.c.execute(
-                select(Partnership.id, Partnership.place_a_id, Partnership.place_b_id)
-                .where(or_(*(and_(Partnership.place_a_id == a, Partnership.place_b_id == b)
-                             for a, b in sorted(pairs))))):
-            self.ships[(a, b)] = sid
+        for sid, a, b in self.c.execute(q.PARTNERSHIPS, {"a": sorted({a for a, _ in pairs}),
+                                                          "b": sorted({b for _, b in pairs})}):
+            if (a, b) in pairs:
+                self.ships[(a, b)] = sid
         if self.ships:
-            for row in self.c.execute(
-                    select(PartnershipStatus.id, PartnershipStatus.partnership_id,
-                           PartnershipStatus.status, PartnershipStatus.date)
-                    .where(PartnershipStatus.partnership_id.in_(list(self.ships.values())))
-                    .order_by(PartnershipStatus.id)):
-                self.statuses[row.partnership_id].append((row.id, row.status, row.date))
+            for sid, ship, status, date in self.c.execute(
+                    q.STATUSES, {"ids": sorted(self.ships.values())}):
+                self.statuses[ship].append((sid, status, date))
 
     def _status_rows(self, s: PartnershipRecord) -> list[tuple[str, str | None, Any, Any]]:
         rows: list[tuple[str, str | None, Any, Any]] = []
@@ -473,10 +452,10 @@ class _Saver:
             return
         ship = self.ships.get(pair)
         if ship is None:
-            ship = self.c.execute(insert(Partnership).values(
+            ship = self.c.execute(q.INSERT_PARTNERSHIP, dict(
                 place_a_id=pair[0], place_b_id=pair[1], kind=s.kind, since=s.since,
                 status=s.status, review_state="extracted", created_at=self.now,
-                updated_at=self.now).returning(Partnership.id)).scalar_one()
+                updated_at=self.now)).scalar_one()
             self.ships[pair] = ship
         claim = {"kind": s.kind, "since": s.since, "status": s.status, "date": self.date}
         self._attach("partnership", ship, s.span, s.quote, claim)
@@ -484,9 +463,9 @@ class _Saver:
         for status, date, span, quote in self._status_rows(s):
             row = next((sid for sid, st, d in history if st == status and d == date), None)
             if row is None:
-                row = self.c.execute(insert(PartnershipStatus).values(
+                row = self.c.execute(q.INSERT_STATUS, dict(
                     partnership_id=ship, status=status, date=date, review_state="extracted",
-                    created_at=self.now).returning(PartnershipStatus.id)).scalar_one()
+                    created_at=self.now)).scalar_one()
                 history.append((row, status, date))
             self._attach("status", row, span, quote, {"status": status, "date": date})
         self.touched["partnership"].add(ship)
@@ -506,14 +485,11 @@ class _Saver:
             return any(fuzz.ratio(quote, q) > QUOTE_SIMILARITY for q in quotes)
         return fallback
 
-    def _load_quotes(self, column: Any, cands: dict[int, _Candidate]) -> None:
+    def _load_quotes(self, column: str, cands: dict[int, _Candidate]) -> None:
         """The distinct quotes other sources gave for the candidates."""
-        ids = sorted(cands)
-        for part in _chunks(ids):
-            for rid, quote in self.c.execute(
-                    select(column, Evidence.quote).distinct()
-                    .where(column.in_(part), Evidence.source_id != self.source_id,
-                           Evidence.quote.is_not(None))):
+        for part in _chunks(sorted(cands)):
+            for rid, quote in self.c.execute(q.other_quotes(column),
+                                             {"ids": part, "source": self.source_id}):
                 if quote:
                     cands[rid].quotes.add(quote)
 
@@ -526,18 +502,14 @@ class _Saver:
     def _load_actions(self) -> None:
         if not self.ext.actions:
             return
-        dates = sorted({(a.start, a.end) for a in self.ext.actions}, key=str)
-        place_ids = sorted(set(self.refs.values()))
-        with_places = Action.id.in_(
-            select(ActionPlace.action_id).where(ActionPlace.place_id.in_(place_ids)))
-        without = ~exists().where(ActionPlace.action_id == Action.id)
+        dates = {(a.start, a.end) for a in self.ext.actions}
+        starts = sorted({s for s, _ in dates if s is not None})
         found: dict[int, _Candidate] = {}
         for aid, start, end, themes in self.c.execute(
-                select(Action.id, Action.start, Action.end, Action.themes)
-                .where(or_(*(and_(_same(Action.start, s), _same(Action.end, e))
-                             for s, e in dates)),
-                       or_(with_places, without) if place_ids else without)
-                .order_by(Action.id)):
+                q.actions(any(s is None for s, _ in dates)),
+                {"starts": starts, "places": sorted(set(self.refs.values()))}):
+            if (start, end) not in dates:
+                continue
             cand = _Candidate(aid, themes or [])
             found[aid] = cand
             self.actions[(start, end)].append(cand)
@@ -545,8 +517,7 @@ class _Saver:
             return
         places: dict[int, set[int]] = defaultdict(set)
         for part in _chunks(sorted(found)):
-            for aid, pid in self.c.execute(select(ActionPlace.action_id, ActionPlace.place_id)
-                                           .where(ActionPlace.action_id.in_(part))):
+            for aid, pid in self.c.execute(q.ACTION_PLACE_IDS, {"ids": part}):
                 places[aid].add(pid)
         for aid, cand in found.items():
             cand.places = frozenset(places.get(aid, ()))
@@ -557,7 +528,7 @@ class _Saver:
             for cand in self.actions[(a.start, a.end)]:
                 if cand.places == mine and _themes_meet(a.themes, cand.themes):
                     wanted[cand.id] = cand
-        self._load_quotes(Evidence.action_id, wanted)
+        self._load_quotes("action_id", wanted)
 
     def _action(self, a: ActionRecord) -> None:
         actors, partners = self._action_places(a)
@@ -579,14 +550,14 @@ class _Saver:
                 match = cand.id
                 break
         if match is None:
-            match = self.c.execute(insert(Action).values(
-                start=a.start, end=a.end, status=a.status, themes=claim["themes"],
+            match = self.c.execute(q.INSERT_ACTION, dict(
+                start_date=a.start, end_date=a.end, status=a.status, themes=claim["themes"],
                 amounts=claim["amounts"], review_state="extracted", created_at=self.now,
-                updated_at=self.now).returning(Action.id)).scalar_one()
+                updated_at=self.now)).scalar_one()
             self.actions[(a.start, a.end)].append(_Candidate(match, claim["themes"], places))
             self.links[ActionPlace].extend(
                 {"action_id": match, "place_id": pid, "role": role, "position": n}
-                for n, (pid, role) in enumerate(_roles(actors, partners)))
+                for n, (pid, role) in enumerate(action_places(actors, partners)))
             self.links[ActionOrganisation].extend(
                 {"action_id": match, "organisation_id": oid, "position": n}
                 for n, oid in enumerate(dict.fromkeys(orgs)))
@@ -597,13 +568,14 @@ class _Saver:
             return
         keys = {(self.refs[i.place] if i.place is not None else None, i.start, i.end)
                 for i in self.ext.initiatives}
+        statement = q.initiatives(any(p is None for p, _, _ in keys),
+                                  any(s is None for _, s, _ in keys))
         found: dict[int, _Candidate] = {}
-        for iid, place_id, start, end, themes in self.c.execute(
-                select(Initiative.id, Initiative.place_id, Initiative.start, Initiative.end,
-                       Initiative.themes)
-                .where(or_(*(and_(_same(Initiative.place_id, p), _same(Initiative.start, s),
-                                  _same(Initiative.end, e)) for p, s, e in sorted(keys, key=str))))
-                .order_by(Initiative.id)):
+        for iid, place_id, start, end, themes in self.c.execute(statement, {
+                "places": sorted({p for p, _, _ in keys if p is not None}),
+                "starts": sorted({s for _, s, _ in keys if s is not None})}):
+            if (place_id, start, end) not in keys:
+                continue
             cand = _Candidate(iid, themes or [])
             found[iid] = cand
             self.initiatives[(place_id, start, end)].append(cand)
@@ -613,7 +585,7 @@ class _Saver:
             for cand in self.initiatives[key]:
                 if _themes_meet(i.themes, cand.themes):
                     wanted[cand.id] = cand
-        self._load_quotes(Evidence.initiative_id, wanted)
+        self._load_quotes("initiative_id", wanted)
 
     def _initiative(self, i: InitiativeRecord) -> None:
         place_id = self.refs[i.place] if i.place is not None else None
@@ -632,10 +604,11 @@ class _Saver:
                 match = cand.id
                 break
         if match is None:
-            match = self.c.execute(insert(Initiative).values(
-                place_id=place_id, themes=claim["themes"], context=i.context, start=i.start,
-                end=i.end, amounts=claim["amounts"], review_state="extracted",
-                created_at=self.now, updated_at=self.now).returning(Initiative.id)).scalar_one()
+            match = self.c.execute(q.INSERT_INITIATIVE, dict(
+                place_id=place_id, themes=claim["themes"], context=i.context,
+                start_date=i.start, end_date=i.end, amounts=claim["amounts"],
+                review_state="extracted", created_at=self.now,
+                updated_at=self.now)).scalar_one()
             self.initiatives[(place_id, i.start, i.end)].append(
                 _Candidate(match, claim["themes"]))
             self.links[InitiativeOrganisation].extend(
@@ -643,14 +616,3 @@ class _Saver:
                 for n, oid in enumerate(dict.fromkeys(orgs)))
         self._attach("initiative", match, i.span, quote, claim)
 
-
-def _roles(actors: list[int], partners: list[int]) -> list[tuple[int, str]]:
-    from jumelage.atlas.merge import action_places
-
-    return action_places(actors, partners)
-
-
-_MODELS: dict[str, Any] = {
-    "place": Place, "organisation": Organisation, "partnership": Partnership,
-    "action": Action, "initiative": Initiative,
-}
