@@ -244,3 +244,13 @@ def test_a_place_named_in_a_heading_before_a_paragraph_is_found():
     assert set(actions) == {"2012", "2024"}
     assert actions["2012"].status == "done"
     assert actions["2024"].status == "planned"
+
+
+def test_a_first_person_page_of_a_town_outside_france_has_an_owner():
+    text = ("Nos villes jumelées\n\nLa ville de Liège entretient des liens avec notre ville soeur de Cologne "
+            "depuis 1958. En 2019, une délégation de Cologne a été accueillie à Liège.\n")
+    ext = extract_text(text, "liege.txt")
+    owner = by_name(ext)[ext.owner]
+    assert (owner.name, owner.country) == ("Liège", "BE")
+    link = ext.partnerships[0]
+    assert pair_names(ext, link) == {"Liège", "Cologne"} and link.since == "1958"

@@ -23,25 +23,37 @@ OWNER_BEFORE = re.compile(
 
 
 def find_owner(an: Analysis) -> str | None:
+    """The French place that speaks; a place elsewhere only when the text speaks in the first
+    person ("notre commune", "nos villes jumelées") and names it as "la ville de X"."""
+    french = _owner_scores(an, lambda m: m.country == "FR")
+    if french:
+        return max(french, key=lambda k: french[k][0])
+    if not cues.search("first_person_speaker", an.folded):
+        return None
+    named = {k: v for k, v in _owner_scores(an, lambda m: True).items() if v[1]}
+    return max(named, key=lambda k: named[k][0]) if named else None
+
+
+def _owner_scores(an: Analysis, keep) -> dict[str, tuple[tuple[float, int], bool]]:
+    """(score, -first offset) per place, and whether "la ville de X" names it."""
     scores: dict[str, float] = defaultdict(float)
     first_seen: dict[str, int] = {}
+    named: dict[str, bool] = defaultdict(bool)
     for m in an.mentions:
-        if m.country != "FR" or not m.actor:
+        if not m.actor or not keep(m):
             continue
         key = m.key
         first_seen.setdefault(key, m.start)
         scores[key] += 1.0
         if OWNER_BEFORE.search(an.text[max(0, m.start - 30):m.start]):
             scores[key] += 2.5
+            named[key] = True
         if m.start < 300:
             scores[key] += 2.0
         block = an.layout.block_at(m.start)
         if block is not None and block.kind == "heading":
             scores[key] += 1.0
-    if not scores:
-        return None
-    best = max(scores, key=lambda k: (scores[k], -first_seen[k]))
-    return best
+    return {k: ((scores[k], -first_seen[k]), named[k]) for k in scores}
 
 
 def fold_short_names(an: Analysis) -> None:
