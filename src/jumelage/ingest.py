@@ -5,6 +5,11 @@ already holds (by content hash, before any parsing or extraction), extracts the 
 the language model loads once and works on many texts at a time, and saves each document on its
 own: a failure or a kill mid-run leaves every saved document whole, and a re-run picks up the rest.
 Files that cannot be read are recorded with the reason and the run goes on.
+
+On longer runs (`WRITER_MIN_FILES` files or more) the documents are stored by a writer process
+(`jumelage.atlas.writer`) while this one extracts the next batch, so storing costs almost no
+wall-clock time; each document is still one transaction and gets its own outcome. Should the
+writer die, the documents it did not report are stored here instead.
 """
 from __future__ import annotations
 
@@ -26,12 +31,15 @@ from jumelage.records import Document, Extraction
 
 if TYPE_CHECKING:
     from jumelage.atlas import Atlas
+    from jumelage.atlas.writer import Saved, Writer
     from jumelage.extract import Extractor
 
 State = Literal["new", "unchanged", "updated", "failed"]
 
 #: below this many files no progress bar is drawn: the run is over before one would help
 PROGRESS_MIN_FILES = 5
+#: from this many files on, a writer process stores documents while the next ones are extracted
+WRITER_MIN_FILES = 20
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    writer: bool = False              # stored by a writer process (see the module docstring)
+    writer_peak_kb: int | None = None  # that process's peak resident memory
 
     @property
     def failed(self) -> int:
@@ -109,20 +119,29 @@ def ingest(
     extractor: Extractor | None = None,
     progress: bool | ProgressCallback = True,
     batch_size: int = 16,
+    writer: bool | None = None,
 ) -> IngestReport:
     """Read, extract and store every document under `paths` (files or folders, recursively).
 
     `progress=True` draws a Rich progress bar on stderr when it is a terminal and there are more
     than a few files; a callable is called after each file instead. The language model is loaded
-    only if some document actually needs extracting.
+    only if some document actually needs extracting. `writer`: store documents in a writer
+    process while extracting the next ones (None: from `WRITER_MIN_FILES` files on, unless the
+    atlas lives in memory, where no other process can reach it).
     """
     started = time.perf_counter()
     report = IngestReport()
     files = list(iter_documents(paths))
+    if writer is None:
+        writer = len(files) >= WRITER_MIN_FILES
+    report.writer = writer = writer and atlas.process_url is not None
+    store: _Store = _WriterStore(atlas) if writer else _Store(atlas)
     with _progress(progress, len(files)) as notify:
-        for outcome in _run(files, atlas, extractor, max(1, batch_size)):
+        for outcome in _run(files, atlas, extractor, max(1, batch_size), store):
             report.record(outcome)
             notify(outcome, report.total)
+    if isinstance(store, _WriterStore) and store.writer is not None:
+        report.writer_peak_kb = store.writer.peak_kb
     report.seconds = time.perf_counter() - started
     return report
 
@@ -140,42 +159,75 @@ def file_hash(path: Path) -> str:
 
 def _run(
     files: Sequence[Path], atlas: Atlas, extractor: Extractor | None, batch_size: int,
+    store: _Store,
 ) -> Iterator[Outcome]:
-    """Outcomes of the files in order: unchanged ones at once, others once their batch is saved."""
-    batch: list[Document] = []
-    for i, path in enumerate(files):
-        read = _read_if_needed(path, atlas)
-        if isinstance(read, Outcome):
-            yield read
-        else:
-            batch.append(read)
-        if batch and (len(batch) >= batch_size or i == len(files) - 1):
+    """Outcomes of the files: unchanged and unreadable ones at once, others once stored."""
+    finished = False
+    try:
+        batch: list[_ToExtract] = []
+        for at in range(0, len(files), batch_size):
+            for read in _read_if_needed(files[at:at + batch_size], atlas):
+                if isinstance(read, Outcome):
+                    yield read
+                    continue
+                store.start()  # before the model loads: the writer starts meanwhile
+                batch.append(read)
+                if len(batch) >= batch_size:
+                    if extractor is None:
+                        extractor = _default_extractor()
+                    yield from _extract_and_store(batch, extractor, store)
+                    batch = []
+            yield from store.ready()
+        if batch:
             if extractor is None:
                 extractor = _default_extractor()
-            yield from _extract_and_save(batch, atlas, extractor)
-            batch = []
+            yield from _extract_and_store(batch, extractor, store)
+        yield from store.finish()
+        finished = True
+    finally:
+        if not finished:
+            store.abort()
 
 
-def _read_if_needed(path: Path, atlas: Atlas) -> Document | Outcome:
-    """The document to extract, or the outcome that makes extraction needless (unchanged, failed).
+@dataclass(frozen=True)
+class _ToExtract:
+    doc: Document
+    expected: str               # new or updated: what the atlas said before the run
 
-    The file's hash is checked against the atlas before the file is parsed: an unchanged PDF costs
-    one read of its bytes, not a text extraction. Anything odd about the file (missing, not a
-    regular file, too large) is left to `read_document` to report.
+
+def _read_if_needed(files: Sequence[Path], atlas: Atlas) -> Iterator[_ToExtract | Outcome]:
+    """Each file's document to extract, or the outcome that makes extraction needless.
+
+    The files' hashes are checked against the atlas (in one query) before any file is parsed: an
+    unchanged PDF costs one read of its bytes, not a text extraction. Anything odd about a file
+    (missing, not a regular file, too large) is left to `read_document` to report.
     """
-    name = str(path)
-    try:
-        if _hashable(path) and atlas.source_state(path.name, file_hash(path)) == "unchanged":
-            return Outcome(name, "unchanged")
-    except OSError:
-        pass
-    try:
-        doc = read_document(path)
-    except ReadError as e:
-        return Outcome(name, "failed", e.problem)
-    if doc.name != path.name and atlas.source_state(doc.name, doc.content_hash) == "unchanged":
-        return Outcome(name, "unchanged")
-    return doc
+    hashed: dict[Path, str] = {}
+    for path in files:
+        try:
+            if _hashable(path):
+                hashed[path] = file_hash(path)
+        except OSError:
+            pass
+    states = dict(zip(hashed, atlas.source_states([(p.name, h) for p, h in hashed.items()]),
+                      strict=True))
+    for path in files:
+        name = str(path)
+        if states.get(path) == "unchanged":
+            yield Outcome(name, "unchanged")
+            continue
+        try:
+            doc = read_document(path)
+        except ReadError as e:
+            yield Outcome(name, "failed", e.problem)
+            continue
+        state = states.get(path, "new")
+        if doc.name != path.name or path not in states:
+            state = atlas.source_state(doc.name, doc.content_hash)
+        if state == "unchanged":
+            yield Outcome(name, "unchanged")
+        else:
+            yield _ToExtract(doc, state)
 
 
 def _hashable(path: Path) -> bool:
@@ -184,12 +236,13 @@ def _hashable(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes()
 
 
-def _extract_and_save(
-    batch: list[Document], atlas: Atlas, extractor: Extractor,
+def _extract_and_store(
+    batch: list[_ToExtract], extractor: Extractor, store: _Store,
 ) -> Iterator[Outcome]:
-    for doc, result in zip(batch, extract_batch(batch, extractor), strict=True):
+    expected = {id(item.doc): item.expected for item in batch}
+    for doc, result in extract_stream([item.doc for item in batch], extractor):
         if isinstance(result, Extraction):
-            yield _save(doc, result, atlas)
+            yield from store.put(doc, result, expected[id(doc)])
         else:
             yield Outcome(_where(doc), "failed", result)
 
@@ -197,16 +250,27 @@ def _extract_and_save(
 def extract_batch(batch: Sequence[Document], extractor: Extractor) -> list[Extraction | str]:
     """Each document's Extraction, or the one-line problem that stopped it, in the batch's order.
 
-    The batch goes through the model in one pass; if that pass breaks, the documents are retried one
-    by one so that a single bad text costs only itself.
+    The batch goes through the model in one pass; if that pass breaks, the documents it did not
+    reach are retried one by one so that a single bad text costs only itself.
     """
+    return [result for _, result in extract_stream(batch, extractor)]
+
+
+def extract_stream(
+    batch: Sequence[Document], extractor: Extractor,
+) -> Iterator[tuple[Document, Extraction | str]]:
+    """As `extract_batch`, each document with its result as soon as it is ready."""
+    done = 0
     try:
-        extractions: list[Extraction | str] = list(extractor.extract_many(batch))
+        for extraction in extractor.extract_many(batch):
+            if done == len(batch):
+                break
+            yield batch[done], extraction
+            done += 1
     except Exception:  # noqa: BLE001 - isolated below, document by document
-        extractions = []
-    if len(extractions) == len(batch):
-        return extractions
-    return [_extract_one(doc, extractor) for doc in batch]
+        pass
+    for doc in batch[done:]:
+        yield doc, _extract_one(doc, extractor)
 
 
 def _extract_one(doc: Document, extractor: Extractor) -> Extraction | str:
@@ -223,7 +287,7 @@ def _save(doc: Document, ext: Extraction, atlas: Atlas) -> Outcome:
         state = atlas.save_extraction(doc, ext)
     except JumelageError as e:
         return Outcome(_where(doc), "failed", _problem(e, doc))
-    return Outcome(_where(doc), state)
+    return Outcome(_where(doc), state)  # type: ignore[arg-type]
 
 
 def _where(doc: Document) -> str:
@@ -234,11 +298,90 @@ def _problem(error: JumelageError, doc: Document) -> str:
     """The error's message without a leading file name (the report names the file already)."""
     if isinstance(error, ReadError):
         return error.problem
-    text = str(error)
+    return _without_name(str(error), doc)
+
+
+def _without_name(text: str, doc: Document) -> str:
     for prefix in (f"{doc.path}: ", f"{doc.name}: "):
         if text.startswith(prefix):
             return text[len(prefix):]
     return text
+
+
+# -- storing ----------------------------------------------------------------------------------
+
+class _Store:
+    """Stores documents here, one transaction each, as they come."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+
+    def start(self) -> None:
+        pass
+
+    def put(self, doc: Document, ext: Extraction, expected: str) -> list[Outcome]:
+        return [_save(doc, ext, self.atlas)]
+
+    def ready(self) -> list[Outcome]:
+        return []
+
+    def finish(self) -> list[Outcome]:
+        return []
+
+    def abort(self) -> None:
+        pass
+
+
+class _WriterStore(_Store):
+    """Hands documents to a writer process; outcomes come back as the writer reports them."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        super().__init__(atlas)
+        self.writer: Writer | None = None
+        self.jobs: dict[int, tuple[Document, Extraction, str]] = {}
+        self.count = 0
+
+    def start(self) -> None:
+        if self.writer is None:
+            from jumelage.atlas.writer import Writer
+
+            url = self.atlas.process_url
+            assert url is not None
+            self.writer = Writer(url)
+
+    def put(self, doc: Document, ext: Extraction, expected: str) -> list[Outcome]:
+        self.start()
+        assert self.writer is not None
+        self.count += 1
+        self.jobs[self.count] = (doc, ext, expected)
+        return self._outcomes(self.writer.submit(self.count, doc, ext))
+
+    def ready(self) -> list[Outcome]:
+        return self._outcomes(self.writer.ready()) if self.writer else []
+
+    def finish(self) -> list[Outcome]:
+        return self._outcomes(self.writer.finish()) if self.writer else []
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+
+    def _outcomes(self, saved: list[Saved]) -> list[Outcome]:
+        out = []
+        for s in saved:
+            doc, ext, expected = self.jobs.pop(s.key)
+            if s.error is not None:
+                raise s.error
+            if s.lost:  # the writer died without a word about it: store it here
+                outcome = _save(doc, ext, self.atlas)
+                if outcome.state == "unchanged":  # the writer had saved it before dying
+                    outcome = Outcome(outcome.path, expected)  # type: ignore[arg-type]
+                out.append(outcome)
+            elif s.problem is not None:
+                out.append(Outcome(_where(doc), "failed", _without_name(s.problem, doc)))
+            else:
+                out.append(Outcome(_where(doc), s.state))  # type: ignore[arg-type]
+        return out
 
 
 def _default_extractor() -> Extractor:

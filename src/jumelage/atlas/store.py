@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from jumelage.atlas import connect, queries, schema
 from jumelage.atlas import review as reviewing
 from jumelage.atlas import save as saving
-from jumelage.atlas.models import Source
 from jumelage.errors import AtlasError
 from jumelage.records import Document, Extraction
 
 T = TypeVar("T")
 _WRITE_LOCK = 0x6A756D656C616767  # PostgreSQL advisory lock serialising atlas writers
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 def now() -> datetime:
@@ -71,6 +71,14 @@ class Atlas:
         return connect.safe_url(self._url)
 
     @property
+    def process_url(self) -> str | None:
+        """The full URL (password included, never to be printed) for another process to open
+        this same atlas; None for an in-memory atlas, which no other process can see."""
+        if self.backend == "sqlite" and self._url.database in (None, "", ":memory:"):
+            return None
+        return self._url.render_as_string(hide_password=False)
+
+    @property
     def backend(self) -> str:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
@@ -102,7 +110,7 @@ class Atlas:
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 if self.backend == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
+                    session.execute(_LOCK, {"k": _WRITE_LOCK})
                 yield session
         except DBAPIError as exc:
             raise connect.atlas_error(self._url, exc, "cannot write atlas at") from None
@@ -115,6 +123,12 @@ class Atlas:
     def source_state(self, name: str, content_hash: str) -> str:
         """`new`, `unchanged` or `updated`: what saving this document would do."""
         return self._read(saving.source_state, name, content_hash)
+
+    def source_states(self, items: list[tuple[str, str]]) -> list[str]:
+        """`source_state` of each (name, content hash), in one read."""
+        if not items:
+            return []
+        return self._read(saving.source_states, items)
 
     def save_extraction(self, doc: Document, ext: Extraction) -> str:
         """Store one document's extraction in one transaction; `new`, `unchanged` or `updated`.
