@@ -34,7 +34,7 @@ def extractor():
 
 
 def make_copies(folder: Path, copies: int) -> list[Path]:
-    """`copies` distinct copies of each sample (a line of their own: a content hash of their own)."""
+    """`copies` distinct copies of each sample (each with a line, so a content hash, of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(copies):
         for sample in SAMPLE_FILES:

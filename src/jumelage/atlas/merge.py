@@ -134,7 +134,7 @@ def organisation(session: Session, record: Organisation, now: datetime) -> None:
 
 def partnership_fields(items: list[dict[str, Any]],
                        history: list[PartnershipStatus] | list[Any]) -> dict[str, Any]:
-    """A partnership's kind, since and status; `history` is its status rows in `status_key` order."""
+    """A partnership's kind, since and status (`history`: its status rows, by `status_key`)."""
     kind = max((c["kind"] for c in items), key=lambda k: KIND_RANK.get(k, 0))
     status = history[-1].status if history else _latest(items).get("status") or "active"
     return {"kind": kind, "since": earliest(c.get("since") for c in items), "status": status}

@@ -34,8 +34,8 @@ from jumelage.atlas import statements as q
 from jumelage.atlas.dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
-    RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
-    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, PlaceName, Source,
+    RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,
+    InitiativeOrganisation, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText, fold
 from jumelage.atlas.recompute import Touched, finish

@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import pickle
 import queue
-import resource
 import signal
 import sys
 import traceback
@@ -108,7 +107,12 @@ class Writer:
     def finish(self) -> list[Saved]:
         """End the work: wait for every outcome, then for the process to exit."""
         out: list[Saved] = []
-        self._put_end()
+        while self._process.is_alive():   # the end mark waits for room, like any job
+            try:
+                self._jobs.put(None, timeout=0.2)
+                break
+            except queue.Full:
+                out += self.ready()
         while not self._done:
             try:
                 out += self._receive(self._results.get(timeout=POLL_SECONDS))
@@ -125,19 +129,16 @@ class Writer:
     def abort(self) -> None:
         """Stop after the document being saved; forget the queued ones; end the process."""
         self._stop.set()
-        self._put_end()
+        try:
+            self._jobs.put_nowait(None)      # wakes a waiting writer; if full, the stop is enough
+        except queue.Full:
+            pass
         self._jobs.cancel_join_thread()     # queued jobs may never be read: do not wait on them
         self._process.join(STOP_SECONDS)
         if self._process.is_alive():
             self._process.terminate()       # its open transaction, if any, is rolled back
             self._process.join(STOP_SECONDS)
         self._open.clear()
-
-    def _put_end(self) -> None:
-        try:
-            self._jobs.put(None, timeout=1)
-        except queue.Full:
-            pass                             # the stop event is enough
 
     def _receive(self, message: tuple[Any, ...]) -> list[Saved]:
         kind = message[0]
@@ -175,6 +176,10 @@ def peak_kb() -> int:
                     return int(line.split()[1])
     except OSError:
         pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss // 1024 if sys.platform == "darwin" else rss  # macOS counts bytes
 
