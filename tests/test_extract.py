@@ -254,3 +254,9 @@ def test_a_first_person_page_of_a_town_outside_france_has_an_owner():
     assert (owner.name, owner.country) == ("Liège", "BE")
     link = ext.partnerships[0]
     assert pair_names(ext, link) == {"Liège", "Cologne"} and link.since == "1958"
+
+
+def test_future_tense_the_parser_misses_still_plans():
+    ext = extract_text("Publié le 3 décembre 2020\n\nEn 2021, Mâcon et Spire organiseront ensemble un festival "
+                       "de musique en ligne pour les jeunes des deux villes.\n", "f.txt")
+    assert [a.status for a in ext.actions] == ["planned"]
