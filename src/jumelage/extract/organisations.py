@@ -16,6 +16,17 @@ TAIL = re.compile(r"(?:[ \t]+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?[ \t
 NOT_ORG = re.compile(r"^(?:la |le |les |l['’])?(?:ville|mairie|commune|conseil municipal|municipalit[ée])\b", re.I)
 
 
+MARKUP = re.compile(r"[<>/]")
+
+
+def _common_word(ent) -> bool:
+    """A one-word "organisation" that is an ordinary word ("Fermeture", "Conseil"), not a name or an
+    acronym."""
+    if len(ent) != 1 or ent.text.isupper():
+        return False
+    return ent.doc.vocab[ent[0].lower_].has_vector and ent[0].pos_ != "PROPN"
+
+
 @lru_cache(maxsize=None)
 def _heads() -> re.Pattern[str]:
     heads = "|".join(fold(h) for h in cues.data()["organisation_heads"])
@@ -34,7 +45,8 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
     for ent in doc.ents:
         if ent.label_ == "ORG":
             name = ent.text.strip(" .,;:«»\"")
-            if len(name) >= 3 and not NOT_ORG.match(name) and fold(name) not in place_names:
+            if len(name) >= 3 and not NOT_ORG.match(name) and fold(name) not in place_names \
+                    and not MARKUP.search(name) and not _common_word(ent):
                 found.append((ent.start_char, ent.end_char, name))
     for m in _networks().finditer(text):
         found.append((m.start(), m.end(), m.group(0)))

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 
+from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import document_date
 from jumelage.extract.events import Event, describe, find_events
@@ -237,6 +238,10 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
                 span=span, quote=quote,
             ))
     involved = {o for a in actions for o in a.organizations} | {o for i in initiatives for o in i.organizations}
+    # also those named as taking part in something the records do not hold ("organisée par CGLU")
+    acting = [u for u in an.units if cues.has("action_triggers", an.folded[u.start:u.end])
+              or cues.has("initiative_triggers", an.folded[u.start:u.end])]
+    involved |= {name for s, e, name in all_orgs if any(u.start <= s < u.end for u in acting)}
     organisations = [o for o in unique_names(all_orgs) if o in involved]
     return Extraction(
         source=an.name, places=places, partnerships=partnerships, actions=actions,
