@@ -368,3 +368,18 @@ def test_function_words_that_are_towns(gaz: Gazetteer) -> None:
     assert [n for _, _, n in gaz.find_candidates(text)] == ["Meudon", "Celle", "Sienne"]
     assert gaz.resolve("Celle").country == "DE"
     assert gaz.resolve("Depuis") is None
+
+
+def test_unwritable_cache_falls_back_to_the_temporary_folder(tmp_path, monkeypatch):
+    """A read-only user cache must not stop extraction: the index goes to the temporary folder."""
+    from jumelage.gazetteer import index
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    monkeypatch.delenv("JUMELAGE_CACHE_DIR", raising=False)
+    monkeypatch.setattr(index.platformdirs, "user_cache_dir", lambda *a, **k: str(blocked / "cache"))
+    monkeypatch.setattr(index.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(index, "build", lambda path: path.write_bytes(b""))
+    path = index.ensure_index()
+    assert path.parent == tmp_path / "tmp" / path.parent.name
+    assert path.exists()

@@ -80,8 +80,20 @@ def default_path() -> Path:
 
 
 def ensure_index(path: Path | None = None) -> Path:
-    """The path of a complete index, building it first if it does not exist yet."""
-    path = Path(path) if path else default_path()
+    """The path of a complete index, building it first if it does not exist yet. When the user
+    cache folder cannot be written (a read-only home, a locked-down server), the index is built
+    in the system's temporary folder instead."""
+    if path is None and not os.environ.get("JUMELAGE_CACHE_DIR"):
+        preferred = default_path()
+        try:
+            return _ensure(preferred)
+        except JumelageError:
+            fallback = Path(tempfile.gettempdir()) / f"jumelage-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+            return _ensure(fallback / preferred.name)
+    return _ensure(Path(path) if path else default_path())
+
+
+def _ensure(path: Path) -> Path:
     if path.exists():
         return path
     try:
