@@ -6,6 +6,7 @@ owner city, the document date. Components read what earlier ones wrote and never
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,14 +42,21 @@ class Analysis:
     aliases: dict[str, str] = field(default_factory=dict)   # mention key -> canonical key
     subjects: dict[int, list[str]] = field(default_factory=dict)  # block index -> subject keys
     context: str | None = None     # document-level context tag (covid-19, war...)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    unit_blocks: list[int] = field(default_factory=list, repr=False)   # block of each unit, for bisection
 
     def key(self, m: Mention) -> str:
         return self.aliases.get(m.key, m.key)
 
     def mentions_in(self, start: int, end: int, actors_only: bool = True) -> list[Mention]:
+        """Mentions inside [start, end), found by bisection (mentions are sorted by offset)."""
+        if len(self._starts) != len(self.mentions):
+            self._starts = [m.start for m in self.mentions]
+        lo = bisect_left(self._starts, start)
+        hi = bisect_left(self._starts, end, lo)
         return [
-            m for m in self.mentions
-            if start <= m.start and m.end <= end and (m.actor or not actors_only)
+            m for m in self.mentions[lo:hi]
+            if m.end <= end and (m.actor or not actors_only)
         ]
 
     def keys_in(self, start: int, end: int) -> list[str]:

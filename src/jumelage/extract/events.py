@@ -11,6 +11,7 @@ owner's own acts at home ("citoyen d'honneur", "motion", "subvention" to a local
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from jumelage.extract import cues
@@ -113,7 +114,17 @@ def section_mode(an: Analysis, section: int) -> str:
     heading = an.layout.blocks[section]
     if an.owner in an.keys_in(heading.start, heading.end):
         return "partner"
-    opening = [u for u in an.units if u.block > section and governing_section(an, u.block) == section][:3]
+    opening = []
+    if len(an.unit_blocks) != len(an.units):
+        an.unit_blocks = [x.block for x in an.units]
+    for u in an.units[bisect_left(an.unit_blocks, section + 1):]:
+        if governing_section(an, u.block) == section:
+            opening.append(u)
+            if len(opening) == 3:
+                break
+        elif an.layout.blocks[u.block].kind == "heading" and an.layout.blocks[u.block].section != section \
+                and an.subjects.get(u.block):
+            break
     return "partner" if any(an.owner in an.keys_in(u.start, u.end) for u in opening) else "local"
 
 
@@ -128,6 +139,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
     events: list[Event] = []
     current: Event | None = None
     modes: dict[int, str] = {}
+    owner_partners = _owner_partners(an, links) if links is not None and an.owner else []
     for unit in an.units:
         if unit.kind == "heading":
             current = None
@@ -154,7 +166,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         # the running event goes on: no date or new partner of its own, close by, no "également",
         # no switch from what was done to what is planned. A place the owner has no link with (a
         # town visited during the stay) does not open a new event.
-        linked = _owner_partners(an, links) if links is not None and an.owner else []
+        linked = owner_partners
         new_places = set(partners) - set(current.places) if current is not None else set()
         if (
             current is not None and not explicit and not dated_item
@@ -182,7 +194,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             partners = list(current.partners)
 
         if links is not None:
-            partners = _group_partners(an, links, folded, here, partners)
+            partners = _group_partners(an, owner_partners, folded, here, partners)
         is_action = (
             partners and (trigger or dated_item) and not home and not local
             and (an.owner or len(set(here)) >= 2 or dated_item)
@@ -244,7 +256,8 @@ def _owner_partners(an: Analysis, links) -> list[str]:
     return sorted(found, key=lambda k: order.get(k, 0))
 
 
-def _group_partners(an: Analysis, links, folded: str, here: list[str], partners: list[str]) -> list[str]:
+def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: list[str],
+                    partners: list[str]) -> list[str]:
     """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many."""
     m = cues.search("group_of_n", folded)
     if not m or not an.owner:
@@ -253,8 +266,7 @@ def _group_partners(an: Analysis, links, folded: str, here: list[str], partners:
     size = int(word) if word.isdigit() else NUMBERS.get(word)
     if not size or len(set(here) | {an.owner}) >= size:
         return partners
-    others = _owner_partners(an, links)
-    return others if len(others) + 1 == size else partners
+    return owner_partners if len(owner_partners) + 1 == size else partners
 
 
 def _co_actors(an: Analysis, links, partners: list[str]) -> list[str]:
