@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -209,7 +209,8 @@ def _read_if_needed(files: Sequence[Path], atlas: Atlas) -> Iterator[_ToExtract 
                 hashed[path] = file_hash(path)
         except OSError:
             pass
-    states = dict(zip(hashed, atlas.source_states([(p.name, h) for p, h in hashed.items()]),
+    names = source_names(files, atlas)
+    states = dict(zip(hashed, atlas.source_states([(names[p], h) for p, h in hashed.items()]),
                       strict=True))
     for path in files:
         name = str(path)
@@ -217,17 +218,42 @@ def _read_if_needed(files: Sequence[Path], atlas: Atlas) -> Iterator[_ToExtract 
             yield Outcome(name, "unchanged")
             continue
         try:
-            doc = read_document(path)
+            doc = replace(read_document(path), name=names[path], path=_full(path))
         except ReadError as e:
             yield Outcome(name, "failed", e.problem)
             continue
         state = states.get(path, "new")
-        if doc.name != path.name or path not in states:
+        if path not in states:
             state = atlas.source_state(doc.name, doc.content_hash)
         if state == "unchanged":
             yield Outcome(name, "unchanged")
         else:
             yield _ToExtract(doc, state)
+
+
+def source_names(files: Sequence[Path], atlas: Atlas) -> dict[Path, str]:
+    """The name each file is stored under: its file name, unless another file of the run, or a
+    source the atlas holds from another folder, has that name too ("index.html" pages saved from
+    several sites); then its full path, so that neither replaces the other."""
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        groups.setdefault(path.name, []).append(path)
+    stored = atlas.source_paths(list(groups))
+    names: dict[Path, str] = {}
+    for name, group in groups.items():
+        for path in group:
+            full = _full(path)
+            clash = len({_full(p) for p in group}) > 1 or (
+                name in stored and stored[name] is not None and stored[name] != full)
+            names[path] = full if clash else name
+    return names
+
+
+def _full(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
 
 
 def _hashable(path: Path) -> bool:

@@ -74,6 +74,14 @@ def source_states(session: Session, items: Iterable[tuple[str, str]]) -> list[st
     return out
 
 
+def source_paths(session: Session, names: Iterable[str]) -> dict[str, str | None]:
+    """The file path stored with each of these source names that the atlas holds."""
+    out: dict[str, str | None] = {}
+    for part in _chunks(sorted(set(names))):
+        out.update(session.execute(q.SOURCE_PATHS, {"names": part}).all())
+    return out
+
+
 def source_state(session: Session, name: str, content_hash: str) -> str:
     """`new`, `unchanged` or `updated` for a document about to be ingested (see `source_states`)."""
     return source_states(session, [(name, content_hash)])[0]

@@ -30,6 +30,7 @@ def ids(name: str = "ids") -> BindParameter[Any]:
 SOURCE = select(Source.id, Source.content_hash).where(Source.name == bindparam("name"))
 TWIN = select(literal(1)).where(Source.content_hash == bindparam("hash")).limit(1)
 SOURCE_NAMES = select(Source.name, Source.content_hash).where(Source.name.in_(ids("names")))
+SOURCE_PATHS = select(Source.name, Source.path).where(Source.name.in_(ids("names")))
 SOURCE_HASHES = (select(Source.content_hash).where(Source.content_hash.in_(ids("hashes")))
                  .distinct())
 INSERT_SOURCE = insert(Source).returning(Source.id)

@@ -130,6 +130,12 @@ class Atlas:
             return []
         return self._read(saving.source_states, items)
 
+    def source_paths(self, names: list[str]) -> dict[str, str | None]:
+        """The file path stored with each of these source names the atlas holds (one read)."""
+        if not names:
+            return {}
+        return self._read(saving.source_paths, names)
+
     def save_extraction(self, doc: Document, ext: Extraction) -> str:
         """Store one document's extraction in one transaction; `new`, `unchanged` or `updated`.
 
