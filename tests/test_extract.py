@@ -260,3 +260,25 @@ def test_future_tense_the_parser_misses_still_plans():
     ext = extract_text("Publié le 3 décembre 2020\n\nEn 2021, Mâcon et Spire organiseront ensemble un festival "
                        "de musique en ligne pour les jeunes des deux villes.\n", "f.txt")
     assert [a.status for a in ext.actions] == ["planned"]
+
+
+def test_a_list_of_twin_towns_with_their_years():
+    text = ("Jumelages\n\nLa ville de Saumur est jumelée avec :\n- Warendorf (Allemagne), depuis 1969\n"
+            "- Asti (Italie), depuis 1984\n\nElle a également signé un pacte d'amitié avec Oujda (Maroc) en 2011.\n")
+    ext = extract_text(text, "saumur.txt")
+    got = {frozenset(pair_names(ext, p)): (p.kind, p.since) for p in ext.partnerships}
+    assert got[frozenset({"Saumur", "Warendorf"})] == ("twinning", "1969")
+    assert got[frozenset({"Saumur", "Asti"})] == ("twinning", "1984")
+    assert got[frozenset({"Saumur", "Oujda"})] == ("friendship", "2011")
+
+
+def test_a_third_french_town_is_not_made_the_owners_twin():
+    text = ("Le 12 novembre 2023, des maires ont appelé à un cessez-le-feu. Grenoble, en coopération avec "
+            "Rafah depuis 2003, a voté une aide d'urgence de 50 000 euros. Bègles, jumelée avec Beit Sahour, "
+            "a organisé une collecte de dons.\n")
+    ext = extract_text(text, "gaza.txt")
+    pairs = {frozenset(pair_names(ext, p)) for p in ext.partnerships}
+    assert frozenset({"Grenoble", "Bègles"}) not in pairs
+    assert frozenset({"Bègles", "Beit Sahour"}) in pairs
+    action = next(a for a in ext.actions if a.amounts)
+    assert [(m.value, m.currency) for m in action.amounts] == [(50000, "EUR")]

@@ -55,8 +55,9 @@ def _unit_dates(an: Analysis, unit: Unit):
     for d in find_dates(text, an.date):
         if not (d.start or d.end):
             continue
-        before = folded[max(0, d.start_char - 30):d.start_char]
-        if cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
+        before = folded[max(0, d.start_char - 40):d.start_char]
+        relation_age = d.kind == "since" and cues.kinds_in(before)
+        if relation_age or cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
             continue
         out.append(d)
     return out
@@ -129,8 +130,10 @@ def section_mode(an: Analysis, section: int) -> str:
 
 
 def _only_since(folded: str, explicit) -> bool:
-    """A partnership statement ("jumelée depuis 1963", "un accord signé en 2012"), not an event."""
-    if not cues.kinds_in(folded) or cues.has("strong_triggers", folded):
+    """A partnership statement ("jumelée depuis 1963", "un accord signé en 2012"), not an event
+    (one that quotes an amount is an event: "en coopération avec Rafah depuis 2003, a voté une aide
+    de 50 000 euros")."""
+    if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 

@@ -160,12 +160,17 @@ def _opens_table_row(text: str, start: int) -> bool:
 
 
 def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
-    """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de Friedberg"."""
+    """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de
+    Friedberg", nor a whole place name the parser took for a person ("Beit Sahour")."""
     for s, e in persons:
         if s <= start and end <= e:
             inner = text[s:start]
             if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
                 return False
+            if (s, e) == (start, end) and " " in text[s:e]:
+                match = get_gazetteer().resolve(text[s:e], fuzzy=False)
+                if match is not None and match.exact and match.score >= 0.8:
+                    return False
             return len(text[s:e].split()) >= 2
     return False
 

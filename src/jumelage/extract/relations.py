@@ -79,7 +79,7 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
             head = owner if owner in places else places[0]
             return [(head, p) for p in places if p != head]
         return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
-    if len(places) == 1 and owner and places[0] != owner:
+    if len(places) == 1 and owner and places[0] != owner and _abroad(an, places[0]):
         return [(owner, places[0])]
     return []
 
@@ -101,6 +101,13 @@ def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], da
             owned.setdefault(an.key(before[-1]), []).append(d.start)
     partners = {b for _, b in pairs} | {a for a, _ in pairs}
     return owned if set(owned) & partners else None
+
+
+def _abroad(an: Analysis, key: str) -> bool:
+    """Whether a place is in another country than the owner ("Bègles, jumelée avec …" is about
+    Bègles, not a twin of a French owner)."""
+    country = {an.key(m): m.country for m in an.mentions}
+    return country.get(key) is None or country.get(key) != country.get(an.owner)
 
 
 def _earliest(dates: list[str]) -> str | None:
@@ -153,9 +160,13 @@ def find_partnerships(an: Analysis) -> Links:
         foreign = [p for p in places if p != an.owner]
         prev, previous = previous, unit
         if unit.kind == "item" and list_kind and not kinds:
+            # "- Warendorf (Allemagne), depuis 1969" under "La ville est jumelée avec :"
+            item_dates = [d.start for d in find_dates(text, an.date) if d.start and d.kind != "until"]
             for p in foreign:
                 if an.owner:
-                    links.add(an.owner, p, list_kind, unit)
+                    link = links.add(an.owner, p, list_kind, unit)
+                    if link is not None and item_dates and len(foreign) == 1:
+                        link.since.append(_earliest(item_dates))
             continue
         if unit.kind != "item":
             list_kind = None
