@@ -87,6 +87,15 @@ def _tense(an: Analysis, unit: Unit) -> str | None:
     return None
 
 
+def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
+    """From what was done to what is planned, or back ("… signeront un pacte. Depuis le début de
+    la guerre, la ville a accueilli 40 réfugiés")."""
+    tense = _tense(an, unit)
+    if current.status == "planned":
+        return tense == "past"
+    return tense == "future"
+
+
 def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     folded = an.folded[unit.start:unit.end]
     open_ongoing = ev.open_end and not ev.end
@@ -180,7 +189,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
                  (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
             and (current.kind == "action" or not partners)
-            and not (current.kind == "action" and current.status != "planned" and _tense(an, unit) == "future")
+            and not (current.kind == "action" and _switches_tense(an, unit, current))
         ):
             current.end_char = unit.end
             current.paragraph = block.paragraph

@@ -215,11 +215,14 @@ def find_partnerships(an: Analysis) -> Links:
         statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)]
                     if m and not NEGATED.search(folded[max(0, m.start() - 20):m.start()])]
         blocked = (dated_item and not SIGNING.search(folded)) or cues.has("since_blockers", folded)
+        # a plain date founds the link only in a sentence about its founding ("signé le 6 juin
+        # 1965", "a débuté en 1991"), not "une rencontre aura lieu en juin à Lörrach"; with a
+        # suspension in the sentence, only "depuis 1970" tells the founding
+        founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
         since_dates = [] if blocked else [
             d.start for d in unit_dates
             if d.start and d.kind != "until" and d is not celebration
-            # with a suspension in the sentence, only "depuis 1970" tells the founding
-            and (d.kind == "since" or not any(st in ("suspended", "ended") for st, _ in statuses))
+            and (d.kind == "since" or (founding and not any(st in ("suspended", "ended") for st, _ in statuses)))
         ]
         event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
         if size and len(places) < size:
