@@ -282,3 +282,15 @@ def test_a_third_french_town_is_not_made_the_owners_twin():
     assert frozenset({"Bègles", "Beit Sahour"}) in pairs
     action = next(a for a in ext.actions if a.amounts)
     assert [(m.value, m.currency) for m in action.amounts] == [(50000, "EUR")]
+
+
+def test_a_meeting_of_towns_without_the_owner_is_one_action_of_them_all():
+    text = ("Note d'information\n\n12 mai 2021\n\nMercredi 12 mai 2021, quarante participants se sont réunis "
+            "en ligne pour la deuxième session du réseau.\n\nParmi les participants figuraient les maires "
+            "adjoints de Lisbonne, Turin et Séville, ainsi que des représentants de Dakar.\n")
+    ext = extract_text(text, "note.txt")
+    assert ext.owner is None
+    action = ext.actions[0]
+    assert {by_name(ext)[r].name for r in action.actors} == {"Lisbonne", "Turin", "Séville", "Dakar"}
+    assert action.start == "2021-05-12" and action.status == "done"
+    assert text[action.span[0]:].startswith("Mercredi 12 mai 2021")

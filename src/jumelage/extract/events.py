@@ -152,7 +152,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
     current: Event | None = None
     modes: dict[int, str] = {}
     owner_partners = _owner_partners(an, links) if links is not None and an.owner else []
-    for unit in an.units:
+    for index, unit in enumerate(an.units):
         if unit.kind == "heading":
             current = None
             continue
@@ -205,6 +205,11 @@ def find_events(an: Analysis, links=None) -> list[Event]:
                 and block.paragraph - current.paragraph <= 2 and not home:
             partners = list(current.partners)
 
+        gathered = _gathering(an, index, here)
+        if gathered is not None:
+            events.append(gathered)
+            current = gathered
+            continue
         if links is not None:
             partners = _group_partners(an, owner_partners, folded, here, partners)
         is_action = (
@@ -259,6 +264,32 @@ def find_events(an: Analysis, links=None) -> list[Event]:
 
 
 NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+
+
+def _gathering(an: Analysis, index: int, here: list[str]) -> Event | None:
+    """A meeting of several towns that the owner is not part of ("Mercredi 25 mars 2020, cent
+    participants se sont réunis… Parmi les participants figuraient le maire d'Al-Hoceima, …, des
+    représentants de Guangzhou, Buenos Aires…"): one action of all of them, told from the dated
+    sentence that announces the meeting."""
+    unit = an.units[index]
+    places = list(dict.fromkeys(here))
+    if len(places) < 3 or an.owner in places or not cues.has("gathering", an.folded[unit.start:unit.end]):
+        return None
+    start, dates = unit, []
+    paragraph = an.layout.blocks[unit.block].paragraph
+    for prev in reversed(an.units[max(0, index - 12):index]):
+        if paragraph - an.layout.blocks[prev.block].paragraph > 3:
+            break
+        prev_dates = [d for d in _unit_dates(an, prev) if _is_explicit(d)]
+        if prev_dates and cues.has("gathering", an.folded[prev.start:prev.end]) \
+                and not an.keys_in(prev.start, prev.end):
+            start, dates = prev, prev_dates
+            break
+    ev = Event("action", start.start, unit.end, places, list(places), [], paragraph=paragraph)
+    _date(ev, dates or [d for d in _unit_dates(an, unit) if _is_explicit(d)])
+    ev.explicit_date = bool(dates)
+    ev.status = _status(an, start, ev)
+    return ev
 
 
 def _owner_partners(an: Analysis, links) -> list[str]:

@@ -132,6 +132,9 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     if m and m.end() < len(chunk):
         start += m.end()
     chunk = text[start:end]
+    if "<" in chunk:                      # "<p>Lampedusa</p>": markup left in a table cell
+        end = start + chunk.index("<")
+        chunk = text[start:end]
     while chunk and chunk[-1] in " .,;:»)’'":
         end -= 1
         chunk = chunk[:-1]
