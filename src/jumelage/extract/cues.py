@@ -86,3 +86,12 @@ def not_actor_before() -> re.Pattern[str]:
 def status_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     st = data()["status"]
     return tuple((k, _compile(v)) for k, v in st.items())
+
+
+def group_size(folded: str) -> int | None:
+    """N in "les quatre communes", "entre les 4 villes"; None when the text names no such group."""
+    m = search("group_of_n", folded)
+    if not m:
+        return None
+    word = m.group(1)
+    return int(word) if word.isdigit() else data()["number_words"].get(word)

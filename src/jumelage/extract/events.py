@@ -263,9 +263,6 @@ def find_events(an: Analysis, links=None) -> list[Event]:
     return events
 
 
-NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
-
-
 def _gathering(an: Analysis, index: int, here: list[str]) -> Event | None:
     """A meeting of several towns that the owner is not part of ("Mercredi 25 mars 2020, cent
     participants se sont réunis… Parmi les participants figuraient le maire d'Al-Hoceima, …, des
@@ -302,12 +299,8 @@ def _owner_partners(an: Analysis, links) -> list[str]:
 def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: list[str],
                     partners: list[str]) -> list[str]:
     """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many."""
-    m = cues.search("group_of_n", folded)
-    if not m or not an.owner:
-        return partners
-    word = m.group(1)
-    size = int(word) if word.isdigit() else NUMBERS.get(word)
-    if not size or len(set(here) | {an.owner}) >= size:
+    size = cues.group_size(folded)
+    if not size or not an.owner or len(set(here) | {an.owner}) >= size:
         return partners
     return owner_partners if len(owner_partners) + 1 == size else partners
 

@@ -136,15 +136,6 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
 
 NEGATED = re.compile(r"\b(?:ne|n')\b[^.;]*$|\bpas\s+(?:encore\s+)?$")
 SIGNING = re.compile(r"\b(?:sign\w*|serments?|chartes?|protocoles?|accords?|scell\w+|officialis\w+)\b")
-NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
-
-
-def _group_size(folded: str) -> int | None:
-    m = cues.search("group_of_n", folded)
-    if not m:
-        return None
-    word = m.group(1)
-    return int(word) if word.isdigit() else NUMBERS.get(word)
 
 
 def find_partnerships(an: Analysis) -> Links:
@@ -170,7 +161,7 @@ def find_partnerships(an: Analysis) -> Links:
             continue
         if unit.kind != "item":
             list_kind = None
-        size = _group_size(folded)
+        size = cues.group_size(folded)
         if not kinds:
             if size and len(places) < size and SIGNING.search(folded):
                 # "Serments renouvelés le 29 avril 2000, liant désormais les quatre communes."
