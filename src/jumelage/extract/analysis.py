@@ -23,9 +23,6 @@ class Unit:
     block: int                    # index in layout.blocks
     kind: str                     # para / item / row / heading
 
-    def text(self, full: str) -> str:
-        return full[self.start:self.end]
-
 
 @dataclass
 class Analysis:

@@ -39,7 +39,6 @@ class Event:
     open_end: bool = False
     paragraph: int = 0
     status: str | None = None
-    explicit_date: bool = False
 
 
 def _is_explicit(d) -> bool:
@@ -225,7 +224,6 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
                        paragraph=block.paragraph)
             _date(ev, explicit or dates)
-            ev.explicit_date = bool(explicit)
             ev.status = _status(an, unit, ev)
             kept = _repeats(an, events, ev)
             if kept is None:
@@ -284,7 +282,6 @@ def _gathering(an: Analysis, index: int, here: list[str]) -> Event | None:
             break
     ev = Event("action", start.start, unit.end, places, list(places), [], paragraph=paragraph)
     _date(ev, dates or [d for d in _unit_dates(an, unit) if _is_explicit(d)])
-    ev.explicit_date = bool(dates)
     ev.status = _status(an, start, ev)
     return ev
 

@@ -56,9 +56,6 @@ class Layout:
                 return b
         return None
 
-    def headings(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind == "heading"]
-
 
 def is_caps(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]

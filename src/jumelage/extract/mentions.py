@@ -16,7 +16,7 @@ from functools import lru_cache
 from jumelage.extract import cues
 from jumelage.extract.layout import Layout
 from jumelage.extract.lexicon import fold
-from jumelage.gazetteer import get_gazetteer
+from jumelage.gazetteer import country_code, get_gazetteer
 
 PREFIX = re.compile(
     r"^(?:(?:la|le|les|l['’])\s*)?(?:ville|commune|municipalit[ée]|communaut[ée] de communes|mairie|cit[ée]|"
@@ -37,8 +37,6 @@ UNRESOLVED_CUE = re.compile(
 )
 INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?(?:\s+\w+)?\s+(?:de\s+|d['’])$", re.IGNORECASE)
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
-COUNTRY_PAREN = re.compile(r"\(\s*([^()]{3,40}?)\s*\)")
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ][\w'’-]*")
 
 
 @dataclass
@@ -68,15 +66,8 @@ class Mention:
 
 @lru_cache(maxsize=65536)
 def _country_code(name: str) -> str | None:
-    gz = get_gazetteer()
-    fn = getattr(gz, "country_code", None)
-    if fn is None:
-        from jumelage import gazetteer as g
-        fn = g.country_code
-    try:
-        return fn(name)
-    except Exception:  # noqa: BLE001 - a gazetteer refusal is "not a country"
-        return None
+    """`gazetteer.country_code`, cached: it is asked about every word of the text."""
+    return country_code(name)
 
 
 def find_countries(text: str, doc) -> list[CountryMention]:
@@ -183,7 +174,7 @@ LOWER_ARTICLE = re.compile(r"(?:^|[\s(])(?:la|le|les|du|des)\s+$")
 LONGER_NAME = re.compile(r"^[ \t]+(?:(?:du|de|des|von|van|der)[ \t]+)?[A-ZÀ-Ý]")
 
 
-def _glued_to_names(text: str, start: int, end: int, layout: Layout) -> bool:
+def _glued_to_names(text: str, start: int, end: int) -> bool:
     """A gazetteer hit inside a longer proper name ("Han Liming", "« Mehr Licht »", "Beaumont du
     Ventoux"), unless it opens its line (a table row "Bogotá Luz Maria Minda" starts with the city)."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -235,7 +226,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
-        if not from_ner and not name.isupper() and _glued_to_names(text, start, end, layout):
+        if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
             continue
         if _after_common_noun(doc, start):
             continue
@@ -317,7 +308,3 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
             out.append(Mention(s, e, text[s:e], first.key, text[s:e], first.country, kind=first.kind))
             taken.append((s, e))
     return out
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text)

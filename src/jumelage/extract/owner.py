@@ -8,7 +8,6 @@ paragraph or table row is about ("KAUNAS demeure…", "# PADOUE INVENTE…").
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from jumelage.extract import cues
@@ -16,10 +15,6 @@ from jumelage.extract.analysis import Analysis
 from jumelage.extract.layout import is_caps
 from jumelage.extract.lexicon import fold
 
-OWNER_BEFORE = re.compile(
-    r"(?:ville|mairie|maire|commune|municipalit[ée]|conseil municipal|h[ôo]tel de ville)\s+(?:de\s+|d['’])$",
-    re.IGNORECASE,
-)
 
 
 def find_owner(an: Analysis) -> str | None:
@@ -45,7 +40,7 @@ def _owner_scores(an: Analysis, keep) -> dict[str, tuple[tuple[float, int], bool
         key = m.key
         first_seen.setdefault(key, m.start)
         scores[key] += 1.0
-        if OWNER_BEFORE.search(an.text[max(0, m.start - 30):m.start]):
+        if cues.search("owner_before", an.folded[max(0, m.start - 30):m.start]):
             scores[key] += 2.5
             named[key] = True
         if m.start < 300:
