@@ -40,6 +40,7 @@ class Analysis:
     subjects: dict[int, list[str]] = field(default_factory=dict)  # block index -> subject keys
     context: str | None = None     # document-level context tag (covid-19, war...)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _countries: dict[str, str | None] = field(default_factory=dict, repr=False)
     unit_blocks: list[int] = field(default_factory=list, repr=False)   # block of each unit, for bisection
 
     def key(self, m: Mention) -> str:
@@ -61,6 +62,13 @@ class Analysis:
 
     def block(self, unit: Unit) -> Block:
         return self.layout.blocks[unit.block]
+
+    def country(self, key: str | None) -> str | None:
+        """The country of a place of the document (by its key), computed once per document."""
+        if len(self._countries) == 0 and self.mentions:
+            for m in self.mentions:
+                self._countries.setdefault(self.key(m), m.country)
+        return self._countries.get(key) if key else None
 
     def doc_year(self) -> int | None:
         return int(self.date[:4]) if self.date else None

@@ -106,8 +106,7 @@ def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], da
 def _abroad(an: Analysis, key: str) -> bool:
     """Whether a place is in another country than the owner ("Bègles, jumelée avec …" is about
     Bègles, not a twin of a French owner)."""
-    country = {an.key(m): m.country for m in an.mentions}
-    return country.get(key) is None or country.get(key) != country.get(an.owner)
+    return an.country(key) is None or an.country(key) != an.country(an.owner)
 
 
 def _earliest(dates: list[str]) -> str | None:
@@ -135,7 +134,6 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
 
 
 NEGATED = re.compile(r"\b(?:ne|n')\b[^.;]*$|\bpas\s+(?:encore\s+)?$")
-SIGNING = re.compile(r"\b(?:sign\w*|serments?|chartes?|protocoles?|accords?|scell\w+|officialis\w+)\b")
 
 
 def find_partnerships(an: Analysis) -> Links:
@@ -163,7 +161,7 @@ def find_partnerships(an: Analysis) -> Links:
             list_kind = None
         size = cues.group_size(folded)
         if not kinds:
-            if size and len(places) < size and SIGNING.search(folded):
+            if size and len(places) < size and cues.has("founding", folded):
                 # "Serments renouvelés le 29 avril 2000, liant désormais les quatre communes."
                 groups.append((unit, size, None, [d.start for d in find_dates(text, an.date) if d.start]))
             continue
@@ -205,7 +203,7 @@ def find_partnerships(an: Analysis) -> Links:
         anniversary, celebration = _anniversary(an, folded, unit_dates)
         statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)]
                     if m and not NEGATED.search(folded[max(0, m.start() - 20):m.start()])]
-        blocked = (dated_item and not SIGNING.search(folded)) or cues.has("since_blockers", folded)
+        blocked = (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded)
         # a plain date founds the link only in a sentence about its founding ("signé le 6 juin
         # 1965", "a débuté en 1991"), not "une rencontre aura lieu en juin à Lörrach"; with a
         # suspension in the sentence, only "depuis 1970" tells the founding
@@ -286,13 +284,12 @@ def _collective(an: Analysis, links: Links) -> None:
     kind = collective_kind(an)
     if not kind or not an.owner:
         return
-    owner_country = next((m.country for m in an.mentions if m.key == an.owner), None)
-    country = {an.key(m): m.country for m in an.mentions}
+    owner_country = an.country(an.owner)
     seen: set[str] = set()
     for block_index, keys in an.subjects.items():
         block = an.layout.blocks[block_index]
         for key in keys:
-            if key in seen or key == an.owner or country.get(key) in (None, owner_country):
+            if key in seen or key == an.owner or an.country(key) in (None, owner_country):
                 continue
             seen.add(key)
             link = links.by_pair.get(frozenset((an.owner, key)))
