@@ -17,24 +17,10 @@ from sqlalchemy import create_engine, text
 from jumelage.atlas import Atlas
 from jumelage.extract import default_extractor
 from jumelage.ingest import ingest
+from sample_copies import make_copies
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 COPIES = 10            # of each sample: 70 documents, a run lasting several seconds
 KILL_AFTER = 12        # saved documents
-
-
-def make_copies(folder: Path) -> list[Path]:
-    """Distinct copies of the samples: each with a line of its own, so a content hash of its own."""
-    folder.mkdir()
-    samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
-    for i in range(COPIES):
-        for sample in samples:
-            body = sample.read_text(encoding="utf-8")
-            line = f"Copie {i:03d}."
-            body = (body.replace("</body>", f"<p>{line}</p></body>", 1)
-                    if sample.suffix == ".html" else f"{body}\n{line}\n")
-            (folder / f"{i:03d}-{sample.name}").write_text(body, encoding="utf-8")
-    return sorted(folder.iterdir())
 
 
 def count_sources(url: str) -> int:
@@ -69,7 +55,7 @@ def start_ingest(folder: Path, url: str) -> subprocess.Popen:
 
 
 def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
-    files = make_copies(tmp_path / "docs")
+    files = make_copies(tmp_path / "docs", COPIES)
     proc = start_ingest(tmp_path / "docs", atlas_url)
     deadline = time.monotonic() + 240
     try:
@@ -108,7 +94,7 @@ def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
 
 
 def test_copies_are_distinct(tmp_path):
-    files = make_copies(tmp_path / "docs")
+    files = make_copies(tmp_path / "docs", COPIES)
     assert len({f.read_bytes() for f in files}) == len(files)
 
 

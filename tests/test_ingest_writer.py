@@ -23,27 +23,13 @@ from jumelage.atlas.exchange import export_json
 from jumelage.extract import default_extractor
 from jumelage.ingest import WRITER_MIN_FILES, ingest
 from jumelage.records import Extraction, Partnership
+from sample_copies import SAMPLE_FILES, make_copies
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
 
 
 @pytest.fixture(scope="module")
 def extractor():
     return default_extractor()
-
-
-def make_copies(folder: Path, copies: int) -> list[Path]:
-    """`copies` distinct copies of each sample (each with a line, so a content hash, of its own)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(copies):
-        for sample in SAMPLE_FILES:
-            body = sample.read_text(encoding="utf-8")
-            line = f"Exemplaire {i:03d}."
-            body = (body.replace("</body>", f"<p>{line}</p></body>", 1)
-                    if sample.suffix == ".html" else f"{body}\n{line}\n")
-            (folder / f"{i:03d}-{sample.name}").write_text(body, encoding="utf-8")
-    return sorted(folder.iterdir())
 
 
 def without_times(data: dict) -> str:
