@@ -37,7 +37,8 @@ from jumelage.atlas.models import (
     RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,
     InitiativeOrganisation, Partnership, PartnershipStatus, PlaceName, Source,
 )
-from jumelage.atlas.names import FoldedText, fold
+from jumelage.atlas.names import FoldedText
+from jumelage.names import name_key
 from jumelage.atlas.recompute import Touched, finish
 from jumelage.atlas.validate import check
 from jumelage.records import Action as ActionRecord
@@ -333,7 +334,7 @@ class _Saver:
     # places
     def _load_places(self) -> None:
         gids = sorted({p.geonames_id for p in self.ext.places if p.geonames_id is not None})
-        keys = sorted({fold(n) for p in self.ext.places for n in [p.name, *p.aliases]} - {""})
+        keys = sorted({name_key(n) for p in self.ext.places for n in [p.name, *p.aliases]} - {""})
         if not (gids or keys):
             return
         for row in self.c.execute(q.PLACES, {"gids": gids, "keys": keys}):
@@ -353,7 +354,7 @@ class _Saver:
             hit = self.by_geonames.get(p.geonames_id)
             if hit is not None:
                 return self.places[hit]
-        keys = {fold(n) for n in [p.name, *p.aliases]} - {""}
+        keys = {name_key(n) for n in [p.name, *p.aliases]} - {""}
         if not keys:
             return None
         found = sorted({pid for key in keys for pid in self.by_folded.get(key, ())})
@@ -387,7 +388,7 @@ class _Saver:
             have = set(place.names)
             for name in names:
                 if name and name not in have:
-                    key = fold(name)
+                    key = name_key(name)
                     self.place_names.append({"place_id": place.id, "name": name, "folded": key})
                     place.names.append(name)
                     self.by_folded[key].add(place.id)
@@ -401,12 +402,12 @@ class _Saver:
         ext = self.ext
         names = [*ext.organizations, *(n for a in ext.actions for n in a.organizations),
                  *(n for i in ext.initiatives for n in i.organizations)]
-        keys = sorted({fold(n) for n in names} - {""})
+        keys = sorted({name_key(n) for n in names} - {""})
         for part in _chunks(keys):
             self.org_ids.update(self.c.execute(q.ORGANISATIONS, {"keys": part}).all())
 
     def _organisation(self, name: str) -> int | None:
-        key = fold(name)
+        key = name_key(name)
         if not key:
             return None
         if key in self.orgs:
