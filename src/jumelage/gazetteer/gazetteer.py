@@ -26,8 +26,6 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
-from jumelage.gazetteer.spelling import looks_capitalised
-from jumelage.names import name_key
 from jumelage.gazetteer.index import (
     DATA,
     SOURCE_ALTERNATE,
@@ -37,6 +35,9 @@ from jumelage.gazetteer.index import (
     ensure_index,
     read_tsv,
 )
+from jumelage.gazetteer.spelling import looks_capitalised
+from jumelage.geo import distance_km
+from jumelage.names import name_key
 from jumelage.records import Place
 
 MIN_LENGTH = 3          # folded names shorter than this never resolve
@@ -134,16 +135,15 @@ def _read_words(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
     extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
     return codes.union(*extra) if extra else codes
+
+
+def country_and_territories(code: str) -> frozenset[str]:
+    """The GeoNames country codes of places a text (or a list) may file under country `code`:
+    `"FR"` -> FR and the overseas codes GeoNames gives (GP, MQ, RE, ...); others: themselves."""
+    return _with_overseas(frozenset({code.upper()}))
 
 
 def _is_title_case(surface: str) -> bool:
@@ -365,7 +365,7 @@ class Gazetteer:
         if prefer and (row.country == prefer or row.country in _OVERSEAS.get(prefer, ())):
             score += PREFER_BONUS
         if near:
-            distance = _distance_km(near, (row.lat, row.lon))
+            distance = distance_km(near, (row.lat, row.lon))
             score += NEAR_BONUS * max(0.0, 1.0 - distance / NEAR_KM)
         if fuzzy_match:
             score -= FUZZY_PENALTY
