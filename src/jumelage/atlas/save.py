@@ -12,6 +12,9 @@
    without evidence are deleted (places and organisations only when nothing refers to them):
    `recompute.py`.
 
+`save_many(session, items, now)` saves several documents in one transaction the same way, and
+does step 4 once for all the new ones (the rows of a twin-city list: `jumelage.pairs`).
+
 The work is set-based: what a document can meet in the atlas (places by GeoNames id or folded
 name, organisations, partnerships of its pairs, actions and initiatives with its dates) is loaded
 in a few queries, matched in memory in the order the extraction gives, and written back with bulk
@@ -99,6 +102,41 @@ def document_date(doc: Document, ext: Extraction) -> str | None:
 
 def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str:
     """Merge `ext` (extracted from `doc`) into the atlas; `new`, `unchanged` or `updated`."""
+    state, saver = _merge(session, doc, ext, now)
+    if saver is not None:
+        saver.finish()
+    return state
+
+
+def save_many(session: Session, items: Iterable[tuple[Document, Extraction]],
+              now: datetime) -> list[str]:
+    """`save` each document in turn, in one transaction; their states, in order.
+
+    The records new documents touch are recomputed once, at the end, from all their claims
+    (step 4 of the module docstring, done for the batch rather than per document: the merged
+    fields come out the same, for a fraction of the statements). A changed document, which takes
+    evidence back, is finished on its own as `save` does.
+    """
+    states: list[str] = []
+    touched: Touched = defaultdict(set)
+    for doc, ext in items:
+        state, saver = _merge(session, doc, ext, now)
+        states.append(state)
+        if saver is None:
+            continue
+        if saver.took_back or saver.pending:
+            saver.finish()
+        else:
+            for kind, ids in saver.touched.items():
+                touched[kind].update(ids)
+    if touched:
+        finish(session.connection(), "", {}, touched, False, now)
+    return states
+
+
+def _merge(session: Session, doc: Document, ext: Extraction,
+           now: datetime) -> tuple[str, _Saver | None]:
+    """Steps 1-3 of the module docstring; the saver is None when the content is unchanged."""
     check(doc, ext)
     conn = session.connection()
     stored = conn.execute(q.SOURCE, {"name": doc.name}).first()
@@ -108,7 +146,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         twin = conn.scalar(q.TWIN, {"hash": doc.content_hash})
         state = "unchanged" if twin is not None else "new"
     if state == "unchanged":
-        return state
+        return state, None
     date = document_date(doc, ext)
     fields = dict(content_hash=doc.content_hash, media_type=doc.media_type or "text/plain",
                   text=doc.text, language=doc.language, date=date,
@@ -123,8 +161,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
     if state == "updated":
         saver.take_back()
     saver.merge()
-    saver.finish()
-    return state
+    return state, saver
 
 
 def remove(session: Session, name: str, now: datetime) -> bool:

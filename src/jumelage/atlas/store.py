@@ -146,8 +146,8 @@ class Atlas:
             return saving.save(session, doc, ext, now())
 
     def save_extractions(self, items: Sequence[tuple[Document, Extraction]]) -> list[str]:
-        """Store several small documents' extractions in ONE transaction, each exactly as
-        `save_extraction` stores it (same path, in order); their states, in order.
+        """Store several small documents' extractions in ONE transaction, each as
+        `save_extraction` stores it (same path, in order; `save.save_many`); their states.
 
         For many tiny documents (the rows of a twin-city list: `jumelage.pairs`), where one
         transaction each would cost more than the work: the batch is committed whole or not at
@@ -156,8 +156,7 @@ class Atlas:
         if not items:
             return []
         with self._writing() as session:
-            at = now()
-            return [saving.save(session, doc, ext, at) for doc, ext in items]
+            return saving.save_many(session, items, now())
 
     def remove_source(self, name: str) -> bool:
         """Forget a document and the unreviewed records only it supported; False if unknown."""
