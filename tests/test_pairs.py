@@ -59,6 +59,12 @@ def test_qualifiers_are_read(resolver: CityResolver) -> None:
 
     friedberg = resolver.resolve("Friedberg, Hesse", "DE", None)
     assert friedberg.match is not None and friedberg.match.geonames_id == FRIEDBERG_HESSE
+    # a region as qualifier beats coordinates, which lists sometimes share between homonyms
+    bavaria = resolver.resolve("Friedberg, Bavaria", "DE", (50.34, 8.75))
+    assert bavaria.match is not None and bavaria.match.admin1 == "02"
+    # and it rules out a homonym of another region (the gazetteer has no Lengnau in Aargau)
+    assert resolver.resolve("Lengnau, Bern", "CH", (47.18, 7.37)).match is not None
+    assert resolver.resolve("Lengnau, Aargau", "CH", (47.18, 7.37)).match is None
     # the rural gmina is not the town of Kętrzyn, and the gazetteer has no gminas
     gmina = resolver.resolve("Kętrzyn (rural gmina)", "PL", (54.08, 21.38))
     assert gmina.match is None and "rural gmina" in gmina.reason

@@ -19,6 +19,8 @@ Only places in the given country (or, for France, its overseas territories) coun
   coordinates are sometimes wrong: « York, United States » placed in England) or if it lies
   within `FAR_KM` while every other one is `CLEAR_RATIO` times farther; otherwise the city is
   left unresolved;
+- a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
+  coordinates (lists sometimes give both the same point), within `FAR_KM`;
 - without coordinates: the gazetteer's choice (its weighing of population, capitals, names).
 An unresolved city gets a reason in plain words, for the import's report.
 """
@@ -104,11 +106,13 @@ class CityResolver:
 
     def _candidates(self, forms: list[str], allowed: frozenset[str],
                     near: tuple[float, float] | None,
-                    kind: str | None) -> tuple[list[PlaceMatch], PlaceMatch | None]:
+                    kind: str | None) -> tuple[list[PlaceMatch], PlaceMatch | None, bool]:
         """Places of the allowed countries (and of `kind`, if given) that the first fruitful
-        spelling names, and the gazetteer's own first choice among them."""
+        spelling names, the gazetteer's own first choice among them, and whether that spelling
+        carried a qualifier (then the choice has read it: « Lengnau (Bern) »)."""
         for form in forms:
             found: dict[int | None, PlaceMatch] = {}
+            qualified = "(" in form
             pick = self.gaz.resolve(form, countries=sorted(allowed), near=near, kind=kind,
                                     fuzzy=False, min_score=0.0)
             if pick is not None and pick.country in allowed and kind in (None, pick.kind):
@@ -116,9 +120,19 @@ class CityResolver:
             for m in self.gaz.lookup(_PAREN.sub("", form) or form):
                 if m.country in allowed and kind in (None, m.kind):
                     found.setdefault(m.geonames_id, m)
+            hinted = _QUALIFIED.match(form)
+            regions = self._regions(hinted["p"] or hinted["c"], allowed) if hinted else set()
+            if regions:  # « Lengnau (Aargau) »: only a Lengnau of Aargau will do
+                found = {g: m for g, m in found.items() if (m.country, m.admin1) in regions}
             if found:
-                return list(found.values()), pick if pick and pick.geonames_id in found else None
-        return [], None
+                choice = pick if pick and pick.geonames_id in found else None
+                return list(found.values()), choice, qualified
+        return [], None, False
+
+    def _regions(self, hint: str, allowed: frozenset[str]) -> set[tuple[str, str]]:
+        """(country, admin1) of the first-level regions of the allowed countries named `hint`."""
+        return {(m.country, m.admin1) for m in self.gaz.lookup(hint)
+                if m.kind == "region" and m.country in allowed}
 
     def _resolve(self, name: str, country: str | None,
                  coords: tuple[float, float] | None) -> Resolution:
@@ -133,7 +147,7 @@ class CityResolver:
                                     " does not hold")
         forms, kind = ([unit[2]], "region") if unit is not None else (spellings(name), None)
         allowed = country_and_territories(country)
-        candidates, choice = self._candidates(forms, allowed, coords, kind)
+        candidates, choice, qualified = self._candidates(forms, allowed, coords, kind)
         what = "region" if kind else "place"
         if not candidates:
             return Resolution(None, f"no {what} named so in {country} in the gazetteer")
@@ -142,6 +156,14 @@ class CityResolver:
         ranked = sorted(((distance_km(coords, (m.lat, m.lon)), m) for m in candidates),
                         key=lambda dm: (dm[0], -dm[1].population))
         distance, nearest = ranked[0]
+        if qualified and choice is not None and len(ranked) > 1:
+            # the qualifier tells homonyms apart better than coordinates, which lists sometimes
+            # share between them (« Lengnau, Bern » and « Lengnau, Aargau »)
+            gap = distance_km(coords, (choice.lat, choice.lon))
+            if gap <= FAR_KM:
+                return Resolution(choice, distance_km=round(gap, 1), doubt=None if gap <= NEAR_KM
+                                  else f"chosen by its qualifier, {gap:.0f} km from the given "
+                                       "coordinates")
         if distance <= NEAR_KM:
             return Resolution(nearest, distance_km=round(distance, 1))
         far = f"{distance:.0f} km from the given coordinates"
