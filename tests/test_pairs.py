@@ -223,10 +223,14 @@ def test_bad_files_fail_with_one_line(tmp_path) -> None:
     with pytest.raises(ReadError, match="not UTF-8"):
         list(read_pairs(tmp_path / "latin1.csv"))
     # country names are accepted when there are no ISO columns
-    names = write_list(tmp_path / "names.csv", [["Cholet", "France", "Hameln", "Germany"]],
+    names = write_list(tmp_path / "names.csv", [["Cholet", "France", "Hameln", "Germany"],
+                                                 ["Tver", "Russia", "Bursa", "Turkey"],
+                                                 ["Leeds", "UK", "Atlantis", "Atlantis"]],
                        ["city_a", "country_a", "city_b", "country_b"])
-    [row] = read_pairs(names)
-    assert (row.a.country, row.b.country) == ("FR", "DE")
+    rows = list(read_pairs(names))
+    assert [(r.a.country, r.b.country) for r in rows] == [("FR", "DE"), ("RU", "TR"),
+                                                           ("GB", None)]
+    assert rows[2].b.problem == "unknown country 'Atlantis'"
 
 
 def test_the_command_says_what_is_wrong_in_one_line(tmp_path) -> None:

@@ -6,7 +6,7 @@ The columns are those of `shared/data/twin-cities/twin_city_pairs.csv` (see its 
 country names or codes), and optionally `lat_a`, `lng_a` (or `lon_a`), `lat_b`, `lng_b` (WGS84
 degrees). Other columns are kept in the row's text (its evidence) and otherwise ignored.
 
-`read_pairs(path)` checks the header first (`JumelageError`, one line, when a column is missing or
+`read_pairs(path)` checks the header first (`ReadError`, one line, when a column is missing or
 the file is not a readable CSV) and then yields one `PairRow` per data row, keeping the row's own
 text as it is written in the file so that the evidence quotes it exactly.
 """
@@ -21,10 +21,13 @@ from pathlib import Path
 
 import pycountry
 
-from jumelage.errors import JumelageError, ReadError
+from jumelage.errors import ReadError
 from jumelage.gazetteer import country_code
+from jumelage.gazetteer.index import read_tsv
+from jumelage.names import name_key
 
-SIDES = ("a", "b")
+ENGLISH_NAMES = Path(__file__).with_name("data") / "en_country_names.tsv"
+_ALIASES = {"UK": "GB", "EL": "GR"}  # codes the EU uses where ISO 3166 has GB and GR
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,20 @@ def country_of(value: str) -> str | None:
     if not value:
         return None
     if len(value) == 2 and value.isalpha():
-        return value.upper()
+        code = _ALIASES.get(value.upper(), value.upper())
+        return code if code == "XK" or pycountry.countries.get(alpha_2=code) else None
+    code = _english_names().get(name_key(value))
+    if code:
+        return code
     try:
         return str(pycountry.countries.lookup(value).alpha_2)
     except LookupError:
         return country_code(value)
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    return {name_key(name): code for name, code, *_ in read_tsv(ENGLISH_NAMES)}
 
 
 def _coords(row: dict[str, str], side: str) -> tuple[tuple[float, float] | None, str | None]:
