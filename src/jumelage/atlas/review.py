@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import merge
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.models import (
     Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
 )
