@@ -258,3 +258,28 @@ def test_the_command_imports_and_writes_the_report(tmp_path) -> None:
     report = (tmp_path / "twins-report.csv").read_text(encoding="utf-8").splitlines()
     assert report[0] == "row,city_a,country_a,city_b,country_b,outcome,reason"
     assert report[1].startswith("3,Zzyzxville,FR,Frankfurt,DE,unresolved,")
+
+
+# -- the batch save path --------------------------------------------------------------------------
+
+def test_a_batch_saves_each_document_as_one_at_a_time_would(atlas: Atlas) -> None:
+    """Repeated names and contents inside one batch are seen as `save_extraction` would see
+    them one after the other."""
+    def item(name: str, text: str, digest: str) -> tuple[Document, Extraction]:
+        doc = Document(name=name, text=text, media_type="text/plain", content_hash=digest)
+        return doc, Extraction(name, places=[Place("p1", "Cholet", "FR", CHOLET),
+                                             Place("p2", "Hamelin", "DE", HAMELN)],
+                               partnerships=[Partnership(("p1", "p2"), span=(0, len(text)))])
+
+    states = atlas.save_extractions([
+        item("a.txt", "Cholet et Hamelin.", "h1"),
+        item("a.txt", "Cholet et Hamelin.", "h1"),       # the same again
+        item("b.txt", "Cholet et Hamelin.", "h1"),       # the same content, another name
+        item("a.txt", "Cholet, Hamelin, 1974.", "h2"),   # changed
+        item("c.txt", "Hamelin et Cholet.", "h3"),
+    ])
+    assert states == ["new", "unchanged", "unchanged", "updated", "new"]
+    assert [s["name"] for s in atlas.sources()] == ["a.txt", "c.txt"]
+    [ship] = atlas.partnerships()
+    assert ship["evidence_count"] == 2 and len(atlas.places()) == 2
+    assert atlas.save_extractions([item("c.txt", "Hamelin et Cholet.", "h3")]) == ["unchanged"]

@@ -115,12 +115,22 @@ def save_many(session: Session, items: Iterable[tuple[Document, Extraction]],
     The records new documents touch are recomputed once, at the end, from all their claims
     (step 4 of the module docstring, done for the batch rather than per document: the merged
     fields come out the same, for a fraction of the statements). A changed document, which takes
-    evidence back, is finished on its own as `save` does.
+    evidence back, is finished on its own as `save` does. Which documents are new is asked once
+    for the batch (in this transaction), not once per document.
     """
+    items = list(items)
     states: list[str] = []
     touched: Touched = defaultdict(set)
-    for doc, ext in items:
-        state, saver = _merge(session, doc, ext, now)
+    before = source_states(session, [(doc.name, doc.content_hash) for doc, _ in items])
+    names: set[str] = set()
+    hashes: set[str] = set()
+    for (doc, ext), state_before in zip(items, before):
+        # new when the batch began, and not named or written again earlier in the batch
+        known_new = (state_before == "new" and doc.name not in names
+                     and doc.content_hash not in hashes)
+        names.add(doc.name)
+        hashes.add(doc.content_hash)
+        state, saver = _merge(session, doc, ext, now, known_new)
         states.append(state)
         if saver is None:
             continue
@@ -134,13 +144,17 @@ def save_many(session: Session, items: Iterable[tuple[Document, Extraction]],
     return states
 
 
-def _merge(session: Session, doc: Document, ext: Extraction,
-           now: datetime) -> tuple[str, _Saver | None]:
-    """Steps 1-3 of the module docstring; the saver is None when the content is unchanged."""
+def _merge(session: Session, doc: Document, ext: Extraction, now: datetime,
+           known_new: bool = False) -> tuple[str, _Saver | None]:
+    """Steps 1-3 of the module docstring; the saver is None when the content is unchanged.
+    `known_new`: the caller has just checked, in this transaction, that the atlas holds neither
+    this name nor this content."""
     check(doc, ext)
     conn = session.connection()
-    stored = conn.execute(q.SOURCE, {"name": doc.name}).first()
-    if stored is not None:
+    stored = None if known_new else conn.execute(q.SOURCE, {"name": doc.name}).first()
+    if known_new:
+        state = "new"
+    elif stored is not None:
         state = "unchanged" if stored.content_hash == doc.content_hash else "updated"
     else:
         twin = conn.scalar(q.TWIN, {"hash": doc.content_hash})
