@@ -152,11 +152,7 @@ def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bo
 
 def _busiest_place(atlas: Any) -> str | None:
     """The name of the place with the most partners, to suggest a first `jumelage show`."""
-    places = atlas.places(limit=None)
-    if not places:
-        return None
-    best = max(places, key=lambda p: (p["partner_count"], p["action_count"]))
-    return best["name"]
+    return atlas.busiest_place()
 
 
 def _prog() -> str:
@@ -345,15 +341,21 @@ def places(
         Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
     ] = None,
     q: Annotated[Optional[str], typer.Option("--q", help="Part of a place name.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    after: Annotated[Optional[str], typer.Option(
+        "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")
+    ] = None,
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """List the places of the atlas."""
+    """List the places of the atlas, by name, a page at a time."""
+    from jumelage.atlas import Filters
     with _open_atlas(db) as atlas:
-        rows = atlas.places(q=q, country=country.upper() if country else None, limit=limit,
-                            offset=offset)
+        page = atlas.places(Filters(q=q, country=country.upper() if country else None),
+                            after=after, limit=limit)
+    rows = page["items"]
+    if page["next"]:
+        err.print(f"more: --after {page['next']}")
     if as_json:
         _print_json(rows)
         return
@@ -381,9 +383,7 @@ def show(
         if found is None:
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
-        detail = atlas.place_detail(found["id"])
-        for partner in detail["partners"]:
-            partner["history"] = atlas.partnership_history(partner["partnership_id"])
+        detail = atlas.place_detail(found["id"])  # partners come with their history
     if as_json:
         _print_json(detail)
     else:
