@@ -47,8 +47,6 @@ DbUrl = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (for pipes and scripts).")]
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -122,9 +120,9 @@ def ingest(
 @_reports_errors
 def demo(db: DbUrl = None) -> None:
     """Ingest the sample documents that ship with jumelage and show how to explore the atlas."""
-    if not SAMPLES.is_dir():
-        raise JumelageError(f"{SAMPLES}: sample folder not found (run demo from a source checkout)")
-    report, totals, example = _ingest([SAMPLES], db, suggest=True)
+    from jumelage.demo import sample_folder
+
+    report, totals, example = _ingest([sample_folder()], db, suggest=True)
     _print_report(report, totals)
     prog, db_opt = _prog(), f" --db {_quote_arg(db)}" if db else ""
     out.print("\nExplore it:")
@@ -139,20 +137,16 @@ def demo(db: DbUrl = None) -> None:
 
 def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
     """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
+    from jumelage.demo import busiest_place
     from jumelage.ingest import ingest as run_ingest
 
     with _open_atlas(db) as atlas:
         report = run_ingest(paths, atlas, batch_size=batch_size)
         totals = {"url": atlas.url, **atlas.summary()}
-        example = _busiest_place(atlas) if suggest else None
+        example = busiest_place(atlas) if suggest else None
     for failure in report.failures:
         typer.echo(str(failure), err=True)
     return report, totals, example
-
-
-def _busiest_place(atlas: Any) -> str | None:
-    """The name of the place with the most partners, to suggest a first `jumelage show`."""
-    return atlas.busiest_place()
 
 
 def _prog() -> str:

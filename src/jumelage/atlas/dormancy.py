@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jumelage.atlas.dates import bounds, years_before
+from jumelage.partial_dates import bounds, years_before
 from jumelage.atlas.models import Action, ActionPlace, Partnership, PartnershipStatus
 
 YEARS = 5

@@ -3,7 +3,8 @@
 A reviewed record (`confirmed`, `corrected`, `rejected`) or a hand-made one (`manual`) is never
 rewritten or deleted by ingestion again; a rejected one stays rejected even when a document says it
 anew. Reviewing a record back to `extracted` hands it back to its sources (recomputed from them).
-Every change is checked first; a bad one is one InvalidChange line (an AtlasError) and nothing is written.
+Every change is checked first; a bad one is one InvalidChange line (an AtlasError) and nothing
+is written.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import merge
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.models import (
     Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
 )

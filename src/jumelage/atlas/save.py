@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from jumelage.atlas import search
 from jumelage.atlas import statements as q
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
     RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,

@@ -6,7 +6,7 @@ atlas stays as it was.
 """
 from __future__ import annotations
 
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.errors import InvalidChange
 from jumelage.records import (
     ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, Amount, Document,
