@@ -203,3 +203,21 @@ def test_padua_in_two_languages(atlas: Atlas) -> None:
     assert padua is not None        # one place, whichever of its names is the main one now
     assert place_hits == found(atlas, "PADOUE", record="place") == {("place", padua["name"])}
     assert atlas.find_place(str(PADUA_ID)) is not None
+
+
+def test_search_from_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from jumelage.cli import app
+    db = str(tmp_path / "cli.sqlite")
+    with Atlas.open(db) as atlas:
+        atlas.save_extraction(document("kayes.txt", SCHOOL), school_extraction())
+    shown = CliRunner().invoke(app, ["search", "ECOLE", "--db", db])
+    assert shown.exit_code == 0 and "Bellerive, Kayes" in shown.stdout and "kayes.txt" in shown.stdout
+    data = json.loads(CliRunner().invoke(app, ["search", "ecoles", "--record", "action",
+                                               "--json", "--db", db]).stdout)
+    assert [h["label"] for h in data["items"]] == ["2022: Bellerive, Kayes"]
+    bad = CliRunner().invoke(app, ["search", "ecole", "--theme", "cooking", "--db", db])
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: theme: 'cooking' is not one of")
