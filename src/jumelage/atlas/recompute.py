@@ -6,7 +6,9 @@
    `extracted` records it left without evidence are deleted: status rows, actions, initiatives,
    partnerships, then organisations and places nothing refers to any more;
 3. every touched record still `extracted` gets its merged fields from all its claims
-   (`merge.*_fields`), and is written only when something changed (`updated_at` moves with it).
+   (`merge.*_fields`), and is written only when something changed (`updated_at` moves with it);
+4. the search index of every record touched or deleted (and of a source in `touched["source"]`)
+   is rewritten (`search.refresh`), in the same transaction.
 Each kind is loaded, computed and written in a few set-based statements, in id order.
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, exists, or_, select
 
-from jumelage.atlas import merge
+from jumelage.atlas import merge, search
 from jumelage.atlas import statements as q
 from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
@@ -95,6 +97,10 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
         removed["place"].update(gone)
     if t["place"]:
         _places(conn, sorted(t["place"]), now)
+    changed = {kind: set(ids) for kind, ids in t.items()}
+    for kind, ids in removed.items():
+        changed.setdefault(kind, set()).update(ids)
+    search.refresh(conn, changed)
     return removed
 
 

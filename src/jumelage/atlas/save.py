@@ -11,8 +11,9 @@
 4. every `extracted` record touched is recomputed from its evidence (`merge.py`), and those left
    without evidence are deleted (places and organisations only when nothing refers to them):
    `recompute.py`;
-5. the search index of every record touched, and of the source, is rewritten (`search.py`), in
-   the same transaction: a search never sees a half-saved document.
+5. the search index of every record touched or deleted, and of the source, is rewritten
+   (`search.py`, called by `recompute.finish`), in the same transaction: a search never sees a
+   half-saved document.
 
 The work is set-based: what a document can meet in the atlas (places by GeoNames id or folded
 name, organisations, partnerships of its pairs, actions and initiatives with its dates) is loaded
@@ -126,7 +127,6 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         saver.take_back()
     saver.merge()
     saver.finish()
-    search.refresh(conn, {**saver.changed(), "source": {source_id}})
     return state
 
 
@@ -145,7 +145,7 @@ def remove(session: Session, name: str, now: datetime) -> bool:
     saver.write()
     saver.finish()
     conn.execute(q.delete_by(Source), {"ids": [row.id]})
-    search.refresh(conn, {**saver.changed(), "source": {row.id}})
+    search.refresh(conn, {"source": {row.id}})  # the records were re-indexed by `finish`
     return True
 
 
@@ -201,6 +201,7 @@ class _Saver:
         self.refs: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
         self.touched: Touched = defaultdict(set)
+        self.touched["source"].add(source_id)  # its text is searched too (search.py)
         self.pending: dict[tuple[str, int], list[_Kept]] = {}
         self.seen: set[tuple[str, int, int | None, int | None]] = set()
         # what is written at the end of the merge, in bulk
@@ -209,7 +210,6 @@ class _Saver:
         self.place_names: list[dict[str, Any]] = []
         self.links: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         self.took_back = False
-        self.removed: dict[str, set[int]] = {}
         # in-memory indexes of what the document can meet
         self.places: dict[int, _PlaceRow] = {}
         self.by_geonames: dict[int, int] = {}
@@ -302,16 +302,8 @@ class _Saver:
         self.links.clear()
 
     def finish(self) -> None:
-        self.removed = finish(self.c, self.text, self.pending, self.touched, self.took_back,
-                              self.now)
+        finish(self.c, self.text, self.pending, self.touched, self.took_back, self.now)
         self.pending.clear()
-
-    def changed(self) -> dict[str, set[int]]:
-        """The ids of the records this save touched or deleted, by kind (after `finish`)."""
-        out = {kind: set(ids) for kind, ids in self.touched.items()}
-        for kind, ids in self.removed.items():
-            out.setdefault(kind, set()).update(ids)
-        return out
 
     def _attach(self, kind: str, rid: int, span: tuple[int, int] | None, quote: str | None,
                 claim: dict[str, Any]) -> None:

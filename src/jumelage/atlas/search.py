@@ -22,10 +22,13 @@ re-indexes the records a write touched (deleting the rows of those gone or rejec
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import Stemmer
@@ -43,7 +46,7 @@ from jumelage.atlas.models import (
 )
 from jumelage.atlas.names import _ONE_TO_ONE, IRREGULAR, _fold_chars
 from jumelage.atlas.shapes import (
-    SEARCH_RECORDS, FacetCount, Filters, SearchEvidence, SearchFacets, SearchHit, SearchPage,
+    SEARCH_RECORDS, Filters, SearchEvidence, SearchFacets, SearchHit, SearchPage,
 )
 from jumelage.errors import InvalidChange
 from jumelage.records import (
@@ -65,6 +68,7 @@ def _doc_columns() -> list[Any]:
         Column("status", String(16)),
         Column("year", Integer),
         Column("context", String(100)),
+        Column("tags", Text),   # "theme=health country=ML ...": facets counted in one pass
         UniqueConstraint("record", "record_id", name="uq_search_docs_record"),
     ]
 
@@ -88,9 +92,21 @@ _stemmer = Stemmer.Stemmer("french")
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    """French stop words (spaCy's list, folded): dropped from queries, not from the index."""
-    from spacy.lang.fr.stop_words import STOP_WORDS
-    return frozenset(" ".join(_WORD.findall(_fold_chars(w))) for w in STOP_WORDS)
+    """French stop words (spaCy's list, folded): dropped from queries, not from the index.
+
+    Read from spaCy's `lang/fr/stop_words.py` (a plain list, MIT licence) without importing
+    spaCy, whose import costs seconds a search server should not pay."""
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "lang" / "fr" / "stop_words.py"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    found = re.search(r'"""(.*?)"""', source, re.S)
+    listed = found.group(1).split() if found else []
+    return frozenset(" ".join(_WORD.findall(_fold_chars(w))) for w in listed)
 
 
 def words(text: str) -> list[str]:
@@ -338,7 +354,10 @@ def _index(conn: Connection, kind: str, ids: list[int]) -> None:
     if not docs:
         return
     rows = [{"record": kind, "record_id": d.record_id, "label": d.label[:500], "kind": d.kind,
-             "status": d.status, "year": d.year, "context": d.context} for d in docs]
+             "status": d.status, "year": d.year, "context": d.context,
+             "tags": " ".join([*(f"theme={t}" for t in dict.fromkeys(d.themes)),
+                               *(f"country={c}" for c in sorted(d.countries))]) or None}
+            for d in docs]
     if sqlite:
         stmt = insert(search_docs)
     else:  # the text goes in with its row, turned into a tsvector by the database
@@ -444,58 +463,67 @@ def search(conn: Connection, q: str, filters: Filters | None = None, after: str 
     wanted = query_stems(q)
     if not wanted:
         return {"query": q, "items": [], "next": None, "total": 0, "facets": _empty_facets()}
+    if key is not None and (len(key) != 2 or not isinstance(key[0], (int, float))
+                            or isinstance(key[0], bool) or not isinstance(key[1], int)):
+        raise InvalidChange("after: the cursor does not fit this list")
     m, where = _filtered(conn, wanted, q, f)
     d = search_docs.c
-    stmt = select(d.id, d.record, d.record_id, d.label, d.kind, d.status, d.year, d.context,
-                  m.c.score).select_from(search_docs).join(m, where)
-    if key is not None:
-        if len(key) != 2 or not isinstance(key[0], (int, float)) or not isinstance(key[1], int):
-            raise InvalidChange("after: the cursor does not fit this list")
-        stmt = stmt.where(tuple_(m.c.score, d.id) > tuple_(float(key[0]), key[1]))
-    rows = conn.execute(stmt.order_by(m.c.score, d.id).limit(size + 1)).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    nxt = cursor.encode("search", [rows[-1].score, rows[-1].id]) if more else None
-    items = _hits(conn, rows, wanted)
     if facets:
-        total, counts = _facets(conn, wanted, q, f)
+        # one pass over every hit: the facets count them all, the page is the best `size` after
+        # the cursor (the rank is computed for every hit anyway, to order them)
+        # plain tuples: (score, id, record, kind, status, year, tags); a Row's named access costs
+        # more than the rest of the work on thousands of hits
+        hits = [tuple(r) for r in conn.execute(
+            select(m.c.score, d.id, d.record, d.kind, d.status, d.year, d.tags)
+            .select_from(search_docs).join(m, where))]
+        total, counts = len(hits), _count(hits)
+        hits.sort()
+        if key is not None:
+            hits = hits[bisect_right(hits, (float(key[0]), key[1], "~")):]
+        chosen = [(h[1], h[0]) for h in hits[:size + 1]]
     else:
-        total, counts = len(rows), _empty_facets()
-    return {"query": q, "items": items, "next": nxt, "total": total, "facets": counts}
+        stmt = select(d.id, m.c.score).select_from(search_docs).join(m, where)
+        if key is not None:
+            stmt = stmt.where(tuple_(m.c.score, d.id) > tuple_(float(key[0]), key[1]))
+        chosen = [(i, score) for i, score in conn.execute(
+            stmt.order_by(m.c.score, d.id).limit(size + 1))]
+        total, counts = -1, _empty_facets()
+    more = len(chosen) > size
+    chosen = chosen[:size]
+    rows = []
+    if chosen:
+        by_id = {r.id: r for r in conn.execute(
+            select(d.id, d.record, d.record_id, d.label, d.kind, d.status, d.year, d.context)
+            .where(d.id.in_([i for i, _ in chosen])))}
+        rows = [by_id[i] for i, _ in chosen]
+    nxt = cursor.encode("search", [chosen[-1][1], chosen[-1][0]]) if more else None  # score, id
+    return {"query": q, "items": _hits(conn, rows, wanted), "next": nxt, "total": total,
+            "facets": counts}
 
 
-def _facets(conn: Connection, wanted: list[str], q: str, f: Filters) -> tuple[int, SearchFacets]:
-    m, where = _filtered(conn, wanted, q, f, ranked=False)
-    d = search_docs.c
+def _count(hits: list[tuple[Any, ...]]) -> SearchFacets:
+    """Facet counts over every hit: (score, id, record, kind, status, year, tags) tuples."""
+    counters: dict[str, Counter[str]] = {k: Counter() for k in (
+        "record", "theme", "country", "kind", "status", "year")}
+    counters["record"].update(h[2] for h in hits)
+    counters["kind"].update(h[3] for h in hits if h[3])
+    counters["status"].update(h[4] for h in hits if h[4])
+    counters["year"].update(str(h[5]) for h in hits if h[5] is not None)
+    tags: Counter[str] = Counter(t for h in hits if h[6] for t in h[6].split())
+    for tag, n in tags.items():
+        facet, _, value = tag.partition("=")
+        if facet in ("theme", "country"):
+            counters[facet][value] += n
     out = _empty_facets()
-    total = 0
-    counters: dict[str, Counter[str]] = {k: Counter() for k in ("record", "kind", "status", "year")}
-    for record, kind, status, year, n in conn.execute(
-            select(d.record, d.kind, d.status, d.year, func.count())
-            .select_from(search_docs).join(m, where)
-            .group_by(d.record, d.kind, d.status, d.year)):
-        total += n
-        counters["record"][record] += n
-        if kind:
-            counters["kind"][kind] += n
-        if status:
-            counters["status"][status] += n
-        if year is not None:
-            counters["year"][str(year)] += n
-    for facet, value, n in conn.execute(
-            select(search_facets.c.facet, search_facets.c.value, func.count())
-            .select_from(search_docs).join(m, where)
-            .join(search_facets, search_facets.c.doc_id == d.id)
-            .group_by(search_facets.c.facet, search_facets.c.value)):
-        out[facet].append({"value": value, "count": n})  # type: ignore[literal-required]
     for name, counter in counters.items():
-        pairs = sorted(counter.items()) if name == "year" else counter.most_common()
+        if name == "year":
+            pairs = sorted(counter.items())
+        else:
+            pairs = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            if name in ("theme", "country"):
+                pairs = pairs[:FACET_TOP]
         out[name] = [{"value": v, "count": n} for v, n in pairs]  # type: ignore[literal-required]
-    for name in ("theme", "country"):
-        rows: list[FacetCount] = out[name]  # type: ignore[literal-required]
-        rows.sort(key=lambda r: (-r["count"], r["value"]))
-        del rows[FACET_TOP:]
-    return total, out
+    return out
 
 
 _EVIDENCE_COLUMN = {"place": Evidence.place_id, "partnership": Evidence.partnership_id,

@@ -309,7 +309,8 @@ class SearchFacets(TypedDict):
 
 
 class SearchPage(TypedDict):
-    """A page of search results, best first; `total` hits in all; `next` for `after=`."""
+    """A page of search results, best first; `next` for `after=`; `total` hits in all (-1 when
+    the search was asked without facets, which skips counting)."""
 
     query: str
     items: list[SearchHit]

@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=True),
         sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("context", sa.String(length=100), nullable=True),
+        sa.Column("tags", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_search_docs"),
         sa.UniqueConstraint("record", "record_id", name="uq_search_docs_record"),
         sqlite_autoincrement=True,
