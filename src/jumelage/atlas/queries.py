@@ -83,12 +83,15 @@ def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> Non
 
 
 def _year_range(column: Any, f: Filters) -> list[Any]:
-    """Conditions keeping partial dates whose year is within [year_from, year_to]."""
+    """Conditions keeping partial dates whose year is within [year_from, year_to].
+
+    `column` may be a timeline key (`_timeline`): undated rows, keyed `UNDATED`, are left out by
+    the upper bound, and the database walks the timeline index for both the range and the order.
+    """
     out = []
-    if f.year_from is not None:
-        out.append(column >= f"{f.year_from:04d}")
-    if f.year_to is not None:
-        out.append(column < f"{f.year_to + 1:04d}")
+    if f.year_from is not None or f.year_to is not None:
+        out.append(column >= f"{f.year_from or 0:04d}")
+        out.append(column < (f"{f.year_to + 1:04d}" if f.year_to is not None else UNDATED))
     return out
 
 
@@ -327,7 +330,7 @@ def actions(session: Session, filters: Filters | None = None, after: str | None 
     size = cursor.limit(limit)
     order = _timeline(Action)
     stmt = select(Action).options(selectinload(Action.places), selectinload(Action.organisations))
-    stmt = stmt.where(_live(Action, include_rejected), *_year_range(Action.start, f))
+    stmt = stmt.where(_live(Action, include_rejected), *_year_range(order, f))
     if f.place is not None:
         stmt = stmt.where(Action.id.in_(
             select(ActionPlace.action_id).where(ActionPlace.place_id == f.place)))
@@ -364,7 +367,7 @@ def initiatives(session: Session, filters: Filters | None = None, after: str | N
     size = cursor.limit(limit)
     order = _timeline(Initiative)
     stmt = select(Initiative).options(selectinload(Initiative.organisations))
-    stmt = stmt.where(_live(Initiative, include_rejected), *_year_range(Initiative.start, f))
+    stmt = stmt.where(_live(Initiative, include_rejected), *_year_range(order, f))
     if f.place is not None:
         stmt = stmt.where(Initiative.place_id == f.place)
     if f.country:
