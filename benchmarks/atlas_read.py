@@ -254,7 +254,7 @@ def postgres_database(server_url: str) -> Iterator[str]:
     server = make_url(server_url)
     if server.drivername in ("postgresql", "postgres"):
         server = server.set(drivername="postgresql+psycopg")
-    db = f"jumelage_bench_{uuid.uuid4().hex[:10]}"
+    db = f"jumelage_read_bench_{uuid.uuid4().hex[:10]}"  # not the ingest benchmark's prefix
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{db}"'))

@@ -16,14 +16,16 @@ evidence and status evidence; an action's or initiative's quotes, places, organi
 and context; a source's title, name and text. Rejected records are not indexed.
 
 The index is kept in step by the save path inside the same transaction: `refresh(conn, touched)`
-re-indexes the records a write touched (deleting the rows of those gone or rejected); `save`,
-`remove`, `review`, `add_manual` and the JSON import call it. `rebuild(conn)` indexes everything
-(migration, import). A query is words (accents and case do not matter); every word must match.
+re-indexes the records a write touched (deleting the rows of those gone or rejected);
+`recompute.finish` (the end of every save and source removal), `review` and `add_manual` call it.
+`rebuild(conn)` indexes everything (migration, JSON import). A query is words (accents and case
+do not matter; French stop words are dropped); every word must match.
 """
 from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -58,6 +60,7 @@ QUERY_MAX = 200          # characters of a query that are read
 CHUNK = 500
 FACET_TOP = 30           # values shown per facet (the most frequent)
 
+
 def _doc_columns() -> list[Any]:
     return [
         Column("id", Integer, primary_key=True),
@@ -87,7 +90,16 @@ search_facets = Table(
 )
 
 _WORD = re.compile(r"[0-9a-z]+")
-_stemmer = Stemmer.Stemmer("french")
+_local = threading.local()
+
+
+def _stemmer() -> Any:
+    """This thread's French Snowball stemmer (a PyStemmer object is not thread-safe, and the web
+    serves searches from a pool of threads)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("french")
+    return stemmer
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +128,7 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """The French Snowball stems of the folded words (`Écoles` -> `ecol`)."""
-    return _stemmer.stemWords(words(text))
+    return _stemmer().stemWords(words(text))
 
 
 def query_stems(q: str) -> list[str]:
@@ -124,7 +136,7 @@ def query_stems(q: str) -> list[str]:
     those), each once, in order."""
     ws = words(q[:QUERY_MAX])
     kept = [w for w in ws if w not in _stop_words()] or ws
-    return list(dict.fromkeys(_stemmer.stemWords(kept)))
+    return list(dict.fromkeys(_stemmer().stemWords(kept)))
 
 
 # -- keeping the index in step ---------------------------------------------------------------
@@ -542,7 +554,7 @@ def locate(text_: str, wanted: list[str]) -> tuple[int, int] | None:
         folded = "".join(c if c != IRREGULAR else " " for c in folded)
     want = set(wanted)
     for m in _stem_pattern(wanted).finditer(folded):
-        if _stemmer.stemWord(m.group()) in want:
+        if _stemmer().stemWord(m.group()) in want:
             return m.start(), m.end()
     return None
 
