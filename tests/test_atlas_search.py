@@ -221,3 +221,11 @@ def test_search_from_the_command_line(tmp_path: Path) -> None:
     assert [h["label"] for h in data["items"]] == ["2022: Bellerive, Kayes"]
     bad = CliRunner().invoke(app, ["search", "ecole", "--theme", "cooking", "--db", db])
     assert bad.exit_code == 1 and bad.stderr.startswith("error: theme: 'cooking' is not one of")
+
+
+def test_stemming_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    text = "Les Écoles jumelées ont organisé des échanges culturels et sportifs " * 20
+    expected = stems(text)
+    with ThreadPoolExecutor(8) as pool:
+        assert all(r == expected for r in pool.map(lambda _: stems(text), range(400)))
