@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import String, cast, func, literal_column, or_, select, true, tuple_
+from sqlalchemy import (
+    String, cast, func, intersect, literal_column, or_, select, true, tuple_,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from jumelage.atlas import cursor, search, views
@@ -331,17 +333,21 @@ def actions(session: Session, filters: Filters | None = None, after: str | None 
     order = _timeline(Action)
     stmt = select(Action).options(selectinload(Action.places), selectinload(Action.organisations))
     stmt = stmt.where(_live(Action, include_rejected), *_year_range(order, f))
+    sets = []  # ids each filter keeps, from indexes; the database intersects them first
     if f.place is not None:
-        stmt = stmt.where(Action.id.in_(
-            select(ActionPlace.action_id).where(ActionPlace.place_id == f.place)))
+        sets.append(select(ActionPlace.action_id).where(ActionPlace.place_id == f.place))
     if f.country:
-        stmt = stmt.where(Action.id.in_(
+        sets.append(
             search.records_with("action", "country", f.country.upper()) if not include_rejected
             else select(ActionPlace.action_id).join(Place, Place.id == ActionPlace.place_id)
-            .where(Place.country == f.country.upper())))
+            .where(Place.country == f.country.upper()))
     if f.theme:
-        stmt = stmt.where(Action.id.in_(search.records_with("action", "theme", f.theme))
-                          if not include_rejected else _has_theme(Action.themes, f.theme))
+        if include_rejected:  # rejected actions are not in the search index
+            stmt = stmt.where(_has_theme(Action.themes, f.theme))
+        else:
+            sets.append(search.records_with("action", "theme", f.theme))
+    if sets:
+        stmt = stmt.where(Action.id.in_(sets[0] if len(sets) == 1 else intersect(*sets)))
     if f.status:
         stmt = stmt.where(Action.status == f.status)
     key = cursor.decode("actions", after)
