@@ -27,8 +27,4 @@ def sample_folder() -> Path:
 def busiest_place(atlas: Any) -> str | None:
     """The name of the place with the most partners (then the most actions), to suggest a first
     `jumelage show` or page to open; None for an empty atlas. `atlas` is an open `Atlas`."""
-    places = atlas.places(limit=None)
-    if not places:
-        return None
-    best = max(places, key=lambda p: (p["partner_count"], p["action_count"]))
-    return best["name"]
+    return atlas.busiest_place()

@@ -6,7 +6,9 @@
    `extracted` records it left without evidence are deleted: status rows, actions, initiatives,
    partnerships, then organisations and places nothing refers to any more;
 3. every touched record still `extracted` gets its merged fields from all its claims
-   (`merge.*_fields`), and is written only when something changed (`updated_at` moves with it).
+   (`merge.*_fields`), and is written only when something changed (`updated_at` moves with it);
+4. the search index of every record touched or deleted (and of a source in `touched["source"]`)
+   is rewritten (`search.refresh`), in the same transaction.
 Each kind is loaded, computed and written in a few set-based statements, in id order.
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, exists, or_, select
 
-from jumelage.atlas import merge
+from jumelage.atlas import merge, search
 from jumelage.atlas import statements as q
 from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
@@ -38,15 +40,19 @@ class Kept(Protocol):
 
 
 def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]],
-           touched: Touched, took_back: bool, now: datetime) -> None:
+           touched: Touched, took_back: bool, now: datetime) -> dict[str, set[int]]:
+    """Steps 1-3 of the module docstring; returns the ids of the records deleted, by kind
+    (they leave `touched`; the search index still has to forget them)."""
     _relocate(conn, text, [ev for evs in pending.values() for ev in evs])
     t = touched
+    removed: dict[str, set[int]] = defaultdict(set)
     if took_back:
         statuses = conn.execute(select(PartnershipStatus.id, PartnershipStatus.partnership_id)
                                 .where(*_orphan(PartnershipStatus, Evidence.status_id,
                                                 t["status"]))).all()
         t["partnership"].update(pid for _, pid in statuses)
         _delete(conn, PartnershipStatus, [sid for sid, _ in statuses])
+        removed["status"].update(sid for sid, _ in statuses)
     for kind, model, column, recompute in (
         ("action", Action, Evidence.action_id, _actions),
         ("initiative", Initiative, Evidence.initiative_id, _initiatives),
@@ -64,6 +70,7 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
                 gone = list(conn.scalars(select(model.id).where(*_orphan(model, column, t[kind]))))
             _delete(conn, model, gone)
             t[kind].difference_update(gone)
+            removed[kind].update(gone)
         if t[kind]:
             recompute(conn, sorted(t[kind]), now)
     if took_back and t["organisation"]:
@@ -73,6 +80,7 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
             *_orphan(Organisation, Evidence.organisation_id, t["organisation"]), ~used)))
         _delete(conn, Organisation, gone)
         t["organisation"].difference_update(gone)
+        removed["organisation"].update(gone)
     if t["organisation"]:
         _organisations(conn, sorted(t["organisation"]), now)
     if took_back and t["place"]:
@@ -86,8 +94,14 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
             *_orphan(Place, Evidence.place_id, t["place"]), ~used)))
         _delete(conn, Place, gone)
         t["place"].difference_update(gone)
+        removed["place"].update(gone)
     if t["place"]:
         _places(conn, sorted(t["place"]), now)
+    changed = {kind: set(ids) for kind, ids in t.items()}
+    for kind, ids in removed.items():
+        changed.setdefault(kind, set()).update(ids)
+    search.refresh(conn, changed)
+    return removed
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -10,7 +10,10 @@
    dates, overlapping themes and a similar quote; organisations by folded name;
 4. every `extracted` record touched is recomputed from its evidence (`merge.py`), and those left
    without evidence are deleted (places and organisations only when nothing refers to them):
-   `recompute.py`.
+   `recompute.py`;
+5. the search index of every record touched or deleted, and of the source, is rewritten
+   (`search.py`, called by `recompute.finish`), in the same transaction: a search never sees a
+   half-saved document.
 
 `save_many(session, items, now)` saves several documents in one transaction the same way, and
 does step 4 once for all the new ones (the rows of a twin-city list: `jumelage.pairs`).
@@ -33,6 +36,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from jumelage.atlas import search
 from jumelage.atlas import statements as q
 from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.merge import action_places
@@ -193,6 +197,7 @@ def remove(session: Session, name: str, now: datetime) -> bool:
     saver.write()
     saver.finish()
     conn.execute(q.delete_by(Source), {"ids": [row.id]})
+    search.refresh(conn, {"source": {row.id}})  # the records were re-indexed by `finish`
     return True
 
 
@@ -248,6 +253,7 @@ class _Saver:
         self.refs: dict[str, int] = {}
         self.orgs: dict[str, int] = {}
         self.touched: Touched = defaultdict(set)
+        self.touched["source"].add(source_id)  # its text is searched too (search.py)
         self.pending: dict[tuple[str, int], list[_Kept]] = {}
         self.seen: set[tuple[str, int, int | None, int | None]] = set()
         # what is written at the end of the merge, in bulk
