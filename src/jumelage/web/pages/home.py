@@ -1,0 +1,41 @@
+"""Home: a map of every place and partnership, the atlas's counts, the latest sources, a search box.
+
+`GET /` and its twin `GET /api/home` (counts and latest sources); the map reads `GET /api/map`,
+GeoJSON of places (points) and partnerships (lines), drawn clustered and on a canvas.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from jumelage.atlas import Atlas
+from jumelage.atlas.exchange import export_geojson
+from jumelage.web.deps import AtlasDep
+from jumelage.web.render import render
+
+router = APIRouter()
+LATEST = 8
+
+
+def home_data(atlas: Atlas) -> dict[str, Any]:
+    """`{"summary": counts, "latest_sources": [source…]}`, newest ingested first."""
+    sources = atlas.sources()
+    sources.sort(key=lambda s: (s["updated_at"] or s["ingested_at"] or "", s["id"]), reverse=True)
+    return {"summary": atlas.summary(), "latest_sources": sources[:LATEST]}
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home_page(request: Request, atlas: AtlasDep) -> HTMLResponse:
+    return render(request, "home.html", home_data(atlas))
+
+
+@router.get("/api/home", tags=["home"], summary="Counts and the latest sources")
+def home_json(atlas: AtlasDep) -> dict[str, Any]:
+    return home_data(atlas)
+
+
+@router.get("/api/map", tags=["home"], summary="Places and partnerships as GeoJSON")
+def map_json(atlas: AtlasDep) -> dict[str, Any]:
+    return export_geojson(atlas)
