@@ -20,7 +20,7 @@ def fill(atlas: Atlas) -> None:
     """Two documents, every review state, a manual partnership and a record without coordinates."""
     atlas.save_extraction(document("a.txt", TEXT_A, "2023-05"), extraction_a())
     atlas.save_extraction(document("b.txt", TEXT_B, "2024-04"), extraction_b())
-    acts = {a["start"]: a["id"] for a in atlas.actions()}
+    acts = {a["start"]: a["id"] for a in atlas.actions()["items"]}
     atlas.review("action", acts["2021"], "corrected", {"themes": ["youth"]}, note="vérifié")
     atlas.review("action", acts["2019"], "rejected")
     atlas.review("place", atlas.find_place("Bellerive")["id"], "confirmed")  # type: ignore[index]
@@ -47,7 +47,7 @@ def test_json_round_trip_loses_nothing(atlas_url: str, tmp_path: Path) -> None:
         ext = Extraction("c.txt", places=[Place("a", "Bellerive", "FR", 9900001),
                                           Place("b", "Sibiu", "RO", 667268)])
         assert second.save_extraction(document("c.txt", text_c), ext) == "new"
-        ids = [p["id"] for p in second.places(include_rejected=True)]
+        ids = [p["id"] for p in second.places(include_rejected=True)["items"]]
         assert len(ids) == len(set(ids)) == 4
         assert second.add_manual("organisation", {"name": "AFCCRE"}) > max(
             o["id"] for o in exported["organisations"])

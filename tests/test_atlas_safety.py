@@ -84,7 +84,7 @@ def test_kill_9_mid_document_keeps_the_atlas_consistent(atlas_url: str) -> None:
         assert atlas.source_state("a.txt", document("a.txt", TEXT_A).content_hash) == "unchanged"
         assert atlas.source_state("b.txt", document("b.txt", TEXT_B).content_hash) == "new"
         assert atlas.save_extraction(document("b.txt", TEXT_B), extraction_b()) == "new"
-        assert len(atlas.places()) == 2 and len(atlas.partnerships()) == 1
+        assert len(atlas.places()["items"]) == 2 and len(atlas.partnerships()["items"]) == 1
 
 
 def test_concurrent_writers_wait_for_each_other(atlas_url: str) -> None:
@@ -106,4 +106,4 @@ def test_concurrent_writers_wait_for_each_other(atlas_url: str) -> None:
         for t in threads:
             t.join()
         assert errors == []
-        assert atlas.summary()["sources"] == 8 and len(atlas.places()) == 2
+        assert atlas.summary()["sources"] == 8 and len(atlas.places()["items"]) == 2

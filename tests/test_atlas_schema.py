@@ -18,7 +18,8 @@ def test_migrations_build_the_schema_of_the_models(atlas_url: str) -> None:
     with Atlas.open(atlas_url) as atlas:
         with atlas.engine.connect() as conn:
             assert schema.current(conn) == schema.head()
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                           "include_name": schema.include_name})
             assert compare_metadata(context, Base.metadata) == []
     with Atlas.open(atlas_url) as again:  # opening an up-to-date atlas changes nothing
         assert again.summary()["sources"] == 0

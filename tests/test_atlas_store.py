@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from jumelage.atlas import Atlas
+from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.exchange import export_json
 from jumelage.errors import AtlasError
 from jumelage.records import Action, Extraction, Partnership, Place
@@ -33,9 +33,9 @@ def test_documents_about_the_same_things_merge(atlas: Atlas) -> None:
     assert padua is not None and padua == atlas.find_place("padoue")
     assert padua["geonames_id"] == PADUA_ID
     assert {padua["name"], *padua["aliases"]} == {"Padoue", "Padova"}
-    assert len(atlas.places()) == 2
+    assert len(atlas.places()["items"]) == 2
 
-    [ship] = atlas.partnerships()
+    [ship] = atlas.partnerships()["items"]
     assert {p["geonames_id"] for p in ship["places"]} == {PADUA_ID, BELLERIVE_ID}
     record = atlas.record("partnership", ship["id"])
     assert record is not None and _sources(record) == {"a.txt", "b.txt"}
@@ -62,10 +62,10 @@ def test_places_merge_by_name_when_no_geonames_id(atlas: Atlas) -> None:
     text2 = "Une Padoue existe aussi ailleurs."
     atlas.save_extraction(document("d.txt", text2),
                           Extraction("d.txt", places=[Place("z", "Padoue", "US")]))
-    names = sorted((p["name"], p["country"], p["geonames_id"]) for p in atlas.places())
+    names = sorted((p["name"], p["country"], p["geonames_id"]) for p in atlas.places()["items"])
     assert names == [("Bellerive", "FR", BELLERIVE_ID), ("Padoue", "IT", PADUA_ID),
                      ("Padoue", "US", None)]
-    assert len(atlas.partnerships()) == 1
+    assert len(atlas.partnerships()["items"]) == 1
 
 
 def test_same_content_twice_changes_nothing(atlas: Atlas) -> None:
@@ -85,9 +85,9 @@ def test_same_content_twice_changes_nothing(atlas: Atlas) -> None:
 
 def test_changed_document_replaces_only_unreviewed_records(atlas: Atlas) -> None:
     atlas.save_extraction(document("a.txt", TEXT_A), extraction_a())
-    acts = {a["start"]: a for a in atlas.actions()}
+    acts = {a["start"]: a for a in atlas.actions()["items"]}
     exchange, concert = acts["2021"], acts["2019"]
-    [grocery] = atlas.initiatives()
+    [grocery] = atlas.initiatives()["items"]
     bellerive = atlas.find_place("Bellerive")
     padua = atlas.find_place("Padoue")
     assert bellerive and padua
@@ -106,7 +106,7 @@ def test_changed_document_replaces_only_unreviewed_records(atlas: Atlas) -> None
                               span=span(text, visit)))
     assert atlas.save_extraction(document("a.txt", text), ext) == "updated"
 
-    by_id = {a["id"]: a for a in atlas.actions(include_rejected=True)}
+    by_id = {a["id"]: a for a in atlas.actions(include_rejected=True)["items"]}
     assert by_id[exchange["id"]]["themes"] == ["youth"]
     assert by_id[exchange["id"]]["review_state"] == "corrected"
     assert by_id[exchange["id"]]["review_note"] == "pas d'école"
@@ -115,7 +115,7 @@ def test_changed_document_replaces_only_unreviewed_records(atlas: Atlas) -> None
     new = [a for a in by_id.values() if a["start"] == "2023"]
     assert len(new) == 1 and new[0]["review_state"] == "extracted"
     assert len(by_id) == 4
-    assert [i["id"] for i in atlas.initiatives()] == [grocery["id"]]
+    assert [i["id"] for i in atlas.initiatives()["items"]] == [grocery["id"]]
     # a kept record whose text is gone keeps its quote, without a span into the new text
     kept = atlas.record("action", exchange["id"])
     assert kept is not None and kept["evidence"][0]["start"] is None
@@ -130,10 +130,10 @@ def test_changed_document_replaces_only_unreviewed_records(atlas: Atlas) -> None
 
     # the old text comes back: the rejected concert stays rejected, nothing is duplicated
     assert atlas.save_extraction(document("a.txt", TEXT_A), extraction_a()) == "updated"
-    actions = atlas.actions(include_rejected=True)
+    actions = atlas.actions(include_rejected=True)["items"]
     assert [a["review_state"] for a in actions if a["start"] == "2019"] == ["rejected"]
     assert len([a for a in actions if a["start"] == "2021"]) == 1
-    assert [a["start"] for a in atlas.actions()] == ["2018", "2021"]
+    assert [a["start"] for a in atlas.actions()["items"]] == ["2018", "2021"]
     kept = atlas.record("action", exchange["id"])
     assert kept is not None and len(kept["evidence"]) == 1
     assert kept["evidence"][0]["start"] == TEXT_A.index("En 2021")
@@ -151,18 +151,18 @@ def test_places_only_one_document_named_leave_with_it(atlas: Atlas) -> None:
     changed = "Bellerive n'a plus de lien avec la Roumanie."
     atlas.save_extraction(document("s.txt", changed), Extraction("s.txt"))
     assert atlas.find_place(str(SIBIU_ID)) is None
-    assert len(atlas.partnerships()) == 1
+    assert len(atlas.partnerships()["items"]) == 1
     # Bellerive, still named by a.txt, stays; its evidence from s.txt is gone
     bellerive = atlas.record("place", atlas.find_place("Bellerive")["id"])  # type: ignore[index]
     assert bellerive is not None and _sources(bellerive) == {"a.txt"}
     assert atlas.remove_source("a.txt") and not atlas.remove_source("a.txt")
-    assert atlas.places() == [] and atlas.organisations() == []
+    assert atlas.places()["items"] == [] and atlas.organisations() == []
     assert [s["name"] for s in atlas.sources()] == ["s.txt"]
 
 
 def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
     atlas.save_extraction(document("a.txt", TEXT_A, "2023-05"), extraction_a())
-    [ship] = atlas.partnerships()
+    [ship] = atlas.partnerships()["items"]
     assert [(h["status"], h["date"]) for h in atlas.partnership_history(ship["id"])] == [
         ("active", "1985")]
     atlas.save_extraction(document("b.txt", TEXT_B, "2024-04"), extraction_b())
@@ -175,7 +175,7 @@ def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
 
     # actions in 2019, 2021 and 2024-03: active until five years after the last one
     def flag(day: date) -> bool:
-        return atlas.partnerships(as_of=day)[0]["dormant"]
+        return atlas.partnerships(as_of=day)["items"][0]["dormant"]
 
     assert flag(date(2025, 1, 1)) is False
     assert flag(date(2029, 3, 31)) is False
@@ -191,7 +191,7 @@ def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
                      partnerships=[Partnership(("a", "b"), "friendship", "2022")])
     atlas.save_extraction(document("s.txt", text), ext)
     def sibiu(day: date) -> bool:
-        return next(s["dormant"] for s in atlas.partnerships(as_of=day)
+        return next(s["dormant"] for s in atlas.partnerships(as_of=day)["items"]
                     if s["places"][1]["name"] == "Sibiu")
 
     assert sibiu(date(2024, 1, 1)) is False
@@ -205,7 +205,7 @@ def test_status_change_without_date_takes_the_document_date(atlas: Atlas) -> Non
                      partnerships=[Partnership(("a", "b"), "twinning", None, "ended",
                                                span=span(text, text))])
     atlas.save_extraction(document("e.txt", text, "2023-09-01"), ext)
-    [ship] = atlas.partnerships()
+    [ship] = atlas.partnerships()["items"]
     assert ship["status"] == "ended"
     assert [(h["status"], h["date"]) for h in atlas.partnership_history(ship["id"])] == [
         ("ended", "2023-09-01")]
@@ -213,7 +213,7 @@ def test_status_change_without_date_takes_the_document_date(atlas: Atlas) -> Non
 
 def test_review_corrects_confirms_and_refuses_bad_changes(atlas: Atlas) -> None:
     atlas.save_extraction(document("a.txt", TEXT_A), extraction_a())
-    [ship] = atlas.partnerships()
+    [ship] = atlas.partnerships()["items"]
     out = atlas.review("partnership", ship["id"], "corrected",
                        {"kind": "cooperation", "status": "suspended", "status_date": "2024-02"})
     assert out["kind"] == "cooperation" and out["status"] == "suspended"
@@ -245,7 +245,7 @@ def test_review_corrects_confirms_and_refuses_bad_changes(atlas: Atlas) -> None:
 
 def test_review_back_to_extracted_follows_the_sources_again(atlas: Atlas) -> None:
     atlas.save_extraction(document("a.txt", TEXT_A), extraction_a())
-    action = next(a for a in atlas.actions() if a["start"] == "2021")
+    action = next(a for a in atlas.actions()["items"] if a["start"] == "2021")
     atlas.review("action", action["id"], "corrected", {"status": "cancelled"})
     back = atlas.review("action", action["id"], "extracted")
     assert back["status"] == "done" and back["review_state"] == "extracted"
@@ -269,15 +269,15 @@ def test_add_manual_records(atlas: Atlas) -> None:
     place = atlas.find_place("castelnou")
     assert place is not None and place["country"] == "FR" and place["aliases"] == ["Castelnòu"]
     assert place["review_state"] == "manual" and place["partner_count"] == 1
-    [s] = atlas.partnerships()
+    [s] = atlas.partnerships()["items"]
     assert s["id"] == ship and s["review_state"] == "manual" and s["since"] == "2004"
     assert [(h["status"], h["date"]) for h in atlas.partnership_history(ship)] == [
         ("active", "2004")]
-    [action] = atlas.actions()
+    [action] = atlas.actions()["items"]
     assert action["id"] == act and [o["name"] for o in action["organisations"]] == [
         "Cités Unies France"]
     assert action["amounts"] == [{"value": 12000.0, "currency": "EUR"}]
-    assert [i["id"] for i in atlas.initiatives(place_id=a)] == [init]
+    assert [i["id"] for i in atlas.initiatives(Filters(place=a))["items"]] == [init]
     with pytest.raises(AtlasError, match="already have partnership"):
         atlas.add_manual("partnership", {"places": [a, b]})
     with pytest.raises(AtlasError, match="no place with id 999"):
@@ -294,9 +294,10 @@ def test_queries_for_exploration(atlas: Atlas) -> None:
     assert atlas.find_place(str(padua["id"])) == padua
     assert atlas.find_place("Padva") == padua          # a typo still finds it
     assert atlas.find_place("Ouagadougou") is None
-    assert [p["name"] for p in atlas.places(q="pado")] == [padua["name"]]
-    assert [p["name"] for p in atlas.places(country="fr")] == ["Bellerive"]
-    assert len(atlas.places(limit=1)) == 1 and len(atlas.places(limit=1, offset=1)) == 1
+    assert [p["name"] for p in atlas.places(Filters(q="pado"))["items"]] == [padua["name"]]
+    assert [p["name"] for p in atlas.places(Filters(country="fr"))["items"]] == ["Bellerive"]
+    assert len(atlas.places(limit=1)["items"]) == 1 and len(atlas.places(
+        after=atlas.places(limit=1)["next"], limit=1)["items"]) == 1
     assert padua["partner_count"] == 1
 
     detail = atlas.place_detail(padua["id"])

@@ -30,7 +30,7 @@ def test_every_job_gets_its_outcome_in_order_through_a_full_queue(atlas_url: str
     assert writer.peak_kb and writer.peak_kb > 0
     with Atlas.open(atlas_url) as atlas:
         assert sorted(s["name"] for s in atlas.sources()) == ["a.txt", "b.txt"]
-        assert len(atlas.places()) == 2 and len(atlas.partnerships()) == 1
+        assert len(atlas.places()["items"]) == 2 and len(atlas.partnerships()["items"]) == 1
 
 
 def test_abort_stops_the_writer_and_keeps_whole_documents(atlas_url: str) -> None:
@@ -44,4 +44,4 @@ def test_abort_stops_the_writer_and_keeps_whole_documents(atlas_url: str) -> Non
     with Atlas.open(atlas_url) as atlas:
         sources = atlas.sources()
         assert len(sources) < 20 and all(s["evidence_count"] > 0 for s in sources)
-        assert len(atlas.places()) == 2 if sources else atlas.places() == []
+        assert len(atlas.places()["items"]) == 2 if sources else atlas.places()["items"] == []

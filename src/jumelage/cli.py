@@ -47,8 +47,6 @@ DbUrl = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (for pipes and scripts).")]
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -122,9 +120,9 @@ def ingest(
 @_reports_errors
 def demo(db: DbUrl = None) -> None:
     """Ingest the sample documents that ship with jumelage and show how to explore the atlas."""
-    if not SAMPLES.is_dir():
-        raise JumelageError(f"{SAMPLES}: sample folder not found (run demo from a source checkout)")
-    report, totals, example = _ingest([SAMPLES], db, suggest=True)
+    from jumelage.demo import sample_folder
+
+    report, totals, example = _ingest([sample_folder()], db, suggest=True)
     _print_report(report, totals)
     prog, db_opt = _prog(), f" --db {_quote_arg(db)}" if db else ""
     out.print("\nExplore it:")
@@ -140,24 +138,16 @@ def demo(db: DbUrl = None) -> None:
 
 def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
     """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
+    from jumelage.demo import busiest_place
     from jumelage.ingest import ingest as run_ingest
 
     with _open_atlas(db) as atlas:
         report = run_ingest(paths, atlas, batch_size=batch_size)
         totals = {"url": atlas.url, **atlas.summary()}
-        example = _busiest_place(atlas) if suggest else None
+        example = busiest_place(atlas) if suggest else None
     for failure in report.failures:
         typer.echo(str(failure), err=True)
     return report, totals, example
-
-
-def _busiest_place(atlas: Any) -> str | None:
-    """The name of the place with the most partners, to suggest a first `jumelage show`."""
-    places = atlas.places(limit=None)
-    if not places:
-        return None
-    best = max(places, key=lambda p: (p["partner_count"], p["action_count"]))
-    return best["name"]
 
 
 def _prog() -> str:
@@ -346,15 +336,21 @@ def places(
         Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
     ] = None,
     q: Annotated[Optional[str], typer.Option("--q", help="Part of a place name.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 100,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    after: Annotated[Optional[str], typer.Option(
+        "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")
+    ] = None,
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """List the places of the atlas."""
+    """List the places of the atlas, by name, a page at a time."""
+    from jumelage.atlas import Filters
     with _open_atlas(db) as atlas:
-        rows = atlas.places(q=q, country=country.upper() if country else None, limit=limit,
-                            offset=offset)
+        page = atlas.places(Filters(q=q, country=country.upper() if country else None),
+                            after=after, limit=limit)
+    rows = page["items"]
+    if page["next"]:
+        err.print(f"more: --after {page['next']}")
     if as_json:
         _print_json(rows)
         return
@@ -382,9 +378,7 @@ def show(
         if found is None:
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
-        detail = atlas.place_detail(found["id"])
-        for partner in detail["partners"]:
-            partner["history"] = atlas.partnership_history(partner["partnership_id"])
+        detail = atlas.place_detail(found["id"])  # partners come with their history
     if as_json:
         _print_json(detail)
     else:

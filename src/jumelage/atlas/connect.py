@@ -19,10 +19,10 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from jumelage.errors import AtlasError
+from jumelage.errors import AtlasError, DatabaseUnavailable, InvalidChange
 
 ENV_URL = "JUMELAGE_DATABASE_URL"
 WRITE = "jumelage_write"           # execution option marking a connection that will write
@@ -142,6 +142,12 @@ def reason(exc: BaseException) -> str:
 
 
 def atlas_error(url: URL, exc: BaseException, doing: str = "cannot open atlas at") -> AtlasError:
-    """The one-line AtlasError for a database error met while `doing` something with `url`."""
-    return AtlasError(f"{doing} {safe_url(url)}: {reason(exc)}")
+    """The one-line AtlasError for a database error met while `doing` something with `url`.
+
+    Its kind tells a caller (the web) what happened: a value the database refused (a constraint,
+    a malformed value) is `InvalidChange`; anything else (server down, connection lost, file
+    locked or unreadable, disk full) is `DatabaseUnavailable`.
+    """
+    kind = InvalidChange if isinstance(exc, (IntegrityError, DataError)) else DatabaseUnavailable
+    return kind(f"{doing} {safe_url(url)}: {reason(exc)}")
 

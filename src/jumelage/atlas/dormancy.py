@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jumelage.atlas.dates import bounds, years_before
+from jumelage.partial_dates import bounds, years_before
 from jumelage.atlas.models import Action, ActionPlace, Partnership, PartnershipStatus
 
 YEARS = 5
@@ -43,31 +43,54 @@ def _meets(period: tuple[date, date] | None, window: tuple[date, date]) -> bool:
 
 def dormant(session: Session, partnerships: Iterable[Partnership],
             as_of: date | None = None) -> dict[int, bool]:
-    """Partnership id -> dormant, as of `as_of` (default today)."""
+    """Partnership id -> dormant, as of `as_of` (default today).
+
+    Reads only what these partnerships can meet: the actions one of their places takes part in
+    (and the places of those actions), and their own dated statuses, so a page of partnerships
+    costs a page of reads, not the whole atlas.
+    """
     as_of = as_of or date.today()
     window = (years_before(as_of, YEARS), as_of)
     ships = list(partnerships)
     if not ships:
         return {}
+    firsts = sorted({s.place_a_id for s in ships})
+    action_ids: set[int] = set()
+    for part in _chunks(firsts):
+        action_ids.update(session.scalars(
+            select(ActionPlace.action_id).where(ActionPlace.place_id.in_(part))))
     places_of: dict[int, set[int]] = defaultdict(set)
-    for action_id, place_id in session.execute(select(ActionPlace.action_id, ActionPlace.place_id)):
-        places_of[action_id].add(place_id)
+    live: list[int] = []
+    for part in _chunks(sorted(action_ids)):
+        for aid, start, end, status in session.execute(
+                select(Action.id, Action.start, Action.end, Action.status)
+                .where(Action.id.in_(part), Action.review_state != "rejected")):
+            if _meets(_period(start, end, status, as_of), window):
+                live.append(aid)
+    for part in _chunks(live):
+        for aid, pid in session.execute(select(ActionPlace.action_id, ActionPlace.place_id)
+                                        .where(ActionPlace.action_id.in_(part))):
+            places_of[aid].add(pid)
     busy: dict[int, list[set[int]]] = defaultdict(list)  # place -> place sets of active actions
-    for aid, start, end, status in session.execute(
-            select(Action.id, Action.start, Action.end, Action.status)
-            .where(Action.review_state != "rejected")):
-        if _meets(_period(start, end, status, as_of), window):
-            for pid in places_of.get(aid, ()):
-                busy[pid].append(places_of[aid])
+    for places in places_of.values():
+        for pid in places:
+            busy[pid].append(places)
     fresh: set[int] = set()
-    for pid, day in session.execute(
-            select(PartnershipStatus.partnership_id, PartnershipStatus.date)
-            .where(PartnershipStatus.status == "active", PartnershipStatus.date.is_not(None))):
-        if _meets(bounds(day), window):
-            fresh.add(pid)
+    for part in _chunks(sorted(s.id for s in ships)):
+        for pid, day in session.execute(
+                select(PartnershipStatus.partnership_id, PartnershipStatus.date)
+                .where(PartnershipStatus.partnership_id.in_(part),
+                       PartnershipStatus.status == "active", PartnershipStatus.date.is_not(None))):
+            if _meets(bounds(day), window):
+                fresh.add(pid)
     out: dict[int, bool] = {}
     for s in ships:
         young = s.id in fresh or _meets(bounds(s.since), window)
         active = any(s.place_b_id in places for places in busy.get(s.place_a_id, ()))
         out[s.id] = not (young or active)
     return out
+
+
+def _chunks(items: list[int], size: int = 500) -> Iterable[list[int]]:
+    for at in range(0, len(items), size):
+        yield items[at:at + size]

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from jumelage.atlas import queries, schema, views
+from jumelage.atlas import queries, schema, search, views
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
     InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
 )
 from jumelage.atlas.names import fold
-from jumelage.errors import AtlasError
+from jumelage.errors import AtlasError, InvalidChange
 
 if TYPE_CHECKING:
     from jumelage.atlas.store import Atlas
@@ -101,8 +101,7 @@ def _dump(session: Session) -> dict[str, Any]:
 
 def export_json(atlas: Atlas) -> dict[str, Any]:
     """Everything the atlas holds, as one JSON-ready dict (`{"format": "jumelage-atlas", …}`)."""
-    with atlas._reading() as session:
-        return _dump(session)
+    return atlas.read(_dump)
 
 
 def read_export(path: Path | str) -> dict[str, Any]:
@@ -237,23 +236,26 @@ def import_json(atlas: Atlas, data: dict[str, Any]) -> dict[str, int]:
     jumelage export of a known version. All or nothing: one transaction.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AtlasError(f"not a jumelage atlas export (no \"format\": \"{FORMAT}\")")
+        raise InvalidChange(f"not a jumelage atlas export (no \"format\": \"{FORMAT}\")")
     if data.get("version") != VERSION:
-        raise AtlasError(f"atlas export version {data.get('version')!r} is not supported "
+        raise InvalidChange(f"atlas export version {data.get('version')!r} is not supported "
                          f"(this jumelage reads version {VERSION})")
-    with atlas._writing() as session:
+    def restore(session: Session) -> dict[str, int]:
         if not _is_empty(session):
-            raise AtlasError(f"cannot import into {atlas.url}: the atlas is not empty "
-                             "(import restores an export into a new, empty atlas)")
+            raise InvalidChange(f"cannot import into {atlas.url}: the atlas is not empty "
+                                "(import restores an export into a new, empty atlas)")
         try:
             _restore(session, data)
         except (KeyError, TypeError, ValueError) as exc:
-            raise AtlasError(f"invalid atlas export: {type(exc).__name__} {exc}") from None
+            raise InvalidChange(f"invalid atlas export: {type(exc).__name__} {exc}") from None
         session.flush()
         if atlas.backend == "postgresql":
             _reset_sequences(session)
+        search.rebuild(session.connection())  # same transaction: all or nothing
         return {key: len(data.get(key) or []) for key in (
             "sources", "places", "organisations", "partnerships", "actions", "initiatives")}
+
+    return atlas.write(restore)
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -303,7 +305,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AtlasError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
-    with atlas._reading() as s:
+    def csv_files(s: Session) -> list[Path]:
         src, quotes = _sources_of(s), _first_quotes(s)
         partners = queries.partner_counts(s)
         places = list(s.scalars(select(Place).where(Place.review_state != "rejected")
@@ -363,6 +365,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
             ]
         except OSError as exc:
             raise AtlasError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    return atlas.read(csv_files)
 
 
 # -- GeoJSON -------------------------------------------------------------------------------
@@ -372,7 +375,8 @@ def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
     Places without coordinates are left out, and so are partnerships touching one.
     """
     features: list[dict[str, Any]] = []
-    with atlas._reading() as s:
+
+    def collect(s: Session) -> None:
         partners = queries.partner_counts(s)
         located: dict[int, Place] = {}
         for p in s.scalars(select(Place).where(Place.review_state != "rejected")
@@ -405,4 +409,5 @@ def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
                                "places": [a.name, b.name], "place_ids": [a.id, b.id],
                                "review_state": r.review_state},
             })
+    atlas.read(collect)
     return {"type": "FeatureCollection", "features": features}

@@ -12,6 +12,10 @@ Design:
 - Partnerships are unordered pairs of places, stored with `place_a_id < place_b_id`.
 - Dates are partial ISO strings (`1963`, `2025-05`); themes and amounts are JSON lists.
 
+Not modelled here (created by migration 0003, skipped when models and migrations are compared,
+see `schema.include_name`): the expression indexes ordering actions and initiatives by timeline,
+and the search index tables of `search.py`.
+
 Changing anything here needs an Alembic revision in `migrations/versions/`
 (`tests/test_atlas_schema.py` fails while models and migrations disagree).
 """
@@ -21,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, MetaData, String, Text,
+    JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -76,6 +80,7 @@ class Place(Base):
     __table_args__ = (
         CheckConstraint(REVIEW_CHECK, name="review_state"),
         CheckConstraint("kind IN ('city', 'region', 'district', 'camp')", name="kind"),
+        Index("ix_places_name_id", "name", "id"),  # places listed by name, a page at a time
         NO_REUSE,
     )
 

@@ -1,28 +1,41 @@
 """Read the atlas: summaries, place lists and details, partnerships, actions, sources.
 
-Everything returns plain JSON-ready dicts (see `views.py`). Rejected records are left out unless
-`include_rejected=True` (review screens want them; maps and lists do not).
+Everything returns plain JSON-ready dicts typed in `shapes.py` (built by `views.py`). Rejected
+records are left out unless `include_rejected=True` (review screens want them; maps and lists do
+not). Every read costs one page: lists are keyset-paginated (`after`, `limit` -> `next`, see
+`cursor.py`) and counts and dormancy are computed for the rows shown, never over the whole atlas.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import String, cast, func, literal_column, or_, select, true, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from jumelage.atlas import views
+from jumelage.atlas import cursor, views
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     Action, ActionPlace, Evidence, Initiative, Organisation, Partnership, PartnershipStatus,
     Place, PlaceName, Source,
 )
 from jumelage.atlas.names import fold
-from jumelage.records import REVIEW_STATES
+from jumelage.atlas.shapes import (
+    ActionRow, EvidenceRow, Filters, InitiativeRow, OrganisationRow, Page, Partner,
+    PartnershipDetail, PartnershipRow, PlaceDetail, PlaceRow, SourceEvidence, SourceRow,
+    StatusRow,
+)
+from jumelage.errors import InvalidChange
+from jumelage.records import (
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, REVIEW_STATES, THEMES,
+)
 
 FUZZY_CUTOFF = 85
+UNDATED = "9999-99-99"  # sort key of an undated action or initiative: after every real date
+TIMELINE_PAGE = 100     # actions shown on a place or partnership page before "more"
 
 
 def _live(model: Any, include_rejected: bool) -> Any:
@@ -45,46 +58,128 @@ def summary(session: Session) -> dict[str, Any]:
     return out
 
 
-def partner_counts(session: Session, include_rejected: bool = False) -> dict[int, int]:
+def _validate(f: Filters, allowed: set[str], listing: str) -> None:
+    """`InvalidChange` for a filter this listing does not know or a value out of its vocabulary."""
+    for name in ("q", "theme", "country", "kind", "status", "year_from", "year_to", "place",
+                 "context", "record"):
+        if getattr(f, name) is not None and name not in allowed:
+            raise InvalidChange(f"{listing}: cannot be filtered by {name}")
+    if f.theme is not None and f.theme not in THEMES:
+        raise InvalidChange(f"theme: {f.theme!r} is not one of {', '.join(THEMES)}")
+    if f.country is not None and not (len(f.country) == 2 and f.country.isalpha()):
+        raise InvalidChange(f"country: {f.country!r} is not an ISO 3166 alpha-2 code")
+    for name in ("year_from", "year_to"):
+        value = getattr(f, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= 9999):
+            raise InvalidChange(f"{name}: {value!r} is not a year")
+    if f.place is not None and (isinstance(f.place, bool) or not isinstance(f.place, int)):
+        raise InvalidChange(f"place: {f.place!r} is not a place id")
+
+
+def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise InvalidChange(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _year_range(column: Any, f: Filters) -> list[Any]:
+    """Conditions keeping partial dates whose year is within [year_from, year_to]."""
+    out = []
+    if f.year_from is not None:
+        out.append(column >= f"{f.year_from:04d}")
+    if f.year_to is not None:
+        out.append(column < f"{f.year_to + 1:04d}")
+    return out
+
+
+def _has_theme(column: Any, theme: str) -> Any:
+    # themes are JSON lists of codes from records.THEMES (checked: no quote, no wildcard)
+    return cast(column, String).like(f'%"{theme}"%')
+
+
+def _timeline(model: Any) -> Any:
+    """The timeline sort key: start date, undated last (the same on SQLite and PostgreSQL)."""
+    # a literal, not a parameter: the expression indexes of migration 0003 match it exactly
+    return func.coalesce(model.start, literal_column(f"'{UNDATED}'"))
+
+
+def partner_counts(session: Session, include_rejected: bool = False,
+                   ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Place id -> number of partnerships (not rejected), for the places `ids` (all if None)."""
     counts: dict[int, int] = defaultdict(int)
-    for a, b in session.execute(select(Partnership.place_a_id, Partnership.place_b_id)
-                                .where(_live(Partnership, include_rejected))):
-        counts[a] += 1
-        counts[b] += 1
+    wanted = None if ids is None else sorted(set(ids))
+    if wanted == []:
+        return counts
+    for column in (Partnership.place_a_id, Partnership.place_b_id):
+        stmt = (select(column, func.count(Partnership.id))
+                .where(_live(Partnership, include_rejected)).group_by(column))
+        if wanted is not None:
+            stmt = stmt.where(column.in_(wanted))
+        for pid, n in session.execute(stmt):
+            counts[pid] += n
     return counts
 
 
-def _action_counts(session: Session) -> dict[int, int]:
-    return dict(session.execute(
-        select(ActionPlace.place_id, func.count(ActionPlace.action_id))
-        .join(Action, Action.id == ActionPlace.action_id)
-        .where(Action.review_state != "rejected").group_by(ActionPlace.place_id)).all())
+def _action_counts(session: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
+    wanted = None if ids is None else sorted(set(ids))
+    if wanted == []:
+        return {}
+    stmt = (select(ActionPlace.place_id, func.count(ActionPlace.action_id))
+            .join(Action, Action.id == ActionPlace.action_id)
+            .where(Action.review_state != "rejected").group_by(ActionPlace.place_id))
+    if wanted is not None:
+        stmt = stmt.where(ActionPlace.place_id.in_(wanted))
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
 
 
-def _place_row(p: Place, partners: dict[int, int], actions: dict[int, int]) -> dict[str, Any]:
-    return {**views.place(p), "partner_count": partners.get(p.id, 0),
+def _place_rows(session: Session, found: list[Place]) -> list[PlaceRow]:
+    ids = [p.id for p in found]
+    partners, actions_n = partner_counts(session, ids=ids), _action_counts(session, ids)
+    return [_place_row(p, partners, actions_n) for p in found]
+
+
+def _place_row(p: Place, partners: dict[int, int], actions: dict[int, int]) -> PlaceRow:
+    return {**views.place(p), "partner_count": partners.get(p.id, 0),  # type: ignore[typeddict-item]
             "action_count": actions.get(p.id, 0)}
 
 
-def places(session: Session, q: str | None = None, country: str | None = None,
-           limit: int | None = 100, offset: int = 0,
-           include_rejected: bool = False) -> list[dict[str, Any]]:
-    """Places by name (a folded substring of any of their names), with partner counts."""
-    stmt = select(Place).options(selectinload(Place.names))
-    stmt = stmt.where(_live(Place, include_rejected))
-    if q and fold(q):
+def places(session: Session, filters: Filters | None = None, after: str | None = None,
+           limit: int | None = 50, include_rejected: bool = False) -> Page[PlaceRow]:
+    """Places by name then id, with partner and action counts.
+
+    Filters: `q` (a folded substring of any of the place's names), `country`, `kind`.
+    """
+    f = filters or Filters()
+    _validate(f, {"q", "country", "kind"}, "places")
+    _check_choice("kind", f.kind, PLACE_KINDS)
+    size = cursor.limit(limit)
+    stmt = select(Place).options(selectinload(Place.names)).where(_live(Place, include_rejected))
+    if f.q and fold(f.q):
         stmt = stmt.where(Place.id.in_(
-            select(PlaceName.place_id).where(PlaceName.folded.contains(fold(q)))))
-    if country:
-        stmt = stmt.where(Place.country == country.upper())
-    stmt = stmt.order_by(Place.name, Place.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    partners, actions = partner_counts(session), _action_counts(session)
-    return [_place_row(p, partners, actions) for p in session.scalars(stmt)]
+            select(PlaceName.place_id).where(PlaceName.folded.contains(fold(f.q),
+                                                                       autoescape=True))))
+    if f.country:
+        stmt = stmt.where(Place.country == f.country.upper())
+    if f.kind:
+        stmt = stmt.where(Place.kind == f.kind)
+    key = cursor.decode("places", after)
+    if key is not None:
+        stmt = stmt.where(tuple_(Place.name, Place.id) > tuple_(*_key(key, str, int)))
+    found = list(session.scalars(stmt.order_by(Place.name, Place.id).limit(size + 1)))
+    more = len(found) > size
+    found = found[:size]
+    nxt = cursor.encode("places", [found[-1].name, found[-1].id]) if more else None
+    return {"items": _place_rows(session, found), "next": nxt}
 
 
-def find_place(session: Session, name_or_id: str | int) -> dict[str, Any] | None:
+def _key(key: list[Any], *types: type) -> list[Any]:
+    if len(key) != len(types) or not all(isinstance(v, t) and not isinstance(v, bool)
+                                         for v, t in zip(key, types)):
+        raise InvalidChange("after: the cursor does not fit this list")
+    return key
+
+
+def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
     """A place by atlas id, GeoNames id, name or alias (folded), or else the closest name."""
     text = str(name_or_id).strip()
     place: Place | None = None
@@ -107,7 +202,7 @@ def find_place(session: Session, name_or_id: str | int) -> dict[str, Any] | None
             place = session.get(Place, names[best[2]][1])
     if place is None:
         return None
-    return _place_row(place, partner_counts(session), _action_counts(session))
+    return _place_rows(session, [place])[0]
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -116,117 +211,283 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(session.execute(select(Place.id, Place.name).where(Place.id.in_(ids))).all())
 
 
-def _org_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Organisation.id, Organisation.name)).all())
+def _org_names(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
+    stmt = select(Organisation.id, Organisation.name)
+    if ids is not None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        stmt = stmt.where(Organisation.id.in_(wanted))
+    return dict(session.execute(stmt).all())  # type: ignore[arg-type]
 
 
-def partnerships(session: Session, place_id: int | None = None, as_of: date | None = None,
-                 include_rejected: bool = False) -> list[dict[str, Any]]:
-    """Partnerships (optionally of one place), each with its `dormant` flag as of `as_of`."""
-    stmt = select(Partnership).options(selectinload(Partnership.place_a),
-                                       selectinload(Partnership.place_b))
-    stmt = stmt.where(_live(Partnership, include_rejected))
-    if place_id is not None:
-        stmt = stmt.where(or_(Partnership.place_a_id == place_id,
-                              Partnership.place_b_id == place_id))
-    ships = list(session.scalars(stmt.order_by(Partnership.id)))
+def _partnership_rows(session: Session, ships: list[Partnership],
+                      as_of: date | None) -> list[PartnershipRow]:
     flags = dormant(session, ships, as_of)
+    ids = [s.id for s in ships]
     counts = dict(session.execute(
         select(Evidence.partnership_id, func.count(Evidence.id))
-        .where(Evidence.partnership_id.is_not(None)).group_by(Evidence.partnership_id)).all())
-    return [{**views.partnership(s), "dormant": flags[s.id], "evidence_count": counts.get(s.id, 0)}
-            for s in ships]
+        .where(Evidence.partnership_id.in_(ids)).group_by(Evidence.partnership_id)).all()
+    ) if ids else {}
+    return [{**views.partnership(s), "dormant": flags[s.id],  # type: ignore[typeddict-item]
+             "evidence_count": counts.get(s.id, 0)} for s in ships]
 
 
-def _evidence(session: Session, column: Any, ids: list[int]) -> list[dict[str, Any]]:
+def _ships_of_place(place_id: int) -> Any:
+    return or_(Partnership.place_a_id == place_id, Partnership.place_b_id == place_id)
+
+
+def partnerships(session: Session, filters: Filters | None = None, after: str | None = None,
+                 limit: int | None = 50, as_of: date | None = None,
+                 include_rejected: bool = False) -> Page[PartnershipRow]:
+    """Partnerships by id, each with its `dormant` flag as of `as_of` (default today).
+
+    Filters: `place` (either place), `country` (either place's), `kind`, `status`,
+    `year_from`/`year_to` (on `since`).
+    """
+    f = filters or Filters()
+    _validate(f, {"place", "country", "kind", "status", "year_from", "year_to"}, "partnerships")
+    _check_choice("kind", f.kind, PARTNERSHIP_KINDS)
+    _check_choice("status", f.status, PARTNERSHIP_STATUSES)
+    size = cursor.limit(limit)
+    stmt = select(Partnership).options(selectinload(Partnership.place_a),
+                                       selectinload(Partnership.place_b))
+    stmt = stmt.where(_live(Partnership, include_rejected), *_year_range(Partnership.since, f))
+    if f.place is not None:
+        stmt = stmt.where(_ships_of_place(f.place))
+    if f.country:
+        in_country = select(Place.id).where(Place.country == f.country.upper())
+        stmt = stmt.where(or_(Partnership.place_a_id.in_(in_country),
+                              Partnership.place_b_id.in_(in_country)))
+    if f.kind:
+        stmt = stmt.where(Partnership.kind == f.kind)
+    if f.status:
+        stmt = stmt.where(Partnership.status == f.status)
+    key = cursor.decode("partnerships", after)
+    if key is not None:
+        stmt = stmt.where(Partnership.id > _key(key, int)[0])
+    ships = list(session.scalars(stmt.order_by(Partnership.id).limit(size + 1)))
+    more = len(ships) > size
+    ships = ships[:size]
+    nxt = cursor.encode("partnerships", [ships[-1].id]) if more else None
+    return {"items": _partnership_rows(session, ships, as_of), "next": nxt}
+
+
+def _evidence(session: Session, column: Any, ids: list[int]) -> list[EvidenceRow]:
     if not ids:
         return []
     rows = session.execute(
         select(Evidence, Source.name).join(Source, Source.id == Evidence.source_id)
         .where(column.in_(ids)).order_by(Evidence.id)).all()
-    return [views.evidence(ev, name) for ev, name in rows]
+    return [views.evidence(ev, name) for ev, name in rows]  # type: ignore[misc]
 
 
-def partnership_history(session: Session, partnership_id: int) -> list[dict[str, Any]]:
-    """The dated status history of a partnership, oldest first, each change with its evidence."""
+def _histories(session: Session, ship_ids: list[int]) -> dict[int, list[StatusRow]]:
+    """Partnership id -> its dated status history, oldest first, each with its evidence."""
+    if not ship_ids:
+        return {}
     rows = sorted(session.scalars(select(PartnershipStatus).where(
-        PartnershipStatus.partnership_id == partnership_id)), key=lambda r: (r.date is None,
-                                                                          r.date or "", r.id))
-    return [{**views.status(r), "evidence": _evidence(session, Evidence.status_id, [r.id])}
-            for r in rows]
+        PartnershipStatus.partnership_id.in_(ship_ids))),
+        key=lambda r: (r.date is None, r.date or "", r.id))
+    evidence: dict[int, list[EvidenceRow]] = defaultdict(list)
+    for ev in _evidence(session, Evidence.status_id, [r.id for r in rows]):
+        evidence[ev["record_id"]].append(ev)
+    out: dict[int, list[StatusRow]] = defaultdict(list)
+    for r in rows:
+        out[r.partnership_id].append(
+            {**views.status(r), "evidence": evidence.get(r.id, [])})  # type: ignore[typeddict-item]
+    return out
 
 
-def _timeline_key(d: dict[str, Any]) -> tuple[bool, str, int]:
+def partnership_history(session: Session, partnership_id: int) -> list[StatusRow]:
+    """The dated status history of a partnership, oldest first, each change with its evidence."""
+    return _histories(session, [partnership_id]).get(partnership_id, [])
+
+
+def _timeline_key(d: Any) -> tuple[bool, str, int]:
     return (d["start"] is None, d["start"] or "", d["id"])
 
 
-def actions(session: Session, place_id: int | None = None,
-            include_rejected: bool = False) -> list[dict[str, Any]]:
-    """Actions (optionally those a place takes part in), sorted by start date."""
-    stmt = select(Action).options(selectinload(Action.places),
-                                  selectinload(Action.organisations))
-    stmt = stmt.where(_live(Action, include_rejected))
-    if place_id is not None:
+def _page(listing: str, rows: list[Any], size: int, key: Any) -> tuple[list[Any], str | None]:
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (cursor.encode(listing, key(rows[-1])) if more else None)
+
+
+def actions(session: Session, filters: Filters | None = None, after: str | None = None,
+            limit: int | None = 50, include_rejected: bool = False) -> Page[ActionRow]:
+    """Actions in timeline order (start date, undated last, then id).
+
+    Filters: `place` (taking part as actor or partner), `country` (of any place taking part),
+    `theme`, `status`, `year_from`/`year_to` (on the start date).
+    """
+    f = filters or Filters()
+    _validate(f, {"place", "country", "theme", "status", "year_from", "year_to"}, "actions")
+    _check_choice("status", f.status, ACTION_STATUSES)
+    size = cursor.limit(limit)
+    order = _timeline(Action)
+    stmt = select(Action).options(selectinload(Action.places), selectinload(Action.organisations))
+    stmt = stmt.where(_live(Action, include_rejected), *_year_range(Action.start, f))
+    if f.place is not None:
         stmt = stmt.where(Action.id.in_(
-            select(ActionPlace.action_id).where(ActionPlace.place_id == place_id)))
-    found = list(session.scalars(stmt))
+            select(ActionPlace.action_id).where(ActionPlace.place_id == f.place)))
+    if f.country:
+        stmt = stmt.where(Action.id.in_(
+            select(ActionPlace.action_id).join(Place, Place.id == ActionPlace.place_id)
+            .where(Place.country == f.country.upper())))
+    if f.theme:
+        stmt = stmt.where(_has_theme(Action.themes, f.theme))
+    if f.status:
+        stmt = stmt.where(Action.status == f.status)
+    key = cursor.decode("actions", after)
+    if key is not None:
+        stmt = stmt.where(tuple_(order, Action.id) > tuple_(*_key(key, str, int)))
+    found = list(session.scalars(stmt.order_by(order, Action.id).limit(size + 1)))
+    found, nxt = _page("actions", found, size, lambda a: [a.start or UNDATED, a.id])
     names = _names(session, {p.place_id for a in found for p in a.places})
-    orgs = _org_names(session)
-    return sorted((views.action(a, names, orgs) for a in found), key=_timeline_key)
+    orgs = _org_names(session, {o.organisation_id for a in found for o in a.organisations})
+    return {"items": [views.action(a, names, orgs) for a in found],  # type: ignore[misc]
+            "next": nxt}
 
 
-def initiatives(session: Session, place_id: int | None = None,
-                include_rejected: bool = False) -> list[dict[str, Any]]:
+def initiatives(session: Session, filters: Filters | None = None, after: str | None = None,
+                limit: int | None = 50, include_rejected: bool = False) -> Page[InitiativeRow]:
+    """Initiatives in timeline order (start date, undated last, then id).
+
+    Filters: `place`, `country` (of its place), `theme`, `context`, `year_from`/`year_to`.
+    """
+    f = filters or Filters()
+    _validate(f, {"place", "country", "theme", "context", "year_from", "year_to"},
+              "initiatives")
+    size = cursor.limit(limit)
+    order = _timeline(Initiative)
     stmt = select(Initiative).options(selectinload(Initiative.organisations))
-    stmt = stmt.where(_live(Initiative, include_rejected))
-    if place_id is not None:
-        stmt = stmt.where(Initiative.place_id == place_id)
-    found = list(session.scalars(stmt))
+    stmt = stmt.where(_live(Initiative, include_rejected), *_year_range(Initiative.start, f))
+    if f.place is not None:
+        stmt = stmt.where(Initiative.place_id == f.place)
+    if f.country:
+        stmt = stmt.where(Initiative.place_id.in_(
+            select(Place.id).where(Place.country == f.country.upper())))
+    if f.theme:
+        stmt = stmt.where(_has_theme(Initiative.themes, f.theme))
+    if f.context:
+        stmt = stmt.where(Initiative.context == f.context)
+    key = cursor.decode("initiatives", after)
+    if key is not None:
+        stmt = stmt.where(tuple_(order, Initiative.id) > tuple_(*_key(key, str, int)))
+    found = list(session.scalars(stmt.order_by(order, Initiative.id).limit(size + 1)))
+    found, nxt = _page("initiatives", found, size, lambda i: [i.start or UNDATED, i.id])
     names = _names(session, {i.place_id for i in found if i.place_id is not None})
-    orgs = _org_names(session)
-    return sorted((views.initiative(i, names, orgs) for i in found), key=_timeline_key)
+    orgs = _org_names(session, {o.organisation_id for i in found for o in i.organisations})
+    return {"items": [views.initiative(i, names, orgs) for i in found],  # type: ignore[misc]
+            "next": nxt}
 
 
-def organisations(session: Session, include_rejected: bool = False) -> list[dict[str, Any]]:
+def organisations(session: Session, include_rejected: bool = False) -> list[OrganisationRow]:
     stmt = select(Organisation).where(_live(Organisation, include_rejected))
-    return [views.organisation(o) for o in session.scalars(stmt.order_by(Organisation.name))]
+    return [views.organisation(o)  # type: ignore[misc]
+            for o in session.scalars(stmt.order_by(Organisation.name))]
+
+
+def _sources_of(session: Session, evidence: list[EvidenceRow]) -> list[SourceEvidence]:
+    by_source: dict[int, list[EvidenceRow]] = defaultdict(list)
+    for ev in evidence:
+        by_source[ev["source_id"]].append(ev)
+    out: list[SourceEvidence] = []
+    if not by_source:
+        return out
+    for src in session.scalars(select(Source).where(Source.id.in_(by_source)).order_by(Source.id)):
+        items = sorted(by_source[src.id], key=lambda e: (e["start"] is None, e["start"] or 0))
+        out.append({**views.source(src), "evidence": items})  # type: ignore[typeddict-item]
+    return out
 
 
 def place_detail(session: Session, place_id: int, as_of: date | None = None,
-                 include_rejected: bool = False) -> dict[str, Any] | None:
-    """A place with its partners, timeline of actions, initiatives and the sources telling them."""
+                 include_rejected: bool = False,
+                 timeline_limit: int = TIMELINE_PAGE) -> PlaceDetail | None:
+    """A place with its partners (history, dormancy), the first `timeline_limit` actions of its
+    timeline, its initiatives and the sources telling them; None if unknown.
+
+    Everything read is about this place: its partnerships, the actions it takes part in, their
+    evidence. Nothing is counted over the whole atlas.
+    """
     place = session.get(Place, place_id)
     if place is None:
         return None
-    ships = partnerships(session, place_id, as_of, include_rejected)
-    partners = []
+    stmt = (select(Partnership).options(selectinload(Partnership.place_a),
+                                        selectinload(Partnership.place_b))
+            .where(_live(Partnership, include_rejected), _ships_of_place(place_id))
+            .order_by(Partnership.id))
+    ships = _partnership_rows(session, list(session.scalars(stmt)), as_of)
+    histories = _histories(session, [s["id"] for s in ships])
+    partners: list[Partner] = []
     for s in ships:
         other = s["places"][1] if s["places"][0]["id"] == place_id else s["places"][0]
         partners.append({"partnership_id": s["id"], "place": other, "kind": s["kind"],
                          "since": s["since"], "status": s["status"], "dormant": s["dormant"],
-                         "review_state": s["review_state"]})
-    timeline = actions(session, place_id, include_rejected)
-    local = initiatives(session, place_id, include_rejected)
-    status_ids = list(session.scalars(select(PartnershipStatus.id).where(
-        PartnershipStatus.partnership_id.in_([s["id"] for s in ships]))))
+                         "review_state": s["review_state"],
+                         "history": histories.get(s["id"], [])})
+    timeline = actions(session, Filters(place=place_id), None, timeline_limit, include_rejected)
+    local = initiatives(session, Filters(place=place_id), None, cursor.MAX_LIMIT,
+                        include_rejected)["items"]
     evidence = (
         _evidence(session, Evidence.place_id, [place_id])
         + _evidence(session, Evidence.partnership_id, [s["id"] for s in ships])
-        + _evidence(session, Evidence.status_id, status_ids)
-        + _evidence(session, Evidence.action_id, [a["id"] for a in timeline])
+        + [ev for h in histories.values() for row in h for ev in row["evidence"]]
+        + _evidence(session, Evidence.action_id, [a["id"] for a in timeline["items"]])
         + _evidence(session, Evidence.initiative_id, [i["id"] for i in local])
     )
-    by_source: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for ev in evidence:
-        by_source[ev["source_id"]].append(ev)
-    sources = []
-    for src in session.scalars(select(Source).where(Source.id.in_(by_source)).order_by(Source.id)):
-        items = sorted(by_source[src.id], key=lambda e: (e["start"] is None, e["start"] or 0))
-        sources.append({**views.source(src), "evidence": items})
-    partners_n = partner_counts(session)
-    return {"place": _place_row(place, partners_n, _action_counts(session)),
-            "partners": partners, "timeline": timeline, "initiatives": local,
-            "sources": sources}
+    return {"place": _place_rows(session, [place])[0], "partners": partners,
+            "timeline": timeline["items"], "timeline_next": timeline["next"],
+            "initiatives": local, "sources": _sources_of(session, evidence)}
+
+
+def partnership_detail(session: Session, partnership_id: int, as_of: date | None = None,
+                       actions_limit: int = TIMELINE_PAGE) -> PartnershipDetail | None:
+    """A partnership with both places, its dated history, its evidence and the first
+    `actions_limit` actions both places take part in (timeline order); None if unknown."""
+    ship = session.get(Partnership, partnership_id)
+    if ship is None:
+        return None
+    row = _partnership_rows(session, [ship], as_of)[0]
+    both = (select(ActionPlace.action_id).where(ActionPlace.place_id == ship.place_a_id)
+            .intersect(select(ActionPlace.action_id).where(ActionPlace.place_id == ship.place_b_id)))
+    order = _timeline(Action)
+    found = list(session.scalars(
+        select(Action).options(selectinload(Action.places), selectinload(Action.organisations))
+        .where(Action.id.in_(both), Action.review_state != "rejected")
+        .order_by(order, Action.id).limit(actions_limit + 1)))
+    found, nxt = _page("actions", found, actions_limit, lambda a: [a.start or UNDATED, a.id])
+    names = _names(session, {p.place_id for a in found for p in a.places})
+    orgs = _org_names(session, {o.organisation_id for a in found for o in a.organisations})
+    return {**row, "history": partnership_history(session, partnership_id),  # type: ignore[typeddict-item]
+            "evidence": _evidence(session, Evidence.partnership_id, [partnership_id]),
+            "actions": [views.action(a, names, orgs) for a in found], "actions_next": nxt}
+
+
+def busiest_place(session: Session) -> str | None:
+    """The name of the place with the most partnerships, then actions, then the lowest id."""
+    partners = partner_counts(session)
+    if not partners:
+        first = session.scalar(select(Place.name).where(Place.review_state != "rejected")
+                               .order_by(Place.id).limit(1))
+        return first
+    top = max(partners.values())
+    tied = [pid for pid, n in partners.items() if n == top]
+    acts = _action_counts(session, tied)
+    best = min(tied, key=lambda pid: (-acts.get(pid, 0), pid))
+    return session.scalar(select(Place.name).where(Place.id == best))
+
+
+def latest_sources(session: Session, limit: int = 10) -> list[SourceRow]:
+    """The `limit` sources ingested or updated last, newest first (home page)."""
+    found = list(session.scalars(select(Source).order_by(Source.updated_at.desc(), Source.id.desc())
+                                 .limit(cursor.limit(limit))))
+    counts = dict(session.execute(
+        select(Evidence.source_id, func.count(Evidence.id))
+        .where(Evidence.source_id.in_([s.id for s in found])).group_by(Evidence.source_id)).all()
+    ) if found else {}
+    return [views.source(s, counts.get(s.id, 0)) for s in found]  # type: ignore[misc]
 
 
 def sources(session: Session) -> list[dict[str, Any]]:
@@ -290,8 +551,9 @@ def record(session: Session, kind: str, record_id: int) -> dict[str, Any] | None
         d = views.organisation(obj)
     elif kind == "action":
         d = views.action(obj, _names(session, {p.place_id for p in obj.places}),
-                         _org_names(session))
+                         _org_names(session, {o.organisation_id for o in obj.organisations}))
     else:
-        d = views.initiative(obj, _names(session, {obj.place_id} - {None}), _org_names(session))
+        d = views.initiative(obj, _names(session, {obj.place_id} - {None}),
+                             _org_names(session, {o.organisation_id for o in obj.organisations}))
     d["evidence"] = _evidence(session, getattr(Evidence, f"{kind}_id"), [record_id])
     return d

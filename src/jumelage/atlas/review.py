@@ -3,7 +3,8 @@
 A reviewed record (`confirmed`, `corrected`, `rejected`) or a hand-made one (`manual`) is never
 rewritten or deleted by ingestion again; a rejected one stays rejected even when a document says it
 anew. Reviewing a record back to `extracted` hands it back to its sources (recomputed from them).
-Every change is checked first; a bad one is one AtlasError line and nothing is written.
+Every change is checked first; a bad one is one InvalidChange line (an AtlasError) and nothing
+is written.
 """
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import merge
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.models import (
     Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
 )
 from jumelage.atlas.names import fold
 from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX
-from jumelage.errors import AtlasError
+from jumelage.errors import InvalidChange, NotFound
 from jumelage.records import (
     ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS,
 )
@@ -47,11 +48,11 @@ class _Fields:
         self.s, self.kind, self.data = session, kind, dict(data)
         unknown = sorted(set(self.data) - set(FIELDS[kind]))
         if unknown:
-            raise AtlasError(f"{kind}: unknown field {unknown[0]!r} "
+            raise InvalidChange(f"{kind}: unknown field {unknown[0]!r} "
                              f"(known: {', '.join(FIELDS[kind])})")
 
-    def fail(self, field: str, problem: str) -> AtlasError:
-        return AtlasError(f"{self.kind} {field}: {problem}")
+    def fail(self, field: str, problem: str) -> InvalidChange:
+        return InvalidChange(f"{self.kind} {field}: {problem}")
 
     def has(self, field: str) -> bool:
         return field in self.data
@@ -145,10 +146,10 @@ class _Fields:
 
 def _record(session: Session, kind: str, record_id: int) -> Any:
     if kind not in KINDS:
-        raise AtlasError(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
+        raise InvalidChange(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
     record = session.get(KINDS[kind], record_id)
     if record is None:
-        raise AtlasError(f"no {kind} with id {record_id}")
+        raise NotFound(kind, record_id)
     return record
 
 
@@ -157,15 +158,15 @@ def review(session: Session, kind: str, record_id: int, state: str,
     """Set a record's review state (applying `changes` for `corrected`); returns the record."""
     record = _record(session, kind, record_id)
     if state not in REVIEW_TO:
-        raise AtlasError(f"cannot review to {state!r} (use one of {', '.join(REVIEW_TO)})")
+        raise InvalidChange(f"cannot review to {state!r} (use one of {', '.join(REVIEW_TO)})")
     if state == "corrected" and not changes:
-        raise AtlasError(f"correcting {kind} {record_id} needs the changes to make")
+        raise InvalidChange(f"correcting {kind} {record_id} needs the changes to make")
     if state != "corrected" and changes:
-        raise AtlasError(f"changes to {kind} {record_id} need the state 'corrected'")
+        raise InvalidChange(f"changes to {kind} {record_id} need the state 'corrected'")
     if state == "extracted":
         column = getattr(Evidence, f"{kind}_id")
         if session.scalar(select(Evidence.id).where(column == record_id).limit(1)) is None:
-            raise AtlasError(f"{kind} {record_id} has no source to fall back on")
+            raise InvalidChange(f"{kind} {record_id} has no source to fall back on")
     if changes:
         _APPLY[kind](session, record, _Fields(session, kind, changes), now)
     record.review_state = state
@@ -183,7 +184,7 @@ def review(session: Session, kind: str, record_id: int, state: str,
 def add_manual(session: Session, kind: str, data: dict[str, Any], now: datetime) -> int:
     """Add a record by hand (review state `manual`); returns its id."""
     if kind not in KINDS:
-        raise AtlasError(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
+        raise InvalidChange(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
     model = KINDS[kind]
     fields = _Fields(session, kind, data)
     record = model(review_state="manual", created_at=now, updated_at=now)
@@ -192,7 +193,7 @@ def add_manual(session: Session, kind: str, data: dict[str, Any], now: datetime)
     if kind == "partnership":
         record.kind, record.status = "twinning", "active"
         if not fields.has("places"):
-            raise AtlasError("partnership places: is required (two place ids)")
+            raise InvalidChange("partnership places: is required (two place ids)")
     if kind == "action":
         record.status, record.themes, record.amounts = "done", [], []
     if kind == "initiative":
@@ -212,7 +213,7 @@ def _place(session: Session, p: Place, f: _Fields, now: datetime, new: bool = Fa
         gid = f.number("geonames_id", int, 1)
         other = session.scalar(select(Place.id).where(Place.geonames_id == gid)) if gid else None
         if other is not None and other != p.id:
-            raise AtlasError(f"place geonames_id: {gid} is already place {other}")
+            raise InvalidChange(f"place geonames_id: {gid} is already place {other}")
         p.geonames_id = gid
     if f.has("country"):
         p.country = f.country()
@@ -235,7 +236,7 @@ def _organisation(session: Session, o: Organisation, f: _Fields, now: datetime,
     assert name is not None
     other = session.scalar(select(Organisation.id).where(Organisation.folded == fold(name)))
     if other is not None and other != o.id:
-        raise AtlasError(f"organisation name: {name!r} is already organisation {other}")
+        raise InvalidChange(f"organisation name: {name!r} is already organisation {other}")
     o.name, o.folded = name, fold(name)
 
 
@@ -244,12 +245,12 @@ def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
     if f.has("places"):
         ids = f.place_ids("places")
         if len(ids) != 2:
-            raise AtlasError("partnership places: needs two different place ids")
+            raise InvalidChange("partnership places: needs two different place ids")
         lo, hi = sorted(ids)
         other = session.scalar(select(Partnership.id).where(
             Partnership.place_a_id == lo, Partnership.place_b_id == hi))
         if other is not None and other != s.id:
-            raise AtlasError(f"partnership places: these places already have partnership {other}")
+            raise InvalidChange(f"partnership places: these places already have partnership {other}")
         s.place_a_id, s.place_b_id = lo, hi
     if f.has("kind"):
         s.kind = f.choice("kind", PARTNERSHIP_KINDS, "twinning")
@@ -257,7 +258,7 @@ def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
         s.since = f.date("since")
     status_date = f.date("status_date")
     if status_date and not f.has("status"):
-        raise AtlasError("partnership status_date: goes with a status")
+        raise InvalidChange("partnership status_date: goes with a status")
     if new:
         session.add(s)
         session.flush()

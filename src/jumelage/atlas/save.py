@@ -10,7 +10,9 @@
    dates, overlapping themes and a similar quote; organisations by folded name;
 4. every `extracted` record touched is recomputed from its evidence (`merge.py`), and those left
    without evidence are deleted (places and organisations only when nothing refers to them):
-   `recompute.py`.
+   `recompute.py`;
+5. the search index of every record touched, and of the source, is rewritten (`search.py`), in
+   the same transaction: a search never sees a half-saved document.
 
 The work is set-based: what a document can meet in the atlas (places by GeoNames id or folded
 name, organisations, partnerships of its pairs, actions and initiatives with its dates) is loaded
@@ -30,8 +32,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from jumelage.atlas import search
 from jumelage.atlas import statements as q
-from jumelage.atlas.dates import is_partial_date
+from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
     RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,
@@ -123,6 +126,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         saver.take_back()
     saver.merge()
     saver.finish()
+    search.refresh(conn, {**saver.touched, "source": {source_id}})
     return state
 
 
@@ -141,6 +145,7 @@ def remove(session: Session, name: str, now: datetime) -> bool:
     saver.write()
     saver.finish()
     conn.execute(q.delete_by(Source), {"ids": [row.id]})
+    search.refresh(conn, {**saver.touched, "source": {row.id}})
     return True
 
 

@@ -30,6 +30,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6A756D656C616765  # "jumelage"
 
 
+# made by migrations but not described by `models.py`: the search index (`search.py`) and the
+# expression indexes ordering timelines; comparing models with the database leaves them out
+EXPRESSION_INDEXES = frozenset({"ix_actions_timeline", "ix_initiatives_timeline"})
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """False for the schema objects `models.py` does not describe (Alembic `include_name`)."""
+    if type_ == "table":
+        return not (name or "").startswith("search_")
+    if type_ == "index":
+        return name not in EXPRESSION_INDEXES
+    return True
+
+
 def config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the packaged migrations (and at `connection`)."""
     cfg = Config()

@@ -3,11 +3,15 @@
     with Atlas.open() as atlas:                    # or Atlas.open("postgresql+psycopg://…")
         if atlas.source_state(doc.name, doc.content_hash) != "unchanged":
             atlas.save_extraction(doc, extraction)  # one transaction per document
-        atlas.places(q="padoue")
+        atlas.places(Filters(q="padoue"))["items"]     # a page: {"items": [...], "next": cursor}
 
 Opening creates or upgrades the schema (Alembic). Each write runs in one transaction: a failure,
 or the process killed, leaves the atlas as it was before the call. Database errors become one
-`AtlasError` line naming the database (password hidden) and the problem.
+`AtlasError` line naming the database (password hidden) and the problem; its kind
+(`jumelage.errors.NotFound`, `InvalidChange`, `DatabaseUnavailable`) tells the web which status
+to answer (404, 422, 503). Reads return the typed shapes of `shapes.py`; lists come a page at a
+time (`after`, `limit` -> `next`). `read(fn)` and `write(fn)` are the public door for code
+outside this facade.
 """
 from __future__ import annotations
 
@@ -24,7 +28,12 @@ from sqlalchemy.orm import Session
 from jumelage.atlas import connect, queries, schema
 from jumelage.atlas import review as reviewing
 from jumelage.atlas import save as saving
-from jumelage.errors import AtlasError
+from jumelage.atlas import search as searching
+from jumelage.atlas.shapes import (
+    ActionRow, Filters, InitiativeRow, OrganisationRow, Page, PartnershipDetail, PartnershipRow,
+    PlaceDetail, PlaceRow, SearchPage, SourceDetail, SourceRow, StatusRow, Summary,
+)
+from jumelage.errors import AtlasError, NotFound
 from jumelage.records import Document, Extraction
 
 T = TypeVar("T")
@@ -119,6 +128,29 @@ class Atlas:
         with self._reading() as session:
             return fn(session, *args, **kwargs)
 
+    # -- the public door -----------------------------------------------------------------------
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, *args, **kwargs)` in one read transaction and return its result.
+
+        The door for readers outside this facade (`exchange`, `web`, `match`): `fn` gets a
+        SQLAlchemy `Session` and should return plain data (the shapes of `shapes.py`), not ORM
+        objects. Database errors become `DatabaseUnavailable` (one line, password hidden).
+        """
+        return self._read(fn, *args, **kwargs)
+
+    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, *args, **kwargs)` in one write transaction (writers serialised);
+        committed if `fn` returns, rolled back if it raises.
+
+        Records written through `save`, `review` or `add_manual` keep the search index in step
+        themselves; a `fn` that changes records another way must call
+        `search.refresh(session.connection(), {kind: ids})` before returning.
+        Errors: `InvalidChange` for a value the database refuses, `DatabaseUnavailable` when it
+        cannot be reached.
+        """
+        with self._writing() as session:
+            return fn(session, *args, **kwargs)
+
     # -- ingestion ---------------------------------------------------------------------------
     def source_state(self, name: str, content_hash: str) -> str:
         """`new`, `unchanged` or `updated`: what saving this document would do."""
@@ -160,6 +192,7 @@ class Atlas:
         """
         with self._writing() as session:
             reviewing.review(session, kind, record_id, state, changes, note, now())
+            searching.refresh_after_review(session.connection(), kind, record_id)
             result = queries.record(session, kind, record_id)
             assert result is not None
             return result
@@ -174,47 +207,114 @@ class Atlas:
         organisation: name.
         """
         with self._writing() as session:
-            return reviewing.add_manual(session, kind, data, now())
+            record_id = reviewing.add_manual(session, kind, data, now())
+            searching.refresh_after_review(session.connection(), kind, record_id)
+            return record_id
 
-    # -- queries -----------------------------------------------------------------------------
-    def summary(self) -> dict[str, Any]:
-        return self._read(queries.summary)
+    # -- queries: every read costs one page (see docs/atlas-read-api.md) ----------------------
+    def summary(self) -> Summary:
+        """How much the atlas holds (rejected records not counted) and how much is reviewed."""
+        return self._read(queries.summary)  # type: ignore[return-value]
 
-    def places(self, q: str | None = None, country: str | None = None, limit: int | None = 100,
-               offset: int = 0, include_rejected: bool = False) -> list[dict[str, Any]]:
-        return self._read(queries.places, q, country, limit, offset, include_rejected)
+    def places(self, filters: Filters | None = None, *, after: str | None = None,
+               limit: int | None = 50, include_rejected: bool = False) -> Page[PlaceRow]:
+        """Places by name then id, a page at a time, with partner and action counts.
 
-    def find_place(self, name_or_id: str | int) -> dict[str, Any] | None:
+        Filters: `q` (a folded substring of any name), `country`, `kind`. `after` is the `next`
+        of the previous page; `limit` 1..500. Errors: `InvalidChange` for a bad filter or cursor.
+        """
+        return self._read(queries.places, filters, after, limit, include_rejected)
+
+    def find_place(self, name_or_id: str | int) -> PlaceRow | None:
+        """A place by atlas id, GeoNames id, name or alias (accents and case ignored), or else the
+        closest name (rapidfuzz ratio >= 85); None if nothing is close."""
         return self._read(queries.find_place, name_or_id)
 
     def place_detail(self, place_id: int, as_of: date | None = None,
-                     include_rejected: bool = False) -> dict[str, Any] | None:
-        """The place, its partners, actions timeline, initiatives and sources; None if unknown."""
+                     include_rejected: bool = False) -> PlaceDetail | None:
+        """The place page: the place, its partners (history, dormancy as of `as_of`), the first
+        page of its timeline (`timeline_next`), its initiatives and sources; None if unknown."""
         return self._read(queries.place_detail, place_id, as_of, include_rejected)
 
-    def partnerships(self, place_id: int | None = None, as_of: date | None = None,
-                     include_rejected: bool = False) -> list[dict[str, Any]]:
-        return self._read(queries.partnerships, place_id, as_of, include_rejected)
+    def partnerships(self, filters: Filters | None = None, *, after: str | None = None,
+                     limit: int | None = 50, as_of: date | None = None,
+                     include_rejected: bool = False) -> Page[PartnershipRow]:
+        """Partnerships by id, a page at a time, each with `dormant` as of `as_of` (today).
 
-    def partnership_history(self, partnership_id: int) -> list[dict[str, Any]]:
+        Filters: `place`, `country` (of either place), `kind`, `status`, `year_from`/`year_to`
+        (on `since`). Errors: `InvalidChange` for a bad filter or cursor.
+        """
+        return self._read(queries.partnerships, filters, after, limit, as_of, include_rejected)
+
+    def partnership_detail(self, partnership_id: int,
+                           as_of: date | None = None) -> PartnershipDetail | None:
+        """The partnership page: both places, dated history with evidence, its evidence, and the
+        first page of the actions between the two places; None if unknown."""
+        return self._read(queries.partnership_detail, partnership_id, as_of)
+
+    def partnership_history(self, partnership_id: int) -> list[StatusRow]:
+        """The dated status history of a partnership, oldest first, with evidence."""
         return self._read(queries.partnership_history, partnership_id)
 
-    def actions(self, place_id: int | None = None,
-                include_rejected: bool = False) -> list[dict[str, Any]]:
-        return self._read(queries.actions, place_id, include_rejected)
+    def actions(self, filters: Filters | None = None, *, after: str | None = None,
+                limit: int | None = 50, include_rejected: bool = False) -> Page[ActionRow]:
+        """Actions in timeline order (start date, undated last, id), a page at a time.
 
-    def initiatives(self, place_id: int | None = None,
-                    include_rejected: bool = False) -> list[dict[str, Any]]:
-        return self._read(queries.initiatives, place_id, include_rejected)
+        Filters: `place`, `country` (of any place taking part), `theme`, `status`,
+        `year_from`/`year_to` (on the start date). Errors: `InvalidChange`.
+        """
+        return self._read(queries.actions, filters, after, limit, include_rejected)
 
-    def organisations(self, include_rejected: bool = False) -> list[dict[str, Any]]:
+    def initiatives(self, filters: Filters | None = None, *, after: str | None = None,
+                    limit: int | None = 50, include_rejected: bool = False) -> Page[InitiativeRow]:
+        """Initiatives in timeline order, a page at a time.
+
+        Filters: `place`, `country` (of its place), `theme`, `context`, `year_from`/`year_to`.
+        Errors: `InvalidChange`.
+        """
+        return self._read(queries.initiatives, filters, after, limit, include_rejected)
+
+    def search(self, q: str, filters: Filters | None = None, *, after: str | None = None,
+               limit: int | None = 20, facets: bool = True) -> SearchPage:
+        """Full-text search in French (accents, case and word endings ignored) over places,
+        partnerships, actions, initiatives and sources; best first, a page at a time, with facet
+        counts over all hits (`facets=False` skips them) and, per hit, the evidence span to link
+        to. Filters: `record`, `theme`, `country`, `kind`, `status`, `context`,
+        `year_from`/`year_to`. Errors: `InvalidChange` for a bad filter or cursor.
+        """
+        return self._read(lambda s: searching.search(s.connection(), q, filters, after, limit,
+                                                     facets))
+
+    def organisations(self, include_rejected: bool = False) -> list[OrganisationRow]:
+        """Every organisation, by name."""
         return self._read(queries.organisations, include_rejected)
 
     def record(self, kind: str, record_id: int) -> dict[str, Any] | None:
+        """One record (`kind`: place, partnership, action, initiative, organisation) with all its
+        evidence, in the shape of its row; None if unknown."""
         return self._read(queries.record, kind, record_id)
 
-    def sources(self) -> list[dict[str, Any]]:
+    def get(self, kind: str, record_id: int) -> dict[str, Any]:
+        """`record(kind, record_id)`, raising `NotFound` (web: 404) instead of returning None."""
+        found = self.record(kind, record_id)
+        if found is None:
+            raise NotFound(kind, record_id)
+        return found
+
+    def busiest_place(self) -> str | None:
+        """The name of the place with the most partners (then actions), None in an empty atlas:
+        what `jumelage demo` suggests to `show` first."""
+        return self._read(queries.busiest_place)
+
+    def sources(self) -> list[SourceRow]:
+        """Every source, by name, with its evidence count."""
         return self._read(queries.sources)
 
-    def source_detail(self, source_id: int) -> dict[str, Any] | None:
+    def latest_sources(self, limit: int = 10) -> list[SourceRow]:
+        """The `limit` sources ingested or updated last, newest first."""
+        return self._read(queries.latest_sources, limit)
+
+    def source_detail(self, source_id: int) -> SourceDetail | None:
+        """The source page: its text and every evidence span in it, by position; None if
+        unknown."""
         return self._read(queries.source_detail, source_id)

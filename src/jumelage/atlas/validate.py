@@ -6,8 +6,8 @@ atlas stays as it was.
 """
 from __future__ import annotations
 
-from jumelage.atlas.dates import is_partial_date
-from jumelage.errors import AtlasError
+from jumelage.partial_dates import is_partial_date
+from jumelage.errors import InvalidChange
 from jumelage.records import (
     ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, Amount, Document,
     Extraction,
@@ -20,55 +20,55 @@ CONTEXT_MAX = 100
 
 def _date(doc: Document, what: str, value: str | None) -> None:
     if value is not None and not is_partial_date(value):
-        raise AtlasError(f"{doc.name}: {what}: date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidChange(f"{doc.name}: {what}: date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def _choice(doc: Document, what: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise AtlasError(f"{doc.name}: {what}: {value!r} is not one of {', '.join(allowed)}")
+        raise InvalidChange(f"{doc.name}: {what}: {value!r} is not one of {', '.join(allowed)}")
 
 
 def _amounts(doc: Document, what: str, amounts: list[Amount]) -> None:
     for m in amounts:
         if not isinstance(m.value, (int, float)) or not isinstance(m.currency, str) \
                 or not m.currency:
-            raise AtlasError(f"{doc.name}: {what}: amount {m!r} needs a number and a currency")
+            raise InvalidChange(f"{doc.name}: {what}: amount {m!r} needs a number and a currency")
 
 
 def _names(doc: Document, what: str, names: list[str], limit: int) -> None:
     for name in names:
         if not isinstance(name, str) or not name.strip():
-            raise AtlasError(f"{doc.name}: {what}: empty name")
+            raise InvalidChange(f"{doc.name}: {what}: empty name")
         if len(name) > limit:
-            raise AtlasError(f"{doc.name}: {what}: name longer than {limit} characters")
+            raise InvalidChange(f"{doc.name}: {what}: name longer than {limit} characters")
 
 
 def _refs(doc: Document, what: str, refs: list[str | None], known: set[str]) -> None:
     for ref in refs:
         if ref is not None and ref not in known:
-            raise AtlasError(f"{doc.name}: {what}: unknown place ref {ref!r}")
+            raise InvalidChange(f"{doc.name}: {what}: unknown place ref {ref!r}")
 
 
 def check(doc: Document, ext: Extraction) -> None:
-    """Raise AtlasError when `ext` cannot be stored as it is."""
+    """Raise InvalidChange (an AtlasError) when `ext` cannot be stored as it is."""
     if not doc.name:
-        raise AtlasError("a document without a name cannot be stored")
+        raise InvalidChange("a document without a name cannot be stored")
     refs: set[str] = set()
     for p in ext.places:
         what = f"place {p.ref}"
         if p.ref in refs:
-            raise AtlasError(f"{doc.name}: {what}: the ref is used twice")
+            raise InvalidChange(f"{doc.name}: {what}: the ref is used twice")
         refs.add(p.ref)
         _names(doc, what, [p.name, *p.aliases], NAME_MAX)
         _choice(doc, what, p.kind, PLACE_KINDS)
         if p.country is not None and (not isinstance(p.country, str) or len(p.country) != 2):
-            raise AtlasError(f"{doc.name}: {what}: country {p.country!r} is not ISO 3166 alpha-2")
+            raise InvalidChange(f"{doc.name}: {what}: country {p.country!r} is not ISO 3166 alpha-2")
         if p.geonames_id is not None and not isinstance(p.geonames_id, int):
-            raise AtlasError(f"{doc.name}: {what}: geonames id {p.geonames_id!r} is not a number")
+            raise InvalidChange(f"{doc.name}: {what}: geonames id {p.geonames_id!r} is not a number")
     for i, s in enumerate(ext.partnerships, 1):
         what = f"partnership {i}"
         if len(s.places) != 2:
-            raise AtlasError(f"{doc.name}: {what}: needs two places")
+            raise InvalidChange(f"{doc.name}: {what}: needs two places")
         _refs(doc, what, list(s.places), refs)
         _choice(doc, what, s.kind, PARTNERSHIP_KINDS)
         _choice(doc, what, s.status, PARTNERSHIP_STATUSES)
@@ -92,5 +92,5 @@ def check(doc: Document, ext: Extraction) -> None:
         _amounts(doc, what, n.amounts)
         _names(doc, what, n.organizations, ORGANISATION_MAX)
         if n.context is not None and len(n.context) > CONTEXT_MAX:
-            raise AtlasError(f"{doc.name}: {what}: context longer than {CONTEXT_MAX} characters")
+            raise InvalidChange(f"{doc.name}: {what}: context longer than {CONTEXT_MAX} characters")
     _names(doc, "organisations", ext.organizations, ORGANISATION_MAX)

@@ -21,11 +21,10 @@ from functools import lru_cache
 from itertools import pairwise
 
 from jumelage.extract.lexicon import fold, fold_word, load_json
+from jumelage.partial_dates import Parts, compare as _cmp, format_parts as _iso, normalise as _normal, parse as parse_iso
 
 KINDS = ("point", "range", "since", "until", "season", "relative", "decade")
 STATUSES = ("done", "ongoing", "planned")
-
-Parts = tuple[int, int | None, int | None]          # year, month, day
 
 
 @dataclass(frozen=True)
@@ -181,29 +180,6 @@ def _vocab(lang: str = "fr") -> _Vocab:
 
 # --------------------------------------------------------------------------------------------
 # Small date arithmetic on (year, month, day) parts
-
-
-def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
-    if m is None:
-        return f"{y:04d}"
-    if d is None:
-        return f"{y:04d}-{m:02d}"
-    return f"{y:04d}-{m:02d}-{d:02d}"
-
-
-def parse_iso(value: str | None) -> Parts | None:
-    """(year, month, day) of an ISO partial date ("2014", "2014-05", "2014-05-29"), or None."""
-    if not value:
-        return None
-    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?\s*", value)
-    if not m:
-        return None
-    y, mo, d = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
-    if mo is not None and not 1 <= mo <= 12:
-        return None
-    if d is not None and not _valid_day(y, mo or 1, d):
-        return None
-    return (y, mo, d)
 
 
 def _valid_day(y: int | None, m: int, d: int) -> bool:
@@ -774,17 +750,6 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
 
 # --------------------------------------------------------------------------------------------
 # Status of a period as of the document's date
-
-
-def _normal(value: str | None) -> str | None:
-    parts = parse_iso(value)
-    return _iso(*parts) if parts else None
-
-
-def _cmp(a: str, b: str) -> int:
-    """Compare two ISO partial dates at their common precision: -1, 0 or 1."""
-    n = min(len(a), len(b))
-    return (a[:n] > b[:n]) - (a[:n] < b[:n])
 
 
 def period_status(start: str | None, end: str | None, doc_date: str | None,

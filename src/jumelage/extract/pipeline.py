@@ -22,6 +22,7 @@ from jumelage.extract.organisations import find_organisations, unique_names
 from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
 from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
+from jumelage.partial_dates import earliest
 from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
 
 MODEL = "fr_core_news_md"
@@ -206,7 +207,7 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
 
     partnerships = []
     for link in links.by_pair.values():
-        since = min(link.since, key=lambda d: (d[:4], -len(d))) if link.since else (
+        since = earliest(link.since) if link.since else (
             min(link.anniversary_since) if link.anniversary_since else None)
         span = link.spans[0] if link.spans else None
         history = _collapse(link.history)

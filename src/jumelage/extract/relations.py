@@ -17,6 +17,7 @@ from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
+from jumelage.partial_dates import earliest
 from jumelage.records import StatusChange
 
 AVEC = re.compile(r"\bavec\b")
@@ -109,10 +110,6 @@ def _abroad(an: Analysis, key: str) -> bool:
     return an.country(key) is None or an.country(key) != an.country(an.owner)
 
 
-def _earliest(dates: list[str]) -> str | None:
-    return min(dates, key=lambda d: (d[:4], len(d))) if dates else None
-
-
 def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str | None, object]:
     """The founding year an anniversary implies ("25ème anniversaire … juillet 2022" → 1997, one
     less when it was celebrated "avec une année de retard"), and the celebration's date mention."""
@@ -155,7 +152,7 @@ def find_partnerships(an: Analysis) -> Links:
                 if an.owner:
                     link = links.add(an.owner, p, list_kind, unit)
                     if link is not None and item_dates and len(foreign) == 1:
-                        link.since.append(_earliest(item_dates))
+                        link.since.append(earliest(item_dates))
             continue
         if unit.kind != "item":
             list_kind = None
@@ -223,11 +220,11 @@ def find_partnerships(an: Analysis) -> Links:
                 continue
             pair_dates = owned.get(b, owned.get(a)) if owned is not None else since_dates
             if pair_dates:
-                link.since.append(_earliest(pair_dates))
+                link.since.append(earliest(pair_dates))
             if anniversary:
                 link.anniversary_since.append(anniversary)
             for st, m in statuses:
-                when = _earliest(event_dates) or an.date
+                when = earliest(event_dates) or an.date
                 if not any(h.status == st and h.date == when for h in link.history):
                     link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
     _dash_pairs(an, links)
@@ -276,7 +273,7 @@ def _group(an: Analysis, links: Links, unit: Unit, size: int, kind: str | None, 
         for b in members[i + 1:]:
             link = links.add(a, b, kind, unit)
             if link is not None and since_dates:
-                link.since.append(_earliest(since_dates))
+                link.since.append(earliest(since_dates))
 
 
 def _collective(an: Analysis, links: Links) -> None:

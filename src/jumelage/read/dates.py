@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from jumelage.partial_dates import format_parts, parse
+
 _ISO = re.compile(
     r"^\s*(?:D:)?(?P<y>\d{4})"
     r"(?:(?P<sep>-?)(?P<m>\d{2})(?:(?P=sep)(?P<d>\d{2}))?)?"
@@ -21,16 +23,8 @@ _DAY_FIRST = re.compile(r"^\s*(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4
 
 
 def _valid(year: int, month: int | None, day: int | None) -> bool:
-    if not 1900 <= year <= dt.date.today().year + 1:
-        return False
-    if month is not None and not 1 <= month <= 12:
-        return False
-    if day is not None:
-        try:
-            dt.date(year, month or 1, day)
-        except ValueError:
-            return False
-    return True
+    """A plausible metadata date: a real day, month or year from 1900 to next year."""
+    return 1900 <= year <= dt.date.today().year + 1 and parse(format_parts(year, month, day)) is not None
 
 
 def iso_partial(value: object) -> str | None:
@@ -45,7 +39,7 @@ def iso_partial(value: object) -> str | None:
     if not match:
         french = _DAY_FIRST.match(value)             # 05/07/2022: day first, as in France
         if french and _valid(int(french["y"]), int(french["m"]), int(french["d"])):
-            return f"{int(french['y']):04d}-{int(french['m']):02d}-{int(french['d']):02d}"
+            return format_parts(int(french["y"]), int(french["m"]), int(french["d"]))
         return None
     if match["m"] is None and value[match.end():match.end() + 1].isdigit():
         return None                # five digits or more: not a year
@@ -54,8 +48,4 @@ def iso_partial(value: object) -> str | None:
     day = int(match["d"]) if match["d"] else None
     if not _valid(year, month, day):
         return None
-    if month is None:
-        return f"{year:04d}"
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return format_parts(year, month, day)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 
 from jumelage.atlas.models import Base
+from jumelage.atlas.schema import include_name
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -18,6 +19,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()
