@@ -1,7 +1,7 @@
 """One answer for every error: the right status, in HTML for pages and JSON under `/api/`.
 
-- the atlas's error kinds: not found -> 404, invalid change -> 422, database unavailable -> 503
-  (any other `AtlasError` is an invalid change: 422);
+- the atlas's error kinds (`jumelage.errors`): not found -> 404, invalid change -> 422,
+  database unavailable -> 503 (any other `AtlasError` -> 500, its one line shown);
 - HTTP errors (401, 403, 404 of unknown routes, 405, 413, 429) and bad parameters (422);
 - anything else -> 500 with one generic line; the traceback goes to the server log, never to
   the page.
@@ -17,8 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jumelage.errors import AtlasError
-from jumelage.web.kinds import DatabaseUnavailable, InvalidChange, NotFound, classify
+from jumelage.errors import AtlasError, DatabaseUnavailable, InvalidChange, NotFound
 
 log = logging.getLogger("jumelage.web")
 
@@ -29,13 +28,14 @@ def wants_json(request: Request) -> bool:
 
 
 def status_of(exc: AtlasError) -> int:
-    """404, 422 or 503 for an atlas error."""
-    exc = classify(exc)
+    """404, 422, 503 or 500 for an atlas error."""
     if isinstance(exc, NotFound):
         return 404
+    if isinstance(exc, InvalidChange):
+        return 422
     if isinstance(exc, DatabaseUnavailable):
         return 503
-    return 422
+    return 500
 
 
 def error_response(request: Request, status: int, message: str,
@@ -59,8 +59,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AtlasError)
     async def atlas_error(request: Request, exc: AtlasError) -> Response:
         status = status_of(exc)
-        if status == 503:
-            log.error("atlas unavailable: %s", exc)
+        if status >= 500:
+            log.error("atlas error on %s %s: %s", request.method, request.url.path, exc)
         return error_response(request, status, str(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -3,13 +3,13 @@ partners by country, partnerships by kind and status. Twin: `GET /api/charts` (t
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from typing_extensions import TypedDict
 
-from jumelage.atlas import Atlas
+from jumelage.atlas import Atlas, stats
 from jumelage.records import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web.deps import AtlasDep
 from jumelage.web.render import render
@@ -22,26 +22,23 @@ COLOURS = dict(zip(THEMES, PALETTE)) | {"": "#aaaaaa"}
 TOP_COUNTRIES = 20
 
 
-def charts_data(atlas: Atlas) -> dict[str, Any]:
+class Charts(TypedDict):
     """`actions_by_year_theme` {year: {theme: n}} (an action counts once per theme, `""` for
     none), `partners_by_country` [[ISO code, partnership ends]] (top 20), and
     `partnerships_by_kind_status` {kind: {status: n}}."""
-    by_year: dict[str, Counter[str]] = defaultdict(Counter)
-    for action in atlas.actions():
-        year = (action["start"] or action["end"] or "")[:4]
-        if year:
-            for theme in action["themes"] or [""]:
-                by_year[year][theme] += 1
-    countries: Counter[str] = Counter()
-    grid: dict[str, Counter[str]] = {k: Counter() for k in PARTNERSHIP_KINDS}
-    for ship in atlas.partnerships():
-        for place in ship["places"]:
-            countries[place["country"] or "?"] += 1
-        grid.setdefault(ship["kind"], Counter())[ship["status"]] += 1
+
+    actions_by_year_theme: dict[str, dict[str, int]]
+    partners_by_country: list[tuple[str, int]]
+    partnerships_by_kind_status: dict[str, dict[str, int]]
+
+
+def charts_data(atlas: Atlas) -> dict[str, Any]:
+    """The counts behind the three charts (see `Charts`), each one grouped query."""
     return {
-        "actions_by_year_theme": {y: dict(by_year[y]) for y in sorted(by_year)},
-        "partners_by_country": [[c, n] for c, n in countries.most_common(TOP_COUNTRIES)],
-        "partnerships_by_kind_status": {k: dict(v) for k, v in grid.items()},
+        "actions_by_year_theme": atlas.read(stats.actions_by_year_theme),
+        "partners_by_country": [list(r) for r in atlas.read(stats.partners_by_country,
+                                                             TOP_COUNTRIES)],
+        "partnerships_by_kind_status": atlas.read(stats.partnerships_by_kind_status),
     }
 
 
@@ -82,6 +79,7 @@ def charts_page(request: Request, atlas: AtlasDep) -> HTMLResponse:
         "kinds": PARTNERSHIP_KINDS, "statuses": PARTNERSHIP_STATUSES})
 
 
-@router.get("/api/charts", tags=["charts"], summary="The counts behind the charts")
+@router.get("/api/charts", tags=["charts"], summary="The counts behind the charts",
+            response_model=Charts)
 def charts_json(atlas: AtlasDep) -> dict[str, Any]:
     return charts_data(atlas)

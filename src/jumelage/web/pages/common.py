@@ -1,19 +1,26 @@
-"""What several pages share: the pagination envelope with its `next` link, clean query text.
+"""What several pages share: pages of a listing with their `next` link, clean query text.
 
-A paginated JSON answer is `{"items": [...], "count": N, "next": URL | None}`: `next` is the
-same request with the cursor `after` moved on, None on the last page.
+The atlas pages its listings with opaque keyset cursors (`jumelage.atlas.shapes.Page`); the web
+answers `{"items": [...], "next": URL | None}` where `next` is this same request with `after` set
+to the atlas's cursor, so a client follows links and never builds one.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 
+from jumelage.records import THEMES
+from jumelage.web.deps import MAX_ID
 from jumelage.web.render import with_query
 
-Limit = Annotated[int | None, Query(ge=1, le=500, description="items per page (default 50)")]
-After = Annotated[str | None, Query(max_length=64, description="cursor from a previous `next`")]
+Limit = Annotated[int, Query(ge=1, le=500, description="items per page")]
+After = Annotated[str | None, Query(max_length=200, description="cursor from a `next` link")]
 Text = Annotated[str | None, Query(max_length=200)]
+Theme = Annotated[Literal[THEMES] | None, Query(description="one theme")]  # type: ignore[valid-type]
+PlaceId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="records of this place")]
+Year = Annotated[int | None, Query(ge=1, le=9999)]
+Country = Annotated[str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166 alpha-2")]
 
 
 def clean(text: str | None) -> str | None:
@@ -24,17 +31,7 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
-def position(after: str | None) -> int:
-    """The offset a cursor stands for (a cursor is the decimal offset of the next item)."""
-    return int(after) if after and after.isdigit() and len(after) < 10 else 0
-
-
-def page(request: Request, items: list[Any], after: str | None, limit: int | None,
-         default: int = 50) -> dict[str, Any]:
-    """One page of `items` from the cursor `after`, with the link to the next one."""
-    size = limit or default
-    start = position(after)
-    chunk = items[start:start + size]
-    more = start + size < len(items)
-    return {"items": chunk, "count": len(items),
-            "next": with_query(request, after=start + size) if more else None}
+def linked(request: Request, page: dict[str, Any]) -> dict[str, Any]:
+    """`page` with its `next` cursor turned into the URL of the next page."""
+    cursor = page.get("next")
+    return {**page, "next": with_query(request, after=cursor) if cursor else None}

@@ -9,9 +9,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from typing_extensions import TypedDict
 
 from jumelage.atlas import Atlas
 from jumelage.atlas.exchange import export_geojson
+from jumelage.atlas.shapes import SourceRow, Summary
 from jumelage.web.deps import AtlasDep
 from jumelage.web.render import render
 
@@ -19,11 +21,16 @@ router = APIRouter()
 LATEST = 8
 
 
+class Home(TypedDict):
+    """The atlas's counts and its latest sources, newest first."""
+
+    summary: Summary
+    latest_sources: list[SourceRow]
+
+
 def home_data(atlas: Atlas) -> dict[str, Any]:
     """`{"summary": counts, "latest_sources": [source…]}`, newest ingested first."""
-    sources = atlas.sources()
-    sources.sort(key=lambda s: (s["updated_at"] or s["ingested_at"] or "", s["id"]), reverse=True)
-    return {"summary": atlas.summary(), "latest_sources": sources[:LATEST]}
+    return {"summary": atlas.summary(), "latest_sources": atlas.latest_sources(LATEST)}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -31,7 +38,8 @@ def home_page(request: Request, atlas: AtlasDep) -> HTMLResponse:
     return render(request, "home.html", home_data(atlas))
 
 
-@router.get("/api/home", tags=["home"], summary="Counts and the latest sources")
+@router.get("/api/home", tags=["home"], summary="Counts and the latest sources",
+            response_model=Home)
 def home_json(atlas: AtlasDep) -> dict[str, Any]:
     return home_data(atlas)
 

@@ -9,31 +9,65 @@ twin cities in the crisis" page), its sources and a small map. Twins: `GET /api/
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from typing_extensions import TypedDict
 
-from jumelage.atlas import Atlas
+from jumelage.atlas import Atlas, Filters
+from jumelage.atlas.shapes import EvidenceRow, InitiativeRow, Page, PlaceDetail, PlaceRow
+from jumelage.errors import NotFound
 from jumelage.web.deps import AtlasDep, Id
-from jumelage.web.kinds import NotFound
-from jumelage.web.pages.common import After, Limit, Text, clean, page
+from jumelage.web.pages.common import After, Country, Limit, Text, clean, linked
 from jumelage.web.render import render
 
 router = APIRouter()
-Country = Annotated[str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166 alpha-2")]
+PARTNER_INITIATIVES = 50  # per partner, on the place page
+
+
+class ContextGroup(TypedDict):
+    """Initiatives of a place's partners in one crisis context (None: outside any crisis)."""
+
+    context: str | None
+    initiatives: list[InitiativeRow]
+
+
+class PlacePage(PlaceDetail):
+    """The place page: `PlaceDetail` plus what its partners did, by context, and its themes."""
+
+    partners_did: list[ContextGroup]
+    themes: list[str]
 
 
 def places_data(request: Request, atlas: Atlas, q: str | None, country: str | None,
-                after: str | None, limit: int | None) -> dict[str, Any]:
+                after: str | None, limit: int) -> dict[str, Any]:
     """A page of places (name or alias containing `q`, accents and case ignored) by name."""
-    items = atlas.places(q=clean(q), country=country, limit=None)
-    return {**page(request, items, after, limit), "q": q, "country": country}
+    found = atlas.places(Filters(q=clean(q), country=country), after=after, limit=limit)
+    return {**linked(request, found), "q": q, "country": country}
 
 
-def _first_evidence(detail: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
-    found: dict[tuple[str, int], dict[str, Any]] = {}
-    for src in detail["sources"]:
+def place_data(atlas: Atlas, place_id: int) -> dict[str, Any]:
+    """Everything the place page shows (raises NotFound for an unknown id)."""
+    detail = atlas.place_detail(place_id)
+    if detail is None:
+        raise NotFound("place", place_id)
+    by_context: dict[str, list[Any]] = defaultdict(list)
+    for partner in detail["partners"]:
+        found = atlas.initiatives(Filters(place=partner["place"]["id"]), limit=PARTNER_INITIATIVES)
+        for item in found["items"]:
+            by_context[item["context"] or ""].append(item)
+    themes = sorted({t for a in detail["timeline"] for t in a["themes"]}
+                    | {t for i in detail["initiatives"] for t in i["themes"]})
+    return {**detail, "themes": themes,
+            "partners_did": [{"context": c or None, "initiatives": by_context[c]}
+                             for c in sorted(by_context, key=lambda c: (c == "", c))]}
+
+
+def first_evidence(detail: dict[str, Any]) -> dict[tuple[str, int], EvidenceRow]:
+    """The first evidence span of each record a page's `sources` section holds."""
+    found: dict[tuple[str, int], EvidenceRow] = {}
+    for src in detail.get("sources", []):
         for ev in src["evidence"]:
             found.setdefault((ev["record"], ev["record_id"]), ev)
     return found
@@ -44,61 +78,57 @@ def _year(record: dict[str, Any]) -> str:
     return start[:4] if start else ""
 
 
-def _evidence_of(atlas: Atlas, kind: str, rid: int) -> dict[str, Any] | None:
-    rec = atlas.record(kind, rid)
-    return rec["evidence"][0] if rec and rec.get("evidence") else None
+def _with_evidence(atlas: Atlas, items: list[dict[str, Any]], kind: str,
+                   known: dict[tuple[str, int], EvidenceRow]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        ev = known.get((kind, item["id"]))
+        if ev is None and kind == "initiative":
+            rec = atlas.record(kind, item["id"])
+            ev = rec["evidence"][0] if rec and rec.get("evidence") else None
+        out.append({**item, "evidence": ev})
+    return out
 
 
-def place_data(atlas: Atlas, place_id: int) -> dict[str, Any]:
-    """Everything the place page shows (raises NotFound for an unknown id)."""
-    detail = atlas.place_detail(place_id)
-    if detail is None:
-        raise NotFound(f"no place with id {place_id}")
-    evidence = _first_evidence(detail)
-    for partner in detail["partners"]:
-        partner["history"] = atlas.partnership_history(partner["partnership_id"])
-        partner["evidence"] = evidence.get(("partnership", partner["partnership_id"]))
+def place_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
+    """The place page's data arranged for the template: evidence beside each record, actions
+    grouped by year."""
+    known = first_evidence(data)
     years: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for action in detail["timeline"]:
-        action["evidence"] = evidence.get(("action", action["id"]))
+    for action in _with_evidence(atlas, data["timeline"], "action", known):
         years[_year(action)].append(action)
-    for item in detail["initiatives"]:
-        item["evidence"] = evidence.get(("initiative", item["id"]))
-    by_context: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for partner in detail["partners"]:
-        for item in atlas.initiatives(place_id=partner["place"]["id"]):
-            item["evidence"] = _evidence_of(atlas, "initiative", item["id"])
-            by_context[item["context"] or ""].append(item)
-    themes = sorted({t for a in detail["timeline"] for t in a["themes"]}
-                    | {t for i in detail["initiatives"] for t in i["themes"]})
     return {
-        **detail,
+        **data,
         "timeline_by_year": [{"year": y or None, "actions": years[y]}
                              for y in sorted(years, key=lambda y: (y == "", y))],
-        "partners_did": [{"context": c or None, "initiatives": by_context[c]}
-                         for c in sorted(by_context, key=lambda c: (c == "", c))],
-        "themes": themes,
+        "initiatives": _with_evidence(atlas, data["initiatives"], "initiative", known),
+        "partners_did": [{**g, "initiatives": _with_evidence(atlas, g["initiatives"],
+                                                               "initiative", known)}
+                         for g in data["partners_did"]],
+        "partner_evidence": {p["partnership_id"]: known.get(("partnership", p["partnership_id"]))
+                             for p in data["partners"]},
     }
 
 
 @router.get("/places", response_class=HTMLResponse, include_in_schema=False)
 def places_page(request: Request, atlas: AtlasDep, q: Text = None, country: Country = None,
-                after: After = None, limit: Limit = None) -> HTMLResponse:
+                after: After = None, limit: Limit = 50) -> HTMLResponse:
     return render(request, "places.html", places_data(request, atlas, q, country, after, limit))
 
 
-@router.get("/api/places", tags=["places"], summary="Places, by name, paginated")
+@router.get("/api/places", tags=["places"], summary="Places, by name, paginated",
+            response_model=Page[PlaceRow])
 def places_json(request: Request, atlas: AtlasDep, q: Text = None, country: Country = None,
-                after: After = None, limit: Limit = None) -> dict[str, Any]:
+                after: After = None, limit: Limit = 50) -> dict[str, Any]:
     return places_data(request, atlas, q, country, after, limit)
 
 
 @router.get("/places/{place_id}", response_class=HTMLResponse, include_in_schema=False)
 def place_page(request: Request, place_id: Id, atlas: AtlasDep) -> HTMLResponse:
-    return render(request, "place.html", place_data(atlas, place_id))
+    return render(request, "place.html", place_view(atlas, place_data(atlas, place_id)))
 
 
 @router.get("/api/places/{place_id}", tags=["places"], summary="A place and all it did",
-            responses={404: {"description": "no such place"}})
+            response_model=PlacePage, responses={404: {"description": "no such place"}})
 def place_json(place_id: Id, atlas: AtlasDep) -> dict[str, Any]:
     return place_data(atlas, place_id)

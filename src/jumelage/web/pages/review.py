@@ -21,10 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jumelage.atlas import Atlas
 from jumelage.atlas import accounts
-from jumelage.errors import AtlasError, JumelageError
+from jumelage.errors import InvalidChange, JumelageError, NotFound
 from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web.deps import ApiWriterDep, AtlasDep, EditorDep, Id, check_csrf, current_user
-from jumelage.web.kinds import InvalidChange, NotFound, classify
 from jumelage.web.render import record_url, render
 
 router = APIRouter()
@@ -182,6 +181,12 @@ def _current(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
     return cur
 
 
+def _same(field: str, given: Any, current: Any) -> bool:
+    if field == "themes":
+        return set(given or []) == set(current or [])
+    return given == current
+
+
 async def _form(request: Request) -> dict[str, Any]:
     raw = await request.form()
     out: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -194,7 +199,7 @@ async def _form(request: Request) -> dict[str, Any]:
 def _record(atlas: Atlas, kind: str, record_id: int) -> dict[str, Any]:
     rec = atlas.record(kind, record_id)
     if rec is None:
-        raise NotFound(f"no {kind} with id {record_id}")
+        raise NotFound(kind, record_id)
     return rec
 
 
@@ -209,9 +214,9 @@ def _review_form(request: Request, kind: str, rec: dict[str, Any], error: str | 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_home(request: Request, atlas: AtlasDep, user: EditorDep) -> HTMLResponse:
     waiting = {
-        "partnership": [s for s in atlas.partnerships() if s["review_state"] == "extracted"][:50],
-        "action": [a for a in atlas.actions() if a["review_state"] == "extracted"][:50],
-        "initiative": [i for i in atlas.initiatives() if i["review_state"] == "extracted"][:50],
+        kind: [r for r in list_(limit=200)["items"] if r["review_state"] == "extracted"][:50]
+        for kind, list_ in (("partnership", atlas.partnerships), ("action", atlas.actions),
+                            ("initiative", atlas.initiatives))
     }
     return render(request, "review_home.html", {"summary": atlas.summary(), "waiting": waiting})
 
@@ -235,14 +240,11 @@ async def review_post(request: Request, kind: ReviewKind, record_id: Id, atlas: 
         changes = None
         if state == "corrected":
             given, current = _fields(atlas, kind, form), _current(kind, rec)
-            changes = {k: v for k, v in given.items() if v != current.get(k)}
+            changes = {k: v for k, v in given.items() if not _same(k, v, current.get(k))}
             if not changes:
                 raise InvalidChange("nothing was changed: edit a field to correct the record")
         atlas.review(kind, record_id, state, changes, _text(form.get("note")))
-    except AtlasError as exc:
-        err = classify(exc)
-        if not isinstance(err, InvalidChange):
-            raise err from None
+    except InvalidChange as exc:
         return _review_form(request, kind, rec, str(exc), status=422)
     return RedirectResponse(record_url(kind, record_id), status_code=303)
 
@@ -267,10 +269,7 @@ async def new_post(request: Request, kind: NewKind, atlas: AtlasDep, user: Edito
                 if v not in (None, [], "") or k == "status"}
         data = {k: v for k, v in data.items() if v is not None}
         rid = atlas.add_manual(kind, data)
-    except AtlasError as exc:
-        err = classify(exc)
-        if not isinstance(err, InvalidChange):
-            raise err from None
+    except InvalidChange as exc:
         return render(request, "new.html", _new_context(kind, form, str(exc)), status=422)
     return RedirectResponse(record_url(kind, rid), status_code=303)
 
@@ -364,21 +363,14 @@ def review_json(kind: ReviewKind, record_id: Id, atlas: AtlasDep, user: ApiWrite
                                  Body()],
                 changes: Annotated[dict[str, Any] | None, Body()] = None,
                 note: Annotated[str | None, Body(max_length=2000)] = None) -> dict[str, Any]:
-    _record(atlas, kind, record_id)
-    try:
-        return atlas.review(kind, record_id, state, changes, note)
-    except AtlasError as exc:
-        raise classify(exc) from None
+    return atlas.review(kind, record_id, state, changes, note)
 
 
 @router.post("/api/records/{kind}", tags=["review"], responses=Write, status_code=201,
              summary="Add a record by hand (review state `manual`)")
 def add_json(kind: ReviewKind, atlas: AtlasDep, user: ApiWriterDep,
              data: Annotated[dict[str, Any], Body(embed=True)]) -> dict[str, Any]:
-    try:
-        rid = atlas.add_manual(kind, data)
-    except AtlasError as exc:
-        raise classify(exc) from None
+    rid = atlas.add_manual(kind, data)
     return {"id": rid, "record": atlas.record(kind, rid)}
 
 

@@ -1,60 +1,73 @@
 """Search: one box over places, partnerships, actions, initiatives and sources, with facets.
 
-Twin: `GET /api/search?q=…`. Each hit links to its record and to the evidence that says it.
+French full text in the database's own engine (see `jumelage.atlas.search`): accents, case and
+word endings ignored, so `ecole`, `Écoles` and `école` find each other. Facets (record type,
+theme, country, kind, status, year) count every hit and narrow the search when clicked; each hit
+links to its record and to the evidence span that shows the words. Twin: `GET /api/search`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from jumelage.atlas import Atlas
-from jumelage.atlas.names import fold
+from jumelage.atlas import Atlas, Filters
+from jumelage.atlas.shapes import SearchPage
 from jumelage.web.deps import AtlasDep
-from jumelage.web.pages.common import After, Limit, Text, clean, page
-from jumelage.web.render import render
+from jumelage.web.pages.common import After, Country, Text, Theme, Year, clean, linked
+from jumelage.web.render import record_url, render
 
 router = APIRouter()
-SNIPPET = 80
+Record = Annotated[
+    Literal["place", "partnership", "action", "initiative", "source"] | None, Query()]
+Kind = Annotated[Literal["twinning", "cooperation", "partnership", "friendship", "city", "region",
+                         "district", "camp"] | None, Query()]
+Status = Annotated[Literal["proposed", "active", "suspended", "ended", "done", "ongoing",
+                           "planned", "cancelled", "abandoned"] | None, Query()]
+SearchLimit = Annotated[int, Query(ge=1, le=100)]
 
 
-def _snippet(text: str, folded: str, key: str) -> str:
-    at = folded.find(key)
-    lo, hi = max(0, at - SNIPPET), min(len(text), at + len(key) + SNIPPET)
-    return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
-
-
-def search_data(request: Request, atlas: Atlas, q: str | None, after: str | None,
-                limit: int | None) -> dict[str, Any]:
-    """Hits `{"record", "id", "label", "snippet", "url"}` for `q` (accents and case ignored)."""
+def search_data(request: Request, atlas: Atlas, q: str | None, filters: Filters,
+                after: str | None, limit: int) -> dict[str, Any]:
+    """A page of hits for `q` (best first) with facets; an empty page without a query."""
     q = clean(q)
-    hits: list[dict[str, Any]] = []
-    key = fold(q) if q else ""
-    if key:
-        for p in atlas.places(q=q, limit=None):
-            hits.append({"record": "place", "id": p["id"], "label": p["name"],
-                         "snippet": p["country"] or "", "url": f"/places/{p['id']}"})
-        for s in atlas.sources():
-            detail = atlas.source_detail(s["id"]) or {"text": ""}
-            folded = fold(detail["text"])
-            if key in folded:
-                hits.append({"record": "source", "id": s["id"], "label": s["title"] or s["name"],
-                             "snippet": _snippet(detail["text"], folded, key),
-                             "url": f"/sources/{s['id']}"})
-    facets: dict[str, dict[str, int]] = {"record": {}}
-    for h in hits:
-        facets["record"][h["record"]] = facets["record"].get(h["record"], 0) + 1
-    return {**page(request, hits, after, limit), "q": q, "facets": facets}
+    if not q:
+        empty = {k: [] for k in ("record", "theme", "country", "kind", "status", "year")}
+        return {"query": "", "items": [], "next": None, "total": 0, "facets": empty}
+    return linked(request, atlas.search(q, filters, after=after, limit=limit))
+
+
+def search_view(data: dict[str, Any]) -> dict[str, Any]:
+    """For the template: each hit's page and the link to its evidence span."""
+    items = []
+    for hit in data["items"]:
+        url = f"/sources/{hit['id']}" if hit["record"] == "source" else record_url(hit["record"],
+                                                                                   hit["id"])
+        ev = hit.get("evidence")
+        ev_url = f"/sources/{ev['source_id']}?mark={ev['start']}-{ev['end']}#hit" if ev and ev.get(
+            "start") is not None else (f"/sources/{ev['source_id']}" if ev else None)
+        items.append({**hit, "url": url, "evidence_url": ev_url})
+    return {**data, "items": items}
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
-def search_page(request: Request, atlas: AtlasDep, q: Text = None, after: After = None,
-                limit: Limit = None) -> HTMLResponse:
-    return render(request, "search.html", search_data(request, atlas, q, after, limit))
+def search_page(request: Request, atlas: AtlasDep, q: Text = None, record: Record = None,
+                theme: Theme = None, country: Country = None, kind: Kind = None,
+                status: Status = None, year_from: Year = None, year_to: Year = None,
+                after: After = None, limit: SearchLimit = 20) -> HTMLResponse:
+    filters = Filters(record=record, theme=theme, country=country, kind=kind, status=status,
+                      year_from=year_from, year_to=year_to)
+    return render(request, "search.html",
+                  search_view(search_data(request, atlas, q, filters, after, limit)))
 
 
-@router.get("/api/search", tags=["search"], summary="Full-text search with facets")
-def search_json(request: Request, atlas: AtlasDep, q: Text = None, after: After = None,
-                limit: Limit = None) -> dict[str, Any]:
-    return search_data(request, atlas, q, after, limit)
+@router.get("/api/search", tags=["search"], response_model=SearchPage,
+            summary="French full-text search with facets")
+def search_json(request: Request, atlas: AtlasDep, q: Text = None, record: Record = None,
+                theme: Theme = None, country: Country = None, kind: Kind = None,
+                status: Status = None, year_from: Year = None, year_to: Year = None,
+                after: After = None, limit: SearchLimit = 20) -> dict[str, Any]:
+    filters = Filters(record=record, theme=theme, country=country, kind=kind, status=status,
+                      year_from=year_from, year_to=year_to)
+    return search_data(request, atlas, q, filters, after, limit)

@@ -1,7 +1,7 @@
 """Accounts for the web atlas: users (name, role, argon2 hash) and their API tokens (SHA-256).
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003 (0001 on its own branch; re-chained after h-search's 0003)
 
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
