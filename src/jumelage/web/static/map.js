@@ -5,7 +5,7 @@
   var OUTLINE = "/assets/world.geojson";
 
   function baseMap(el) {
-    var map = L.map(el, {preferCanvas: true, worldCopyJump: true, minZoom: 1});
+    var map = L.map(el, {preferCanvas: true, worldCopyJump: true, minZoom: 1, maxZoom: 18});
     map.setView([30, 10], 2);
     fetch(OUTLINE).then(function (r) { return r.json(); }).then(function (world) {
       L.geoJSON(world, {interactive: false, style: {color: "#8a97a5", weight: 0.6, fillColor: "#e8ecef", fillOpacity: 1}})
