@@ -16,7 +16,8 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, Form, HTTPException, Request
+from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jumelage.atlas import Atlas
