@@ -22,13 +22,18 @@ COLOURS = dict(zip(THEMES, PALETTE)) | {"": "#aaaaaa"}
 TOP_COUNTRIES = 20
 
 
+class CountryCount(TypedDict):
+    country: str
+    count: int
+
+
 class Charts(TypedDict):
     """`actions_by_year_theme` {year: {theme: n}} (an action counts once per theme, `""` for
-    none), `partners_by_country` [[ISO code, partnership ends]] (top 20), and
+    none), `partners_by_country` [{country: ISO code, count: partnership ends}] (top 20), and
     `partnerships_by_kind_status` {kind: {status: n}}."""
 
     actions_by_year_theme: dict[str, dict[str, int]]
-    partners_by_country: list[tuple[str, int]]
+    partners_by_country: list[CountryCount]
     partnerships_by_kind_status: dict[str, dict[str, int]]
 
 
@@ -36,8 +41,8 @@ def charts_data(atlas: Atlas) -> dict[str, Any]:
     """The counts behind the three charts (see `Charts`), each one grouped query."""
     return {
         "actions_by_year_theme": atlas.read(stats.actions_by_year_theme),
-        "partners_by_country": [list(r) for r in atlas.read(stats.partners_by_country,
-                                                             TOP_COUNTRIES)],
+        "partners_by_country": [{"country": c, "count": n} for c, n in atlas.read(
+            stats.partners_by_country, TOP_COUNTRIES)],
         "partnerships_by_kind_status": atlas.read(stats.partnerships_by_kind_status),
     }
 
@@ -63,11 +68,11 @@ def _year_bars(by_year: dict[str, dict[str, int]]) -> dict[str, Any]:
             "legend": [{"theme": t, "fill": COLOURS.get(t, "#aaa")} for t in themes]}
 
 
-def _country_bars(rows: list[list[Any]]) -> dict[str, Any]:
-    top = max((n for _, n in rows), default=0) or 1
+def _country_bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    top = max((r["count"] for r in rows), default=0) or 1
     return {"height": 22 * len(rows) + 10,
-            "bars": [{"y": 22 * i + 5, "w": round(n / top * 480, 1), "country": c, "n": n}
-                     for i, (c, n) in enumerate(rows)]}
+            "bars": [{"y": 22 * i + 5, "w": round(r["count"] / top * 480, 1),
+                      "country": r["country"], "n": r["count"]} for i, r in enumerate(rows)]}
 
 
 @router.get("/charts", response_class=HTMLResponse, include_in_schema=False)
