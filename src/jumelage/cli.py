@@ -367,6 +367,48 @@ def places(
 
 @app.command()
 @_reports_errors
+def search(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find (French).")],
+    record: Annotated[Optional[str], typer.Option(
+        "--record", help="place, partnership, action, initiative or source.")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="A theme code.")] = None,
+    country: Annotated[
+        Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    after: Annotated[Optional[str], typer.Option(
+        "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")
+    ] = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Search the atlas in French: accents, case and word endings do not matter."""
+    from jumelage.atlas import Filters
+    with _open_atlas(db) as atlas:
+        page = atlas.search(query, Filters(record=record, theme=theme, country=country),
+                            after=after, limit=limit)
+    if as_json:
+        _print_json(page)
+        return
+    if not page["items"]:
+        err.print(f"nothing matches {query!r}")
+        return
+    table = _table(f"{page['total']} results", "record", "id", "what", "year", "evidence")
+    for h in page["items"]:
+        ev = h["evidence"]
+        where = f"{ev['source']} [{ev['start']}:{ev['end']}]" if ev else ""
+        table.add_row(h["record"], str(h["id"]), h["label"], str(h["year"] or ""), where)
+    out.print(table)
+    for name in ("record", "theme", "country", "year"):
+        counts = page["facets"][name]  # type: ignore[literal-required]
+        if counts:
+            out.print(f"{name}: " + ", ".join(f"{c['value']} {c['count']}" for c in counts[:12]))
+    if page["next"]:
+        err.print(f"more: --after {page['next']}")
+
+
+@app.command()
+@_reports_errors
 def show(
     place: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or id.")],
     db: DbUrl = None,

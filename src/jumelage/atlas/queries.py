@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import String, cast, func, literal_column, or_, select, true, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from jumelage.atlas import cursor, views
+from jumelage.atlas import cursor, search, views
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     Action, ActionPlace, Evidence, Initiative, Organisation, Partnership, PartnershipStatus,
@@ -333,10 +333,12 @@ def actions(session: Session, filters: Filters | None = None, after: str | None 
             select(ActionPlace.action_id).where(ActionPlace.place_id == f.place)))
     if f.country:
         stmt = stmt.where(Action.id.in_(
-            select(ActionPlace.action_id).join(Place, Place.id == ActionPlace.place_id)
+            search.records_with("action", "country", f.country.upper()) if not include_rejected
+            else select(ActionPlace.action_id).join(Place, Place.id == ActionPlace.place_id)
             .where(Place.country == f.country.upper())))
     if f.theme:
-        stmt = stmt.where(_has_theme(Action.themes, f.theme))
+        stmt = stmt.where(Action.id.in_(search.records_with("action", "theme", f.theme))
+                          if not include_rejected else _has_theme(Action.themes, f.theme))
     if f.status:
         stmt = stmt.where(Action.status == f.status)
     key = cursor.decode("actions", after)
@@ -369,7 +371,8 @@ def initiatives(session: Session, filters: Filters | None = None, after: str | N
         stmt = stmt.where(Initiative.place_id.in_(
             select(Place.id).where(Place.country == f.country.upper())))
     if f.theme:
-        stmt = stmt.where(_has_theme(Initiative.themes, f.theme))
+        stmt = stmt.where(Initiative.id.in_(search.records_with("initiative", "theme", f.theme))
+                          if not include_rejected else _has_theme(Initiative.themes, f.theme))
     if f.context:
         stmt = stmt.where(Initiative.context == f.context)
     key = cursor.decode("initiatives", after)

@@ -38,15 +38,19 @@ class Kept(Protocol):
 
 
 def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]],
-           touched: Touched, took_back: bool, now: datetime) -> None:
+           touched: Touched, took_back: bool, now: datetime) -> dict[str, set[int]]:
+    """Steps 1-3 of the module docstring; returns the ids of the records deleted, by kind
+    (they leave `touched`; the search index still has to forget them)."""
     _relocate(conn, text, [ev for evs in pending.values() for ev in evs])
     t = touched
+    removed: dict[str, set[int]] = defaultdict(set)
     if took_back:
         statuses = conn.execute(select(PartnershipStatus.id, PartnershipStatus.partnership_id)
                                 .where(*_orphan(PartnershipStatus, Evidence.status_id,
                                                 t["status"]))).all()
         t["partnership"].update(pid for _, pid in statuses)
         _delete(conn, PartnershipStatus, [sid for sid, _ in statuses])
+        removed["status"].update(sid for sid, _ in statuses)
     for kind, model, column, recompute in (
         ("action", Action, Evidence.action_id, _actions),
         ("initiative", Initiative, Evidence.initiative_id, _initiatives),
@@ -64,6 +68,7 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
                 gone = list(conn.scalars(select(model.id).where(*_orphan(model, column, t[kind]))))
             _delete(conn, model, gone)
             t[kind].difference_update(gone)
+            removed[kind].update(gone)
         if t[kind]:
             recompute(conn, sorted(t[kind]), now)
     if took_back and t["organisation"]:
@@ -73,6 +78,7 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
             *_orphan(Organisation, Evidence.organisation_id, t["organisation"]), ~used)))
         _delete(conn, Organisation, gone)
         t["organisation"].difference_update(gone)
+        removed["organisation"].update(gone)
     if t["organisation"]:
         _organisations(conn, sorted(t["organisation"]), now)
     if took_back and t["place"]:
@@ -86,8 +92,10 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
             *_orphan(Place, Evidence.place_id, t["place"]), ~used)))
         _delete(conn, Place, gone)
         t["place"].difference_update(gone)
+        removed["place"].update(gone)
     if t["place"]:
         _places(conn, sorted(t["place"]), now)
+    return removed
 
 
 # -- helpers ------------------------------------------------------------------------------------

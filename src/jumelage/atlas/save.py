@@ -126,7 +126,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         saver.take_back()
     saver.merge()
     saver.finish()
-    search.refresh(conn, {**saver.touched, "source": {source_id}})
+    search.refresh(conn, {**saver.changed(), "source": {source_id}})
     return state
 
 
@@ -145,7 +145,7 @@ def remove(session: Session, name: str, now: datetime) -> bool:
     saver.write()
     saver.finish()
     conn.execute(q.delete_by(Source), {"ids": [row.id]})
-    search.refresh(conn, {**saver.touched, "source": {row.id}})
+    search.refresh(conn, {**saver.changed(), "source": {row.id}})
     return True
 
 
@@ -209,6 +209,7 @@ class _Saver:
         self.place_names: list[dict[str, Any]] = []
         self.links: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         self.took_back = False
+        self.removed: dict[str, set[int]] = {}
         # in-memory indexes of what the document can meet
         self.places: dict[int, _PlaceRow] = {}
         self.by_geonames: dict[int, int] = {}
@@ -301,8 +302,16 @@ class _Saver:
         self.links.clear()
 
     def finish(self) -> None:
-        finish(self.c, self.text, self.pending, self.touched, self.took_back, self.now)
+        self.removed = finish(self.c, self.text, self.pending, self.touched, self.took_back,
+                              self.now)
         self.pending.clear()
+
+    def changed(self) -> dict[str, set[int]]:
+        """The ids of the records this save touched or deleted, by kind (after `finish`)."""
+        out = {kind: set(ids) for kind, ids in self.touched.items()}
+        for kind, ids in self.removed.items():
+            out.setdefault(kind, set()).update(ids)
+        return out
 
     def _attach(self, kind: str, rid: int, span: tuple[int, int] | None, quote: str | None,
                 claim: dict[str, Any]) -> None:

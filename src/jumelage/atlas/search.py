@@ -30,9 +30,11 @@ from typing import Any
 
 import Stemmer
 from sqlalchemy import (
-    Column, Connection, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-    and_, bindparam, delete, func, insert, literal_column, or_, select, text, tuple_,
+    Column, Connection, Double, ForeignKey, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, and_, bindparam, cast, delete, func, insert, literal_column, or_, select,
+    text, tuple_,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from jumelage.atlas import cursor
 from jumelage.atlas.models import (
@@ -53,27 +55,32 @@ QUERY_MAX = 200          # characters of a query that are read
 CHUNK = 500
 FACET_TOP = 30           # values shown per facet (the most frequent)
 
+def _doc_columns() -> list[Any]:
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("record", String(16), nullable=False),
+        Column("record_id", Integer, nullable=False),
+        Column("label", Text, nullable=False),
+        Column("kind", String(16)),
+        Column("status", String(16)),
+        Column("year", Integer),
+        Column("context", String(100)),
+        UniqueConstraint("record", "record_id", name="uq_search_docs_record"),
+    ]
+
+
 metadata = MetaData()
-search_docs = Table(
-    "search_docs", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("record", String(16), nullable=False),
-    Column("record_id", Integer, nullable=False),
-    Column("label", Text, nullable=False),
-    Column("kind", String(16)),
-    Column("status", String(16)),
-    Column("year", Integer),
-    Column("context", String(100)),
-    UniqueConstraint("record", "record_id", name="uq_search_docs_record"),
-    sqlite_autoincrement=True,
-)
+search_docs = Table("search_docs", metadata, *_doc_columns(), sqlite_autoincrement=True)
+# PostgreSQL's view of the same table, with its tsvector column (migration 0003)
+_pg_docs = Table("search_docs", MetaData(), *_doc_columns(), Column("tsv", TSVECTOR))
 search_facets = Table(
     "search_facets", metadata,
     Column("doc_id", Integer, ForeignKey("search_docs.id", ondelete="CASCADE"), nullable=False),
+    Column("record", String(16), nullable=False),   # the document's, repeated so that the
+    Column("record_id", Integer, nullable=False),   # listings filter without joining it
     Column("facet", String(8), nullable=False),     # theme or country
     Column("value", String(40), nullable=False),
 )
-TABLES = ("search_docs", "search_facets", "search_fts")
 
 _WORD = re.compile(r"[0-9a-z]+")
 _stemmer = Stemmer.Stemmer("french")
@@ -332,46 +339,55 @@ def _index(conn: Connection, kind: str, ids: list[int]) -> None:
         return
     rows = [{"record": kind, "record_id": d.record_id, "label": d.label[:500], "kind": d.kind,
              "status": d.status, "year": d.year, "context": d.context} for d in docs]
+    if sqlite:
+        stmt = insert(search_docs)
+    else:  # the text goes in with its row, turned into a tsvector by the database
+        stmt = insert(_pg_docs).values(tsv=func.to_tsvector(literal_column(f"'{CONFIG}'"),
+                                                             bindparam("body", type_=Text)))
+        for row, d in zip(rows, docs):
+            row["body"] = "\n".join(d.parts)
     new_ids = list(conn.scalars(
-        insert(search_docs).returning(search_docs.c.id, sort_by_parameter_order=True), rows))
-    facets = [{"doc_id": i, "facet": "theme", "value": t}
-              for i, d in zip(new_ids, docs) for t in dict.fromkeys(d.themes)]
-    facets += [{"doc_id": i, "facet": "country", "value": c}
-               for i, d in zip(new_ids, docs) for c in sorted(d.countries)]
+        stmt.returning(stmt.table.c.id, sort_by_parameter_order=True), rows))
+    facets = [{"doc_id": i, "record": kind, "record_id": d.record_id, "facet": "theme",
+               "value": t} for i, d in zip(new_ids, docs) for t in dict.fromkeys(d.themes)]
+    facets += [{"doc_id": i, "record": kind, "record_id": d.record_id, "facet": "country",
+                "value": c} for i, d in zip(new_ids, docs) for c in sorted(d.countries)]
     if facets:
         conn.execute(insert(search_facets), facets)
     if sqlite:
         conn.execute(text("INSERT INTO search_fts (rowid, body) VALUES (:id, :body)"),
                      [{"id": i, "body": " ".join(stems("\n".join(d.parts)))}
                       for i, d in zip(new_ids, docs)])
-    else:
-        conn.execute(text(f"UPDATE search_docs SET tsv = to_tsvector('{CONFIG}', :body) "
-                          "WHERE id = :id"),
-                     [{"id": i, "body": "\n".join(d.parts)} for i, d in zip(new_ids, docs)])
 
 
 # -- querying ---------------------------------------------------------------------------------
-def _matches(conn: Connection, stems_: list[str], q: str) -> Any:
-    """A subquery (id, score) of the documents matching every word; lower score is better."""
+def _matches(conn: Connection, stems_: list[str], q: str, ranked: bool = True) -> Any:
+    """A subquery (id[, score]) of the documents matching every word; lower score is better.
+    Facet counts need no score: computing it for every hit costs more than the match."""
     if conn.dialect.name == "sqlite":
         match = " ".join(f'"{s}"' for s in stems_)
-        return (select(literal_column("rowid").label("id"),
-                       literal_column("bm25(search_fts)").label("score"))
-                .select_from(text("search_fts"))
+        columns = [literal_column("rowid").label("id")]
+        if ranked:
+            columns.append(literal_column("bm25(search_fts)").label("score"))
+        return (select(*columns).select_from(text("search_fts"))
                 .where(text("search_fts MATCH :match").bindparams(match=match))
                 .subquery("m"))
     # AND of the words, each run through unaccent and the French stemmer by the database
-    tsq = " & ".join(f"'{w}'" for w in words(q[:QUERY_MAX]) if w not in _stop_words()) or \
-        " & ".join(f"'{w}'" for w in words(q[:QUERY_MAX]))
-    query = func.to_tsquery(literal_column(f"'{CONFIG}'"), bindparam("tsq", tsq))
+    ws = words(q[:QUERY_MAX])
+    kept = [w for w in ws if w not in _stop_words()] or ws
+    query = func.to_tsquery(literal_column(f"'{CONFIG}'"),
+                            bindparam("tsq", " & ".join(f"'{w}'" for w in kept)))
     tsv = literal_column("search_docs.tsv")
-    return (select(search_docs.c.id.label("id"),
-                   (-func.ts_rank(tsv, query)).label("score"))
-            .where(tsv.op("@@")(query)).subquery("m"))
+    columns = [search_docs.c.id.label("id")]
+    if ranked:
+        # float8: a float4 rank would not survive the trip to a cursor and back exactly
+        columns.append(cast(-func.ts_rank(tsv, query), Double).label("score"))
+    return select(*columns).where(tsv.op("@@")(query)).subquery("m")
 
 
-def _filtered(conn: Connection, stems_: list[str], q: str, f: Filters) -> tuple[Any, Any]:
-    m = _matches(conn, stems_, q)
+def _filtered(conn: Connection, stems_: list[str], q: str, f: Filters,
+              ranked: bool = True) -> tuple[Any, Any]:
+    m = _matches(conn, stems_, q, ranked)
     conds: list[Any] = []
     d = search_docs.c
     if f.record:
@@ -449,7 +465,7 @@ def search(conn: Connection, q: str, filters: Filters | None = None, after: str 
 
 
 def _facets(conn: Connection, wanted: list[str], q: str, f: Filters) -> tuple[int, SearchFacets]:
-    m, where = _filtered(conn, wanted, q, f)
+    m, where = _filtered(conn, wanted, q, f, ranked=False)
     d = search_docs.c
     out = _empty_facets()
     total = 0
@@ -540,6 +556,15 @@ def _hits(conn: Connection, rows: list[Any], wanted: list[str]) -> list[SearchHi
              "kind": r.kind, "status": r.status, "year": r.year,
              "themes": facets[r.id]["theme"], "context": r.context,
              "evidence": evidence.get((r.record, r.record_id))} for r in rows]
+
+
+def records_with(record: str, facet: str, value: str) -> Any:
+    """A subquery of the ids of the `record`s (not rejected) whose `facet` (theme, country) has
+    `value`: the listings filter on it, since the index keeps these facets with their counts
+    (the database plans with them; a JSON `LIKE` it cannot estimate)."""
+    return select(search_facets.c.record_id).where(
+        search_facets.c.facet == facet, search_facets.c.value == value,
+        search_facets.c.record == record)
 
 
 def refresh_after_review(conn: Connection, kind: str, record_id: int) -> None:

@@ -70,6 +70,8 @@ def upgrade() -> None:
     op.create_table(
         "search_facets",
         sa.Column("doc_id", sa.Integer(), nullable=False),
+        sa.Column("record", sa.String(length=16), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("facet", sa.String(length=8), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(["doc_id"], ["search_docs.id"], ondelete="CASCADE",
@@ -77,6 +79,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_search_facets_doc_id", "search_facets", ["doc_id"])
     op.create_index("ix_search_facets_value", "search_facets", ["facet", "value", "doc_id"])
+    op.create_index("ix_search_facets_record", "search_facets",
+                    ["facet", "value", "record", "record_id"])
     if postgres:
         _unaccent(bind)
         op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS jumelage_fr")
