@@ -17,7 +17,7 @@ from jumelage.atlas.shapes import Page, PartnershipDetail, PartnershipRow
 from jumelage.errors import NotFound
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import After, Country, Limit, PlaceId, Year, linked
-from jumelage.web.pages.places import first_evidence
+from jumelage.web.pages.places import with_evidence
 from jumelage.web.render import render
 
 router = APIRouter()
@@ -43,16 +43,7 @@ def partnership_data(atlas: Atlas, partnership_id: int) -> dict[str, Any]:
 
 def partnership_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
     """For the template: each action beside its first evidence span."""
-    a = data["places"][0]["id"]
-    known = first_evidence(atlas.place_detail(a) or {})
-    actions = []
-    for action in data["actions"]:
-        ev = known.get(("action", action["id"]))
-        if ev is None:
-            rec = atlas.record("action", action["id"])
-            ev = rec["evidence"][0] if rec and rec.get("evidence") else None
-        actions.append({**action, "evidence": ev})
-    return {**data, "actions": actions}
+    return {**data, "actions": with_evidence(atlas, data["actions"], "action")}
 
 
 def _filters(kind: str | None, status: str | None, place: int | None, country: str | None,

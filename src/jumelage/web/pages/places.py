@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from typing_extensions import TypedDict
 
-from jumelage.atlas import Atlas, Filters
+from jumelage.atlas import Atlas, Filters, lookups
 from jumelage.atlas.shapes import EvidenceRow, InitiativeRow, Page, PlaceDetail, PlaceRow
 from jumelage.errors import NotFound
 from jumelage.web.deps import AtlasDep, Id
@@ -78,16 +78,14 @@ def _year(record: dict[str, Any]) -> str:
     return start[:4] if start else ""
 
 
-def _with_evidence(atlas: Atlas, items: list[dict[str, Any]], kind: str,
-                   known: dict[tuple[str, int], EvidenceRow]) -> list[dict[str, Any]]:
-    out = []
-    for item in items:
-        ev = known.get((kind, item["id"]))
-        if ev is None and kind == "initiative":
-            rec = atlas.record(kind, item["id"])
-            ev = rec["evidence"][0] if rec and rec.get("evidence") else None
-        out.append({**item, "evidence": ev})
-    return out
+def with_evidence(atlas: Atlas, items: list[dict[str, Any]], kind: str,
+                  known: dict[tuple[str, int], EvidenceRow] | None = None) -> list[dict[str, Any]]:
+    """`items` (records of `kind`) each with `evidence`, its first evidence span or None; those
+    not in `known` are looked up in one query."""
+    known = known or {}
+    missing = [i["id"] for i in items if (kind, i["id"]) not in known]
+    found = atlas.read(lookups.first_evidence, kind, missing) if missing else {}
+    return [{**i, "evidence": known.get((kind, i["id"])) or found.get(i["id"])} for i in items]
 
 
 def place_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
@@ -95,14 +93,14 @@ def place_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
     grouped by year."""
     known = first_evidence(data)
     years: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for action in _with_evidence(atlas, data["timeline"], "action", known):
+    for action in with_evidence(atlas, data["timeline"], "action", known):
         years[_year(action)].append(action)
     return {
         **data,
         "timeline_by_year": [{"year": y or None, "actions": years[y]}
                              for y in sorted(years, key=lambda y: (y == "", y))],
-        "initiatives": _with_evidence(atlas, data["initiatives"], "initiative", known),
-        "partners_did": [{**g, "initiatives": _with_evidence(atlas, g["initiatives"],
+        "initiatives": with_evidence(atlas, data["initiatives"], "initiative", known),
+        "partners_did": [{**g, "initiatives": with_evidence(atlas, g["initiatives"],
                                                                "initiative", known)}
                          for g in data["partners_did"]],
         "partner_evidence": {p["partnership_id"]: known.get(("partnership", p["partnership_id"]))

@@ -17,6 +17,7 @@ from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.shapes import InitiativeRow
 from jumelage.web.deps import AtlasDep
 from jumelage.web.pages.common import After, Country, Limit, Text, Theme, clean, linked
+from jumelage.web.pages.places import with_evidence
 from jumelage.web.render import render
 
 router = APIRouter()
@@ -82,11 +83,7 @@ def practices_data(request: Request, atlas: Atlas, theme: str | None, context: s
 
 def practices_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
     """For the template: each initiative beside its first evidence span."""
-    items = []
-    for item in data["items"]:
-        rec = atlas.record("initiative", item["id"])
-        items.append({**item, "evidence": rec["evidence"][0] if rec and rec["evidence"] else None})
-    return {**data, "items": items}
+    return {**data, "items": with_evidence(atlas, data["items"], "initiative")}
 
 
 @router.get("/practices", response_class=HTMLResponse, include_in_schema=False)
