@@ -23,7 +23,8 @@ from jumelage.atlas import Atlas
 from jumelage.web import assets, errors
 from jumelage.web.deps import reader
 from jumelage.web.pages import (
-    charts, exports, home, partnerships, places, practices, records, review, search, sources,
+    charts, exports, home, partners, partnerships, places, practices, records, review, search,
+    sources,
 )
 from jumelage.web.settings import Settings
 
@@ -106,6 +107,10 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
     for module in (home, places, partnerships, records, sources, practices, search, charts,
                    exports):
         app.include_router(module.router, dependencies=readers)
+    if partners.available():  # the partner matcher, when this jumelage has it
+        app.include_router(partners.router, dependencies=readers)
+    from jumelage.web.render import templates
+    templates.env.globals["match_available"] = partners.available()
     app.include_router(review.router)
     return app
 
