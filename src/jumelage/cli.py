@@ -131,6 +131,7 @@ def demo(db: DbUrl = None) -> None:
         out.print(f"  {prog} show {_quote_arg(example)}{db_opt}")
     out.print(f"  {prog} export --format geojson{db_opt} > atlas.geojson")
     out.print(f"  {prog} export --format csv --out atlas-csv{db_opt}")
+    out.print(f"\nOpen it in a browser: {prog} serve{db_opt}   then http://127.0.0.1:8000/")
     if report.all_failed:
         raise typer.Exit(1)
 
@@ -613,6 +614,117 @@ def import_pairs(
               f"as the file gives them); {c['rows_unresolved']} rows with such a city, "
               f"{c['rows_doubtful']} doubtful: see {result.report_path}.")
     out.print(_totals_line(totals))
+# -- web ------------------------------------------------------------------------------------------
+
+@app.command()
+@_reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbUrl = None,
+    private: Annotated[
+        bool, typer.Option("--private", help="Only signed-in accounts may read the atlas.")
+    ] = False,
+    tiles: Annotated[
+        Optional[str],
+        typer.Option(metavar="URL", help="Online map tiles ({z}/{x}/{y}), opt-in; the offline "
+                                         "world outline stays beneath them."),
+    ] = None,
+    secure_cookies: Annotated[
+        Optional[bool],
+        typer.Option("--secure-cookies/--no-secure-cookies",
+                     help="Session cookie over HTTPS only (default: on unless on loopback)."),
+    ] = None,
+) -> None:
+    """Serve the web atlas (map, pages, JSON API at /api/, review) until Ctrl-C."""
+    import uvicorn
+
+    from jumelage.web import Settings, create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    settings = Settings(private=private, tiles_url=tiles,
+                        secure_cookies=(not loopback) if secure_cookies is None else secure_cookies)
+    web = create_app(db, settings)
+    out.print(f"Serving the atlas {web.state.atlas.url} on http://{_url_host(host)}:{port}/ "
+              "(Ctrl-C to stop)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+user_app = typer.Typer(help="Accounts of the web atlas (viewer, editor, admin).",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+@_reports_errors
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name (no spaces).")],
+    role: Annotated[str, typer.Option(help="viewer, editor or admin.")] = "viewer",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Reset the password and role of an existing account.")
+    ] = False,
+    db: DbUrl = None,
+) -> None:
+    """Create an account; the password is asked for (or read from stdin), never an argument."""
+    from jumelage.atlas import accounts
+
+    if role not in accounts.ROLES:
+        raise typer.BadParameter(f"{role!r} is not one of {', '.join(accounts.ROLES)}",
+                                 param_hint="--role")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _open_atlas(db) as atlas:
+        made = accounts.add_user(atlas, name, password, role, replace=replace)
+    out.print(f"{'Updated' if replace else 'Created'} account {made['name']} ({made['role']}).")
+
+
+@user_app.command("list")
+@_reports_errors
+def user_list(db: DbUrl = None, as_json: AsJson = False) -> None:
+    """List the accounts and their roles."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        found = accounts.users(atlas)
+    if as_json:
+        _print_json(found)
+        return
+    for u in found:
+        out.print(f"{u['name']}\t{u['role']}")
+
+
+@user_app.command("remove")
+@_reports_errors
+def user_remove(name: Annotated[str, typer.Argument(help="Account name.")],
+                db: DbUrl = None) -> None:
+    """Delete an account and its API tokens."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        if not accounts.remove_user(atlas, name):
+            raise JumelageError(f"no user {name}")
+    out.print(f"Removed account {name}.")
+
+
+@user_app.command("token")
+@_reports_errors
+def user_token(name: Annotated[str, typer.Argument(help="Account name.")],
+               db: DbUrl = None) -> None:
+    """Make an API token for an account (`Authorization: Bearer TOKEN`); shown only once."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        token = accounts.new_token(atlas, name)
+    sys.stdout.write(token + "\n")
 
 
 # -- entry point ----------------------------------------------------------------------------------
