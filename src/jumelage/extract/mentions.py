@@ -123,6 +123,9 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     if m and m.end() < len(chunk):
         start += m.end()
     chunk = text[start:end]
+    if chunk[:1].islower():               # "district de Vatomandry": the kind word is not the name
+        start += get_gazetteer().prefix_end(chunk)
+    chunk = text[start:end]
     if "<" in chunk:                      # "<p>Lampedusa</p>": markup left in a table cell
         end = start + chunk.index("<")
         chunk = text[start:end]
@@ -224,13 +227,20 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
-        if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+        with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
+        if with_article:
+            name = with_article
+        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
         if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
             continue
         if _after_common_noun(doc, start):
             continue
-        accepted.append((start, end, name, from_ner, _nearby_countries(countries, layout, start)))
+        near = _nearby_countries(countries, layout, start)
+        given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
+        if given:
+            near = [given] + [c for c in near if c != given]
+        accepted.append((start, end, name, from_ner, near))
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
     for _, _, name, _, near in accepted:
@@ -243,8 +253,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     for start, end, name, from_ner, near in accepted:
         match = resolved[fold(name)]
         before = folded[max(0, start - 60):start]
-        if match is not None and match.kind == "region" and not re.search(
-                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
+        if match is not None and match.kind in ("region", "district") and not match.kind_named \
+                and gz.kind_before(text, start) not in ("region", "district"):
             match = None
             if not from_ner:
                 continue

@@ -45,7 +45,22 @@ _SOURCE_BONUS = {SOURCE_MAIN: 0.8, SOURCE_MAIN_PART: 0.6, SOURCE_CURATED: 1.2,
                  SOURCE_ALTERNATE: 0.0}
 _SOURCE_QUALITY = {SOURCE_MAIN: 1.0, SOURCE_MAIN_PART: 0.95, SOURCE_CURATED: 1.0,
                    SOURCE_ALTERNATE: 0.85}
-_KIND_OF_FEATURE = {"capital": "city"}
+# Index features (see index.py) -> record kinds (`records.PLACE_KINDS`). French departments are
+# the second level of administration but the first that acts abroad beside regions.
+_KIND_OF_FEATURE = {"capital": "city", "department": "region", "epci": "district"}
+ADMIN_FEATURES = frozenset({"region", "department", "epci"})
+# Words that say a mention names an administrative body, not a town: "Région Bretagne",
+# "Rennes Métropole", "Conseil départemental de la Creuse".
+_KIND_WORDS = frozenset("""region departement conseil metropole eurometropole communaute
+agglomeration province district prefecture oblast land wilaya gouvernorat""".split())
+# "la commune des Molières", "la ville du Mans": the article hidden in a contraction.
+_CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
+_ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
+_COUNTRY_AFTER = re.compile(
+    r"(?:\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
+    r"(?P<words>[A-ZÀ-Ýa-zà-ÿ][\w’'-]*(?:[ \t]+[\w’'-]+){0,3})")
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(?P<article>le|la|les|du|des|aux|l['’])\s*(?<=\s|['’])",
+                             re.IGNORECASE)
 COUNTRY_BONUS = 4.0     # a country named in the text: decisive
 ADMIN1_BONUS = 2.0      # a region named in the mention: "Friedberg (Hesse)"
 PREFER_BONUS = 1.0      # the document's country
@@ -90,6 +105,7 @@ class PlaceMatch:
     score: float                # 0..1: how sure we are this is the place meant
     capital: bool = False
     exact: bool = False         # matched the place's own name, not an alternate name
+    kind_named: bool = False    # the mention says what it is: "Région Bretagne", "Rennes Métropole"
 
     def to_place(self, ref: str, name: str | None = None) -> Place:
         """A `records.Place` for this match, named as the text names it (default: GeoNames)."""
@@ -133,6 +149,18 @@ def _read_words(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _read_abbreviations(path: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
+    """abbreviations.tsv: folded abbreviation tokens -> (expansions, "word" or "suffix")."""
+    table = {}
+    for abbreviation, expansions, match, *_ in read_tsv(path):
+        table[tuple(abbreviation.split())] = (tuple(expansions.split("|")), match)
+    return table
+
+
+_QUALIFIER_JOINS = ("an der", "am", "an", "in der", "im", "in", "bei", "ob der", "")
+MAX_VARIANTS = 64
+
+
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
@@ -171,6 +199,10 @@ class Gazetteer:
             fold(prefix): kind for prefix, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")
         }
         self._countries = country_names()
+        self._abbreviations = _read_abbreviations(DATA / "abbreviations.tsv")
+        self._transliterations = sorted(
+            ((fr, en) for fr, en, *_ in read_tsv(DATA / "transliterations.tsv")),
+            key=lambda rule: -len(rule[0]))
         # Per-instance caches (functools caches on methods would keep instances alive).
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
         self._has = lru_cache(maxsize=131072)(self._has_uncached)
@@ -210,13 +242,16 @@ class Gazetteer:
         scored.sort(reverse=True)
         return [name for score, name in scored[:limit] if score >= 90]
 
-    def _to_match(self, row: _Row, matched: str, score: float) -> PlaceMatch:
+    def _to_match(self, row: _Row, matched: str, score: float,
+                  kind_named: bool = False) -> PlaceMatch:
         kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
         return PlaceMatch(
             geonames_id=row.geonames_id if row.geonames_id > 0 else None, name=row.name,
             country=row.country, admin1=row.admin1, lat=row.lat, lon=row.lon,
             population=row.population, kind=kind, matched=matched, score=round(score, 3),
             capital=row.feature == "capital", exact=row.source in (SOURCE_MAIN, SOURCE_CURATED),
+            kind_named=kind_named or (row.feature in ADMIN_FEATURES
+                                      and not _KIND_WORDS.isdisjoint(matched.split())),
         )
 
     # -- public API ----------------------------------------------------------------------------
@@ -311,6 +346,11 @@ class Gazetteer:
             return None
         rows = self._rows(key)
         fuzzy_match = False
+        if not rows and key not in self._countries:
+            for variant in self.spelling_variants(mention):   # "Weil a. Rh.", "Tchernihiv"
+                if not self._is_stop(variant) and self._has(variant) >= 0:
+                    rows, key = self._rows(variant), variant
+                    break
         if not rows and fuzzy and key not in self._countries:
             for similar in self._similar_keys(key):
                 if not self._is_stop(similar):
@@ -344,7 +384,7 @@ class Gazetteer:
             confidence *= 0.5
         if confidence < min_score:
             return None
-        return self._to_match(best, key, confidence)
+        return self._to_match(best, key, confidence, kind_named=prefix_kind is not None)
 
     def _score(self, row: _Row, codes: frozenset[str], near: tuple[float, float] | None,
                prefer: str | None, kind: str | None, admin1_hints: frozenset[tuple[str, str]],
@@ -353,7 +393,7 @@ class Gazetteer:
         row_kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
         if kind and row_kind != kind:
             score -= OTHER_KIND_PENALTY
-        elif not kind and row_kind == "region":
+        elif not kind and row.feature in ADMIN_FEATURES:
             score -= REGION_PENALTY
         if row.feature == "capital":
             score += CAPITAL_BONUS
@@ -397,10 +437,128 @@ class Gazetteer:
         for last in range(min(first + 5, len(words) - 1), first, -1):
             head = fold(mention[words[first].start():words[last - 1].end()])
             if head in self._prefix_kinds:
-                return mention[words[last].start():], self._prefix_kinds[head]
+                rest = mention[words[last].start():]
+                article = _CONTRACTIONS.get(head.rsplit(" ", 1)[-1])
+                if article and self._has(fold(article + rest)) >= 0:
+                    rest = article + rest   # "commune des Molières" -> "Les Molières"
+                return rest, self._prefix_kinds[head]
         if first:
             return mention[words[first].start():], None
         return mention, None
+
+    # -- spelling variants ----------------------------------------------------------------------
+    def spelling_variants(self, mention: str) -> list[str]:
+        """Folded keys the mention may be written for, most likely first: abbreviations expanded
+        ("Weil a. Rh." -> "weil am rhein"), a qualifier after a slash joined as German names
+        join it ("Neustadt/Weinstr." -> "neustadt an der weinstrasse"), French transliterations
+        turned into GeoNames' English ones ("Tchernihiv" -> "chernihiv"). At most MAX_VARIANTS."""
+        base, slash, qualifier = mention.partition("/")
+        heads = self._expand(fold(base).split())
+        out: list[str] = []
+        if slash and qualifier.strip():
+            tails = self._expand(fold(qualifier).split())
+            for head in heads:
+                for tail in tails:
+                    for join in _QUALIFIER_JOINS:
+                        out.append(" ".join(filter(None, (head, join, tail))))
+        else:
+            out.extend(heads)
+        key = fold(mention)
+        out.extend(self._transliterated(key))
+        return [v for v in dict.fromkeys(out) if v != key][:MAX_VARIANTS]
+
+    def _expand(self, tokens: list[str]) -> list[str]:
+        """Every reading of the abbreviations among `tokens` (the unexpanded one first)."""
+        readings: list[list[str]] = [[]]
+        i = 0
+        while i < len(tokens):
+            options = [[tokens[i]]]
+            step = 1
+            for size in (2, 1):
+                entry = self._abbreviations.get(tuple(tokens[i:i + size]))
+                if entry and entry[1] == "word" and i + size <= len(tokens):
+                    options = [e.split() for e in entry[0]] + [tokens[i:i + size]]
+                    step = size
+                    break
+            else:
+                for (abbreviation,), (expansions, match) in (
+                        (k, v) for k, v in self._abbreviations.items() if v[1] == "suffix"):
+                    word = tokens[i]
+                    if word.endswith(abbreviation) and len(word) > len(abbreviation):
+                        options = [[word[:-len(abbreviation)] + e] for e in expansions] + options
+                        break
+            readings = [r + o for r in readings for o in options][:MAX_VARIANTS]
+            i += step
+        readings.sort(key=lambda r: r == tokens[:len(r)])   # expanded readings first
+        return [" ".join(r) for r in readings]
+
+    def _transliterated(self, key: str) -> list[str]:
+        """`key` with any subset of the transliteration rules applied (all of them first)."""
+        pieces: list[tuple[str, str | None]] = []   # (text, its English form or None)
+        i = 0
+        while i < len(key):
+            for french, english in self._transliterations:
+                if key.startswith(french, i):
+                    pieces.append((french, english))
+                    i += len(french)
+                    break
+            else:
+                pieces.append((key[i], None))
+                i += 1
+        variants = [""]
+        for text, english in pieces:
+            if english is None:
+                variants = [v + text for v in variants]
+            else:
+                variants = [v + e for v in variants for e in (english, text)][:MAX_VARIANTS]
+        return variants
+
+    # -- reading the words around a mention ---------------------------------------------------
+    def article_form(self, text: str, start: int, end: int) -> str | None:
+        """The name with the lower-case article or contraction written before it, when that
+        makes a name of the index: "les Herbiers" -> "Les Herbiers", "la ville du Mans" ->
+        "Le Mans", "la commune des Molières" -> "Les Molières". None otherwise."""
+        found = _ARTICLE_BEFORE.search(text, max(0, start - 6), start)
+        if not found or found.end() != start:
+            return None
+        article = _ARTICLE_FORMS[fold(found.group("article"))]
+        name = article + text[start:end]
+        return name if self._has(fold(name)) >= 0 else None
+
+    def prefix_end(self, mention: str) -> int:
+        """Where the name starts after a kind word of `data/fr_place_prefixes.tsv`:
+        "district de Vatomandry" -> 12, "la commune des Molières" -> 16; 0 when none."""
+        words = list(_WORD.finditer(mention))
+        first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
+        for last in range(min(first + 5, len(words) - 1), first, -1):
+            if fold(mention[words[first].start():words[last - 1].end()]) in self._prefix_kinds:
+                return words[last].start()
+        return 0
+
+    def country_after(self, text: str, end: int) -> str | None:
+        """The country the text gives a name right after it: "Ndiob (Sénégal)", "Ndiob, au
+        Sénégal", "Ndiob en Mauritanie", "Ndiob – Sénégal". The code, or None."""
+        found = _COUNTRY_AFTER.match(text, end)
+        if not found:
+            return None
+        words = found.group("words").split()
+        for size in range(len(words), 0, -1):   # "Burkina Faso et le Mali" -> "Burkina Faso"
+            code = country_code(" ".join(words[:size]).rstrip(",.;:"))
+            if code:
+                return code
+        return None
+
+    def kind_before(self, text: str, start: int) -> str | None:
+        """The kind a word before the mention gives it ("département de la Creuse",
+        "région Bretagne", "la commune des Molières"), from `data/fr_place_prefixes.tsv`."""
+        words = fold(text[max(0, start - 45):start]).split()
+        while words and words[-1] in _ARTICLES:       # "département de la" -> "département de"
+            words.pop()
+        for size in range(min(5, len(words)), 0, -1):
+            kind = self._prefix_kinds.get(" ".join(words[-size:]))
+            if kind:
+                return kind
+        return None
 
     # -- scanning text -------------------------------------------------------------------------
     def find_candidates(self, text: str) -> list[tuple[int, int, str]]:
