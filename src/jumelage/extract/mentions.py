@@ -203,8 +203,10 @@ def _after_common_noun(doc, start: int) -> bool:
 
 
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
-                organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
-    """Resolve every place mention of the document."""
+                organisations: list[tuple[int, int]] = (),
+                known=None) -> tuple[list[Mention], list[CountryMention]]:
+    """Resolve every place mention of the document. `known`: partnerships already known
+    (`gazetteer.KnownPartners`), to tell homonyms apart by the document's other places."""
     text = layout.text
     folded = fold(text)
     gz = get_gazetteer()
@@ -250,6 +252,15 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
         example = next(a[2] for a in accepted if fold(a[2]) == key)
         resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
+    if known is not None:   # second pass: a homonym that is a known partner of another place wins
+        ids = {m.geonames_id for m in resolved.values() if m is not None and m.geonames_id}
+        for key, near in near_by_name.items():
+            codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
+            example = next(a[2] for a in accepted if fold(a[2]) == key)
+            first = resolved[key]
+            others = ids - {first.geonames_id} if first is not None else ids
+            resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR",
+                                       partner_of=others, known=known)
     for start, end, name, from_ner, near in accepted:
         match = resolved[fold(name)]
         before = folded[max(0, start - 60):start]

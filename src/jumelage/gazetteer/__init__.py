@@ -6,14 +6,16 @@
     gaz.resolve("Halle", countries=["DE"])     # Halle (Saale)
     gaz.find_candidates("jumelée avec Villiers-sur-Marne")
     country_code("burkinabè")                  # "BF"
+    gaz.resolve("Friedberg", partner_of=[villiers_id], known=KnownPartners(pairs))
 
 The index is a SQLite file built once in the user cache directory (see `index.py`).
 """
 from jumelage.gazetteer.countries import country_code, country_name_fr, is_country_name
 from jumelage.gazetteer.fold import fold
 from jumelage.gazetteer.gazetteer import Gazetteer, PlaceMatch, get_gazetteer
+from jumelage.gazetteer.partners import KnownPartners
 
 __all__ = [
-    "Gazetteer", "PlaceMatch", "country_code", "country_name_fr", "fold", "get_gazetteer",
+    "Gazetteer", "KnownPartners", "PlaceMatch", "country_code", "country_name_fr", "fold", "get_gazetteer",
     "is_country_name",
 ]

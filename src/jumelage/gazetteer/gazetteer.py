@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
 from jumelage.gazetteer.fold import fold, looks_capitalised
+from jumelage.gazetteer.partners import KnownPartners
 from jumelage.gazetteer.index import (
     DATA,
     SOURCE_ALTERNATE,
@@ -71,6 +72,7 @@ SPELLING_BONUS = 0.4    # written exactly as GeoNames writes it: "Saint-Cloud", 
 REGION_PENALTY = 2.5    # a region competing with cities of the same name
 OTHER_KIND_PENALTY = 3.0
 FUZZY_PENALTY = 0.5
+PARTNER_BONUS = 3.0     # a known partner of another place of the document (below a named country)
 
 _PAREN = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<hint>[^)\]]*)[)\]]\s*$")
 _EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
@@ -310,24 +312,31 @@ class Gazetteer:
         kind: str | None = None,
         fuzzy: bool = True,
         min_score: float = 0.1,
+        partner_of: Iterable[int] = (),
+        known: KnownPartners | None = None,
     ) -> PlaceMatch | None:
         """The place a mention most likely names, or None when nothing plausible does.
 
         `countries`: ISO codes (or French names) of countries named near the mention;
         `near`: (lat, lon) of a place the text is about; `prefer_country`: a weaker preference
         (the document's country); `kind`: "city", "region", "district" or "camp" when the text
-        says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly.
+        says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly;
+        `partner_of`: GeoNames ids of the document's other places, and `known`: partnerships
+        already known (see `partners.py`): a homonym that is a known partner of one of them wins
+        over its namesakes unless a named country says otherwise.
         """
         codes = _with_overseas(frozenset(filter(None, (
             c.upper() if len(c) == 2 and c.isalpha() else country_code(c) for c in countries))))
         near_key = (round(near[0], 2), round(near[1], 2)) if near else None
+        others = frozenset(partner_of) if known is not None else frozenset()
         return self._resolve_cached(name.strip(), codes, near_key,
                                     prefer_country.upper() if prefer_country else None,
-                                    kind, fuzzy, min_score)
+                                    kind, fuzzy, min_score, others, known if others else None)
 
     def _resolve(self, mention: str, codes: frozenset[str], near: tuple[float, float] | None,
                  prefer: str | None, kind: str | None, fuzzy: bool,
-                 min_score: float) -> PlaceMatch | None:
+                 min_score: float, others: frozenset[int] = frozenset(),
+                 known: KnownPartners | None = None) -> PlaceMatch | None:
         mention = _EDGE.sub("", mention)
         prefix_kind = None
         hint = _Hint()
@@ -369,7 +378,9 @@ class Gazetteer:
         spelled = mention.strip().casefold()
         scored = sorted(
             ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
-              + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0), r)
+              + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0)
+              + (PARTNER_BONUS if known is not None and known.partner_of_any(r.geonames_id, others)
+                 else 0.0), r)
              for r in rows),
             key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
         )
