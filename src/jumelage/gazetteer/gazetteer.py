@@ -56,6 +56,7 @@ _KIND_WORDS = frozenset("""region departement conseil metropole eurometropole co
 agglomeration province district prefecture oblast land wilaya gouvernorat""".split())
 # "la commune des Molières", "la ville du Mans": the article hidden in a contraction.
 _CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
+_LOWER_LEADING = frozenset({"le", "la", "les", "l", "du", "des", "aux", "de", "d"})
 _ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
 _COUNTRY_AFTER = re.compile(
     r"(?:\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
@@ -72,6 +73,7 @@ SPELLING_BONUS = 0.4    # written exactly as GeoNames writes it: "Saint-Cloud", 
 REGION_PENALTY = 2.5    # a region competing with cities of the same name
 OTHER_KIND_PENALTY = 3.0
 FUZZY_PENALTY = 0.5
+SMALL_COMMUNE = 2000    # inhabitants: below, an INSEE-only commune never comes from upper-case text
 PARTNER_BONUS = 3.0     # a known partner of another place of the document (below a named country)
 
 _PAREN = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<hint>[^)\]]*)[)\]]\s*$")
@@ -279,6 +281,13 @@ class Gazetteer:
             return False
         return self._key_usable(fold(name), name)
 
+    def _only_small_insee(self, key: str) -> bool:
+        """Every place of this name is a small French commune GeoNames lacks (a synthetic id):
+        such names are taken from mixed-case text only, never from an upper-case heading."""
+        rows = self._rows(key)
+        return bool(rows) and all(r.geonames_id < 0 and r.feature == "city"
+                                  and r.population < SMALL_COMMUNE for r in rows)
+
     def _is_stop(self, key: str) -> bool:
         """A common word, title or adjective, also after an article ("La Ville", "Les Marchés")."""
         if key in self.stop_words or is_demonym(key):
@@ -297,6 +306,8 @@ class Gazetteer:
         letters = [ch for ch in surface if ch.isalpha()]
         if len(letters) <= 4 and all(ch.isupper() for ch in letters) and best > SOURCE_MAIN_PART:
             return False  # "ONG", "CGLU": acronyms, unless a place is really called so
+        if letters and all(ch.isupper() for ch in letters) and self._only_small_insee(key):
+            return False  # "COÛTS LIÉS": a heading's word, not the hamlet of Liés
         code = self._countries.get(key)
         if code is not None:  # "Allemagne" is a country, not Allemagne-en-Provence
             return any(row.country == code or row.source == SOURCE_CURATED
@@ -353,6 +364,8 @@ class Gazetteer:
             return None
         if key in self.title_case_only and not prefix_kind and not _is_title_case(mention):
             return None
+        if not prefix_kind and mention.isupper() and self._only_small_insee(key):
+            return None
         rows = self._rows(key)
         fuzzy_match = False
         if not rows and key not in self._countries:
@@ -379,8 +392,8 @@ class Gazetteer:
         scored = sorted(
             ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
               + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0)
-              + (PARTNER_BONUS if known is not None and known.partner_of_any(r.geonames_id, others)
-                 else 0.0), r)
+              + (PARTNER_BONUS if known is not None and (not codes or r.country in codes)
+                 and known.partner_of_any(r.geonames_id, others) else 0.0), r)
              for r in rows),
             key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
         )
@@ -458,7 +471,7 @@ class Gazetteer:
         return mention, None
 
     # -- spelling variants ----------------------------------------------------------------------
-    def spelling_variants(self, mention: str) -> list[str]:
+    def spelling_variants(self, mention: str, transliterate: bool = True) -> list[str]:
         """Folded keys the mention may be written for, most likely first: abbreviations expanded
         ("Weil a. Rh." -> "weil am rhein"), a qualifier after a slash joined as German names
         join it ("Neustadt/Weinstr." -> "neustadt an der weinstrasse"), French transliterations
@@ -475,8 +488,15 @@ class Gazetteer:
         else:
             out.extend(heads)
         key = fold(mention)
-        out.extend(self._transliterated(key))
+        if transliterate:
+            out.extend(self._transliterated(key))
         return [v for v in dict.fromkeys(out) if v != key][:MAX_VARIANTS]
+
+    def _variant_usable(self, surface: str) -> bool:
+        """An abbreviated or qualified name ("Weil a. Rh", "Neustadt/Weinstr") whose expansion
+        is in the index (transliterations are not tried: they are for resolving, not scanning)."""
+        return any(self._has(v) >= 0 and not self._is_stop(v)
+                   for v in self.spelling_variants(surface, transliterate=False))
 
     def _expand(self, tokens: list[str]) -> list[str]:
         """Every reading of the abbreviations among `tokens` (the unexpanded one first)."""
@@ -537,13 +557,16 @@ class Gazetteer:
         return name if self._has(fold(name)) >= 0 else None
 
     def prefix_end(self, mention: str) -> int:
-        """Where the name starts after a kind word of `data/fr_place_prefixes.tsv`:
-        "district de Vatomandry" -> 12, "la commune des Molières" -> 16; 0 when none."""
+        """Where the name starts after a kind word of `data/fr_place_prefixes.tsv` or a
+        lower-case article: "district de Vatomandry" -> 12, "la commune des Molières" -> 16,
+        "du Havre" -> 3; 0 when none."""
         words = list(_WORD.finditer(mention))
         first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
         for last in range(min(first + 5, len(words) - 1), first, -1):
             if fold(mention[words[first].start():words[last - 1].end()]) in self._prefix_kinds:
                 return words[last].start()
+        if len(words) > 1 and words[0].group() in _LOWER_LEADING:
+            return words[1].start()
         return 0
 
     def country_after(self, text: str, end: int) -> str | None:
@@ -596,7 +619,9 @@ class Gazetteer:
                     break
                 if key in self.title_case_only and _starts_sentence(text, start):
                     continue
-                if self._key_usable(key, surface):
+                if self._key_usable(key, surface) or (
+                        j > i and ("." in surface or "/" in surface)
+                        and self._variant_usable(surface)):
                     hit = (j, surface)
                     break
             if hit is None:
@@ -616,14 +641,16 @@ class Gazetteer:
         for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
             gap = text[words[j - 1][1]:words[j][0]]
             previous = fold(text[words[j - 1][0]:words[j - 1][1]])
-            abbreviation = _DOT_JOIN.match(gap) and previous in ("saint", "sainte")  # "St. Gallen"
-            if not (_JOIN.match(gap) or abbreviation):
+            abbreviation = _DOT_JOIN.match(gap) and (  # "St. Gallen", "Weil a. Rh."
+                previous in ("saint", "sainte") or (previous,) in self._abbreviations)
+            qualifier = gap == "/"                     # "Neustadt/Weinstr.", "Halle/Saale"
+            if not (_JOIN.match(gap) or abbreviation or qualifier):
                 break
             word = text[words[j][0]:words[j][1]]
             hyphenated = gap[:1] in ("-", "‐", "‑")
             if word[0].isupper() or hyphenated:  # "Pléneuf Val-andré" as some sites write it
                 ends.append(j)
-            elif word.lower() not in _CONNECTORS:
+            elif word.lower() not in _CONNECTORS and (fold(word),) not in self._abbreviations:
                 break
         return ends
 
