@@ -100,8 +100,13 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
-    for start, end, _name in gz.find_candidates(text):
+    found = gz.find_candidates(text)
+    for start, end, _name in found:
         spans.append((start, end, False))
+    paired = hyphen_pairs(text, found)
+    # "le jumelage Rimouski-Calgary": an entity made of two places joined by a hyphen is two
+    spans = [s for s in spans if not (s[2] and any(s[0] <= a < b <= s[1] and (a, b) != (s[0], s[1])
+                                                   for a, b in paired))]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, bool]] = []
     for s in spans:
@@ -113,6 +118,20 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 out[-1] = (prev[0], prev[1], True)
             continue
         out.append(s)
+    return out
+
+
+def hyphen_pairs(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """Spans of gazetteer names joined to another by a bare hyphen ("le jumelage Québec-Namur"),
+    unless the pair is a name of its own (Saint-Priest-en-Jarez, "le district d'Amberg-Sulzbach")
+    or sits inside a longer proper name ("le CAE Rumilly-Alby Développement")."""
+    gz = get_gazetteer()
+    out = set()
+    for (s1, e1, _), (s2, e2, _) in zip(found, found[1:]):
+        if text[e1:s2] in ("-", "‐", "‑") and not gz.is_place_name(text[s1:e2]) \
+                and not _glued_to_names(text, s1, e2) \
+                and gz.kind_before(text, s1) not in ("region", "district"):   # "district d'Amberg-Sulzbach"
+            out |= {(s1, e1), (s2, e2)}
     return out
 
 
@@ -216,6 +235,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     mentions: list[Mention] = []
     unresolved: dict[str, Mention] = {}
     accepted: list[tuple[int, int, str, bool, list[str]]] = []
+    paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
+    given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -234,14 +255,16 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             name = with_article
         elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
-        if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
-            continue
-        if _after_common_noun(doc, start):
-            continue
+        if (start, end) not in paired:   # two places joined by a hyphen are places
+            if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
+                continue
+            if _after_common_noun(doc, start):
+                continue
         near = _nearby_countries(countries, layout, start)
         given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
         if given:
             near = [given] + [c for c in near if c != given]
+            given_at.add(start)
         accepted.append((start, end, name, from_ner, near))
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
@@ -269,7 +292,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             match = None
             if not from_ner:
                 continue
-        if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
+        if match is None and not (near and from_ner and (
+                start in given_at or UNRESOLVED_CUE.search(text[max(0, start - 40):start]))):
             continue
         if match is not None:
             key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold(match.name)}|{match.country}"

@@ -59,7 +59,9 @@ _CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
 _LOWER_LEADING = frozenset({"le", "la", "les", "l", "du", "des", "aux", "de", "d"})
 _ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
 _COUNTRY_AFTER = re.compile(
-    r"(?:\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
+    r"(?:\s*,\s*(?:(?:la|une|sa|notre)\s+)?(?:ville|commune|cit[ée]|capitale|localit[ée])"
+    r"(?:\s+\w+)?\s+(?:du|de la|de l['’]|des|de|d['’])\s*"
+    r"|\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
     r"(?P<words>[A-ZÀ-Ýa-zà-ÿ][\w’'-]*(?:[ \t]+[\w’'-]+){0,3})")
 _ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(?P<article>le|la|les|du|des|aux|l['’])\s*(?<=\s|['’])",
                              re.IGNORECASE)
@@ -163,6 +165,9 @@ def _read_abbreviations(path: Path) -> dict[tuple[str, ...], tuple[tuple[str, ..
 
 _QUALIFIER_JOINS = ("an der", "am", "an", "in der", "im", "in", "bei", "ob der", "")
 MAX_VARIANTS = 64
+# Countries whose names French transliterates from Cyrillic ("Tchernihiv", "Jytomyr"): the only
+# ones data/transliterations.tsv applies to.
+CYRILLIC_COUNTRIES = frozenset("UA RU BY BG KZ UZ KG TJ MD MN RS MK ME BA".split())
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -369,9 +374,15 @@ class Gazetteer:
         rows = self._rows(key)
         fuzzy_match = False
         if not rows and key not in self._countries:
+            expanded = set(self.spelling_variants(mention, transliterate=False))
             for variant in self.spelling_variants(mention):   # "Weil a. Rh.", "Tchernihiv"
-                if not self._is_stop(variant) and self._has(variant) >= 0:
-                    rows, key = self._rows(variant), variant
+                if self._is_stop(variant) or self._has(variant) < 0:
+                    continue
+                found = tuple(r for r in self._rows(variant)
+                              if (variant in expanded or r.country in CYRILLIC_COUNTRIES)
+                              and (not codes or r.country in codes or r.country == hint.country))
+                if found:   # "Kouré" is no transliteration of Kure (Japan)
+                    rows, key = found, variant
                     break
         if not rows and fuzzy and key not in self._countries:
             for similar in self._similar_keys(key):
