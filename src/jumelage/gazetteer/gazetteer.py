@@ -400,10 +400,12 @@ class Gazetteer:
         if not rows:
             return None
         spelled = mention.strip().casefold()
+        # a named country decides over the prior, when one of the homonyms lies in it
+        open_prior = not codes or not any(r.country in codes for r in rows)
         scored = sorted(
             ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
               + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0)
-              + (PARTNER_BONUS if known is not None and (not codes or r.country in codes)
+              + (PARTNER_BONUS if known is not None and (open_prior or r.country in codes)
                  and known.partner_of_any(r.geonames_id, others) else 0.0), r)
              for r in rows),
             key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
