@@ -332,3 +332,25 @@ def test_cli_extract_takes_an_owner(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert _owner(data)["name"] == "Pontarlier"
+
+
+# -- compounds and cities named like their country or province -----------------------------
+
+def test_two_places_joined_by_a_hyphen_are_two_mentions(extractor):
+    names = {m.name for m in mentions(extractor, "Le jumelage Rimouski-Calgary fête ses vingt ans.")}
+    assert names == {"Rimouski", "Calgary"}
+    names = {m.name for m in mentions(extractor, "La ville de Saint-Priest-en-Jarez a voté une aide.")}
+    assert names == {"Saint-Priest-en-Jarez"}
+
+
+def test_a_city_named_like_its_province_is_a_city_only_without_an_article(extractor):
+    found = {m.name: m for m in mentions(extractor, "Le maire de Québec a reçu celui de Namur.")}
+    assert found["Québec"].country == "CA" and found["Namur"].country == "BE"
+    found = {m.name for m in mentions(extractor, "Au Québec, les villes de Rimouski et de Lévis coopèrent.")}
+    assert "Québec" not in found
+
+
+def test_a_village_given_its_country_in_apposition(extractor):
+    found = {m.name: m for m in mentions(
+        extractor, "Les habitants de Tanout-Béri, la commune du Niger jumelée avec Saint-Lô, ont reçu un don.")}
+    assert found["Tanout-Béri"].country == "NE" and found["Tanout-Béri"].geonames_id is None

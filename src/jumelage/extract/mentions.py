@@ -129,10 +129,18 @@ def hyphen_pairs(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int,
     out = set()
     for (s1, e1, _), (s2, e2, _) in zip(found, found[1:]):
         if text[e1:s2] in ("-", "‐", "‑") and not gz.is_place_name(text[s1:e2]) \
+                and all(_clear_town(gz, text[a:b]) for a, b in ((s1, e1), (s2, e2))) \
                 and not _glued_to_names(text, s1, e2) \
                 and gz.kind_before(text, s1) not in ("region", "district"):   # "district d'Amberg-Sulzbach"
             out |= {(s1, e1), (s2, e2)}
     return out
+
+
+def _clear_town(gz, name: str) -> bool:
+    """A town's own name, of some size: "Calgary", "Namur" - not the halves of a village's
+    hyphenated name that happen to name hamlets elsewhere ("Tanout-Béri")."""
+    match = gz.resolve(name, fuzzy=False)
+    return match is not None and match.exact and match.score >= 0.3 and match.population >= 5000
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:
@@ -229,7 +237,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     text = layout.text
     folded = fold(text)
     gz = get_gazetteer()
-    countries = find_countries(text, doc)
+    countries = [c for c in find_countries(text, doc)   # "à Québec" is a city, not a country
+                 if not gz.city_not_country(text, c.start, c.end)]
     country_spans = [(c.start, c.end) for c in countries]
     doc_countries = [c.code for c in countries]
     mentions: list[Mention] = []
@@ -246,7 +255,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
-        if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
+        if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
+                and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
             continue
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue

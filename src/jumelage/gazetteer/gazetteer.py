@@ -56,6 +56,7 @@ _KIND_WORDS = frozenset("""region departement conseil metropole eurometropole co
 agglomeration province district prefecture oblast land wilaya gouvernorat""".split())
 # "la commune des Molières", "la ville du Mans": the article hidden in a contraction.
 _CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
+_COUNTRY_ARTICLE = re.compile(r"(?:\b(?:au|aux|en|du|des|le|la|les)\s+|\bl['’]\s*)$", re.IGNORECASE)
 _LOWER_LEADING = frozenset({"le", "la", "les", "l", "du", "des", "aux", "de", "d"})
 _ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
 _COUNTRY_AFTER = re.compile(
@@ -594,6 +595,18 @@ class Gazetteer:
             if code:
                 return code
         return None
+
+    def city_not_country(self, text: str, start: int, end: int) -> bool:
+        """A country's (or province's) name used for its city of the same name: "à Québec",
+        "le jumelage Québec-Namur", "la ville de Luxembourg" - not "au Québec", "le
+        Luxembourg". True only when that country has a town of 10,000 or more of this name
+        and no article or "au", "en", "du" stands before it."""
+        name = text[start:end]
+        code = self._countries.get(fold(name))
+        if code is None or _COUNTRY_ARTICLE.search(text, max(0, start - 5), start):
+            return False
+        return any(r.country == code and r.population >= 10_000 and r.feature in ("city", "capital")
+                   for r in self._rows(fold(name)))
 
     def kind_before(self, text: str, start: int) -> str | None:
         """The kind a word before the mention gives it ("département de la Creuse",
