@@ -354,3 +354,28 @@ def test_a_village_given_its_country_in_apposition(extractor):
     found = {m.name: m for m in mentions(
         extractor, "Les habitants de Tanout-Béri, la commune du Niger jumelée avec Saint-Lô, ont reçu un don.")}
     assert found["Tanout-Béri"].country == "NE" and found["Tanout-Béri"].geonames_id is None
+
+
+def test_ingest_takes_an_owner(tmp_path, extractor):
+    from jumelage.atlas import Atlas
+    from jumelage.ingest import ingest
+
+    source = tmp_path / "note.txt"
+    source.write_text(UNNAMED, encoding="utf-8")
+    with Atlas.open(f"sqlite:///{tmp_path / 'atlas.sqlite'}") as atlas:
+        report = ingest([source], atlas, extractor=extractor, progress=False, owner="Pontarlier")
+        assert report.new == [str(source)]
+        place = atlas.find_place("Pontarlier")
+        assert place is not None
+        detail = atlas.place_detail(place["id"])
+        assert "Koudougou" in json.dumps(detail, ensure_ascii=False, default=str)
+
+
+def test_cli_ingest_takes_an_owner(tmp_path):
+    source = tmp_path / "note.txt"
+    source.write_text(UNNAMED, encoding="utf-8")
+    db = tmp_path / "atlas.sqlite"
+    result = CliRunner().invoke(app, ["ingest", str(source), "--db", str(db), "--owner", "Pontarlier"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["show", "Pontarlier", "--db", str(db)])
+    assert result.exit_code == 0 and "Koudougou" in result.output

@@ -9,8 +9,16 @@ Choosing among homonyms, from strongest to weakest evidence: a country named nea
 (`countries`, or a parenthesis: "Friedberg (Hesse)", "Nouna (Burkina)"); the distance to a place
 the text is about (`near`); a preferred country (`prefer_country`, e.g. the document's own);
 then the population, with a bonus for a match on the place's own name rather than an alternate
-name and a small bonus for capitals. Regions only win when no city carries the name, or when the
-mention says so ("Région de Mopti").
+name and a small bonus for capitals. Regions, French departments and intercommunalities only
+win when no city carries the name, or when the mention says so ("Région de Mopti", "Département
+de la Creuse", "Rennes Métropole"). With `known=KnownPartners(...)` and `partner_of=` the ids of
+the document's other places, a homonym that is their known partner is preferred.
+
+When no name matches as written, the spelling variants are tried (`spelling_variants`:
+abbreviations of `data/abbreviations.tsv`, slash qualifiers, Cyrillic transliterations of
+`data/transliterations.tsv`), then near-spellings (rapidfuzz ratio >= 90). Helpers read the words
+around a mention: `article_form` ("les Herbiers", "du Mans"), `kind_before` ("département de la"),
+`prefix_end`, `country_after` ("Ndiob (Sénégal)"), `city_not_country` ("à Québec").
 """
 from __future__ import annotations
 
