@@ -379,3 +379,9 @@ def test_cli_ingest_takes_an_owner(tmp_path):
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["show", "Pontarlier", "--db", str(db)])
     assert result.exit_code == 0 and "Koudougou" in result.output
+
+
+def test_a_kind_word_picks_the_region_over_its_capital(extractor):
+    found = {(m.name, m.kind) for m in mentions(
+        extractor, "La Région Bretagne coopère avec la région de Kolda depuis 2009. Kolda accueille un lycée.")}
+    assert ("Kolda", "region") in found and ("Kolda", "city") in found

@@ -297,6 +297,12 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     for start, end, name, from_ner, near in accepted:
         match = resolved[fold(name)]
         before = folded[max(0, start - 60):start]
+        said = gz.kind_before(text, start)
+        if said in ("region", "district") and (match is None or match.kind == "city"):
+            # "la région de Diourbel": the region, not its capital of the same name
+            admin = gz.resolve(name, countries=near or doc_countries[:3], kind=said)
+            if admin is not None and admin.kind == said:
+                match = admin
         if match is not None and match.kind in ("region", "district") and not match.kind_named \
                 and gz.kind_before(text, start) not in ("region", "district"):
             match = None
