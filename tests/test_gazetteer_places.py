@@ -385,3 +385,10 @@ def test_a_kind_word_picks_the_region_over_its_capital(extractor):
     found = {(m.name, m.kind) for m in mentions(
         extractor, "La Région Bretagne coopère avec la région de Kolda depuis 2009. Kolda accueille un lycée.")}
     assert ("Kolda", "region") in found and ("Kolda", "city") in found
+
+
+def test_a_village_keeps_the_country_given_anywhere_in_the_document(extractor):
+    text = ("La commune de Kobonkoro et des villes du Mali ont signé une charte en 2015.\n\n"
+            "Kobonkoro (Sénégal) compte 4 000 habitants.")
+    found = [m for m in mentions(extractor, text) if m.name == "Kobonkoro"]
+    assert found and {m.country for m in found} == {"SN"}

@@ -136,6 +136,16 @@ def hyphen_pairs(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int,
     return out
 
 
+def _given_anywhere(text: str, name: str) -> str | None:
+    """The country the text writes right after any occurrence of `name` ("Kobonkoro (Sénégal)")."""
+    gz = get_gazetteer()
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        code = gz.country_after(text, m.end())
+        if code:
+            return code
+    return None
+
+
 def _clear_town(gz, name: str) -> bool:
     """A town's own name, of some size: "Calgary", "Namur" - not the halves of a village's
     hyphenated name that happen to name hamlets elsewhere ("Tanout-Béri")."""
@@ -318,7 +328,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 match.lat, match.lon, match.population, match.kind or "city",
             )
         else:
-            cc = near[0] if near else None
+            # the country the text gives the name, wherever; else the nearest country word
+            cc = _given_anywhere(text, name) or (near[0] if near else None)
             kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
             mention = Mention(start, end, name, f"n:{fold(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold(name), mention)
