@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
@@ -91,6 +92,13 @@ def _root(
 
 # -- ingest and demo ------------------------------------------------------------------------------
 
+OwnerHint = Annotated[
+    Optional[str], typer.Option("--owner", metavar="PLACE",
+                                help="The place that speaks in the documents (\"Les Herbiers\", "
+                                     "\"Département de la Creuse\"), when the text does not say.")
+]
+
+
 @app.command()
 @_reports_errors
 def ingest(
@@ -101,9 +109,10 @@ def ingest(
     db: DbUrl = None,
     as_json: AsJson = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
+    owner: OwnerHint = None,
 ) -> None:
     """Read, extract and store documents; already ingested content is skipped."""
-    report, totals, _ = _ingest(paths, db, batch_size)
+    report, totals, _ = _ingest(paths, db, batch_size, owner=owner)
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
@@ -136,13 +145,14 @@ def demo(db: DbUrl = None) -> None:
         raise typer.Exit(1)
 
 
-def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
+def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False,
+            owner: str | None = None):
     """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
     from jumelage.demo import busiest_place
     from jumelage.ingest import ingest as run_ingest
 
     with _open_atlas(db) as atlas:
-        report = run_ingest(paths, atlas, batch_size=batch_size)
+        report = run_ingest(paths, atlas, batch_size=batch_size, owner=owner)
         totals = {"url": atlas.url, **atlas.summary()}
         example = busiest_place(atlas) if suggest else None
     for failure in report.failures:
@@ -200,6 +210,13 @@ def extract(
                                      help="Write NAME.json per document into DIR (the layout "
                                           "score.py reads) instead of printing.")
     ] = None,
+    owner: OwnerHint = None,
+    known_partners: Annotated[
+        Optional[Path], typer.Option("--known-partners", metavar="DIR",
+                                     help="A twin-city list (twin_cities_nodes.csv and "
+                                          "twin_city_pairs.csv) whose partnerships tell "
+                                          "homonyms apart.")
+    ] = None,
 ) -> None:
     """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
     from jumelage.read import iter_documents
@@ -211,7 +228,12 @@ def extract(
     if out_dir is not None:
         _make_folder(out_dir)
     done = 0
-    for doc, result in _extract_stream(files, skip_extraction=text):
+    prior = None
+    if known_partners is not None:
+        from jumelage.gazetteer import KnownPartners
+
+        prior = KnownPartners.from_twin_cities(known_partners)
+    for doc, result in _extract_stream(files, skip_extraction=text, owner=owner, known_partners=prior):
         if isinstance(result, str):
             where = doc if isinstance(doc, Path) else (doc.path or doc.name)
             if not folder:
@@ -251,7 +273,8 @@ def _write(path: Path, payload: str) -> None:
         raise JumelageError(f"{path}: cannot write ({e.strerror or e})") from None
 
 
-def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16) -> Iterator:
+def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16,
+                    owner: str | None = None, known_partners: Any = None) -> Iterator:
     """(document, extraction or problem) per file in order; (path, problem) for unreadable files."""
     from jumelage.ingest import extract_batch
     from jumelage.read import read_document
@@ -262,9 +285,9 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
     def flush() -> Iterator:
         nonlocal extractor
         if extractor is None:
-            from jumelage.extract import default_extractor
+            from jumelage.extract import Extractor, default_extractor
 
-            extractor = default_extractor()
+            extractor = Extractor(known_partners=known_partners) if known_partners else default_extractor()
         yield from zip(batch, extract_batch(batch, extractor), strict=True)
         batch.clear()
 
@@ -274,6 +297,8 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
         except ReadError as e:
             yield path, e.problem
             continue
+        if owner:
+            doc = replace(doc, owner=owner)
         if skip_extraction:
             yield doc, None
             continue

@@ -100,8 +100,13 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
-    for start, end, _name in gz.find_candidates(text):
+    found = gz.find_candidates(text)
+    for start, end, _name in found:
         spans.append((start, end, False))
+    paired = hyphen_pairs(text, found)
+    # "le jumelage Rimouski-Calgary": an entity made of two places joined by a hyphen is two
+    spans = [s for s in spans if not (s[2] and any(s[0] <= a < b <= s[1] and (a, b) != (s[0], s[1])
+                                                   for a, b in paired))]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, bool]] = []
     for s in spans:
@@ -116,12 +121,47 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
     return out
 
 
+def hyphen_pairs(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """Spans of gazetteer names joined to another by a bare hyphen ("le jumelage Québec-Namur"),
+    unless the pair is a name of its own (Saint-Priest-en-Jarez, "le district d'Amberg-Sulzbach")
+    or sits inside a longer proper name ("le CAE Rumilly-Alby Développement")."""
+    gz = get_gazetteer()
+    out = set()
+    for (s1, e1, _), (s2, e2, _) in zip(found, found[1:]):
+        if text[e1:s2] in ("-", "‐", "‑") and not gz.is_place_name(text[s1:e2]) \
+                and all(_clear_town(gz, text[a:b]) for a, b in ((s1, e1), (s2, e2))) \
+                and not _glued_to_names(text, s1, e2) \
+                and gz.kind_before(text, s1) not in ("region", "district"):   # "district d'Amberg-Sulzbach"
+            out |= {(s1, e1), (s2, e2)}
+    return out
+
+
+def _given_anywhere(text: str, name: str) -> str | None:
+    """The country the text writes right after any occurrence of `name` ("Kobonkoro (Sénégal)")."""
+    gz = get_gazetteer()
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        code = gz.country_after(text, m.end())
+        if code:
+            return code
+    return None
+
+
+def _clear_town(gz, name: str) -> bool:
+    """A town's own name, of some size: "Calgary", "Namur" - not the halves of a village's
+    hyphenated name that happen to name hamlets elsewhere ("Tanout-Béri")."""
+    match = gz.resolve(name, fuzzy=False)
+    return match is not None and match.exact and match.score >= 0.3 and match.population >= 5000
+
+
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip "la ville de", articles and trailing punctuation from a candidate span."""
     chunk = text[start:end]
     m = PREFIX.match(chunk)
     if m and m.end() < len(chunk):
         start += m.end()
+    chunk = text[start:end]
+    if chunk[:1].islower():               # "district de Vatomandry": the kind word is not the name
+        start += get_gazetteer().prefix_end(chunk)
     chunk = text[start:end]
     if "<" in chunk:                      # "<p>Lampedusa</p>": markup left in a table cell
         end = start + chunk.index("<")
@@ -200,17 +240,22 @@ def _after_common_noun(doc, start: int) -> bool:
 
 
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
-                organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
-    """Resolve every place mention of the document."""
+                organisations: list[tuple[int, int]] = (),
+                known=None) -> tuple[list[Mention], list[CountryMention]]:
+    """Resolve every place mention of the document. `known`: partnerships already known
+    (`gazetteer.KnownPartners`), to tell homonyms apart by the document's other places."""
     text = layout.text
     folded = fold_same_length(text)
     gz = get_gazetteer()
-    countries = find_countries(text, doc)
+    countries = [c for c in find_countries(text, doc)   # "à Québec" is a city, not a country
+                 if not gz.city_not_country(text, c.start, c.end)]
     country_spans = [(c.start, c.end) for c in countries]
     doc_countries = [c.code for c in countries]
     mentions: list[Mention] = []
     unresolved: dict[str, Mention] = {}
     accepted: list[tuple[int, int, str, bool, list[str]]] = []
+    paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
+    given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -220,17 +265,27 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
-        if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
+        if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
+                and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
             continue
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
-        if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+        with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
+        if with_article:
+            name = with_article
+        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
-        if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
-            continue
-        if _after_common_noun(doc, start):
-            continue
-        accepted.append((start, end, name, from_ner, _nearby_countries(countries, layout, start)))
+        if (start, end) not in paired:   # two places joined by a hyphen are places
+            if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
+                continue
+            if _after_common_noun(doc, start):
+                continue
+        near = _nearby_countries(countries, layout, start)
+        given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
+        if given:
+            near = [given] + [c for c in near if c != given]
+            given_at.add(start)
+        accepted.append((start, end, name, from_ner, near))
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
     for _, _, name, _, near in accepted:
@@ -240,15 +295,31 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
         example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
         resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
+    if known is not None:   # second pass: a homonym that is a known partner of another place wins
+        ids = {m.geonames_id for m in resolved.values() if m is not None and m.geonames_id}
+        for key, near in near_by_name.items():
+            codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
+            example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
+            first = resolved[key]
+            others = ids - {first.geonames_id} if first is not None else ids
+            resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR",
+                                       partner_of=others, known=known)
     for start, end, name, from_ner, near in accepted:
         match = resolved[fold_same_length(name)]
         before = folded[max(0, start - 60):start]
-        if match is not None and match.kind == "region" and not re.search(
-                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
+        said = gz.kind_before(text, start)
+        if said in ("region", "district") and (match is None or match.kind == "city"):
+            # "la région de Diourbel": the region, not its capital of the same name
+            admin = gz.resolve(name, countries=near or doc_countries[:3], kind=said)
+            if admin is not None and admin.kind == said:
+                match = admin
+        if match is not None and match.kind in ("region", "district") and not match.kind_named \
+                and gz.kind_before(text, start) not in ("region", "district"):
             match = None
             if not from_ner:
                 continue
-        if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
+        if match is None and not (near and from_ner and (
+                start in given_at or UNRESOLVED_CUE.search(text[max(0, start - 40):start]))):
             continue
         if match is not None:
             key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold_same_length(match.name)}|{match.country}"
@@ -257,7 +328,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 match.lat, match.lon, match.population, match.kind or "city",
             )
         else:
-            cc = near[0] if near else None
+            # the country the text gives the name, wherever; else the nearest country word
+            cc = _given_anywhere(text, name) or (near[0] if near else None)
             kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
             mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)

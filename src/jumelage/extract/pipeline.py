@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
 from jumelage.extract import cues
@@ -20,6 +21,7 @@ from jumelage.extract.lexicon import fold_same_length
 from jumelage.extract.mentions import Mention, find_places
 from jumelage.extract.organisations import find_organisations, unique_names
 from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
+from jumelage.extract.owner_hint import choose_owner
 from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
 from jumelage.partial_dates import earliest
@@ -32,9 +34,11 @@ CHUNK = 100_000          # characters per spaCy call; longer texts are cut at pa
 class Extractor:
     """Turns documents into records. The spaCy model is loaded once, on first use."""
 
-    def __init__(self, model: str = MODEL, batch_size: int = 8) -> None:
+    def __init__(self, model: str = MODEL, batch_size: int = 8, known_partners=None) -> None:
+        """`known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
         self.model = model
         self.batch_size = batch_size
+        self.known_partners = known_partners
         self._nlp = None
         self._lock = threading.Lock()
 
@@ -50,7 +54,10 @@ class Extractor:
                     self._nlp = nlp
         return self._nlp
 
-    def extract(self, document: Document) -> Extraction:
+    def extract(self, document: Document, owner: str | None = None) -> Extraction:
+        """`owner`: the place that speaks, when the caller knows it (overrides the text's)."""
+        if owner:
+            document = replace(document, owner=owner)
         return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
@@ -70,7 +77,7 @@ class Extractor:
 
                 full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
                 parts = []
-                yield build(document, layout, full)
+                yield build(document, layout, full, known_partners=self.known_partners)
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
@@ -134,15 +141,16 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
     return _split_glued(layout, units)
 
 
-def build(document: Document, layout: Layout, sdoc) -> Extraction:
+def build(document: Document, layout: Layout, sdoc, known_partners=None) -> Extraction:
     text = document.text
     an = Analysis(name=document.name, text=text, folded=fold_same_length(text), layout=layout, doc=sdoc)
     an.units = _units(layout, sdoc)
     persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
     organisations = find_organisations(text, an.folded, sdoc, set())
-    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations])
+    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations],
+                                            known=known_partners)
     an.date = document_date(text, document.date)
-    an.owner = find_owner(an)
+    an.owner = choose_owner(an, document, find_owner(an))   # hint > text > metadata
     fold_short_names(an)
     find_subjects(an)
     an.context = context_for(text)
