@@ -19,7 +19,9 @@ from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold
 from jumelage.extract.mentions import Mention, find_places
 from jumelage.extract.organisations import find_organisations, unique_names
+from jumelage.extract.model import load as load_model
 from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
+from jumelage.extract.pairs import decide_pairs
 from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
 from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
@@ -54,6 +56,12 @@ class Extractor:
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Extract documents in order, batching the model's work (`nlp.pipe`)."""
+        for document, layout, sdoc in self.parse_many(documents):
+            yield build(document, layout, sdoc)
+
+    def parse_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, Layout, object]]:
+        """(document, layout, spaCy Doc of the layout's view) in order: the model's part of the work,
+        kept apart so that a benchmark can parse once and extract many times."""
         def items() -> Iterator[tuple[str, tuple[Document, Layout, int, int]]]:
             for document in documents:
                 layout = analyse(document.text)
@@ -69,7 +77,7 @@ class Extractor:
 
                 full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
                 parts = []
-                yield build(document, layout, full)
+                yield document, layout, full
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
@@ -133,7 +141,24 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
     return _split_glued(layout, units)
 
 
-def build(document: Document, layout: Layout, sdoc) -> Extraction:
+def build(document: Document, layout: Layout, sdoc, models: dict | None = None) -> Extraction:
+    """The records of one parsed document. `models` maps a decision name ("pairs") to its
+    `LinearModel`; by default the packaged weights (loaded once per process) are used."""
+    an = analyse_document(document, layout, sdoc)
+    links = find_partnerships(an)
+    links = decide_pairs(an, links, _model(models, "pairs"))
+    events = find_events(an, links)
+    return assemble(an, links, events)
+
+
+def _model(models: dict | None, name: str):
+    if models is not None:
+        return models.get(name)
+    return load_model(name)
+
+
+def analyse_document(document: Document, layout: Layout, sdoc) -> Analysis:
+    """Mentions, date, owner, subjects and context of a parsed document: what every decision reads."""
     text = document.text
     an = Analysis(name=document.name, text=text, folded=fold(text), layout=layout, doc=sdoc)
     an.units = _units(layout, sdoc)
@@ -145,9 +170,7 @@ def build(document: Document, layout: Layout, sdoc) -> Extraction:
     fold_short_names(an)
     find_subjects(an)
     an.context = context_for(text)
-    links = find_partnerships(an)
-    events = find_events(an, links)
-    return assemble(an, links, events)
+    return an
 
 
 def _collapse(history: list) -> list:
