@@ -127,7 +127,7 @@ def cross_validation(parsed: list, shared: Path) -> dict | None:
     t0 = time.perf_counter()
     predictions = learn.leave_one_out(parsed, gold_dir)
     print(f"\nleave-one-document-out: {len(parsed)} fits in {time.perf_counter() - t0:.1f} s")
-    totals = score_report(shared, predictions, "LODO (each document extracted with weights fitted without it)", False)
+    totals = score_report(shared, predictions, "LODO (each document extracted with weights fitted without it)", True)
     targets(totals["all"], "LODO")
     return totals
 

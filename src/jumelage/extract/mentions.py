@@ -169,6 +169,28 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     return False
 
 
+ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(Les|Le|La|L['’])[ \t]*$")
+CONTRACTED_BEFORE = re.compile(r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?)\s+(des|du)\s+$", re.I)
+
+
+def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """A name whose article belongs to it (« Les Herbiers », « la commune des Molières » for Les
+    Molières, « le maire du Bourget »): (start, full name) when the name with its article is a
+    place the gazetteer knows exactly; None otherwise."""
+    cap = ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+    if cap is not None:
+        full, new_start = cap.group(1) + (" " if not cap.group(1).endswith(("'", "’")) else "") + text[start:end], cap.start(1)
+    else:
+        low = CONTRACTED_BEFORE.search(text, max(0, start - 40), start)
+        if low is None:
+            return None
+        full, new_start = ("Les " if low.group(1).lower() == "des" else "Le ") + text[start:end], start
+    match = get_gazetteer().resolve(full, fuzzy=False)
+    if match is None or not match.exact or match.score < 0.95 or fold(match.name) != fold(full).replace("’", "'"):
+        return None
+    return new_start, full
+
+
 CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
 LOWER_ARTICLE = re.compile(r"(?:^|[\s(])(?:la|le|les|du|des)\s+$")
 LONGER_NAME = re.compile(r"^[ \t]+(?:(?:du|de|des|von|van|der)[ \t]+)?[A-ZÀ-Ý]")
@@ -224,7 +246,10 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
-        if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+        article = _with_article(text, start, end)
+        if article is not None:
+            start, name = article
+        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
         if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
             continue
