@@ -24,6 +24,7 @@ from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
 from jumelage.extract.pairs import decide_pairs
 from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
+from jumelage.extract.units import decide_units
 from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
 
 MODEL = "fr_core_news_md"
@@ -148,6 +149,7 @@ def build(document: Document, layout: Layout, sdoc, models: dict | None = None) 
     links = find_partnerships(an)
     links = decide_pairs(an, links, _model(models, "pairs"))
     events = find_events(an, links)
+    events = decide_units(an, events, {"actions": _model(models, "actions")})
     return assemble(an, links, events)
 
 

@@ -116,7 +116,58 @@ def load_gold(gold_dir: Path, stems: list[str]) -> dict[str, dict]:
     return {s: json.loads((gold_dir / f"{s}.json").read_text(encoding="utf-8")) for s in stems}
 
 
-DECISIONS = {"pairs": pair_rows}
+def _gold_span(item: dict, text: str) -> tuple[int, int] | None:
+    span = item.get("span")
+    if isinstance(span, (list, tuple)) and len(span) == 2 and span[1] > span[0]:
+        return int(span[0]), int(span[1])
+    quote = item.get("evidence")
+    at = text.find(quote) if isinstance(quote, str) and quote else -1
+    return (at, at + len(quote)) if at >= 0 else None
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """score.py's matching: overlap of at least half the shorter span."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0 and overlap >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+_UNIT_CACHE: dict[int, tuple] = {}
+
+
+def _unit_table(parsed: tuple, gold: dict) -> tuple[list, list[int], list[int]]:
+    """Rule events and the units they leave, labelled: does the span match a gold action
+    (initiative, kept for the study of that decision) the way score.py matches spans?"""
+    key = id(parsed)
+    if key in _UNIT_CACHE:
+        return _UNIT_CACHE[key]
+    from jumelage.extract.events import find_events
+    from jumelage.extract.pipeline import analyse_document
+    from jumelage.extract.units import UNIT_FEATURES, unit_candidates
+
+    an = analyse_document(*parsed)
+    events = find_events(an, find_partnerships(an))
+    spans = {kind: [sp for sp in (_gold_span(g, an.text) for g in items) if sp]
+             for kind, items in (("action", gold.get("actions") or []),
+                                 ("initiative", gold.get("initiatives") or []))}
+    X, ya, yi = [], [], []
+    for c in unit_candidates(an, events):
+        X.append([c.features.get(n, 0.0) for n in UNIT_FEATURES])
+        u = (c.start, c.end)
+        ya.append(int(any(_overlaps(u, sp) for sp in spans["action"])))
+        yi.append(int(any(_overlaps(u, sp) for sp in spans["initiative"])))
+    _UNIT_CACHE[key] = (X, ya, yi)
+    return X, ya, yi
+
+
+def action_rows(parsed: tuple, gold: dict) -> tuple[list[list[float]], list[int], list[str]]:
+    from jumelage.extract.units import UNIT_FEATURES
+
+    X, ya, _ = _unit_table(parsed, gold)
+    return X, ya, list(UNIT_FEATURES)
+
+
+DECISIONS = {"pairs": pair_rows, "actions": action_rows}
+THRESHOLDS = {"pairs": 0.85, "actions": 0.7}      # chosen by the leave-one-document-out score
 
 
 def all_rows(parsed: list[tuple[str, tuple]], gold: dict[str, dict]) -> dict[str, dict[str, tuple]]:
@@ -132,7 +183,7 @@ def fit_models(rows: dict[str, dict[str, tuple]], stems: list[str]) -> dict[str,
             x, labels, names = by_doc[s]
             X.extend(x)
             y.extend(labels)
-        models[decision] = fit(X, y, names)
+        models[decision] = fit(X, y, names, THRESHOLDS[decision]) if any(y) else None
     return models
 
 
@@ -170,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = all_rows(parsed, gold)
     models = fit_models(rows, stems)
     for name, model in models.items():
+        if model is None:
+            continue
         path = args.out / f"{name}.json"
         path.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
         n = sum(len(rows[name][s][1]) for s in stems)
