@@ -269,7 +269,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         match = resolved[fold(name)]
         before = folded[max(0, start - 60):start]
         if match is not None and match.kind == "region" and not re.search(
-                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
+                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start], re.IGNORECASE):
             match = None
             if not from_ner:
                 continue
@@ -289,6 +289,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e for s, e in organisations)
         mentions.append(mention)
+    mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
@@ -332,4 +333,67 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
                 continue
             out.append(Mention(s, e, text[s:e], first.key, text[s:e], first.country, kind=first.kind))
             taken.append((s, e))
+    return out
+
+
+NAME = r"[A-ZÀ-Ý][\w’'-]+(?:[ -](?:(?:et|de|du|des|sur|en|la|le)[ -])?[A-ZÀ-Ý][\w’'-]+)*"
+ADMIN_UNITS = [
+    # (pattern, group holding the name, kind): departments, regions, provinces, cantons, metropolises
+    (re.compile(rf"\b(?:[Dd][ée]partement|[Cc]onseil (?:d[ée]partemental|g[ée]n[ée]ral))\s+"
+                rf"(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b(?:[Rr][ée]gion|[Cc]onseil r[ée]gional)\s+(?:de la |de l['’]|du |des |de |d['’])?({NAME})"), 1, "region"),
+    (re.compile(rf"\b(?:[Pp]rovince|[Cc]anton|[Dd]istrict|[Ll]andkreis|[Cc]omt[ée])\s+(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b({NAME} M[ée]tropole)\b"), 1, "metropolis"),
+    (re.compile(rf"\b(M[ée]tropole (?:de |du |d['’]|européenne de )?{NAME})"), 1, "metropolis"),
+]
+
+
+AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)
+LINE_OPENING = re.compile(r"\s*(?:la|le|les|l['’])?\s*", re.IGNORECASE)
+
+
+def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMention], layout: Layout,
+                 unresolved: dict[str, Mention]) -> list[Mention]:
+    """Departments, regions, provinces and metropolises named as such (« le département du
+    Val-de-Marne », « la Région Bretagne », « Rennes Métropole »): a place of their own, even when
+    no gazetteer knows them (GeoNames id null, country from the text, France by default). A city
+    mention inside a metropolis's name gives way to it."""
+    out = list(mentions)
+    for pattern, group, kind in ADMIN_UNITS:
+        for m in pattern.finditer(text):
+            s, e = m.start(group), m.end(group)
+            name = text[s:e]
+            if _country_code(name) or len(name) < 3:
+                continue
+            inside = [x for x in out if s <= x.start and x.end <= e]
+            if any(x.start < e and s < x.end for x in out if x not in inside):
+                continue
+            if kind != "metropolis" and inside and all(x.kind not in ("city",) for x in inside):
+                continue
+            near = _nearby_countries(countries, layout, s)
+            french_word = re.match(r"(?i)d[ée]partement|conseil|r[ée]gion|canton|m[ée]tropole", m.group(0)) \
+                or kind == "metropolis"
+            after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
+            stated = _country_code(after.group(1)) if after else None
+            cc = stated or ("FR" if french_word else (near[0] if near else None))
+            key = f"n:{fold(name)}|{cc}"
+            known = unresolved.get(fold(name))
+            if known is not None:
+                key, cc = known.key, known.country
+            # « avec la région de Diourbel », « La province de X a signé »: the unit itself is a party
+            line_before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            party = AGENT_BEFORE.search(text[max(0, m.start() - 25):m.start()]) is not None or \
+                LINE_OPENING.fullmatch(line_before) is not None
+            if kind != "metropolis" and inside and inside[0].geonames_id and len(inside) == 1 \
+                    and (inside[0].start, inside[0].end) == (s, e):
+                inside[0].kind = kind        # the gazetteer knew it; keep its id, note the level
+                inside[0].actor = inside[0].actor or party
+                continue
+            for x in inside:
+                out.remove(x)
+            mention = Mention(s, e, name, key, name, cc, kind=kind)
+            mention.actor = party or kind == "metropolis"
+            unresolved.setdefault(fold(name), mention)
+            out.append(mention)
+    out.sort(key=lambda x: x.start)
     return out

@@ -56,6 +56,8 @@ def fold_short_names(an: Analysis) -> None:
     Ivry-sur-Seine, "Brandebourg" for Brandebourg-sur-la-Havel, "Jérusalem" for Jérusalem-Est)."""
     names: dict[str, set[str]] = defaultdict(set)
     for m in an.mentions:
+        if m.kind in ("metropolis", "department", "region"):
+            continue              # "Nantes Métropole" acts beside Nantes; it is not its long name
         names[m.key].add(fold(m.name))
     for short, short_names in names.items():
         targets = [

@@ -196,22 +196,31 @@ def _title(name: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name.lower())
 
 
-def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
-    used: list[str] = []
+def _known_keys(an: Analysis, links, events: list[Event], known: set[str]):
+    """Links and events with every place key canonical and named by a mention; a link or an
+    initiative that loses a place is dropped (an alias made after a rule ran, a mention given
+    way to a longer name), so records never point at a place the document does not list."""
+    from jumelage.extract.relations import Links
 
-    def use(key: str) -> str:
-        if key not in used:
-            used.append(key)
-        return key
-
-    if an.owner and (links.by_pair or events):
-        use(an.owner)
-    for link in links.by_pair.values():
-        use(link.a), use(link.b)
+    kept = Links()
+    for key, link in links.by_pair.items():
+        a, b = an.key_of(link.a), an.key_of(link.b)
+        if a != b and a in known and b in known:
+            link.a, link.b = a, b
+            kept.by_pair[frozenset((a, b))] = link
+    out = []
     for ev in events:
-        for k in ev.places:
-            use(k)
-    refs = {k: f"p{i + 1}" for i, k in enumerate(used)}
+        ev.places = list(dict.fromkeys(an.key_of(k) for k in ev.places if an.key_of(k) in known))
+        ev.actors = list(dict.fromkeys(an.key_of(k) for k in ev.actors if an.key_of(k) in known))
+        ev.partners = [k for k in dict.fromkeys(an.key_of(k) for k in ev.partners if an.key_of(k) in known)
+                       if k not in ev.actors]
+        if ev.kind == "initiative" and not ev.places:
+            continue
+        out.append(ev)
+    return kept, out
+
+
+def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     first: dict[str, Mention] = {}
     names: dict[str, list[str]] = {}
     for m in an.mentions:
@@ -220,6 +229,23 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         names.setdefault(k, [])
         if m.name not in names[k]:
             names[k].append(m.name)
+    links, events = _known_keys(an, links, events, set(first))
+    used: list[str] = []
+
+    def use(key: str) -> str:
+        if key not in used:
+            used.append(key)
+        return key
+
+    owner = an.key_of(an.owner) if an.owner and an.key_of(an.owner) in first else None
+    if owner and (links.by_pair or events):
+        use(owner)
+    for link in links.by_pair.values():
+        use(link.a), use(link.b)
+    for ev in events:
+        for k in ev.places:
+            use(k)
+    refs = {k: f"p{i + 1}" for i, k in enumerate(used)}
     places = []
     for k in used:
         m = first[k]
@@ -272,5 +298,5 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     return Extraction(
         source=an.name, places=places, partnerships=partnerships, actions=actions,
         initiatives=initiatives, organizations=organisations, date=an.date,
-        owner=refs.get(an.owner) if an.owner else None,
+        owner=refs.get(owner) if owner else None,
     )
