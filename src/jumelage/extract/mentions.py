@@ -159,6 +159,9 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     for s, e in persons:
         if s <= start and end <= e:
             inner = text[s:start]
+            particle = re.fullmatch(r"([A-ZÀ-Ý][\w]+(?:-[A-ZÀ-Ý][\w]+)?)\s+(?:de|d['’])\s*", inner)
+            if particle and not cues.search("title_before_de", fold(particle.group(1))):
+                return True          # « Henri de Marsac »: a first name and a particle make a person
             if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
                 return False
             if (s, e) == (start, end) and " " in text[s:e]:
@@ -169,8 +172,12 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     return False
 
 
+# a town's own body speaks for the town (« le comité de jumelage des Herbiers », « la mairie de X »)
+TOWN_BODY = re.compile(r"^(?:le |la |l')?(?:comite de jumelage|comite des jumelages|mairie|conseil municipal)\s+"
+                       r"(?:de |des |du |d')(?:la |l')?$")
 ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(Les|Le|La|L['’])[ \t]*$")
-CONTRACTED_BEFORE = re.compile(r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?)\s+(des|du)\s+$", re.I)
+CONTRACTED_BEFORE = re.compile(
+    r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?|jumelage|comité)\s+(des|du)\s+$", re.I)
 
 
 def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -287,7 +294,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             mention = Mention(start, end, name, f"n:{fold(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
-            s < start and end <= e for s, e in organisations)
+            s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
