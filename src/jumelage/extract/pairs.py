@@ -41,7 +41,7 @@ class Candidate:
 FEATURES = [
     "rule", "owner_pair", "shared_units", "shared_kind_units", "shared_twin_units",
     "kind_units_other", "items_other", "same_country", "country_missing", "both_abroad",
-    "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b", "admin_b",
+    "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
 ]

@@ -73,6 +73,10 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 pairs = [(s, o) for s in subj for o in obj if s != o]
                 pairs += [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
                 return pairs
+            if obj and not subj and owner:
+                # « Notre ville est jumelée avec A, B et C »: the speaker is the subject, the
+                # places listed after "avec" are each its partner, never each other's
+                return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
         if ENTRE.search(folded_unit) or owner in places:
