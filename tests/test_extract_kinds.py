@@ -43,6 +43,20 @@ def test_speaker_twinned_with_a_list_pairs_the_owner_with_each_not_among_them():
     assert pairs(ext) == {frozenset({"Lannion", t}) for t in ("Bamberg", "Rugby", "Opole")}
 
 
+def test_town_where_a_charter_was_signed_is_no_partner():
+    ext = extract_text("La charte d'amitié entre Lannion et Ilmenau a été signée à Bruxelles lors du congrès "
+                       "des élus européens le 4 octobre 2016.")
+    assert pairs(ext) == {frozenset({"Lannion", "Ilmenau"})}
+    assert ext.partnerships[0].kind == "friendship"
+    assert ext.partnerships[0].since == "2016-10-04"
+
+
+def test_anniversary_in_a_dated_document_gives_the_founding_year():
+    ext = extract_text("date 2024-05\nLe jumelage entre Lannion et Günzburg fête ses 30 ans ce week-end.")
+    assert pairs(ext) == {frozenset({"Lannion", "Günzburg"})}
+    assert ext.partnerships[0].since == "1994"
+
+
 def test_region_cooperates_with_a_region_abroad():
     ext = extract_text("La Région Bretagne coopère avec la région de Diourbel depuis 2009.")
     assert pairs(ext) == {frozenset({"Bretagne", "Diourbel"})}
