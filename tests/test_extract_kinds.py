@@ -116,6 +116,16 @@ def test_decision_to_send_goods_to_a_twin_is_an_action():
     assert action.start == "2020-04"
 
 
+def test_partner_named_as_subject_is_the_actor():
+    ext = extract_text("La ville de Lannion remercie ses amis.\n\nEn mars 2020, la ville de Tver a envoyé des "
+                       "respirateurs à sa jumelle française Lannion.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert by_ref[ext.owner] == "Lannion"
+    assert len(ext.actions) == 1
+    assert [by_ref[r] for r in ext.actions[0].actors] == ["Tver"]
+    assert [by_ref[r] for r in ext.actions[0].partners] == ["Lannion"]
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",

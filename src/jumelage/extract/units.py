@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import Event, _date, _status, _tense
+from jumelage.extract.events import Event, _date, _status, _tense, subject_place as _subject_place
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
 from jumelage.extract.themes import context_for
@@ -33,23 +33,6 @@ UNIT_FEATURES = [f"cue_{c}" for c in CUES] + [
     "item", "row", "length", "position", "owner_known", "after_event", "before_event", "section_foreign",
     "collective", "rule_action", "rule_initiative",
 ]
-
-
-def _subject_place(an: Analysis, unit: Unit) -> str | None:
-    """The place that is the grammatical subject of the unit ("La ville de Suzhou a offert",
-    "Covè organise"): a mention whose token, or the noun it qualifies, is a subject."""
-    for m in an.mentions_in(unit.start, unit.end):
-        span = an.doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
-            continue
-        tok = span.root
-        for _ in range(3):
-            if tok.dep_ in ("nsubj", "nsubj:pass"):
-                return an.key(m)
-            if tok.head is tok:
-                break
-            tok = tok.head
-    return None
 
 
 @dataclass
