@@ -57,7 +57,7 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     tense = _tense(an, unit)
     f["kind_cue"] = float(bool(cues.kinds_in(folded)))
     f["anniversary"] = float(bool(cues.search("anniversary", folded)))
-    f["context"] = float(context_for(text) is not None)
+    f["context"] = _block_context(an, unit.block)
     f["amount"] = float(bool(find_amounts(folded)))
     f["dated"] = float(any(d.start for d in find_dates(an.text[unit.start:unit.end], an.date)))
     f["past"], f["future"], f["present"] = (float(tense == t) for t in ("past", "future", "present"))
@@ -75,6 +75,15 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     f["section_foreign"] = float(bool(section))
     f["collective"] = collective
     return f
+
+
+def _block_context(an: Analysis, block: int) -> float:
+    """Whether the unit's paragraph speaks of a crisis (covid-19, war, flood…), computed once per block."""
+    cache = an.__dict__.setdefault("_block_contexts", {})
+    if block not in cache:
+        b = an.layout.blocks[block]
+        cache[block] = float(context_for(an.text[b.start:b.end]) is not None)
+    return cache[block]
 
 
 def _place(an: Analysis, unit: Unit, here: list[str], subject: str | None) -> str | None:
