@@ -199,6 +199,9 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     for s, e in persons:
         if s <= start and end <= e:
             inner = text[s:start]
+            particle = re.fullmatch(r"([A-ZÀ-Ý][\w]+(?:-[A-ZÀ-Ý][\w]+)?)\s+(?:de|d['’])\s*", inner)
+            if particle and not cues.search("title_before_de", fold_same_length(particle.group(1))):
+                return True          # « Henri de Marsac »: a first name and a particle make a person
             if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
                 return False
             if (s, e) == (start, end) and " " in text[s:e]:
@@ -207,6 +210,32 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
                     return False
             return len(text[s:e].split()) >= 2
     return False
+
+
+# a town's own body speaks for the town (« le comité de jumelage des Herbiers », « la mairie de X »)
+TOWN_BODY = re.compile(r"^(?:le |la |l')?(?:comite de jumelage|comite des jumelages|mairie|conseil municipal)\s+"
+                       r"(?:de |des |du |d')(?:la |l')?$")
+ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(Les|Le|La|L['’])[ \t]*$")
+CONTRACTED_BEFORE = re.compile(
+    r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?|jumelage|comité)\s+(des|du)\s+$", re.I)
+
+
+def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """A name whose article belongs to it (« Les Herbiers », « la commune des Molières » for Les
+    Molières, « le maire du Bourget »): (start, full name) when the name with its article is a
+    place the gazetteer knows exactly; None otherwise."""
+    cap = ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+    if cap is not None:
+        full, new_start = cap.group(1) + (" " if not cap.group(1).endswith(("'", "’")) else "") + text[start:end], cap.start(1)
+    else:
+        low = CONTRACTED_BEFORE.search(text, max(0, start - 40), start)
+        if low is None:
+            return None
+        full, new_start = ("Les " if low.group(1).lower() == "des" else "Le ") + text[start:end], start
+    match = get_gazetteer().resolve(full, fuzzy=False)
+    if match is None or not match.exact or match.score < 0.95 or fold_same_length(match.name) != fold_same_length(full).replace("’", "'"):
+        return None
+    return new_start, full
 
 
 CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
@@ -271,8 +300,11 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
         with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
+        article = None if with_article else _with_article(text, start, end)
         if with_article:
             name = with_article
+        elif article is not None:
+            start, name = article
         elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
         if (start, end) not in paired:   # two places joined by a hyphen are places
@@ -334,8 +366,9 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
-            s < start and end <= e for s, e in organisations)
+            s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
+    mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
@@ -379,4 +412,67 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
                 continue
             out.append(Mention(s, e, text[s:e], first.key, text[s:e], first.country, kind=first.kind))
             taken.append((s, e))
+    return out
+
+
+NAME = r"[A-ZÀ-Ý][\w’'-]+(?:[ -](?:(?:et|de|du|des|sur|en|la|le)[ -])?[A-ZÀ-Ý][\w’'-]+)*"
+ADMIN_UNITS = [
+    # (pattern, group holding the name, kind): departments, regions, provinces, cantons, metropolises
+    (re.compile(rf"\b(?:[Dd][ée]partement|[Cc]onseil (?:d[ée]partemental|g[ée]n[ée]ral))\s+"
+                rf"(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b(?:[Rr][ée]gion|[Cc]onseil r[ée]gional)\s+(?:de la |de l['’]|du |des |de |d['’])?({NAME})"), 1, "region"),
+    (re.compile(rf"\b(?:[Pp]rovince|[Cc]anton|[Dd]istrict|[Ll]andkreis|[Cc]omt[ée])\s+(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b({NAME} M[ée]tropole)\b"), 1, "metropolis"),
+    (re.compile(rf"\b(M[ée]tropole (?:de |du |d['’]|européenne de )?{NAME})"), 1, "metropolis"),
+]
+
+
+AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)
+LINE_OPENING = re.compile(r"\s*(?:la|le|les|l['’])?\s*", re.IGNORECASE)
+
+
+def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMention], layout: Layout,
+                 unresolved: dict[str, Mention]) -> list[Mention]:
+    """Departments, regions, provinces and metropolises named as such (« le département du
+    Val-de-Marne », « la Région Bretagne », « Rennes Métropole »): a place of their own, even when
+    no gazetteer knows them (GeoNames id null, country from the text, France by default). A city
+    mention inside a metropolis's name gives way to it."""
+    out = list(mentions)
+    for pattern, group, kind in ADMIN_UNITS:
+        for m in pattern.finditer(text):
+            s, e = m.start(group), m.end(group)
+            name = text[s:e]
+            if _country_code(name) or len(name) < 3:
+                continue
+            inside = [x for x in out if s <= x.start and x.end <= e]
+            if any(x.start < e and s < x.end for x in out if x not in inside):
+                continue
+            if kind != "metropolis" and inside and all(x.kind not in ("city",) for x in inside):
+                continue
+            near = _nearby_countries(countries, layout, s)
+            french_word = re.match(r"(?i)d[ée]partement|conseil|r[ée]gion|canton|m[ée]tropole", m.group(0)) \
+                or kind == "metropolis"
+            after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
+            stated = _country_code(after.group(1)) if after else None
+            cc = stated or ("FR" if french_word else (near[0] if near else None))
+            key = f"n:{fold_same_length(name)}|{cc}"
+            known = unresolved.get(fold_same_length(name))
+            if known is not None:
+                key, cc = known.key, known.country
+            # « avec la région de Diourbel », « La province de X a signé »: the unit itself is a party
+            line_before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            party = AGENT_BEFORE.search(text[max(0, m.start() - 25):m.start()]) is not None or \
+                LINE_OPENING.fullmatch(line_before) is not None
+            if kind != "metropolis" and inside and inside[0].geonames_id and len(inside) == 1 \
+                    and (inside[0].start, inside[0].end) == (s, e):
+                inside[0].kind = kind        # the gazetteer knew it; keep its id, note the level
+                inside[0].actor = inside[0].actor or party
+                continue
+            for x in inside:
+                out.remove(x)
+            mention = Mention(s, e, name, key, name, cc, kind=kind)
+            mention.actor = party or kind == "metropolis"
+            unresolved.setdefault(fold_same_length(name), mention)
+            out.append(mention)
+    out.sort(key=lambda x: x.start)
     return out

@@ -57,6 +57,8 @@ def fold_short_names(an: Analysis) -> None:
     names: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
     for m in an.mentions:
+        if m.kind in ("metropolis", "department", "region"):
+            continue              # "Nantes Métropole" acts beside Nantes; it is not its long name
         names[m.key].add(fold_same_length(m.name))
         kinds.setdefault(m.key, m.kind)
     for short, short_names in names.items():
