@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from jumelage.atlas import queries, schema, views
+from jumelage.atlas import connect, queries, schema, views
+from jumelage.atlas.import_check import check_export
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
@@ -241,15 +243,18 @@ def import_json(atlas: Atlas, data: dict[str, Any]) -> dict[str, int]:
     if data.get("version") != VERSION:
         raise AtlasError(f"atlas export version {data.get('version')!r} is not supported "
                          f"(this jumelage reads version {VERSION})")
+    check_export(data)
     with atlas._writing() as session:
         if not _is_empty(session):
             raise AtlasError(f"cannot import into {atlas.url}: the atlas is not empty "
                              "(import restores an export into a new, empty atlas)")
         try:
             _restore(session, data)
+            session.flush()
         except (KeyError, TypeError, ValueError) as exc:
             raise AtlasError(f"invalid atlas export: {type(exc).__name__} {exc}") from None
-        session.flush()
+        except SQLAlchemyError as exc:  # what `check_export` did not foresee: still one line
+            raise AtlasError(f"invalid atlas export: {connect.reason(exc)}") from None
         if atlas.backend == "postgresql":
             _reset_sequences(session)
         return {key: len(data.get(key) or []) for key in (

@@ -479,6 +479,18 @@ class _Saver:
         self.touched["partnership"].add(ship)
 
     # actions and initiatives
+    def _reviewed(self, kind: str, quote: str | None) -> int | None:
+        """A record a person reviewed that this source told before in the same words: its
+        fields may have been corrected (a date, a place), so it is found by its quote, not by
+        them, and a re-ingest adds no second copy of it."""
+        if not quote:
+            return None
+        for (k, rid), kept in self.pending.items():
+            if k == kind and any(ev.quote and fuzz.ratio(quote, ev.quote) > QUOTE_SIMILARITY
+                                 for ev in kept):
+                return rid
+        return None
+
     def _quote(self, span: tuple[int, int] | None, quote: str | None) -> str | None:
         if quote is None and span is not None and 0 <= span[0] <= span[1] <= len(self.text):
             quote = self.text[span[0]:span[1]]
@@ -558,6 +570,8 @@ class _Saver:
                 match = cand.id
                 break
         if match is None:
+            match = self._reviewed("action", quote)
+        if match is None:
             match = self.c.execute(q.INSERT_ACTION, dict(
                 start_date=a.start, end_date=a.end, status=a.status, themes=claim["themes"],
                 amounts=claim["amounts"], review_state="extracted", created_at=self.now,
@@ -611,6 +625,8 @@ class _Saver:
                                place_id is not None and i.start is not None):
                 match = cand.id
                 break
+        if match is None:
+            match = self._reviewed("initiative", quote)
         if match is None:
             match = self.c.execute(q.INSERT_INITIATIVE, dict(
                 place_id=place_id, themes=claim["themes"], context=i.context,

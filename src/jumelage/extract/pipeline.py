@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
@@ -26,6 +27,7 @@ from jumelage.records import Action, Document, Extraction, Initiative, Partnersh
 
 MODEL = "fr_core_news_md"
 CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
+BATCH_CHARS = 200_000    # characters in the model at once, whatever the number of documents
 
 
 class Extractor:
@@ -53,7 +55,14 @@ class Extractor:
         return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """Extract documents in order, batching the model's work (`nlp.pipe`)."""
+        """Extract documents in order, batching the model's work (`nlp.pipe`).
+
+        Texts go to the model in pieces of at most `CHUNK` characters, and at most
+        `BATCH_CHARS` characters are in the model at once, however long a document is: memory
+        is bounded by the batch, and time grows linearly with the text. A long document's
+        pieces are joined into one `Doc` (without the model's internal tensors, which nothing
+        after the model reads) before the components run on it.
+        """
         def items() -> Iterator[tuple[str, tuple[Document, Layout, int, int]]]:
             for document in documents:
                 layout = analyse(document.text)
@@ -62,14 +71,31 @@ class Extractor:
                     yield layout.view[s:e], (document, layout, k, len(pieces))
 
         parts: list = []
-        for sdoc, (document, layout, k, n) in self.nlp.pipe(items(), as_tuples=True, batch_size=self.batch_size):
+        for sdoc, (document, layout, k, n) in self._pipe(items()):
+            if n > 1:
+                sdoc.tensor = sdoc.tensor[:0].copy()  # let the piece's tensor go
             parts.append(sdoc)
             if k == n - 1:
                 from spacy.tokens import Doc
 
-                full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+                full = parts[0] if len(parts) == 1 else Doc.from_docs(
+                    parts, ensure_whitespace=False, exclude=["tensor"])
                 parts = []
                 yield build(document, layout, full)
+
+    def _pipe(self, items: Iterator[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        """`nlp.pipe(as_tuples=True)` over groups of at most `BATCH_CHARS` characters (and
+        `batch_size` pieces), so a run of long pieces never sits in the model all at once."""
+        group: list[tuple[str, Any]] = []
+        size = 0
+        for text, context in items:
+            if group and (size + len(text) > BATCH_CHARS or len(group) >= self.batch_size):
+                yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+                group, size = [], 0
+            group.append((text, context))
+            size += len(text)
+        if group:
+            yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
