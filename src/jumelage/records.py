@@ -40,6 +40,7 @@ class Document:
     language: str | None = None
     date: str | None = None        # publication date (ISO partial) when the file says it
     title: str | None = None
+    notes: tuple[str, ...] = ()    # what a person should know about how it was read (one line each)
 
 
 @dataclass

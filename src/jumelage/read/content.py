@@ -11,3 +11,4 @@ class Content:
     text: str
     title: str | None = None
     date: str | None = None        # ISO partial date
+    notes: tuple[str, ...] = ()    # how the text was read, when a person should know

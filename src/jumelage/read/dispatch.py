@@ -99,6 +99,7 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
         language=detect_language(content.text),
         date=content.date,
         title=content.title,
+        notes=content.notes,
     )
 
 
