@@ -105,9 +105,25 @@ def ingest(
     db: DbUrl = None,
     as_json: AsJson = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", metavar="PATTERN",
+        help="Leave out of folders the files matching this shell pattern (repeatable; a "
+             "folder's .jumelageignore file lists more).")] = None,
+    max_text_size: Annotated[Optional[float], typer.Option(
+        "--max-text-size", metavar="MB", min=0.001,
+        help="Longest text extracted from one document, in MB of characters "
+             "(default: $JUMELAGE_MAX_TEXT_MB, else 20).")] = None,
 ) -> None:
-    """Read, extract and store documents; already ingested content is skipped."""
-    report, totals, _ = _ingest(paths, db, batch_size)
+    """Read, extract and store documents; already ingested content is skipped.
+
+    Ctrl-C stops the run: what was saved stays (each document whole), and running the same
+    command again does the rest (exit status 130).
+    """
+    if max_text_size is not None:
+        from jumelage.read.limits import TEXT_ENV_VAR
+
+        os.environ[TEXT_ENV_VAR] = repr(max_text_size)
+    report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [])
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
@@ -139,17 +155,38 @@ def demo(db: DbUrl = None) -> None:
         raise typer.Exit(1)
 
 
-def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
-    """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
+def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False,
+            exclude: list[str] | None = None):
+    """Run an ingest; print one line per failed, skipped or noted file; the report, atlas
+    totals, a place to show. Ctrl-C: says what was saved and how to resume, exit 130."""
+    from jumelage.ingest import Interrupted
     from jumelage.ingest import ingest as run_ingest
 
     with _open_atlas(db, create=True) as atlas:
-        report = run_ingest(paths, atlas, batch_size=batch_size)
+        try:
+            report = run_ingest(paths, atlas, batch_size=batch_size, exclude=exclude or ())
+        except Interrupted as stop:
+            _print_file_lines(stop.report)
+            r = stop.report
+            _error(f"interrupted after {r.total} files: {r.saved} documents saved "
+                   f"({len(r.new)} new, {len(r.updated)} updated), {len(r.unchanged)} "
+                   f"unchanged, {r.failed} failed; each saved document is complete. Run the "
+                   "same command again to ingest the rest.")
+            raise typer.Exit(130) from None
         totals = {"url": atlas.url, **atlas.summary()}
         example = _busiest_place(atlas) if suggest else None
+    _print_file_lines(report)
+    return report, totals, example
+
+
+def _print_file_lines(report: Any) -> None:
+    """One line on stderr per failed file, skipped file and file read with a note."""
     for failure in report.failures:
         typer.echo(str(failure), err=True)
-    return report, totals, example
+    for skipped in report.skipped:
+        typer.echo(f"{skipped.path}: skipped, {skipped.problem}", err=True)
+    for note in report.notes:
+        typer.echo(f"{note.path}: note: {note.problem}", err=True)
 
 
 def _busiest_place(atlas: Any) -> str | None:
@@ -175,9 +212,11 @@ def _quote_arg(text: str) -> str:
 
 def _print_report(report: Any, totals: dict[str, Any]) -> None:
     c = report.counts()
+    skipped = f" {len(report.skipped)} files in the folders were skipped (each named with its reason)." \
+        if report.skipped else ""
     out.print(
         f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
-        f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed."
+        f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed.{skipped}"
     )
     out.print(_totals_line(totals))
 
@@ -556,6 +595,13 @@ def export(
         Optional[Path], typer.Option("--out", "-o", help="File (json, geojson) or folder (csv).")
     ] = None,
     db: DbUrl = None,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV for a spreadsheet set to French: UTF-8 with a BOM, fields "
+                        "separated by ';'.")] = False,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV: start each file with a UTF-8 "
+                                                    "BOM.")] = False,
+    delimiter: Annotated[Optional[str], typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV field separator (default ',').")] = None,
 ) -> None:
     """Export the atlas: JSON (everything, re-importable), CSV tables or GeoJSON (map)."""
     from jumelage.atlas import exchange
@@ -569,10 +615,15 @@ def export(
                                  param_hint="--out")
     with _open_atlas(db) as atlas:
         if fmt == "csv":
-            for written in exchange.export_csv(atlas, out_path):
+            for written in exchange.export_csv(atlas, out_path, bom=bom or excel,
+                                               delimiter=delimiter or (";" if excel else ",")):
                 typer.echo(str(written))
             return
         data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)
+    if fmt == "geojson" and data["places_without_coordinates"]:
+        n = data["places_without_coordinates"]
+        err.print(f"{n} place{'s' if n != 1 else ''} without coordinates kept with a null "
+                  "geometry")
     payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if out_path is None:
         sys.stdout.write(payload)

@@ -295,8 +295,11 @@ def _full(path: Path) -> str:
 
 def _hashable(path: Path) -> bool:
     """A regular file `read_document` would agree to read, so hashing it first costs little."""
+    from jumelage.read.dispatch import media_type_for
+
     info = path.stat()
-    return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes()
+    return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes(
+        media_type_for(path.name))
 
 
 def _extract_and_store(

@@ -292,18 +292,30 @@ def _first_quotes(session: Session) -> dict[tuple[str, int], str]:
     return out
 
 
-def _write(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+def _write(path: Path, header: list[str], rows: list[list[Any]], bom: bool = False,
+           delimiter: str = ",") -> Path:
+    """One CSV table; every field with a delimiter, quote or line break is quoted, so a
+    multi-line quote stays in one cell. `bom` and `delimiter=";"`: what a French spreadsheet
+    opens directly (Excel reads UTF-8 only with a BOM, and `,` is its decimal mark)."""
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
         writer.writerow(header)
         for row in rows:
             writer.writerow(["" if v is None else v for v in row])
     return path
 
 
-def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> list[Path]:
-    """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv."""
+def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None,
+               bom: bool = False, delimiter: str = ",") -> list[Path]:
+    """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv.
+
+    `bom` starts each file with a UTF-8 byte order mark; `delimiter` separates fields (`;` for
+    spreadsheets set to French; lists inside a cell are then quoted with it)."""
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise AtlasError(f"CSV delimiter {delimiter!r}: must be one character, not a quote or "
+                         "a line break")
     out = Path(out_dir)
+    style = {"bom": bom, "delimiter": delimiter}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -332,7 +344,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                         "population", "partner_count", "review_state", "sources"],
                        [[p.id, p.name, _join(p.aliases), p.country, p.geonames_id, p.lat, p.lon,
                          p.kind, p.population, partners.get(p.id, 0), p.review_state,
-                         _join(src[("place", p.id)])] for p in places]),
+                         _join(src[("place", p.id)])] for p in places], **style),
                 _write(out / "partnerships.csv",
                        ["id", "place_a_id", "place_a", "place_b_id", "place_b", "kind", "since",
                         "status", "dormant", "review_state", "sources", "quote"],
@@ -340,7 +352,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          names[r.place_b_id], r.kind, r.since, r.status,
                          str(flags[r.id]).lower(), r.review_state,
                          _join(src[("partnership", r.id)]), quotes.get(("partnership", r.id))]
-                        for r in ships]),
+                        for r in ships], **style),
                 _write(out / "actions.csv",
                        ["id", "start", "end", "status", "actor_ids", "actors", "partner_ids",
                         "partners", "themes", "amounts", "organisations", "review_state",
@@ -352,7 +364,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          _join([_amount(m) for m in a.amounts]),
                          _join([orgs[o.organisation_id] for o in a.organisations]),
                          a.review_state, _join(src[("action", a.id)]),
-                         quotes.get(("action", a.id))] for a in acts]),
+                         quotes.get(("action", a.id))] for a in acts], **style),
                 _write(out / "initiatives.csv",
                        ["id", "place_id", "place", "context", "start", "end", "themes",
                         "amounts", "organisations", "review_state", "sources", "quote"],
@@ -361,10 +373,10 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          _join([_amount(m) for m in i.amounts]),
                          _join([orgs[o.organisation_id] for o in i.organisations]),
                          i.review_state, _join(src[("initiative", i.id)]),
-                         quotes.get(("initiative", i.id))] for i in inits]),
+                         quotes.get(("initiative", i.id))] for i in inits], **style),
                 _write(out / "organisations.csv", ["id", "name", "review_state", "sources"],
                        [[o.id, o.name, o.review_state, _join(src[("organisation", o.id)])]
-                        for o in organisations]),
+                        for o in organisations], **style),
             ]
         except OSError as exc:
             raise AtlasError(f"{out}: cannot write ({exc.strerror or exc})") from None
@@ -374,20 +386,25 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
 def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
     """Places as Point features, partnerships as LineStrings between them (with properties).
 
-    Places without coordinates are left out, and so are partnerships touching one.
+    Places without coordinates are features too, with a null geometry (GeoJSON's word for
+    « not located »), counted in the collection's `places_without_coordinates`; partnerships
+    touching one cannot be drawn and are left out.
     """
     features: list[dict[str, Any]] = []
+    unlocated = 0
     with atlas._reading() as s:
         partners = queries.partner_counts(s)
         located: dict[int, Place] = {}
         for p in s.scalars(select(Place).where(Place.review_state != "rejected")
                            .order_by(Place.id)):
             if p.lat is None or p.lon is None:
-                continue
-            located[p.id] = p
+                unlocated += 1
+            else:
+                located[p.id] = p
             features.append({
                 "type": "Feature", "id": f"place/{p.id}",
-                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "geometry": None if p.id not in located else {
+                    "type": "Point", "coordinates": [p.lon, p.lat]},
                 "properties": {"record": "place", "id": p.id, "name": p.name,
                                "aliases": p.aliases, "country": p.country,
                                "geonames_id": p.geonames_id, "kind": p.kind,
@@ -410,4 +427,5 @@ def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
                                "places": [a.name, b.name], "place_ids": [a.id, b.id],
                                "review_state": r.review_state},
             })
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features,
+            "places_without_coordinates": unlocated}
