@@ -41,6 +41,8 @@ class Document:
     date: str | None = None        # publication date (ISO partial) when the file says it
     title: str | None = None
     notes: tuple[str, ...] = ()    # what a person should know about how it was read (one line each)
+    metadata_date: str | None = None  # the file's metadata date (PDF, DOCX): used only when
+                                      # the text states none (a print date is not the article's)
 
 
 @dataclass

@@ -59,7 +59,8 @@ def _dump(session: Session) -> dict[str, Any]:
     ev = _evidence_by_record(session)
     sources = [{
         "id": s.id, "name": s.name, "content_hash": s.content_hash, "media_type": s.media_type,
-        "language": s.language, "date": s.date, "title": s.title, "path": s.path,
+        "language": s.language, "date": s.date, "metadata_date": s.metadata_date,
+        "title": s.title, "path": s.path,
         "ingested_at": views.iso(s.ingested_at), "updated_at": views.iso(s.updated_at),
         "text": s.text,
     } for s in session.scalars(select(Source).order_by(Source.id))]
@@ -160,7 +161,8 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
     add(Source, [{
         "id": s["id"], "name": s["name"], "content_hash": s["content_hash"],
         "media_type": s["media_type"], "text": s["text"], "language": s.get("language"),
-        "date": s.get("date"), "title": s.get("title"), "path": s.get("path"),
+        "date": s.get("date"), "metadata_date": s.get("metadata_date"),
+        "title": s.get("title"), "path": s.get("path"),
         "ingested_at": _when(s["ingested_at"]), "updated_at": _when(s["updated_at"]),
     } for s in rows("sources")])
     names = []

@@ -129,6 +129,7 @@ class _Check:
             if not isinstance(s.get("text"), str):
                 raise self.fail(where, "text is missing")
             self.date(where, s, "date")
+            self.date(where, s, "metadata_date")
         names = [s["name"] for s in self.rows("sources")]
         if len(set(names)) != len(names):
             raise self.fail("sources", "two sources have the same name")

@@ -63,6 +63,7 @@ class Source(Base):
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
     date: Mapped[str | None] = mapped_column(String(10))
+    metadata_date: Mapped[str | None] = mapped_column(String(10))  # the file's own, kept as such
     title: Mapped[str | None] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -88,7 +88,9 @@ def source_state(session: Session, name: str, content_hash: str) -> str:
 
 
 def document_date(doc: Document, ext: Extraction) -> str | None:
-    for value in (doc.date, ext.date):
+    """The source's date: the page's own marker, else the date the extraction found in the
+    text, else the file's metadata date (a PDF printed today is not today's article)."""
+    for value in (doc.date, ext.date, doc.metadata_date):
         if value and is_partial_date(value[:10]):
             return value[:10]
         if value and is_partial_date(value[:7]):
@@ -111,7 +113,8 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
     date = document_date(doc, ext)
     fields = dict(content_hash=doc.content_hash, media_type=doc.media_type or "text/plain",
                   text=doc.text, language=doc.language, date=date,
-                  title=doc.title, path=doc.path, updated_at=now)
+                  title=doc.title, path=doc.path, updated_at=now,
+                  metadata_date=(doc.metadata_date or "")[:10] or None)
     if stored is None:
         source_id = conn.execute(q.INSERT_SOURCE, {
             "name": doc.name, "ingested_at": now, **fields}).scalar_one()

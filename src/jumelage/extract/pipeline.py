@@ -166,7 +166,8 @@ def build(document: Document, layout: Layout, sdoc) -> Extraction:
     persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
     organisations = find_organisations(text, an.folded, sdoc, set())
     an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations])
-    an.date = document_date(text, document.date)
+    # the date the text (or the page's own marker) states wins; file metadata only without one
+    an.date = document_date(text, document.date) or document.metadata_date
     an.owner = find_owner(an)
     fold_short_names(an)
     find_subjects(an)

@@ -12,3 +12,5 @@ class Content:
     title: str | None = None
     date: str | None = None        # ISO partial date
     notes: tuple[str, ...] = ()    # how the text was read, when a person should know
+    metadata_date: str | None = None  # creation date in the file's metadata (PDF, DOCX): when
+                                      # the file was made, not what the text is dated

@@ -103,6 +103,7 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
         date=content.date,
         title=content.title,
         notes=content.notes,
+        metadata_date=content.metadata_date,
     )
 
 

@@ -1,0 +1,30 @@
+"""Sources keep the date their file's metadata gives (PDF, DOCX) apart from the document's date:
+a PDF printed today carries today's date, which is used only when the text states none.
+
+Revision ID: 0005
+Revises: 0001
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0005'
+down_revision: Union[str, Sequence[str], None] = '0001'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    with op.batch_alter_table('sources', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('metadata_date', sa.String(length=10), nullable=True))
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    with op.batch_alter_table('sources', schema=None) as batch_op:
+        batch_op.drop_column('metadata_date')
