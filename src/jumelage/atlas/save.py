@@ -34,11 +34,12 @@ from jumelage.atlas import statements as q
 from jumelage.atlas.dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
-    RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,
+    RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
     InitiativeOrganisation, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText, fold
 from jumelage.atlas.recompute import Touched, finish
+from jumelage.atlas.twins import near_identical
 from jumelage.atlas.validate import check
 from jumelage.records import Action as ActionRecord
 from jumelage.records import Document, Extraction
@@ -122,6 +123,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         source_id = stored.id
         conn.execute(update(Source).where(Source.id == source_id).values(**fields))
     saver = _Saver(conn, source_id, doc.text, date, ext, now)
+    saver.twins = near_identical(conn, source_id, doc.text)
     if state == "updated":
         saver.take_back()
     saver.merge()
@@ -218,6 +220,8 @@ class _Saver:
         self.initiatives: dict[tuple[int | None, str | None, str | None], list[_Candidate]] = (
             defaultdict(list))
         self.local_quotes: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.twins: list[int] = []                    # near-identical sources (`twins.py`)
+        self.twin_records: dict[str, list[tuple[_Candidate, int | None]]] = defaultdict(list)
 
     @property
     def folded(self) -> FoldedText:
@@ -273,6 +277,7 @@ class _Saver:
         self._load_partnerships()
         for s in ext.partnerships:
             self._partnership(s)
+        self._load_twins()
         self._load_actions()
         for a in ext.actions:
             self._action(a)
@@ -482,6 +487,53 @@ class _Saver:
         self.touched["partnership"].add(ship)
 
     # actions and initiatives
+    def _load_twins(self) -> None:
+        """The actions and initiatives near-identical sources gave evidence for, with their
+        places and those sources' quotes."""
+        if not self.twins or not (self.ext.actions or self.ext.initiatives):
+            return
+        quotes: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for aid, iid, quote in self.c.execute(
+                select(Evidence.action_id, Evidence.initiative_id, Evidence.quote)
+                .where(Evidence.source_id.in_(self.twins), Evidence.quote.is_not(None),
+                       (Evidence.action_id.is_not(None)) | (Evidence.initiative_id.is_not(None)))
+                .order_by(Evidence.id)):
+            quotes[("action", aid) if aid is not None else ("initiative", iid)].add(quote)
+        actions = sorted(rid for kind, rid in quotes if kind == "action")
+        places: dict[int, set[int]] = defaultdict(set)
+        themes: dict[tuple[str, int], list[str]] = {}
+        for part in _chunks(actions):
+            for aid, pid in self.c.execute(q.ACTION_PLACE_IDS, {"ids": part}):
+                places[aid].add(pid)
+            for aid, th in self.c.execute(select(Action.id, Action.themes)
+                                          .where(Action.id.in_(part))):
+                themes[("action", aid)] = th or []
+        initiatives = sorted(rid for kind, rid in quotes if kind == "initiative")
+        where: dict[int, int | None] = {}
+        for part in _chunks(initiatives):
+            for iid, pid, th in self.c.execute(select(Initiative.id, Initiative.place_id,
+                                                      Initiative.themes)
+                                               .where(Initiative.id.in_(part))):
+                where[iid], themes[("initiative", iid)] = pid, th or []
+        for (kind, rid), said in quotes.items():
+            if (kind, rid) not in themes:
+                continue
+            cand = _Candidate(rid, themes[(kind, rid)], frozenset(places.get(rid, ())), said)
+            self.twin_records[kind].append((cand, where.get(rid)))
+
+    def _twin(self, kind: str, places: frozenset[int], place_id: int | None,
+              themes: list[str], quote: str | None) -> int | None:
+        """A record of a near-identical source telling the same thing (same places, same
+        words), whatever its dates: the copy's claim joins it instead of making a second one."""
+        if not quote:
+            return None
+        for cand, where in self.twin_records.get(kind, ()):
+            same_places = cand.places == places if kind == "action" else where == place_id
+            if same_places and _themes_meet(themes, cand.themes) and any(
+                    fuzz.ratio(quote, other) > QUOTE_SIMILARITY for other in cand.quotes):
+                return cand.id
+        return None
+
     def _reviewed(self, kind: str, quote: str | None) -> int | None:
         """A record a person reviewed that this source told before in the same words: its
         fields may have been corrected (a date, a place), so it is found by its quote, not by
@@ -575,6 +627,8 @@ class _Saver:
         if match is None:
             match = self._reviewed("action", quote)
         if match is None:
+            match = self._twin("action", places, None, a.themes, quote)
+        if match is None:
             match = self.c.execute(q.INSERT_ACTION, dict(
                 start_date=a.start, end_date=a.end, status=a.status, themes=claim["themes"],
                 amounts=claim["amounts"], review_state="extracted", created_at=self.now,
@@ -630,6 +684,8 @@ class _Saver:
                 break
         if match is None:
             match = self._reviewed("initiative", quote)
+        if match is None:
+            match = self._twin("initiative", frozenset(), place_id, i.themes, quote)
         if match is None:
             match = self.c.execute(q.INSERT_INITIATIVE, dict(
                 place_id=place_id, themes=claim["themes"], context=i.context,
