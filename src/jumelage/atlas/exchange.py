@@ -160,7 +160,8 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
 
     add(Source, [{
         "id": s["id"], "name": s["name"], "content_hash": s["content_hash"],
-        "media_type": s["media_type"], "text": s["text"], "language": s.get("language"),
+        "media_type": s["media_type"], "text": s["text"], "text_length": len(s["text"]),
+        "language": s.get("language"),
         "date": s.get("date"), "metadata_date": s.get("metadata_date"),
         "title": s.get("title"), "path": s.get("path"),
         "ingested_at": _when(s["ingested_at"]), "updated_at": _when(s["updated_at"]),

@@ -61,6 +61,7 @@ class Source(Base):
     content_hash: Mapped[str] = mapped_column(String(128), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    text_length: Mapped[int | None] = mapped_column(Integer, index=True)  # near-twins by length
     language: Mapped[str | None] = mapped_column(String(16))
     date: Mapped[str | None] = mapped_column(String(10))
     metadata_date: Mapped[str | None] = mapped_column(String(10))  # the file's own, kept as such

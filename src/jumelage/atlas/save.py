@@ -113,7 +113,7 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         return state
     date = document_date(doc, ext)
     fields = dict(content_hash=doc.content_hash, media_type=doc.media_type or "text/plain",
-                  text=doc.text, language=doc.language, date=date,
+                  text=doc.text, text_length=len(doc.text), language=doc.language, date=date,
                   title=doc.title, path=doc.path, updated_at=now,
                   metadata_date=(doc.metadata_date or "")[:10] or None)
     if stored is None:

@@ -40,7 +40,7 @@ def near_identical(conn: Connection, source_id: int, text: str) -> list[int]:
     if not text or len(text) > MAX_TEXT:
         return []
     lo, hi = int(len(text) * (1 - LENGTH_MARGIN)), int(len(text) * (1 + LENGTH_MARGIN)) + 1
-    length = func.length(Source.text)
+    length = Source.text_length
     rows = conn.execute(
         select(Source.id, Source.text)
         .where(Source.id != source_id, length >= lo, length <= hi)
