@@ -119,11 +119,18 @@ def ingest(
     Ctrl-C stops the run: what was saved stays (each document whole), and running the same
     command again does the rest (exit status 130).
     """
-    if max_text_size is not None:
-        from jumelage.read.limits import TEXT_ENV_VAR
+    from jumelage.read.limits import TEXT_ENV_VAR
 
-        os.environ[TEXT_ENV_VAR] = repr(max_text_size)
-    report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [])
+    before = os.environ.get(TEXT_ENV_VAR)
+    if max_text_size is not None:
+        os.environ[TEXT_ENV_VAR] = repr(max_text_size)   # the readers' limit, for this run
+    try:
+        report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [])
+    finally:
+        if before is None:
+            os.environ.pop(TEXT_ENV_VAR, None)
+        else:
+            os.environ[TEXT_ENV_VAR] = before
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:

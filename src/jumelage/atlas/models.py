@@ -355,6 +355,22 @@ class Evidence(Base):
         raise ValueError(f"evidence {self.id} is about no record")
 
 
+class LostEvidence(Base):
+    """What a removed source said about a record a person reviewed or added: the record stays,
+    and this row says its source is gone. Re-ingesting that source finds the record again by
+    these quotes (its fields may have been corrected) and puts the evidence back."""
+
+    __tablename__ = "lost_evidence"
+    __table_args__ = (NO_REUSE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(512), index=True)
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 RECORD_MODELS: dict[str, type[Base]] = {
     "place": Place,
     "organisation": Organisation,

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import statements as q
@@ -35,7 +35,7 @@ from jumelage.atlas.dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
     RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
-    InitiativeOrganisation, Partnership, PartnershipStatus, PlaceName, Source,
+    InitiativeOrganisation, LostEvidence, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText, fold
 from jumelage.atlas.recompute import Touched, finish
@@ -48,6 +48,8 @@ from jumelage.records import Partnership as PartnershipRecord
 from jumelage.records import Place as PlaceRecord
 
 QUOTE_SIMILARITY = 90  # rapidfuzz ratio above which two quotes tell the same action
+CONTAINED_SHARE = 0.5       # a quote within another at least twice its length…
+CONTAINED_SIMILARITY = 95   # …(partial ratio above this) tells the same action too
 CHUNK = 500            # ids per IN (...) list in bulk deletes
 
 
@@ -124,9 +126,11 @@ def save(session: Session, doc: Document, ext: Extraction, now: datetime) -> str
         conn.execute(update(Source).where(Source.id == source_id).values(**fields))
     saver = _Saver(conn, source_id, doc.text, date, ext, now)
     saver.twins = near_identical(conn, source_id, doc.text)
+    saver.load_lost(doc.name)
     if state == "updated":
         saver.take_back()
     saver.merge()
+    saver.restore_lost(doc.name)
     saver.finish()
     return state
 
@@ -152,6 +156,16 @@ def remove(session: Session, name: str, now: datetime) -> bool:
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at:at + size]
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Do two quotes tell the same thing: nearly the same text, or one within the other (a
+    sentence the document's new version runs on into a line added after it)?"""
+    if fuzz.ratio(a, b) > QUOTE_SIMILARITY:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= CONTAINED_SHARE * len(long) and \
+        fuzz.partial_ratio(short, long) > CONTAINED_SIMILARITY
 
 
 def _themes_meet(a: list[str], b: list[str]) -> bool:
@@ -221,6 +235,8 @@ class _Saver:
             defaultdict(list))
         self.local_quotes: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.twins: list[int] = []                    # near-identical sources (`twins.py`)
+        self.lost: dict[tuple[str, int], list[str]] = {}  # reviewed records' removed evidence
+        self.attached: set[tuple[str, int]] = set()
         self.twin_records: dict[str, list[tuple[_Candidate, int | None]]] = defaultdict(list)
 
     @property
@@ -327,6 +343,7 @@ class _Saver:
                    claim=claim, created_at=self.now)
         row[RECORD_COLUMNS[kind]] = rid
         self.evidence.append(row)
+        self.attached.add((kind, rid))
         if quote:
             self.local_quotes[(kind, rid)].append(quote)
         self.touched[kind].add(rid)
@@ -530,7 +547,7 @@ class _Saver:
         for cand, where in self.twin_records.get(kind, ()):
             same_places = cand.places == places if kind == "action" else where == place_id
             if same_places and _themes_meet(themes, cand.themes) and any(
-                    fuzz.ratio(quote, other) > QUOTE_SIMILARITY for other in cand.quotes):
+                    _same_words(quote, other) for other in cand.quotes):
                 return cand.id
         return None
 
@@ -541,10 +558,40 @@ class _Saver:
         if not quote:
             return None
         for (k, rid), kept in self.pending.items():
-            if k == kind and any(ev.quote and fuzz.ratio(quote, ev.quote) > QUOTE_SIMILARITY
+            if k == kind and any(ev.quote and _same_words(quote, ev.quote)
                                  for ev in kept):
                 return rid
+        for (k, rid), quotes in self.lost.items():
+            if k == kind and any(_same_words(quote, q) for q in quotes):
+                return rid
         return None
+
+    def load_lost(self, name: str) -> None:
+        """What this source said, before it was removed, about records people reviewed."""
+        rows = self.c.execute(select(LostEvidence.record_kind, LostEvidence.record_id,
+                                     LostEvidence.quote)
+                              .where(LostEvidence.source_name == name)
+                              .order_by(LostEvidence.id))
+        for kind, rid, quote in rows:
+            self.lost.setdefault((kind, rid), []).extend([quote] if quote else [])
+
+    def restore_lost(self, name: str) -> None:
+        """The records this source tells again have their source back: their lost-evidence
+        rows go, and so does the line of their note saying it was removed."""
+        back = [key for key in self.lost if key in self.attached]
+        if not back:
+            return
+        prefix = f"source {name} removed on "
+        for kind, rid in back:
+            self.c.execute(delete(LostEvidence).where(
+                LostEvidence.source_name == name, LostEvidence.record_kind == kind,
+                LostEvidence.record_id == rid))
+            model: Any = RECORD_MODELS[kind]
+            note = self.c.scalar(select(model.review_note).where(model.id == rid))
+            if note and prefix in note:
+                kept = "\n".join(line for line in note.split("\n")
+                                  if not line.startswith(prefix)) or None
+                self.c.execute(update(model).where(model.id == rid).values(review_note=kept))
 
     def _quote(self, span: tuple[int, int] | None, quote: str | None) -> str | None:
         if quote is None and span is not None and 0 <= span[0] <= span[1] <= len(self.text):
@@ -557,7 +604,7 @@ class _Saver:
         quotes.update(ev.quote for ev in self.pending.get((kind, cand.id), ()) if ev.quote)
         quotes.update(self.local_quotes.get((kind, cand.id), ()))
         if quote and quotes:
-            return any(fuzz.ratio(quote, q) > QUOTE_SIMILARITY for q in quotes)
+            return any(_same_words(quote, q) for q in quotes)
         return fallback
 
     def _load_quotes(self, column: str, cands: dict[int, _Candidate]) -> None:

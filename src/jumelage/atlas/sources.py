@@ -17,11 +17,20 @@ from sqlalchemy.orm import Session
 
 from jumelage.atlas import save as saving
 from jumelage.atlas import views
-from jumelage.atlas.models import RECORD_COLUMNS, RECORD_MODELS, Evidence, Source
+from jumelage.atlas.models import RECORD_COLUMNS, RECORD_MODELS, Evidence, LostEvidence, Source
 from jumelage.errors import AtlasError
 
 KINDS = ("place", "partnership", "action", "initiative", "organisation")
 """The record kinds counted per source (status changes are part of their partnership)."""
+
+
+def lost(session: Session, kind: str, record_id: int) -> list[dict[str, Any]]:
+    """The removed sources a record lost evidence from: [{"source", "removed_at"}]."""
+    rows = session.execute(select(LostEvidence.source_name, LostEvidence.removed_at)
+                           .where(LostEvidence.record_kind == kind,
+                                  LostEvidence.record_id == record_id)
+                           .distinct().order_by(LostEvidence.source_name)).all()
+    return [{"source": name, "removed_at": views.iso(when)} for name, when in rows]
 
 
 def gone_note(name: str, when: datetime) -> str:
@@ -68,11 +77,14 @@ def forget(session: Session, ref: str | int, now: datetime) -> dict[str, Any]:
     source = find(session, ref)
     name, source_id = source.name, source.id
     supported: dict[str, set[int]] = defaultdict(set)
+    quotes: dict[tuple[str, int], list[str | None]] = defaultdict(list)
     columns = [getattr(Evidence, RECORD_COLUMNS[k]) for k in KINDS]
-    for row in session.execute(select(*columns).where(Evidence.source_id == source_id)):
-        for kind, rid in zip(KINDS, row, strict=True):
+    for row in session.execute(select(Evidence.quote, *columns)
+                               .where(Evidence.source_id == source_id).order_by(Evidence.id)):
+        for kind, rid in zip(KINDS, row[1:], strict=True):
             if rid is not None:
                 supported[kind].add(rid)
+                quotes[(kind, rid)].append(row[0])
     session.expunge_all()
     removed = saving.remove(session, name, now)
     assert removed
@@ -90,5 +102,8 @@ def forget(session: Session, ref: str | int, now: datetime) -> dict[str, Any]:
                     else note
                 report["kept"].append({"kind": kind, "id": rid,
                                        "review_state": record.review_state})
+                session.add_all(LostEvidence(source_name=name, record_kind=kind, record_id=rid,
+                                             quote=quote, removed_at=now)
+                                for quote in dict.fromkeys(quotes[(kind, rid)]))
     session.flush()
     return report

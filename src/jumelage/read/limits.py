@@ -54,8 +54,9 @@ def max_text_chars() -> int:
 
 def too_long_problem(length: int) -> str:
     """The one-line problem for a text of `length` characters, over the text limit."""
-    return (f"text too long ({length / MB:.1f} MB of text > limit "
-            f"{max_text_chars() / MB:g} MB; raise it with --max-text-size)")
+    limit = _megabytes(TEXT_ENV_VAR, max_file_mb())
+    return (f"text too long ({length / MB:.1f} MB of text > limit {limit:g} MB; "
+            "raise it with --max-text-size)")
 
 
 def _size(n: float) -> str:
