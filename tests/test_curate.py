@@ -198,11 +198,18 @@ def test_review_from_the_command_line_survives_reingest_and_removal(atlas_url, e
     notes = {r["ref"]: r["review_note"] for r in records(atlas_url, kind="action")}
     assert "source brno.txt removed on" in notes[f"action:{school['id']}"]
     assert "the visit was in July" in notes[f"action:{school['id']}"]
+    lost = {r["ref"]: r["lost_sources"] for r in records(atlas_url, kind="action")}
+    assert [x["source"] for x in lost[f"action:{school['id']}"]] == ["brno.txt"]
+    with Atlas.open(atlas_url) as atlas:            # an export keeps it
+        assert {r["record_id"] for r in export_json(atlas)["lost_evidence"]} >= {school["id"]}
     ingest_docs(atlas_url, extractor, folder)
     after = state()
     assert {k: v for k, v in after.items() if k in reviewed} == reviewed
-    actions = [r for r in records(atlas_url, "action")]
+    actions = {r["ref"]: r for r in records(atlas_url, "action")}
     assert len(actions) == 3                     # school (corrected), festival, the added one
+    back = actions[f"action:{school['id']}"]     # its source is back: evidence, no « removed »
+    assert back["lost_sources"] == [] and back["review_note"] == "the visit was in July"
+    assert [e["source"] for e in back["evidence"]] == ["brno.txt"]
 
 
 # -- 4. show -----------------------------------------------------------------------------------

@@ -110,6 +110,6 @@ def to_review(session: Session, place: str | int | None = None,
             record = queries.record(session, k, rid)
             if record is not None:
                 out.append({"kind": k, "ref": f"{k}:{rid}", "label": label(k, record),
-                            **record})
+                            **record, "lost_sources": sourcing.lost(session, k, rid)})
     return out
 

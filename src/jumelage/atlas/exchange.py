@@ -26,7 +26,8 @@ from jumelage.atlas.import_check import check_export
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
-    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
+    InitiativeOrganisation, LostEvidence, Organisation, Partnership, PartnershipStatus, Place,
+    PlaceName, Source,
 )
 from jumelage.atlas.names import fold
 from jumelage.errors import AtlasError
@@ -97,9 +98,12 @@ def _dump(session: Session) -> dict[str, Any]:
         **_review(i), "evidence": ev.get(("initiative", i.id), []),
     } for i in session.scalars(select(Initiative).options(
         selectinload(Initiative.organisations)).order_by(Initiative.id))]
+    lost = [{"id": r.id, "source_name": r.source_name, "record": r.record_kind,
+             "record_id": r.record_id, "quote": r.quote, "removed_at": views.iso(r.removed_at)}
+            for r in session.scalars(select(LostEvidence).order_by(LostEvidence.id))]
     return {"format": FORMAT, "version": VERSION, "schema": schema.head(), "sources": sources,
             "places": places, "organisations": organisations, "partnerships": partnerships,
-            "actions": actions, "initiatives": initiatives}
+            "actions": actions, "initiatives": initiatives, "lost_evidence": lost}
 
 
 def export_json(atlas: Atlas) -> dict[str, Any]:
@@ -223,12 +227,16 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
     } for i in inits])
     add(InitiativeOrganisation, init_orgs)
     add(Evidence, sorted(evidence, key=lambda e: e["id"]))
+    add(LostEvidence, [{"id": r["id"], "source_name": r["source_name"],
+                        "record_kind": r["record"], "record_id": r["record_id"],
+                        "quote": r.get("quote"), "removed_at": _when(r["removed_at"])}
+                       for r in rows("lost_evidence")])
 
 
 def _reset_sequences(session: Session) -> None:
     """After inserting explicit ids, PostgreSQL's id sequences must start past them."""
     for model in (Source, Place, PlaceName, Organisation, Partnership, PartnershipStatus, Action,
-                  Initiative, Evidence):
+                  Initiative, Evidence, LostEvidence):
         table = model.__tablename__
         session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -188,6 +188,13 @@ class _Check:
             self.date(where, a, "end")
             self.review(where, a)
             self.evidence(where, a)
+        for r in self.rows("lost_evidence"):
+            where = f"lost evidence {r.get('id')!r}"
+            self.whole(where, r, "id")
+            self.text(where, r, "source_name")
+            self.choice(where, r, "record", tuple(SINGULAR.values())[1:])
+            self.refs(where, "record_id", r.get("record_id"), f"{r.get('record')}s")
+            self.text(where, r, "removed_at")
         for i in self.rows("initiatives"):
             where = f"initiative {i['id']}"
             self.refs(where, "place", i.get("place"), "places")
