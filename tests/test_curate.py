@@ -533,3 +533,25 @@ def test_long_texts_go_to_the_model_in_bounded_pieces(extractor, monkeypatch):
     assert len(sizes) > 2 and max(sizes) <= 800
     names = {p.name for p in ext.places}
     assert {"Erlangen", "Brno", "Sarajevo"} <= names     # the first and last pieces both count
+
+
+def test_a_very_long_text_is_extracted_piece_by_piece_into_one_extraction(extractor,
+                                                                         monkeypatch):
+    from jumelage.extract import pieces
+    from jumelage.records import Document
+
+    monkeypatch.setattr(pieces, "LONG_TEXT", 300)
+    monkeypatch.setattr(pieces, "PIECE", 200)
+    text = ERLANGEN + "\n" + BRNO + "\nLa ville de Rennes est jumelée avec Sarajevo depuis 1998.\n"
+    assert len(text) > 300 and len(pieces.split(text)) >= 3
+    ext = extractor.extract(Document(name="long.txt", text=text, media_type="text/plain",
+                                     content_hash="x"))
+    names = [p.name for p in ext.places]
+    assert sorted(names) == sorted(set(names)) and {"Erlangen", "Brno", "Sarajevo"} <= set(names)
+    refs = {p.ref: p.name for p in ext.places}
+    pairs = {frozenset(refs[r] for r in s.places) for s in ext.partnerships}
+    assert {frozenset({"Rennes", "Erlangen"}), frozenset({"Rennes", "Brno"}),
+            frozenset({"Rennes", "Sarajevo"})} <= pairs
+    for record in [*ext.partnerships, *ext.actions]:
+        assert record.span is None or text[record.span[0]:record.span[1]] == record.quote
+    assert ext.date == "2023-05"

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from itertools import groupby
 from typing import Any
 
-from jumelage.extract import cues
+from jumelage.extract import cues, pieces
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import document_date
 from jumelage.extract.events import Event, describe, find_events
@@ -61,8 +63,29 @@ class Extractor:
         `BATCH_CHARS` characters are in the model at once, however long a document is: memory
         is bounded by the batch, and time grows linearly with the text. A long document's
         pieces are joined into one `Doc` (without the model's internal tensors, which nothing
-        after the model reads) before the components run on it.
+        after the model reads) before the components run on it; a very long one (over
+        `pieces.LONG_TEXT` characters) is extracted piece by piece and the results merged, so
+        only one piece's parse is ever held.
         """
+        for long, run in groupby(documents, key=lambda d: len(d.text) > pieces.LONG_TEXT):
+            if long:
+                for document in run:
+                    yield self._extract_long(document)
+            else:
+                yield from self._extract_stream(run)
+
+    def _extract_long(self, document: Document) -> Extraction:
+        """A very long text, a piece at a time (`pieces.py`): one piece's parse in memory."""
+        date = document.date
+        parts = []
+        for start, end in pieces.split(document.text):
+            piece = replace(document, text=document.text[start:end], date=date)
+            ext = next(self._extract_stream([piece]))
+            date = date or ext.date      # the first piece's date anchors the next ones
+            parts.append((start, ext))
+        return pieces.merge(document.name, parts)
+
+    def _extract_stream(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         def items() -> Iterator[tuple[str, tuple[Document, Layout, int, int]]]:
             for document in documents:
                 layout = analyse(document.text)
