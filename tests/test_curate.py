@@ -178,6 +178,8 @@ def test_review_from_the_command_line_survives_reingest_and_removal(atlas_url, e
     bad = run("review", "correct", f"action:{school['id']}", "start=juillet", *db, ok=False)
     assert bad.exit_code == 1 and "not YYYY" in bad.output
     assert run("review", "confirm", "action", *db, ok=False).exit_code == 1
+    early = run("review", "correct", f"action:{school['id']}", "end=2020", *db, ok=False)
+    assert early.exit_code == 1 and "end: 2020 is before the start 2022-07" in early.output
 
     def state() -> dict:
         out = {r["ref"]: (r["review_state"], r.get("start"), r.get("since"))
