@@ -239,17 +239,26 @@ def test_read_commands_never_create_an_atlas(command, tmp_path):
     assert not typo.exists()
 
 
-def test_a_postgres_database_without_an_atlas_is_not_made_one(atlas_url):
-    if not atlas_url.startswith("postgresql"):
-        pytest.skip("the SQLite case is the test above")
-    result = run("summary", "--db", atlas_url, ok=False)
-    assert result.exit_code == 1 and "no atlas at" in result.output
-    engine = create_engine(atlas_url)
-    with engine.connect() as conn:
-        tables = conn.execute(text("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_schema = 'public'")).scalar()
-    engine.dispose()
-    assert tables == 0
+def test_a_postgres_database_without_an_atlas_is_not_made_one(postgres_url):
+    server = make_url(postgres_url).set(drivername="postgresql+psycopg")
+    name = f"jumelage_test_noatlas_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        result = run("summary", "--db", url, ok=False)
+        assert result.exit_code == 1 and "no atlas at" in result.output
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            tables = conn.execute(text("SELECT count(*) FROM information_schema.tables "
+                                       "WHERE table_schema = 'public'")).scalar()
+        engine.dispose()
+        assert tables == 0
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # -- 7. imports --------------------------------------------------------------------------------
