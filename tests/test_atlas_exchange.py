@@ -124,10 +124,14 @@ def test_geojson_points_and_lines(atlas_url: str) -> None:
         geo = export_geojson(atlas)
     json.dumps(geo)
     assert geo["type"] == "FeatureCollection"
-    points = [f for f in geo["features"] if f["geometry"]["type"] == "Point"]
-    lines = [f for f in geo["features"] if f["geometry"]["type"] == "LineString"]
-    # Lieu-Dit has no coordinates: neither it nor its partnership can be drawn
+    points = [f for f in geo["features"] if f["geometry"] and f["geometry"]["type"] == "Point"]
+    lines = [f for f in geo["features"]
+             if f["geometry"] and f["geometry"]["type"] == "LineString"]
+    # Lieu-Dit has no coordinates: a feature without geometry; its partnership cannot be drawn
     assert sorted(f["properties"]["name"] for f in points) == ["Bellerive", "Padoue"]
+    [nowhere] = [f for f in geo["features"] if f["geometry"] is None]
+    assert nowhere["properties"]["name"] == "Lieu-Dit"
+    assert geo["places_without_coordinates"] == 1
     padua = next(f for f in points if f["properties"]["name"] == "Padoue")
     assert padua["geometry"]["coordinates"] == [11.8768, 45.4064]
     assert {"id", "name", "country", "geonames_id", "kind", "partner_count"} <= set(

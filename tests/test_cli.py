@@ -267,7 +267,7 @@ def test_import_rejects_what_is_not_an_export(tmp_path):
 def test_export_geojson_and_csv(sample_atlas, tmp_path):
     geo = json.loads(run("export", "--format", "geojson", "--db", sample_atlas).stdout)
     assert geo["type"] == "FeatureCollection"
-    kinds = {f["geometry"]["type"] for f in geo["features"]}
+    kinds = {f["geometry"]["type"] for f in geo["features"] if f["geometry"]}
     assert {"Point", "LineString"} <= kinds
     written = run("export", "--format", "csv", "--out", tmp_path / "csv", "--db", sample_atlas)
     paths = [Path(line) for line in written.stdout.splitlines()]

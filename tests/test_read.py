@@ -350,7 +350,7 @@ def test_pdf_text_layer_is_mended(tmp_path: Path) -> None:
                     created=dt.datetime(2021, 3, 15, 10, 0, tzinfo=dt.timezone.utc))
     doc = read_document(write(tmp_path, "bulletin.pdf", data))
     assert doc.media_type == "application/pdf" and doc.language == "fr"
-    assert (doc.title, doc.date) == ("Bulletin municipal", "2021-03-15")
+    assert (doc.title, doc.metadata_date, doc.date) == ("Bulletin municipal", "2021-03-15", None)
     assert doc.text == (
         "LA COOPERATION AVEC BANFORA\n"
         "Depuis 2005, la commune mène une coopération décentralisée avec la ville de Banfora, "
@@ -458,7 +458,8 @@ def test_docx_paragraphs_headings_and_tables(tmp_path: Path) -> None:
     document.save(out)
     doc = read_document(write(tmp_path, "rapport.docx", out.getvalue()))
     assert doc.media_type == DOCX_TYPE and doc.language == "fr"
-    assert (doc.title, doc.date) == ("Rapport de coopération", "2020-06-01")
+    assert (doc.title, doc.metadata_date, doc.date) == (
+        "Rapport de coopération", "2020-06-01", None)
     assert doc.text == (
         "Jumelage avec Banfora\n\n"
         "La commune soutient l'école de Banfora depuis 2005.\n\n"

@@ -73,10 +73,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _open_atlas(db: str | None):  # -> Atlas (imported late: SQLAlchemy is not needed by --help)
+def _open_atlas(db: str | None, create: bool = False):  # -> Atlas (imported late)
+    """The atlas at `db`; only `ingest`, `import`, `import-pairs` and `demo` pass `create` (the others say
+    « no atlas at … » instead of creating an empty one)."""
     from jumelage.atlas import Atlas
 
-    return Atlas.open(db)
+    return Atlas.open(db, create=create)
 
 
 @app.callback(invoke_without_command=True)
@@ -110,9 +112,33 @@ def ingest(
     as_json: AsJson = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
     owner: OwnerHint = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", metavar="PATTERN",
+        help="Leave out of folders the files matching this shell pattern (repeatable; a "
+             "folder's .jumelageignore file lists more).")] = None,
+    max_text_size: Annotated[Optional[float], typer.Option(
+        "--max-text-size", metavar="MB", min=0.001,
+        help="Longest text extracted from one document, in MB of characters "
+             "(default: $JUMELAGE_MAX_TEXT_MB, else 20).")] = None,
 ) -> None:
-    """Read, extract and store documents; already ingested content is skipped."""
-    report, totals, _ = _ingest(paths, db, batch_size, owner=owner)
+    """Read, extract and store documents; already ingested content is skipped.
+
+    Ctrl-C stops the run: what was saved stays (each document whole), and running the same
+    command again does the rest (exit status 130).
+    """
+    from jumelage.read.limits import TEXT_ENV_VAR
+
+    before = os.environ.get(TEXT_ENV_VAR)
+    if max_text_size is not None:
+        os.environ[TEXT_ENV_VAR] = repr(max_text_size)   # the readers' limit, for this run
+    try:
+        report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [],
+                                     owner=owner)
+    finally:
+        if before is None:
+            os.environ.pop(TEXT_ENV_VAR, None)
+        else:
+            os.environ[TEXT_ENV_VAR] = before
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
@@ -146,18 +172,39 @@ def demo(db: DbUrl = None) -> None:
 
 
 def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False,
-            owner: str | None = None):
-    """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
+            exclude: list[str] | None = None, owner: str | None = None):
+    """Run an ingest; print one line per failed, skipped or noted file; the report, atlas
+    totals, a place to show. Ctrl-C: says what was saved and how to resume, exit 130."""
     from jumelage.demo import busiest_place
+    from jumelage.ingest import Interrupted
     from jumelage.ingest import ingest as run_ingest
 
-    with _open_atlas(db) as atlas:
-        report = run_ingest(paths, atlas, batch_size=batch_size, owner=owner)
+    with _open_atlas(db, create=True) as atlas:
+        try:
+            report = run_ingest(paths, atlas, batch_size=batch_size, exclude=exclude or (),
+                               owner=owner)
+        except Interrupted as stop:
+            _print_file_lines(stop.report)
+            r = stop.report
+            _error(f"interrupted after {r.total} files: {r.saved} documents saved "
+                   f"({len(r.new)} new, {len(r.updated)} updated), {len(r.unchanged)} "
+                   f"unchanged, {r.failed} failed; each saved document is complete. Run the "
+                   "same command again to ingest the rest.")
+            raise typer.Exit(130) from None
         totals = {"url": atlas.url, **atlas.summary()}
         example = busiest_place(atlas) if suggest else None
+    _print_file_lines(report)
+    return report, totals, example
+
+
+def _print_file_lines(report: Any) -> None:
+    """One line on stderr per failed file, skipped file and file read with a note."""
     for failure in report.failures:
         typer.echo(str(failure), err=True)
-    return report, totals, example
+    for skipped in report.skipped:
+        typer.echo(f"{skipped.path}: skipped, {skipped.problem}", err=True)
+    for note in report.notes:
+        typer.echo(f"{note.path}: note: {note.problem}", err=True)
 
 
 def _prog() -> str:
@@ -174,9 +221,11 @@ def _quote_arg(text: str) -> str:
 
 def _print_report(report: Any, totals: dict[str, Any]) -> None:
     c = report.counts()
+    skipped = f" {len(report.skipped)} files in the folders were skipped (each named with its reason)." \
+        if report.skipped else ""
     out.print(
         f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
-        f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed."
+        f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed.{skipped}"
     )
     out.print(_totals_line(totals))
 
@@ -348,7 +397,10 @@ def _print_extraction(doc: Any, ext: Any) -> None:
 
 
 def _short(text: str | None, width: int = 70) -> str:
+    """One line; cut to `width` with an ellipsis on a terminal, whole when piped."""
     text = " ".join((text or "").split())
+    if not out.is_terminal:
+        return text
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -387,7 +439,7 @@ def places(
     for p in rows:
         table.add_row(str(p["id"]), p["name"], p["country"] or "", p["kind"],
                       str(p["partner_count"]), str(p["action_count"]), _latlon(p))
-    out.print(table)
+    _print_table(table, rows, count="places" if len(rows) != 1 else "place")
 
 
 @app.command()
@@ -446,10 +498,33 @@ def show(
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
         detail = atlas.place_detail(found["id"])  # partners come with their history
+    _attach_evidence(detail)
     if as_json:
         _print_json(detail)
     else:
         _print_place(detail)
+
+
+def _attach_evidence(detail: dict[str, Any]) -> None:
+    """Give each action and initiative of a place's detail its evidence (source, span, whole
+    quote), taken from the detail's sources, so `show` can say what each one was."""
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for src in detail["sources"]:
+        for ev in src["evidence"]:
+            found.setdefault((ev["record"], ev["record_id"]), []).append(
+                {"source": src["name"], "start": ev["start"], "end": ev["end"],
+                 "quote": ev["quote"]})
+    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
+        for record in detail[key]:
+            record["evidence"] = found.get((kind, record["id"]), [])
+
+
+def _first_quote(record: dict[str, Any]) -> str:
+    return next((e["quote"] for e in record.get("evidence", []) if e["quote"]), "")
+
+
+def _with_state(status: str, review_state: str) -> str:
+    return status if review_state == "extracted" else f"{status} ({review_state})"
 
 
 def _print_place(detail: dict[str, Any]) -> None:
@@ -460,27 +535,30 @@ def _print_place(detail: dict[str, Any]) -> None:
     if place.get("aliases"):
         out.print("also: " + ", ".join(place["aliases"]))
 
-    table = _table("Partners", "partner", "kind", "since", "status", "history", "dormant")
+    table = _table("Partners", "id", "partner", "kind", "since", "status", "history", "dormant")
     for p in detail["partners"]:
         history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
-        status = p["status"] if p["review_state"] == "extracted" else \
-            f"{p['status']} ({p['review_state']})"
-        table.add_row(_place_label(p["place"]), p["kind"], p["since"] or "", status, history,
+        table.add_row(f"partnership:{p['partnership_id']}", _place_label(p["place"]), p["kind"],
+                      p["since"] or "", _with_state(p["status"], p["review_state"]), history,
                       "dormant" if p["dormant"] else "")
     _print_table(table, detail["partners"])
 
-    table = _table("Timeline of actions", "period", "status", "actors → partners", "themes",
-                   "amounts", "organisations")
+    table = _table("Timeline of actions", "id", "period", "status", "actors → partners",
+                   "themes", "amounts", "organisations", "evidence")
     for a in detail["timeline"]:
-        table.add_row(_period(a["start"], a["end"]), a["status"],
+        table.add_row(f"action:{a['id']}", _period(a["start"], a["end"]),
+                      _with_state(a["status"], a["review_state"]),
                       f"{_names(a['actors'])} → {_names(a['partners'])}", ", ".join(a["themes"]),
-                      _amounts(a["amounts"]), _names(a["organisations"]))
+                      _amounts(a["amounts"]), _names(a["organisations"]),
+                      _short(_first_quote(a)))
     _print_table(table, detail["timeline"])
 
-    table = _table("Initiatives", "period", "context", "themes", "amounts", "organisations")
+    table = _table("Initiatives", "id", "period", "context", "themes", "amounts",
+                   "organisations", "evidence")
     for i in detail["initiatives"]:
-        table.add_row(_period(i["start"], i["end"]), i["context"] or "", ", ".join(i["themes"]),
-                      _amounts(i["amounts"]), _names(i["organisations"]))
+        table.add_row(f"initiative:{i['id']}", _period(i["start"], i["end"]),
+                      i["context"] or "", ", ".join(i["themes"]), _amounts(i["amounts"]),
+                      _names(i["organisations"]), _short(_first_quote(i)))
     _print_table(table, detail["initiatives"])
 
     table = _table("Sources", "source", "date", "title", "spans")
@@ -503,11 +581,37 @@ def _table(title: str, *columns: str) -> Table:
     return table
 
 
-def _print_table(table: Table, rows: list[Any]) -> None:
-    if rows:
+def _print_table(table: Table, rows: list[Any], count: str | None = None) -> None:
+    """A Rich table on a terminal; tab-separated values (a `# title` line, a header, one row per
+    line, nothing cut) when the output is a pipe or a file. `count` (e.g. "places") ends a
+    list with its count: below the table on a terminal, on stderr when piped."""
+    if not out.is_terminal:
+        _print_tsv(table, rows, count is None)
+    elif rows:
         out.print(table)
-    else:
+    elif count is None:
         out.print(f"{table.title}: none", style="dim")
+    if count is not None:
+        line = f"{len(rows)} {count}"
+        if out.is_terminal:
+            out.print(line, style="dim")
+        else:
+            err.print(line)
+
+
+def _print_tsv(table: Table, rows: list[Any], titled: bool) -> None:
+    def cell(value: Any) -> str:
+        return " ".join(str(value).split())
+
+    lines = []
+    if titled:
+        lines.append(f"# {table.title} ({len(rows)})")
+    if rows:
+        columns = [list(c.cells) for c in table.columns]
+        lines.append("\t".join(cell(c.header) for c in table.columns))
+        lines += ["\t".join(cell(v) for v in row) for row in zip(*columns, strict=True)]
+    sys.stdout.write("\n".join(lines) + ("\n\n" if titled else "\n"))
+    sys.stdout.flush()
 
 
 def _place_label(p: dict[str, Any]) -> str:
@@ -561,6 +665,13 @@ def export(
         Optional[Path], typer.Option("--out", "-o", help="File (json, geojson) or folder (csv).")
     ] = None,
     db: DbUrl = None,
+    excel: Annotated[bool, typer.Option(
+        "--excel", help="CSV for a spreadsheet set to French: UTF-8 with a BOM, fields "
+                        "separated by ';'.")] = False,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV: start each file with a UTF-8 "
+                                                    "BOM.")] = False,
+    delimiter: Annotated[Optional[str], typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV field separator (default ',').")] = None,
 ) -> None:
     """Export the atlas: JSON (everything, re-importable), CSV tables or GeoJSON (map)."""
     from jumelage.atlas import exchange
@@ -574,10 +685,15 @@ def export(
                                  param_hint="--out")
     with _open_atlas(db) as atlas:
         if fmt == "csv":
-            for written in exchange.export_csv(atlas, out_path):
+            for written in exchange.export_csv(atlas, out_path, bom=bom or excel,
+                                               delimiter=delimiter or (";" if excel else ",")):
                 typer.echo(str(written))
             return
         data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)
+    if fmt == "geojson" and data["places_without_coordinates"]:
+        n = data["places_without_coordinates"]
+        err.print(f"{n} place{'s' if n != 1 else ''} without coordinates kept with a null "
+                  "geometry")
     payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if out_path is None:
         sys.stdout.write(payload)
@@ -596,7 +712,8 @@ def import_(
     from jumelage.atlas import exchange
 
     data = exchange.read_export(file)
-    with _open_atlas(db) as atlas:
+    exchange.check_export(data)  # before the target atlas is even created
+    with _open_atlas(db, create=True) as atlas:
         counts = exchange.import_json(atlas, data)
         totals = {"url": atlas.url, **atlas.summary()}
     out.print(f"Imported {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
@@ -624,7 +741,7 @@ def import_pairs(
 
     check_header(file)  # a file that is not a twin-city list fails before the atlas is opened
     report_path = report or Path(f"{file.stem}-report.csv")
-    with _open_atlas(db) as atlas:
+    with _open_atlas(db, create=True) as atlas:
         result = run_import(file, atlas, report=report_path, batch_size=batch_size)
         totals = {"url": atlas.url, **atlas.summary()}
     c = result.counts()
@@ -750,6 +867,275 @@ def user_token(name: Annotated[str, typer.Argument(help="Account name.")],
     with _open_atlas(db) as atlas:
         token = accounts.new_token(atlas, name)
     sys.stdout.write(token + "\n")
+
+
+# -- curating: sources, review, add ----------------------------------------------------------------
+
+sources_app = typer.Typer(help="List the sources of the atlas, or remove one with its claims.",
+                          no_args_is_help=False)
+review_app = typer.Typer(help="List records to check; confirm, correct or reject them by id.")
+add_app = typer.Typer(help="Add a record a person knows: place, partnership, action, initiative.",
+                      no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+app.add_typer(review_app, name="review")
+app.add_typer(add_app, name="add")
+
+Note = Annotated[Optional[str], typer.Option("--note", help="Why (kept with the record).")]
+RecordRef = Annotated[str, typer.Argument(metavar="KIND:ID",
+                                          help="A record id as `show` and `review` print it, "
+                                               "e.g. action:12.")]
+
+
+@sources_app.callback(invoke_without_command=True)
+@_reports_errors
+def sources_list(ctx: typer.Context, db: DbUrl = None, as_json: AsJson = False) -> None:
+    """List the sources: name, date and the records each supports."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _open_atlas(db) as atlas:
+        rows = atlas.source_list()
+    if as_json:
+        _print_json(rows)
+        return
+    table = _table("Sources", "id", "source", "date", "places", "partnerships", "actions",
+                   "initiatives", "organisations")
+    for r in rows:
+        n = r["records"]
+        table.add_row(str(r["id"]), r["name"], r["date"] or "", str(n["place"]),
+                      str(n["partnership"]), str(n["action"]), str(n["initiative"]),
+                      str(n["organisation"]))
+    _print_table(table, rows, count="sources" if len(rows) != 1 else "source")
+
+
+@sources_app.command("remove")
+@_reports_errors
+def sources_remove(
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A source name, path or id.")],
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Remove a source and every extracted record only it supported (one transaction)."""
+    with _open_atlas(db) as atlas:
+        report = atlas.forget_source(source)
+    if as_json:
+        _print_json(report)
+        return
+    removed = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
+                        for kind, n in report["removed"].items() if n) or "no records"
+    out.print(f"Removed source {report['source']} and {removed} only it supported.")
+    if report["kept"]:
+        kept = ", ".join(f"{k['kind']}:{k['id']} ({k['review_state']})" for k in report["kept"])
+        out.print(f"Kept {len(report['kept'])} reviewed records, noted as having lost this "
+                  f"source: {kept}")
+
+
+@review_app.callback(invoke_without_command=True)
+@_reports_errors
+def review_list(
+    ctx: typer.Context,
+    place: Annotated[Optional[str], typer.Option("--place", help="Records involving this place "
+                                                                 "(name or id).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Records this source gives "
+                                                                   "evidence for.")] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", help="place, partnership, action, initiative or organisation.")] = None,
+    state: Annotated[str, typer.Option(
+        "--state", help="extracted (not yet checked), confirmed, corrected, rejected, manual, "
+                        "or all.")] = "extracted",
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """List records to check, with their evidence; act on them with confirm/correct/reject."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _open_atlas(db) as atlas:
+        rows = atlas.to_review(place=place, source=source, kind=kind, state=state, limit=limit)
+    if as_json:
+        _print_json(rows)
+        return
+    table = _table("Records to review", "id", "record", "state", "sources", "evidence")
+    for r in rows:
+        sources = ", ".join(dict.fromkeys(e["source"] for e in r["evidence"] if e["source"]))
+        note = f" [{r['review_note']}]" if r.get("review_note") else ""
+        quote = next((e["quote"] for e in r["evidence"] if e["quote"]), "")
+        table.add_row(r["ref"], r["label"] + note, r["review_state"], sources or "—",
+                      _short(quote))
+    _print_table(table, rows, count="records" if len(rows) != 1 else "record")
+
+
+def _review(ref: str, state: str, db: str | None, note: str | None,
+            changes: dict[str, Any] | None = None, as_json: bool = False) -> None:
+    from jumelage.atlas import checklist
+
+    kind, rid = checklist.parse_ref(ref)
+    with _open_atlas(db) as atlas:
+        if changes is not None:
+            from jumelage.atlas import fieldtext
+
+            changes = fieldtext.parse(changes, lambda text: _place_id(atlas, text))
+        record = atlas.review(kind, rid, state, changes=changes, note=note)
+    if as_json:
+        _print_json(record)
+    else:
+        out.print(f"{kind}:{rid} {state}: {checklist.label(kind, record)}")
+
+
+def _place_id(atlas: Any, text: str) -> int | None:
+    found = atlas.find_place(text)
+    return None if found is None else int(found["id"])
+
+
+@review_app.command("confirm")
+@_reports_errors
+def review_confirm(ref: RecordRef, note: Note = None, db: DbUrl = None,
+                   as_json: AsJson = False) -> None:
+    """Confirm a record: ingestion never changes or removes it again."""
+    _review(ref, "confirmed", db, note, as_json=as_json)
+
+
+@review_app.command("reject")
+@_reports_errors
+def review_reject(ref: RecordRef, note: Note = None, db: DbUrl = None,
+                  as_json: AsJson = False) -> None:
+    """Reject a record: it leaves lists, maps and exports, and stays rejected on re-ingest."""
+    _review(ref, "rejected", db, note, as_json=as_json)
+
+
+@review_app.command("correct")
+@_reports_errors
+def review_correct(
+    ref: RecordRef,
+    changes: Annotated[list[str], typer.Argument(
+        metavar="FIELD=VALUE...",
+        help="e.g. start=2021-05 status=done themes=eau,santé actors=Padoue partners=12 "
+             "amounts='5000 EUR'; an empty value clears the field.")],
+    note: Note = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Correct fields of a record; the corrected record is never rewritten by ingestion."""
+    from jumelage.atlas import fieldtext
+
+    _review(ref, "corrected", db, note, fieldtext.split_pairs(changes), as_json)
+
+
+def _add(kind: str, fields: dict[str, str | None], db: str | None, as_json: bool,
+         places: dict[str, list[str]] | None = None) -> None:
+    """Add a record from text fields (`places`: fields holding place names or ids, one each)."""
+    from jumelage.atlas import checklist, fieldtext
+
+    with _open_atlas(db) as atlas:
+        def find(text: str) -> int | None:
+            return _place_id(atlas, text)
+
+        data = fieldtext.parse({k: v for k, v in fields.items() if v is not None}, find)
+        for field, names in (places or {}).items():
+            data[field] = [fieldtext.place_id(field, name, find) for name in names]
+        rid = atlas.add_manual(kind, data)
+        record = atlas.record(kind, rid)
+    assert record is not None
+    if as_json:
+        _print_json(record)
+    else:
+        out.print(f"added {kind}:{rid}: {checklist.label(kind, record)}")
+
+
+def _joined(items: list[str] | None) -> str | None:
+    return ",".join(items) if items else None
+
+
+Places = Annotated[Optional[list[str]], typer.Option(metavar="PLACE",
+                                                    help="A place name or id (repeatable).")]
+Themes = Annotated[Optional[list[str]], typer.Option("--theme", help="A theme (repeatable).")]
+Amounts = Annotated[Optional[list[str]], typer.Option(
+    "--amount", metavar="'VALUE CUR'", help="An amount, e.g. '5000 EUR' (repeatable).")]
+Orgs = Annotated[Optional[list[str]], typer.Option("--organisation",
+                                                  help="An organisation (repeatable).")]
+Start = Annotated[Optional[str], typer.Option("--start", metavar="DATE",
+                                              help="YYYY, YYYY-MM or YYYY-MM-DD.")]
+End = Annotated[Optional[str], typer.Option("--end", metavar="DATE")]
+
+
+@add_app.command("place")
+@_reports_errors
+def add_place(
+    name: Annotated[str, typer.Argument(help="The place's name.")],
+    country: Annotated[Optional[str], typer.Option(metavar="XX")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="city, region, district or camp.")] = None,
+    lat: Optional[float] = None,
+    lon: Optional[float] = None,
+    geonames_id: Annotated[Optional[int], typer.Option("--geonames-id")] = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add a place by hand."""
+    fields = {"name": name, "country": country, "kind": kind,
+              "lat": None if lat is None else str(lat), "lon": None if lon is None else str(lon),
+              "geonames_id": None if geonames_id is None else str(geonames_id)}
+    _add("place", fields, db, as_json)
+
+
+@add_app.command("partnership")
+@_reports_errors
+def add_partnership(
+    place_a: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or id.")],
+    place_b: Annotated[str, typer.Argument(metavar="PLACE", help="The other place.")],
+    kind: Annotated[str, typer.Option(
+        help="twinning, cooperation, partnership or friendship.")] = "twinning",
+    since: Annotated[Optional[str], typer.Option(metavar="DATE")] = None,
+    status: Annotated[Optional[str], typer.Option(
+        help="proposed, active, suspended or ended.")] = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add a partnership between two places of the atlas."""
+    _add("partnership", {"kind": kind, "since": since, "status": status}, db, as_json,
+         places={"places": [place_a, place_b]})
+
+
+@add_app.command("action")
+@_reports_errors
+def add_action(
+    actor: Places = None,
+    partner: Places = None,
+    start: Start = None,
+    end: End = None,
+    status: Annotated[Optional[str], typer.Option(
+        help="done, ongoing, planned, cancelled or abandoned.")] = None,
+    theme: Themes = None,
+    amount: Amounts = None,
+    organisation: Orgs = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add an action: --actor places carry it out with --partner places."""
+    if not actor:
+        raise typer.BadParameter("an action needs at least one --actor", param_hint="--actor")
+    _add("action", {"actors": _joined(actor), "partners": _joined(partner), "start": start,
+                    "end": end, "status": status, "themes": _joined(theme),
+                    "amounts": ";".join(amount) if amount else None,
+                    "organisations": _joined(organisation)}, db, as_json)
+
+
+@add_app.command("initiative")
+@_reports_errors
+def add_initiative(
+    place: Annotated[str, typer.Argument(metavar="PLACE", help="The place that did it.")],
+    context: Annotated[Optional[str], typer.Option(help="e.g. covid-19, war, heatwave.")] = None,
+    start: Start = None,
+    end: End = None,
+    theme: Themes = None,
+    amount: Amounts = None,
+    organisation: Orgs = None,
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add a local initiative of a place."""
+    _add("initiative", {"place": place, "context": context, "start": start, "end": end,
+                        "themes": _joined(theme),
+                        "amounts": ";".join(amount) if amount else None,
+                        "organisations": _joined(organisation)}, db, as_json)
 
 
 # -- entry point ----------------------------------------------------------------------------------

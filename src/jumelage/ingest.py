@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from jumelage.errors import JumelageError, ReadError
-from jumelage.read import iter_documents, read_document
+from jumelage.read import read_document, scan
 from jumelage.read.limits import max_file_bytes
 from jumelage.records import Document, Extraction
 
@@ -49,6 +49,7 @@ class Outcome:
     path: str
     state: State
     problem: str | None = None
+    note: str | None = None           # e.g. how the text was read (`Document.notes`)
 
 
 ProgressCallback = Callable[[Outcome, int, int], None]
@@ -77,6 +78,9 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
     writer: bool = False              # stored by a writer process (see the module docstring)
+    skipped: list[Failure] = field(default_factory=list)  # what folders held that is not read
+    notes: list[Failure] = field(default_factory=list)    # read, with something to say about it
+    interrupted: bool = False         # stopped by Ctrl-C: what is listed was saved, whole
     writer_peak_kb: int | None = None  # that process's peak resident memory
 
     @property
@@ -110,7 +114,23 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "files": {"new": self.new, "unchanged": self.unchanged, "updated": self.updated},
             "failures": [{"path": f.path, "problem": f.problem} for f in self.failures],
+            "skipped": [{"path": f.path, "reason": f.problem} for f in self.skipped],
+            "notes": [{"path": f.path, "note": f.problem} for f in self.notes],
+            "interrupted": self.interrupted,
         }
+
+    @property
+    def saved(self) -> int:
+        """Documents stored (new or updated) by this run."""
+        return len(self.new) + len(self.updated)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during `ingest`: `report` holds what was saved before it (each document whole)."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__("interrupted")
+        self.report = report
 
 
 def ingest(
@@ -121,6 +141,7 @@ def ingest(
     batch_size: int = 16,
     writer: bool | None = None,
     owner: str | None = None,
+    exclude: Sequence[str] = (),
 ) -> IngestReport:
     """Read, extract and store every document under `paths` (files or folders, recursively).
 
@@ -130,19 +151,35 @@ def ingest(
     process while extracting the next ones (None: from `WRITER_MIN_FILES` files on, unless the
     atlas lives in memory, where no other process can reach it). `owner`: the place that speaks
     in every document (`Document.owner`), when the caller knows it; content already in the
-    atlas is still skipped.
+    atlas is still skipped. `exclude`: shell patterns of
+    files to leave out of folders (besides each folder's `.jumelageignore`; see `read.scan`).
+
+    A read-only atlas is an AtlasError before any document is read. Ctrl-C raises `Interrupted`
+    carrying the report of what was saved (every saved document is whole; a re-run does the
+    rest).
     """
     started = time.perf_counter()
     report = IngestReport()
-    files = list(iter_documents(paths))
+    found = scan(paths, exclude)
+    files = found.files
+    report.skipped = [Failure(str(p), reason) for p, reason in found.skipped]
+    if files:
+        atlas.check_writable()
     if writer is None:
         writer = len(files) >= WRITER_MIN_FILES
     report.writer = writer = writer and atlas.process_url is not None
     store: _Store = _WriterStore(atlas) if writer else _Store(atlas)
-    with _progress(progress, len(files)) as notify:
-        for outcome in _run(files, atlas, extractor, max(1, batch_size), store, owner):
-            report.record(outcome)
-            notify(outcome, report.total)
+    try:
+        with _progress(progress, len(files)) as notify:
+            for outcome in _run(files, atlas, extractor, max(1, batch_size), store, owner):
+                report.record(outcome)
+                if outcome.note:
+                    report.notes.append(Failure(outcome.path, outcome.note))
+                notify(outcome, report.total)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        report.seconds = time.perf_counter() - started
+        raise Interrupted(report) from None
     if isinstance(store, _WriterStore) and store.writer is not None:
         report.writer_peak_kb = store.writer.peak_kb
     report.seconds = time.perf_counter() - started
@@ -262,8 +299,11 @@ def _full(path: Path) -> str:
 
 def _hashable(path: Path) -> bool:
     """A regular file `read_document` would agree to read, so hashing it first costs little."""
+    from jumelage.read.dispatch import media_type_for
+
     info = path.stat()
-    return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes()
+    return stat.S_ISREG(info.st_mode) and info.st_size <= max_file_bytes(
+        media_type_for(path.name))
 
 
 def _extract_and_store(
@@ -317,7 +357,11 @@ def _save(doc: Document, ext: Extraction, atlas: Atlas) -> Outcome:
         state = atlas.save_extraction(doc, ext)
     except JumelageError as e:
         return Outcome(_where(doc), "failed", _problem(e, doc))
-    return Outcome(_where(doc), state)  # type: ignore[arg-type]
+    return Outcome(_where(doc), state, note=_note(doc))  # type: ignore[arg-type]
+
+
+def _note(doc: Document) -> str | None:
+    return "; ".join(doc.notes) or None
 
 
 def _where(doc: Document) -> str:
@@ -410,7 +454,8 @@ class _WriterStore(_Store):
             elif s.problem is not None:
                 out.append(Outcome(_where(doc), "failed", _without_name(s.problem, doc)))
             else:
-                out.append(Outcome(_where(doc), s.state))  # type: ignore[arg-type]
+                out.append(Outcome(_where(doc), s.state,  # type: ignore[arg-type]
+                                   note=_note(doc)))
         return out
 
 

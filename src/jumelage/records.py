@@ -57,6 +57,9 @@ class Document:
     site_name: str | None = None   # the site that published it (HTML og:site_name)
     url: str | None = None         # its address (HTML canonical link or og:url)
     owner: str | None = None       # the place that speaks, as a person named it (--owner)
+    notes: tuple[str, ...] = ()    # what a person should know about how it was read (one line each)
+    metadata_date: str | None = None  # the file's metadata date (PDF, DOCX): used only when
+                                      # the text states none (a print date is not the article's)
 
 
 @dataclass

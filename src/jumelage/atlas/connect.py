@@ -151,3 +151,30 @@ def atlas_error(url: URL, exc: BaseException, doing: str = "cannot open atlas at
     kind = InvalidChange if isinstance(exc, (IntegrityError, DataError)) else DatabaseUnavailable
     return kind(f"{doing} {safe_url(url)}: {reason(exc)}")
 
+
+
+def no_atlas(url: URL) -> AtlasError:
+    """« no atlas at … »: what read commands say instead of creating an empty atlas."""
+    where = url.database if url.get_backend_name() == "sqlite" and url.database else safe_url(url)
+    return AtlasError(f"no atlas at {where} (create one with `jumelage ingest`, "
+                      "`jumelage import` or `jumelage demo`)")
+
+
+def require_file(url: URL) -> None:
+    """For SQLite: AtlasError `no_atlas` unless the file is there (nothing is created)."""
+    if url.get_backend_name() != "sqlite":
+        return
+    if url.database in (None, "", ":memory:") or not Path(url.database).is_file():
+        raise no_atlas(url)
+
+
+def check_writable(url: URL) -> None:
+    """For a SQLite file: AtlasError when the file or its folder cannot be written (WAL needs
+    both), before any work is done; the database's own check follows in `Atlas`."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    path = Path(url.database)
+    for target in (path, path.parent):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise AtlasError(f"cannot write atlas at {safe_url(url)}: "
+                             f"{'database' if target == path else 'its folder'} is read-only")

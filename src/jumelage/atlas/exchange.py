@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from jumelage.atlas import queries, schema, search, views
+from jumelage.atlas import connect, queries, schema, search, views
+from jumelage.atlas.import_check import check_export
 from jumelage.atlas.dormancy import dormant
 from jumelage.atlas.models import (
     RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
-    InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
+    InitiativeOrganisation, LostEvidence, Organisation, Partnership, PartnershipStatus, Place,
+    PlaceName, Source,
 )
 from jumelage.names import name_key
 from jumelage.errors import AtlasError, InvalidChange
@@ -57,7 +60,8 @@ def _dump(session: Session) -> dict[str, Any]:
     ev = _evidence_by_record(session)
     sources = [{
         "id": s.id, "name": s.name, "content_hash": s.content_hash, "media_type": s.media_type,
-        "language": s.language, "date": s.date, "title": s.title, "path": s.path,
+        "language": s.language, "date": s.date, "metadata_date": s.metadata_date,
+        "title": s.title, "path": s.path,
         "ingested_at": views.iso(s.ingested_at), "updated_at": views.iso(s.updated_at),
         "text": s.text,
     } for s in session.scalars(select(Source).order_by(Source.id))]
@@ -94,9 +98,12 @@ def _dump(session: Session) -> dict[str, Any]:
         **_review(i), "evidence": ev.get(("initiative", i.id), []),
     } for i in session.scalars(select(Initiative).options(
         selectinload(Initiative.organisations)).order_by(Initiative.id))]
+    lost = [{"id": r.id, "source_name": r.source_name, "record": r.record_kind,
+             "record_id": r.record_id, "quote": r.quote, "removed_at": views.iso(r.removed_at)}
+            for r in session.scalars(select(LostEvidence).order_by(LostEvidence.id))]
     return {"format": FORMAT, "version": VERSION, "schema": schema.head(), "sources": sources,
             "places": places, "organisations": organisations, "partnerships": partnerships,
-            "actions": actions, "initiatives": initiatives}
+            "actions": actions, "initiatives": initiatives, "lost_evidence": lost}
 
 
 def export_json(atlas: Atlas) -> dict[str, Any]:
@@ -156,8 +163,10 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
 
     add(Source, [{
         "id": s["id"], "name": s["name"], "content_hash": s["content_hash"],
-        "media_type": s["media_type"], "text": s["text"], "language": s.get("language"),
-        "date": s.get("date"), "title": s.get("title"), "path": s.get("path"),
+        "media_type": s["media_type"], "text": s["text"], "text_length": len(s["text"]),
+        "language": s.get("language"),
+        "date": s.get("date"), "metadata_date": s.get("metadata_date"),
+        "title": s.get("title"), "path": s.get("path"),
         "ingested_at": _when(s["ingested_at"]), "updated_at": _when(s["updated_at"]),
     } for s in rows("sources")])
     names = []
@@ -217,12 +226,16 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
     } for i in inits])
     add(InitiativeOrganisation, init_orgs)
     add(Evidence, sorted(evidence, key=lambda e: e["id"]))
+    add(LostEvidence, [{"id": r["id"], "source_name": r["source_name"],
+                        "record_kind": r["record"], "record_id": r["record_id"],
+                        "quote": r.get("quote"), "removed_at": _when(r["removed_at"])}
+                       for r in rows("lost_evidence")])
 
 
 def _reset_sequences(session: Session) -> None:
     """After inserting explicit ids, PostgreSQL's id sequences must start past them."""
     for model in (Source, Place, PlaceName, Organisation, Partnership, PartnershipStatus, Action,
-                  Initiative, Evidence):
+                  Initiative, Evidence, LostEvidence):
         table = model.__tablename__
         session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -240,15 +253,19 @@ def import_json(atlas: Atlas, data: dict[str, Any]) -> dict[str, int]:
     if data.get("version") != VERSION:
         raise InvalidChange(f"atlas export version {data.get('version')!r} is not supported "
                          f"(this jumelage reads version {VERSION})")
+    check_export(data)
+
     def restore(session: Session) -> dict[str, int]:
         if not _is_empty(session):
             raise InvalidChange(f"cannot import into {atlas.url}: the atlas is not empty "
                                 "(import restores an export into a new, empty atlas)")
         try:
             _restore(session, data)
+            session.flush()
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidChange(f"invalid atlas export: {type(exc).__name__} {exc}") from None
-        session.flush()
+        except SQLAlchemyError as exc:  # what `check_export` did not foresee: still one line
+            raise InvalidChange(f"invalid atlas export: {connect.reason(exc)}") from None
         if atlas.backend == "postgresql":
             _reset_sequences(session)
         search.rebuild(session.connection())  # same transaction: all or nothing
@@ -289,18 +306,30 @@ def _first_quotes(session: Session) -> dict[tuple[str, int], str]:
     return out
 
 
-def _write(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+def _write(path: Path, header: list[str], rows: list[list[Any]], bom: bool = False,
+           delimiter: str = ",") -> Path:
+    """One CSV table; every field with a delimiter, quote or line break is quoted, so a
+    multi-line quote stays in one cell. `bom` and `delimiter=";"`: what a French spreadsheet
+    opens directly (Excel reads UTF-8 only with a BOM, and `,` is its decimal mark)."""
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
         writer.writerow(header)
         for row in rows:
             writer.writerow(["" if v is None else v for v in row])
     return path
 
 
-def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> list[Path]:
-    """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv."""
+def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None,
+               bom: bool = False, delimiter: str = ",") -> list[Path]:
+    """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv.
+
+    `bom` starts each file with a UTF-8 byte order mark; `delimiter` separates fields (`;` for
+    spreadsheets set to French; lists inside a cell are then quoted with it)."""
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise AtlasError(f"CSV delimiter {delimiter!r}: must be one character, not a quote or "
+                         "a line break")
     out = Path(out_dir)
+    style = {"bom": bom, "delimiter": delimiter}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -329,7 +358,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                         "population", "partner_count", "review_state", "sources"],
                        [[p.id, p.name, _join(p.aliases), p.country, p.geonames_id, p.lat, p.lon,
                          p.kind, p.population, partners.get(p.id, 0), p.review_state,
-                         _join(src[("place", p.id)])] for p in places]),
+                         _join(src[("place", p.id)])] for p in places], **style),
                 _write(out / "partnerships.csv",
                        ["id", "place_a_id", "place_a", "place_b_id", "place_b", "kind", "since",
                         "status", "dormant", "review_state", "sources", "quote"],
@@ -337,7 +366,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          names[r.place_b_id], r.kind, r.since, r.status,
                          str(flags[r.id]).lower(), r.review_state,
                          _join(src[("partnership", r.id)]), quotes.get(("partnership", r.id))]
-                        for r in ships]),
+                        for r in ships], **style),
                 _write(out / "actions.csv",
                        ["id", "start", "end", "status", "actor_ids", "actors", "partner_ids",
                         "partners", "themes", "amounts", "organisations", "review_state",
@@ -349,7 +378,7 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          _join([_amount(m) for m in a.amounts]),
                          _join([orgs[o.organisation_id] for o in a.organisations]),
                          a.review_state, _join(src[("action", a.id)]),
-                         quotes.get(("action", a.id))] for a in acts]),
+                         quotes.get(("action", a.id))] for a in acts], **style),
                 _write(out / "initiatives.csv",
                        ["id", "place_id", "place", "context", "start", "end", "themes",
                         "amounts", "organisations", "review_state", "sources", "quote"],
@@ -358,10 +387,10 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
                          _join([_amount(m) for m in i.amounts]),
                          _join([orgs[o.organisation_id] for o in i.organisations]),
                          i.review_state, _join(src[("initiative", i.id)]),
-                         quotes.get(("initiative", i.id))] for i in inits]),
+                         quotes.get(("initiative", i.id))] for i in inits], **style),
                 _write(out / "organisations.csv", ["id", "name", "review_state", "sources"],
                        [[o.id, o.name, o.review_state, _join(src[("organisation", o.id)])]
-                        for o in organisations]),
+                        for o in organisations], **style),
             ]
         except OSError as exc:
             raise AtlasError(f"{out}: cannot write ({exc.strerror or exc})") from None
@@ -372,21 +401,27 @@ def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None) -> 
 def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
     """Places as Point features, partnerships as LineStrings between them (with properties).
 
-    Places without coordinates are left out, and so are partnerships touching one.
+    Places without coordinates are features too, with a null geometry (GeoJSON's word for
+    « not located »), counted in the collection's `places_without_coordinates`; partnerships
+    touching one cannot be drawn and are left out.
     """
     features: list[dict[str, Any]] = []
+    unlocated = 0
 
     def collect(s: Session) -> None:
+        nonlocal unlocated
         partners = queries.partner_counts(s)
         located: dict[int, Place] = {}
         for p in s.scalars(select(Place).where(Place.review_state != "rejected")
                            .order_by(Place.id)):
             if p.lat is None or p.lon is None:
-                continue
-            located[p.id] = p
+                unlocated += 1
+            else:
+                located[p.id] = p
             features.append({
                 "type": "Feature", "id": f"place/{p.id}",
-                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                "geometry": None if p.id not in located else {
+                    "type": "Point", "coordinates": [p.lon, p.lat]},
                 "properties": {"record": "place", "id": p.id, "name": p.name,
                                "aliases": p.aliases, "country": p.country,
                                "geonames_id": p.geonames_id, "kind": p.kind,
@@ -410,4 +445,5 @@ def export_geojson(atlas: Atlas, as_of: date | None = None) -> dict[str, Any]:
                                "review_state": r.review_state},
             })
     atlas.read(collect)
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features,
+            "places_without_coordinates": unlocated}

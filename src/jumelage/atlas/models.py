@@ -65,8 +65,10 @@ class Source(Base):
     content_hash: Mapped[str] = mapped_column(String(128), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    text_length: Mapped[int | None] = mapped_column(Integer, index=True)  # near-twins by length
     language: Mapped[str | None] = mapped_column(String(16))
     date: Mapped[str | None] = mapped_column(String(10))
+    metadata_date: Mapped[str | None] = mapped_column(String(10))  # the file's own, kept as such
     title: Mapped[str | None] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -356,6 +358,22 @@ class Evidence(Base):
             if value is not None:
                 return kind, value
         raise ValueError(f"evidence {self.id} is about no record")
+
+
+class LostEvidence(Base):
+    """What a removed source said about a record a person reviewed or added: the record stays,
+    and this row says its source is gone. Re-ingesting that source finds the record again by
+    these quotes (its fields may have been corrected) and puts the evidence back."""
+
+    __tablename__ = "lost_evidence"
+    __table_args__ = (NO_REUSE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(512), index=True)
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 RECORD_MODELS: dict[str, type[Base]] = {

@@ -290,6 +290,7 @@ def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = 
         a.themes = f.themes()
     if f.has("amounts"):
         a.amounts = f.amounts()
+    _in_order(f, a.start, a.end)
     if new:
         session.add(a)
         session.flush()
@@ -313,11 +314,18 @@ def _initiative(session: Session, i: Initiative, f: _Fields, now: datetime,
         i.themes = f.themes()
     if f.has("amounts"):
         i.amounts = f.amounts()
+    _in_order(f, i.start, i.end)
     if new:
         session.add(i)
         session.flush()
     if f.has("organisations"):
         merge.set_initiative_organisations(session, i, _organisations(session, f, now))
+
+
+def _in_order(f: _Fields, start: str | None, end: str | None) -> None:
+    """A period must not end before it starts (partial dates compare as their prefixes)."""
+    if start and end and end[:len(start)] < start[:len(end)]:
+        raise f.fail("end", f"{end} is before the start {start}")
 
 
 _APPLY: dict[str, Any] = {

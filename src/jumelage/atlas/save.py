@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import search
@@ -41,12 +41,13 @@ from jumelage.atlas import statements as q
 from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.merge import action_places
 from jumelage.atlas.models import (
-    RECORD_COLUMNS, RECORD_MODELS, ActionOrganisation, ActionPlace, Evidence,
-    InitiativeOrganisation, Partnership, PartnershipStatus, PlaceName, Source,
+    RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
+    InitiativeOrganisation, LostEvidence, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText
 from jumelage.names import name_key
 from jumelage.atlas.recompute import Touched, finish
+from jumelage.atlas.twins import near_identical
 from jumelage.atlas.validate import check
 from jumelage.records import Action as ActionRecord
 from jumelage.records import Document, Extraction
@@ -55,6 +56,8 @@ from jumelage.records import Partnership as PartnershipRecord
 from jumelage.records import Place as PlaceRecord
 
 QUOTE_SIMILARITY = 90  # rapidfuzz ratio above which two quotes tell the same action
+CONTAINED_SHARE = 0.5       # a quote within another at least twice its length…
+CONTAINED_SIMILARITY = 95   # …(partial ratio above this) tells the same action too
 CHUNK = 500            # ids per IN (...) list in bulk deletes
 
 
@@ -96,7 +99,9 @@ def source_state(session: Session, name: str, content_hash: str) -> str:
 
 
 def document_date(doc: Document, ext: Extraction) -> str | None:
-    for value in (doc.date, ext.date):
+    """The source's date: the page's own marker, else the date the extraction found in the
+    text, else the file's metadata date (a PDF printed today is not today's article)."""
+    for value in (doc.date, ext.date, doc.metadata_date):
         if value and is_partial_date(value[:10]):
             return value[:10]
         if value and is_partial_date(value[:7]):
@@ -167,8 +172,9 @@ def _merge(session: Session, doc: Document, ext: Extraction, now: datetime,
         return state, None
     date = document_date(doc, ext)
     fields = dict(content_hash=doc.content_hash, media_type=doc.media_type or "text/plain",
-                  text=doc.text, language=doc.language, date=date,
-                  title=doc.title, path=doc.path, updated_at=now)
+                  text=doc.text, text_length=len(doc.text), language=doc.language, date=date,
+                  title=doc.title, path=doc.path, updated_at=now,
+                  metadata_date=(doc.metadata_date or "")[:10] or None)
     if stored is None:
         source_id = conn.execute(q.INSERT_SOURCE, {
             "name": doc.name, "ingested_at": now, **fields}).scalar_one()
@@ -176,9 +182,12 @@ def _merge(session: Session, doc: Document, ext: Extraction, now: datetime,
         source_id = stored.id
         conn.execute(update(Source).where(Source.id == source_id).values(**fields))
     saver = _Saver(conn, source_id, doc.text, date, ext, now)
+    saver.twins = near_identical(conn, source_id, doc.text)
+    saver.load_lost(doc.name)
     if state == "updated":
         saver.take_back()
     saver.merge()
+    saver.restore_lost(doc.name)
     return state, saver
 
 
@@ -204,6 +213,16 @@ def remove(session: Session, name: str, now: datetime) -> bool:
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at:at + size]
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Do two quotes tell the same thing: nearly the same text, or one within the other (a
+    sentence the document's new version runs on into a line added after it)?"""
+    if fuzz.ratio(a, b) > QUOTE_SIMILARITY:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= CONTAINED_SHARE * len(long) and \
+        fuzz.partial_ratio(short, long) > CONTAINED_SIMILARITY
 
 
 def _themes_meet(a: list[str], b: list[str]) -> bool:
@@ -273,6 +292,10 @@ class _Saver:
         self.initiatives: dict[tuple[int | None, str | None, str | None], list[_Candidate]] = (
             defaultdict(list))
         self.local_quotes: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.twins: list[int] = []                    # near-identical sources (`twins.py`)
+        self.lost: dict[tuple[str, int], list[str]] = {}  # reviewed records' removed evidence
+        self.attached: set[tuple[str, int]] = set()
+        self.twin_records: dict[str, list[tuple[_Candidate, int | None]]] = defaultdict(list)
 
     @property
     def folded(self) -> FoldedText:
@@ -328,6 +351,7 @@ class _Saver:
         self._load_partnerships()
         for s in ext.partnerships:
             self._partnership(s)
+        self._load_twins()
         self._load_actions()
         for a in ext.actions:
             self._action(a)
@@ -377,6 +401,7 @@ class _Saver:
                    claim=claim, created_at=self.now)
         row[RECORD_COLUMNS[kind]] = rid
         self.evidence.append(row)
+        self.attached.add((kind, rid))
         if quote:
             self.local_quotes[(kind, rid)].append(quote)
         self.touched[kind].add(rid)
@@ -537,6 +562,95 @@ class _Saver:
         self.touched["partnership"].add(ship)
 
     # actions and initiatives
+    def _load_twins(self) -> None:
+        """The actions and initiatives near-identical sources gave evidence for, with their
+        places and those sources' quotes."""
+        if not self.twins or not (self.ext.actions or self.ext.initiatives):
+            return
+        quotes: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for aid, iid, quote in self.c.execute(
+                select(Evidence.action_id, Evidence.initiative_id, Evidence.quote)
+                .where(Evidence.source_id.in_(self.twins), Evidence.quote.is_not(None),
+                       (Evidence.action_id.is_not(None)) | (Evidence.initiative_id.is_not(None)))
+                .order_by(Evidence.id)):
+            quotes[("action", aid) if aid is not None else ("initiative", iid)].add(quote)
+        actions = sorted(rid for kind, rid in quotes if kind == "action")
+        places: dict[int, set[int]] = defaultdict(set)
+        themes: dict[tuple[str, int], list[str]] = {}
+        for part in _chunks(actions):
+            for aid, pid in self.c.execute(q.ACTION_PLACE_IDS, {"ids": part}):
+                places[aid].add(pid)
+            for aid, th in self.c.execute(select(Action.id, Action.themes)
+                                          .where(Action.id.in_(part))):
+                themes[("action", aid)] = th or []
+        initiatives = sorted(rid for kind, rid in quotes if kind == "initiative")
+        where: dict[int, int | None] = {}
+        for part in _chunks(initiatives):
+            for iid, pid, th in self.c.execute(select(Initiative.id, Initiative.place_id,
+                                                      Initiative.themes)
+                                               .where(Initiative.id.in_(part))):
+                where[iid], themes[("initiative", iid)] = pid, th or []
+        for (kind, rid), said in quotes.items():
+            if (kind, rid) not in themes:
+                continue
+            cand = _Candidate(rid, themes[(kind, rid)], frozenset(places.get(rid, ())), said)
+            self.twin_records[kind].append((cand, where.get(rid)))
+
+    def _twin(self, kind: str, places: frozenset[int], place_id: int | None,
+              themes: list[str], quote: str | None) -> int | None:
+        """A record of a near-identical source telling the same thing (same places, same
+        words), whatever its dates: the copy's claim joins it instead of making a second one."""
+        if not quote:
+            return None
+        for cand, where in self.twin_records.get(kind, ()):
+            same_places = cand.places == places if kind == "action" else where == place_id
+            if same_places and _themes_meet(themes, cand.themes) and any(
+                    _same_words(quote, other) for other in cand.quotes):
+                return cand.id
+        return None
+
+    def _reviewed(self, kind: str, quote: str | None) -> int | None:
+        """A record a person reviewed that this source told before in the same words: its
+        fields may have been corrected (a date, a place), so it is found by its quote, not by
+        them, and a re-ingest adds no second copy of it."""
+        if not quote:
+            return None
+        for (k, rid), kept in self.pending.items():
+            if k == kind and any(ev.quote and _same_words(quote, ev.quote)
+                                 for ev in kept):
+                return rid
+        for (k, rid), quotes in self.lost.items():
+            if k == kind and any(_same_words(quote, q) for q in quotes):
+                return rid
+        return None
+
+    def load_lost(self, name: str) -> None:
+        """What this source said, before it was removed, about records people reviewed."""
+        rows = self.c.execute(select(LostEvidence.record_kind, LostEvidence.record_id,
+                                     LostEvidence.quote)
+                              .where(LostEvidence.source_name == name)
+                              .order_by(LostEvidence.id))
+        for kind, rid, quote in rows:
+            self.lost.setdefault((kind, rid), []).extend([quote] if quote else [])
+
+    def restore_lost(self, name: str) -> None:
+        """The records this source tells again have their source back: their lost-evidence
+        rows go, and so does the line of their note saying it was removed."""
+        back = [key for key in self.lost if key in self.attached]
+        if not back:
+            return
+        prefix = f"source {name} removed on "
+        for kind, rid in back:
+            self.c.execute(delete(LostEvidence).where(
+                LostEvidence.source_name == name, LostEvidence.record_kind == kind,
+                LostEvidence.record_id == rid))
+            model: Any = RECORD_MODELS[kind]
+            note = self.c.scalar(select(model.review_note).where(model.id == rid))
+            if note and prefix in note:
+                kept = "\n".join(line for line in note.split("\n")
+                                  if not line.startswith(prefix)) or None
+                self.c.execute(update(model).where(model.id == rid).values(review_note=kept))
+
     def _quote(self, span: tuple[int, int] | None, quote: str | None) -> str | None:
         if quote is None and span is not None and 0 <= span[0] <= span[1] <= len(self.text):
             quote = self.text[span[0]:span[1]]
@@ -548,7 +662,7 @@ class _Saver:
         quotes.update(ev.quote for ev in self.pending.get((kind, cand.id), ()) if ev.quote)
         quotes.update(self.local_quotes.get((kind, cand.id), ()))
         if quote and quotes:
-            return any(fuzz.ratio(quote, q) > QUOTE_SIMILARITY for q in quotes)
+            return any(_same_words(quote, q) for q in quotes)
         return fallback
 
     def _load_quotes(self, column: str, cands: dict[int, _Candidate]) -> None:
@@ -616,6 +730,10 @@ class _Saver:
                 match = cand.id
                 break
         if match is None:
+            match = self._reviewed("action", quote)
+        if match is None:
+            match = self._twin("action", places, None, a.themes, quote)
+        if match is None:
             match = self.c.execute(q.INSERT_ACTION, dict(
                 start_date=a.start, end_date=a.end, status=a.status, themes=claim["themes"],
                 amounts=claim["amounts"], review_state="extracted", created_at=self.now,
@@ -669,6 +787,10 @@ class _Saver:
                                place_id is not None and i.start is not None):
                 match = cand.id
                 break
+        if match is None:
+            match = self._reviewed("initiative", quote)
+        if match is None:
+            match = self._twin("initiative", frozenset(), place_id, i.themes, quote)
         if match is None:
             match = self.c.execute(q.INSERT_INITIATIVE, dict(
                 place_id=place_id, themes=claim["themes"], context=i.context,

@@ -25,7 +25,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from jumelage.atlas import connect, queries, schema
+from jumelage.atlas import checklist, connect, queries, schema
+from jumelage.atlas import sources as sourcing
 from jumelage.atlas import review as reviewing
 from jumelage.atlas import save as saving
 from jumelage.atlas import search as searching
@@ -55,16 +56,25 @@ class Atlas:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None) -> Atlas:
+    def open(cls, url: str | None = None, create: bool = True) -> Atlas:
         """Open (creating or upgrading) the atlas at `url`, a file path, or the default place.
 
         `url` None: `JUMELAGE_DATABASE_URL`, else `atlas.sqlite` in the user's data directory.
+        `create` False: an atlas must already be there (a SQLite file, or a database holding the
+        atlas schema); otherwise AtlasError « no atlas at … » and nothing is created, so a typo
+        in a read command's URL is reported instead of giving an empty atlas.
         """
         resolved = connect.resolve_url(url)
+        if not create:
+            connect.require_file(resolved)
         engine = connect.create(resolved)
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
+                at = schema.current(conn)
+                conn.rollback()
+            if not create and at is None:
+                raise connect.no_atlas(resolved)
             schema.upgrade(engine)
         except AtlasError:
             engine.dispose()
@@ -194,6 +204,31 @@ class Atlas:
         """Forget a document and the unreviewed records only it supported; False if unknown."""
         with self._writing() as session:
             return saving.remove(session, name, now())
+
+    def forget_source(self, source: str | int) -> dict[str, Any]:
+        """Remove a source (by name, path or id) and every extracted record only it supported,
+        in one transaction; reviewed and hand-made records stay, with a note that it is gone.
+
+        Returns `sources.forget`'s report; AtlasError when no source matches.
+        """
+        with self._writing() as session:
+            return sourcing.forget(session, source, now())
+
+    def source_list(self) -> list[dict[str, Any]]:
+        """Every source with its date and the records it supports (see `sources.listing`)."""
+        return self._read(sourcing.listing)
+
+    def check_writable(self) -> None:
+        """AtlasError « … is read-only » now, before any long work that would end in a write."""
+        connect.check_writable(self._url)
+        with self._writing() as session:
+            session.execute(text("UPDATE sources SET id = id WHERE 1 = 0"))
+
+    def to_review(self, place: str | int | None = None, source: str | int | None = None,
+                  kind: str | None = None, state: str | None = "extracted",
+                  limit: int | None = 100) -> list[dict[str, Any]]:
+        """Records to check, with their evidence (see `checklist.to_review`)."""
+        return self._read(checklist.to_review, place, source, kind, state, limit)
 
     # -- review ------------------------------------------------------------------------------
     def review(self, kind: str, record_id: int, state: str,

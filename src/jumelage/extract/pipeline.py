@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from itertools import groupby
+from typing import Any
 
-from jumelage.extract import cues
+from jumelage.extract import cues, pieces
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import document_date
 from jumelage.extract.events import Event, describe, find_events
@@ -32,6 +34,7 @@ from jumelage.records import Action, Document, Extraction, Initiative, Partnersh
 
 MODEL = "fr_core_news_md"
 CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
+BATCH_CHARS = 200_000    # characters in the model at once, whatever the number of documents
 
 
 class Extractor:
@@ -64,7 +67,35 @@ class Extractor:
         return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """Extract documents in order, batching the model's work (`nlp.pipe`)."""
+        """Extract documents in order, batching the model's work (`nlp.pipe`).
+
+        Texts go to the model in pieces of at most `CHUNK` characters, and at most
+        `BATCH_CHARS` characters are in the model at once, however long a document is: memory
+        is bounded by the batch, and time grows linearly with the text. A long document's
+        pieces are joined into one `Doc` (without the model's internal tensors, which nothing
+        after the model reads) before the components run on it; a very long one (over
+        `pieces.LONG_TEXT` characters) is extracted piece by piece and the results merged, so
+        only one piece's parse is ever held.
+        """
+        for long, run in groupby(documents, key=lambda d: len(d.text) > pieces.LONG_TEXT):
+            if long:
+                for document in run:
+                    yield self._extract_long(document)
+            else:
+                yield from self._extract_stream(run)
+
+    def _extract_long(self, document: Document) -> Extraction:
+        """A very long text, a piece at a time (`pieces.py`): one piece's parse in memory."""
+        date = document.date
+        parts = []
+        for start, end in pieces.split(document.text):
+            piece = replace(document, text=document.text[start:end], date=date)
+            ext = next(self._extract_stream([piece]))
+            date = date or ext.date      # the first piece's date anchors the next ones
+            parts.append((start, ext))
+        return pieces.merge(document.name, parts)
+
+    def _extract_stream(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         for document, layout, sdoc in self.parse_many(documents):
             yield build(document, layout, sdoc, known_partners=self.known_partners)
 
@@ -79,14 +110,31 @@ class Extractor:
                     yield layout.view[s:e], (document, layout, k, len(pieces))
 
         parts: list = []
-        for sdoc, (document, layout, k, n) in self.nlp.pipe(items(), as_tuples=True, batch_size=self.batch_size):
+        for sdoc, (document, layout, k, n) in self._pipe(items()):
+            if n > 1:
+                sdoc.tensor = sdoc.tensor[:0].copy()  # let the piece's tensor go
             parts.append(sdoc)
             if k == n - 1:
                 from spacy.tokens import Doc
 
-                full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+                full = parts[0] if len(parts) == 1 else Doc.from_docs(
+                    parts, ensure_whitespace=False, exclude=["tensor"])
                 parts = []
                 yield document, layout, full
+
+    def _pipe(self, items: Iterator[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        """`nlp.pipe(as_tuples=True)` over groups of at most `BATCH_CHARS` characters (and
+        `batch_size` pieces), so a run of long pieces never sits in the model all at once."""
+        group: list[tuple[str, Any]] = []
+        size = 0
+        for text, context in items:
+            if group and (size + len(text) > BATCH_CHARS or len(group) >= self.batch_size):
+                yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+                group, size = [], 0
+            group.append((text, context))
+            size += len(text)
+        if group:
+            yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
@@ -180,7 +228,8 @@ def analyse_document(document: Document, layout: Layout, sdoc, choose_owner=None
     organisations = find_organisations(text, an.folded, sdoc, set())
     an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations],
                                             known=known_partners)
-    an.date = document_date(text, document.date)
+    # the date the text (or the page's own marker) states wins; file metadata only without one
+    an.date = document_date(text, document.date) or document.metadata_date
     an.owner = (choose_owner(an) if choose_owner is not None
                 else owner_from_hint(an, document, find_owner(an)))   # hint > text > metadata
     fold_short_names(an)

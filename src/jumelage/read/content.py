@@ -13,3 +13,6 @@ class Content:
     date: str | None = None        # ISO partial date
     site_name: str | None = None   # HTML og:site_name (application-name as a fallback)
     url: str | None = None         # HTML canonical link, else og:url
+    notes: tuple[str, ...] = ()    # how the text was read, when a person should know
+    metadata_date: str | None = None  # creation date in the file's metadata (PDF, DOCX): when
+                                      # the file was made, not what the text is dated

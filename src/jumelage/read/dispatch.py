@@ -19,7 +19,7 @@ from jumelage.read.content import Content
 from jumelage.read.docx import parse_docx
 from jumelage.read.html import parse_html
 from jumelage.read.language import detect_language
-from jumelage.read.limits import max_file_bytes, too_large_problem
+from jumelage.read.limits import max_file_bytes, max_text_chars, too_large_problem, too_long_problem
 from jumelage.read.pdf import parse_pdf
 from jumelage.read.txt import parse_text
 
@@ -77,12 +77,13 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
     kind = media_type_for(name, media_type)
     if kind is None:
         raise ReadError(label, _unsupported(Path(_base_name(name)).suffix.lower()))
+    limit = min(limit, max_file_bytes(kind))
     if len(data) > limit:
-        raise ReadError(label, too_large_problem(len(data)))
+        raise ReadError(label, too_large_problem(len(data), kind))
     if not data:
         raise ReadError(label, "empty file")
     try:
-        content = _READERS[kind](data, label, limit)
+        content = _READERS[kind](data, label, min(limit, max_file_bytes()))  # unpacking bound
     except ReadError:
         raise
     except RecursionError as exc:
@@ -90,6 +91,8 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
     except Exception as exc:               # a library choking on malformed input: one clear line
         detail = squeeze_spaces(f"{type(exc).__name__}: {exc}")[:200]
         raise ReadError(label, f"cannot read {kind} content ({detail})") from exc
+    if len(content.text) > max_text_chars():
+        raise ReadError(label, too_long_problem(len(content.text)))
     return Document(
         name=_base_name(name),
         text=content.text,
@@ -101,13 +104,16 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
         title=content.title,
         site_name=content.site_name,
         url=content.url,
+        notes=content.notes,
+        metadata_date=content.metadata_date,
     )
 
 
 def read_bytes(data: bytes, name: str, media_type: str | None = None) -> Document:
     """A Document from bytes held in memory (an upload): `name` gives the file name and, by its
     suffix, the format; `media_type` is used when the suffix says nothing."""
-    return _document(bytes(data), name, _base_name(name), media_type, None, max_file_bytes())
+    kind = media_type_for(name, media_type)
+    return _document(bytes(data), name, _base_name(name), media_type, None, max_file_bytes(kind))
 
 
 def _os_problem(exc: OSError) -> str:
@@ -127,7 +133,6 @@ def read_document(path: str | Path) -> Document:
     ever read, so an oversized file costs no memory.
     """
     file = Path(path)
-    limit = max_file_bytes()
     try:
         info = file.stat()
     except OSError as exc:
@@ -138,10 +143,12 @@ def read_document(path: str | Path) -> Document:
                         else "cannot read: permission denied")
     if not stat.S_ISREG(info.st_mode):
         raise ReadError(path, "cannot read: not a regular file")
-    if media_type_for(file.name) is None:
+    kind = media_type_for(file.name)
+    if kind is None:
         raise ReadError(path, _unsupported(file.suffix.lower()))
+    limit = max_file_bytes(kind)
     if info.st_size > limit:
-        raise ReadError(path, too_large_problem(info.st_size))
+        raise ReadError(path, too_large_problem(info.st_size, kind))
     try:
         with file.open("rb") as handle:
             data = handle.read(limit + 1)

@@ -140,4 +140,4 @@ def parse_docx(data: bytes, label: object, limit: int) -> Content:
         date = iso_partial(document.core_properties.created)
     except (ValueError, TypeError):
         date = None
-    return Content(text=text, title=_title(document), date=date)
+    return Content(text=text, title=_title(document), metadata_date=date)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import trafilatura
 from lxml import etree
+from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
@@ -33,6 +34,7 @@ for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 NO_TEXT = "HTML page has no main text"
+FALLBACK_NOTE = "no main text found by trafilatura: read as the plain text of the whole page"
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"""
     rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
@@ -322,13 +324,34 @@ def parse_html(data: bytes, label: object) -> Content:
         source = f"<html><body>{source}</body></html>"    # a fragment, or text named .html
     tree = load_html(source)
     if tree is None:
-        raise ReadError(label, NO_TEXT)
+        return _fallback(source, label, None, None)
     date, title = page_date(tree), page_title(tree)
     site_name, url = page_site(tree)
     etree.strip_tags(tree, "time")          # trafilatura drops <time> elements with their text
     drop_boilerplate(tree)
     text, extracted_title = main_text(tree)
     if not text.strip():
-        raise ReadError(label, NO_TEXT)
+        return _fallback(source, label, date, title)
     return Content(text=text, title=extracted_title or title, date=date, site_name=site_name,
                    url=url)
+
+
+def _fallback(source: str, label: object, date: str | None, title: str | None) -> Content:
+    """The page's plain text when trafilatura found no main text (a page nested deeper than
+    the parser's default limit loses its text there): parsed again without that limit,
+    boilerplate dropped, every block kept; the Content says so. ReadError if still nothing."""
+    try:
+        tree = lxml_html.fromstring(source, parser=lxml_html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        raise ReadError(label, NO_TEXT) from None
+    date = date or page_date(tree)
+    title = title or page_title(tree)
+    etree.strip_tags(tree, "time")
+    drop_boilerplate(tree)
+    try:
+        text = plain_text(tree)
+    except RecursionError:               # deeper than Python's stack: each text piece a line
+        text = tidy("\n".join(squeeze_spaces(t) for t in tree.itertext() if t.strip()))
+    if not text.strip():
+        raise ReadError(label, NO_TEXT)
+    return Content(text=text, title=title, date=date, notes=(FALLBACK_NOTE,))

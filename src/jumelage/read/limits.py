@@ -1,4 +1,12 @@
-"""How big a file jumelage agrees to read: 20 MB unless `JUMELAGE_MAX_FILE_MB` says otherwise."""
+"""How big a file jumelage agrees to read, and how long a text it agrees to extract.
+
+- files: 20 MB unless `JUMELAGE_MAX_FILE_MB` says otherwise; PDF and DOCX files, whose bytes are
+  mostly images and fonts, may be `CONTAINER_FACTOR` times larger (a 26 MB magazine PDF holding
+  one paragraph is read);
+- text: what a file gives once read is refused beyond `JUMELAGE_MAX_TEXT_MB` (default: the
+  file limit) megabytes of characters — time and memory of extraction follow the text's length,
+  not the file's (`jumelage ingest --max-text-size MB` sets it for one run).
+"""
 from __future__ import annotations
 
 import math
@@ -7,33 +15,54 @@ import os
 from jumelage.errors import JumelageError
 
 ENV_VAR = "JUMELAGE_MAX_FILE_MB"
+TEXT_ENV_VAR = "JUMELAGE_MAX_TEXT_MB"
+CONTAINER_FACTOR = 10
+CONTAINERS = ("application/pdf",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 DEFAULT_MAX_MB = 20.0
 MB = 1024 * 1024
 
 
-def max_file_mb() -> float:
-    """The size limit in megabytes, read from the environment at each call."""
-    raw = os.environ.get(ENV_VAR, "").strip()
+def _megabytes(variable: str, default: float) -> float:
+    raw = os.environ.get(variable, "").strip()
     if not raw:
-        return DEFAULT_MAX_MB
+        return default
     try:
         mb = float(raw.replace(",", "."))
     except ValueError:
         mb = math.nan
     if not (mb > 0 and math.isfinite(mb)):
-        raise JumelageError(f"{ENV_VAR} must be a positive number of megabytes, not {raw!r}")
+        raise JumelageError(f"{variable} must be a positive number of megabytes, not {raw!r}")
     return mb
 
 
-def max_file_bytes() -> int:
-    """The size limit in bytes."""
-    return max(1, int(max_file_mb() * MB))
+def max_file_mb(media_type: str | None = None) -> float:
+    """The file size limit in megabytes (for `media_type`), read from the environment."""
+    mb = _megabytes(ENV_VAR, DEFAULT_MAX_MB)
+    return mb * CONTAINER_FACTOR if media_type in CONTAINERS else mb
+
+
+def max_file_bytes(media_type: str | None = None) -> int:
+    """The file size limit in bytes (PDF and DOCX: `CONTAINER_FACTOR` times more)."""
+    return max(1, int(max_file_mb(media_type) * MB))
+
+
+def max_text_chars() -> int:
+    """The longest text, in characters, extracted from one document."""
+    return max(1, int(_megabytes(TEXT_ENV_VAR, max_file_mb()) * MB))
+
+
+def too_long_problem(length: int) -> str:
+    """The one-line problem for a text of `length` characters, over the text limit."""
+    limit = _megabytes(TEXT_ENV_VAR, max_file_mb())
+    return (f"text too long ({length / MB:.1f} MB of text > limit {limit:g} MB; "
+            "raise it with --max-text-size)")
 
 
 def _size(n: float) -> str:
     return f"{n / MB:.1f} MB" if n >= 0.1 * MB else f"{n / 1024:.1f} KB"
 
 
-def too_large_problem(size: int) -> str:
+def too_large_problem(size: int, media_type: str | None = None) -> str:
     """The one-line problem for a file of `size` bytes, over the limit."""
-    return f"file too large ({_size(size)} > limit {max_file_mb():g} MB)"
+    return f"file too large ({_size(size)} > limit {max_file_mb(media_type):g} MB)"

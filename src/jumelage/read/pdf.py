@@ -167,4 +167,4 @@ def parse_pdf(data: bytes, label: object) -> Content:
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
         raise ReadError(label, NO_TEXT_LAYER)
     title, date = _metadata(reader)
-    return Content(text=text, title=title, date=date)
+    return Content(text=text, title=title, metadata_date=date)
