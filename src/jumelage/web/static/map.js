@@ -60,7 +60,7 @@
       }
       geo.features.forEach(function (f) {
         var p = f.properties;
-        if (p.record !== "place") { return; }
+        if (p.record !== "place" || !f.geometry) { return; }   // a place not located: no marker
         var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
         var m = L.marker(ll, {title: p.name, alt: p.name});
         m.bindPopup(popup(p.name, "/places/" + p.id, (p.partner_count || 0) + " " + (el.dataset.labelPartners || "")));
