@@ -98,7 +98,7 @@ def test_a_list_becomes_twinnings_with_their_rows_as_evidence(atlas: Atlas, tmp_
     ])
     report = import_pairs(path, atlas, report=tmp_path / "report.csv", progress=False)
     assert report.counts()["new"] == 2 and report.problems == []
-    ships = atlas.partnerships()
+    ships = atlas.partnerships()["items"]
     assert len(ships) == 2 and {s["kind"] for s in ships} == {"twinning"}
     gids = {frozenset(p["geonames_id"] for p in s["places"]) for s in ships}
     assert gids == {frozenset({FRIEDBERG_HESSE, FRANKFURT_ODER}),
@@ -123,10 +123,10 @@ def test_both_directions_and_duplicates_are_one_partnership(atlas: Atlas, tmp_pa
     ])
     report = import_pairs(path, atlas, progress=False)
     assert report.counts()["new"] == 3
-    [ship] = atlas.partnerships()
+    [ship] = atlas.partnerships()["items"]
     assert ship["evidence_count"] == 3
     assert len(atlas.record("partnership", ship["id"])["evidence"]) == 3
-    assert len(atlas.places()) == 2
+    assert len(atlas.places()["items"]) == 2
 
 
 def test_a_pair_known_from_a_document_gains_the_evidence_and_loses_nothing(atlas: Atlas,
@@ -138,20 +138,20 @@ def test_a_pair_known_from_a_document_gains_the_evidence_and_loses_nothing(atlas
         Place("p2", "Hamelin", "DE", HAMELN, 52.10, 9.36)],
         partnerships=[Partnership(("p1", "p2"), "cooperation", "1974", span=(0, len(text)))])
     atlas.save_extraction(doc, ext)
-    [before] = atlas.partnerships()
+    [before] = atlas.partnerships()["items"]
     atlas.review("place", atlas.find_place("Hamelin")["id"], "corrected", {"name": "Hamelin"})
 
     path = write_list(tmp_path / "twins.csv", [
         [1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36]])
     import_pairs(path, atlas, progress=False)
-    [after] = atlas.partnerships()
+    [after] = atlas.partnerships()["items"]
     assert after["id"] == before["id"] and after["since"] == "1974"
     record = atlas.record("partnership", after["id"])
     assert {e["source"] for e in record["evidence"]} == {"cholet.txt", "twins.csv#row2"}
     quotes = {e["source"]: e["quote"] for e in record["evidence"]}
     assert quotes["cholet.txt"] == text
     assert after["kind"] == "twinning"  # the more specific kind; the document's stays its claim
-    assert len(atlas.places()) == 2
+    assert len(atlas.places()["items"]) == 2
     hamelin = atlas.find_place("Hameln")
     assert hamelin["name"] == "Hamelin" and hamelin["review_state"] == "corrected"
     assert atlas.find_place("Cholet")["name"] == "Cholet"
@@ -190,10 +190,10 @@ def test_a_second_run_changes_nothing(atlas: Atlas, tmp_path) -> None:
         [2, "Zzyzxville", "FR", 45.0, 1.0, "Frankfurt", "DE", 50.11, 8.68],
     ])
     first = import_pairs(path, atlas, report=tmp_path / "r1.csv", progress=False)
-    state = (atlas.summary(), atlas.places(limit=None), atlas.partnerships())
+    state = (atlas.summary(), atlas.places(limit=500)["items"], atlas.partnerships()["items"])
     second = import_pairs(path, atlas, report=tmp_path / "r2.csv", progress=False)
     assert (second.new, second.updated, second.unchanged) == (0, 0, 2)
-    assert (atlas.summary(), atlas.places(limit=None), atlas.partnerships()) == state
+    assert (atlas.summary(), atlas.places(limit=500)["items"], atlas.partnerships()["items"]) == state
     assert (tmp_path / "r1.csv").read_text() == (tmp_path / "r2.csv").read_text()
     assert first.new == 2
 
@@ -280,6 +280,6 @@ def test_a_batch_saves_each_document_as_one_at_a_time_would(atlas: Atlas) -> Non
     ])
     assert states == ["new", "unchanged", "unchanged", "updated", "new"]
     assert [s["name"] for s in atlas.sources()] == ["a.txt", "c.txt"]
-    [ship] = atlas.partnerships()
-    assert ship["evidence_count"] == 2 and len(atlas.places()) == 2
+    [ship] = atlas.partnerships()["items"]
+    assert ship["evidence_count"] == 2 and len(atlas.places()["items"]) == 2
     assert atlas.save_extractions([item("c.txt", "Hamelin et Cholet.", "h3")]) == ["unchanged"]

@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
@@ -91,6 +92,13 @@ def _root(
 
 # -- ingest and demo ------------------------------------------------------------------------------
 
+OwnerHint = Annotated[
+    Optional[str], typer.Option("--owner", metavar="PLACE",
+                                help="The place that speaks in the documents (\"Les Herbiers\", "
+                                     "\"Département de la Creuse\"), when the text does not say.")
+]
+
+
 @app.command()
 @_reports_errors
 def ingest(
@@ -101,9 +109,10 @@ def ingest(
     db: DbUrl = None,
     as_json: AsJson = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per model pass.")] = 16,
+    owner: OwnerHint = None,
 ) -> None:
     """Read, extract and store documents; already ingested content is skipped."""
-    report, totals, _ = _ingest(paths, db, batch_size)
+    report, totals, _ = _ingest(paths, db, batch_size, owner=owner)
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
@@ -131,17 +140,19 @@ def demo(db: DbUrl = None) -> None:
         out.print(f"  {prog} show {_quote_arg(example)}{db_opt}")
     out.print(f"  {prog} export --format geojson{db_opt} > atlas.geojson")
     out.print(f"  {prog} export --format csv --out atlas-csv{db_opt}")
+    out.print(f"\nOpen it in a browser: {prog} serve{db_opt}   then http://127.0.0.1:8000/")
     if report.all_failed:
         raise typer.Exit(1)
 
 
-def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False):
+def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False,
+            owner: str | None = None):
     """Run an ingest; print one line per failed file; the report, atlas totals, a place to show."""
     from jumelage.demo import busiest_place
     from jumelage.ingest import ingest as run_ingest
 
     with _open_atlas(db) as atlas:
-        report = run_ingest(paths, atlas, batch_size=batch_size)
+        report = run_ingest(paths, atlas, batch_size=batch_size, owner=owner)
         totals = {"url": atlas.url, **atlas.summary()}
         example = busiest_place(atlas) if suggest else None
     for failure in report.failures:
@@ -199,6 +210,13 @@ def extract(
                                      help="Write NAME.json per document into DIR (the layout "
                                           "score.py reads) instead of printing.")
     ] = None,
+    owner: OwnerHint = None,
+    known_partners: Annotated[
+        Optional[Path], typer.Option("--known-partners", metavar="DIR",
+                                     help="A twin-city list (twin_cities_nodes.csv and "
+                                          "twin_city_pairs.csv) whose partnerships tell "
+                                          "homonyms apart.")
+    ] = None,
 ) -> None:
     """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
     from jumelage.read import iter_documents
@@ -210,7 +228,12 @@ def extract(
     if out_dir is not None:
         _make_folder(out_dir)
     done = 0
-    for doc, result in _extract_stream(files, skip_extraction=text):
+    prior = None
+    if known_partners is not None:
+        from jumelage.gazetteer import KnownPartners
+
+        prior = KnownPartners.from_twin_cities(known_partners)
+    for doc, result in _extract_stream(files, skip_extraction=text, owner=owner, known_partners=prior):
         if isinstance(result, str):
             where = doc if isinstance(doc, Path) else (doc.path or doc.name)
             if not folder:
@@ -250,7 +273,8 @@ def _write(path: Path, payload: str) -> None:
         raise JumelageError(f"{path}: cannot write ({e.strerror or e})") from None
 
 
-def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16) -> Iterator:
+def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16,
+                    owner: str | None = None, known_partners: Any = None) -> Iterator:
     """(document, extraction or problem) per file in order; (path, problem) for unreadable files."""
     from jumelage.ingest import extract_batch
     from jumelage.read import read_document
@@ -261,9 +285,9 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
     def flush() -> Iterator:
         nonlocal extractor
         if extractor is None:
-            from jumelage.extract import default_extractor
+            from jumelage.extract import Extractor, default_extractor
 
-            extractor = default_extractor()
+            extractor = Extractor(known_partners=known_partners) if known_partners else default_extractor()
         yield from zip(batch, extract_batch(batch, extractor), strict=True)
         batch.clear()
 
@@ -273,6 +297,8 @@ def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 
         except ReadError as e:
             yield path, e.problem
             continue
+        if owner:
+            doc = replace(doc, owner=owner)
         if skip_extraction:
             yield doc, None
             continue
@@ -613,6 +639,117 @@ def import_pairs(
               f"as the file gives them); {c['rows_unresolved']} rows with such a city, "
               f"{c['rows_doubtful']} doubtful: see {result.report_path}.")
     out.print(_totals_line(totals))
+# -- web ------------------------------------------------------------------------------------------
+
+@app.command()
+@_reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbUrl = None,
+    private: Annotated[
+        bool, typer.Option("--private", help="Only signed-in accounts may read the atlas.")
+    ] = False,
+    tiles: Annotated[
+        Optional[str],
+        typer.Option(metavar="URL", help="Online map tiles ({z}/{x}/{y}), opt-in; the offline "
+                                         "world outline stays beneath them."),
+    ] = None,
+    secure_cookies: Annotated[
+        Optional[bool],
+        typer.Option("--secure-cookies/--no-secure-cookies",
+                     help="Session cookie over HTTPS only (default: on unless on loopback)."),
+    ] = None,
+) -> None:
+    """Serve the web atlas (map, pages, JSON API at /api/, review) until Ctrl-C."""
+    import uvicorn
+
+    from jumelage.web import Settings, create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    settings = Settings(private=private, tiles_url=tiles,
+                        secure_cookies=(not loopback) if secure_cookies is None else secure_cookies)
+    web = create_app(db, settings)
+    out.print(f"Serving the atlas {web.state.atlas.url} on http://{_url_host(host)}:{port}/ "
+              "(Ctrl-C to stop)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+user_app = typer.Typer(help="Accounts of the web atlas (viewer, editor, admin).",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+@_reports_errors
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name (no spaces).")],
+    role: Annotated[str, typer.Option(help="viewer, editor or admin.")] = "viewer",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Reset the password and role of an existing account.")
+    ] = False,
+    db: DbUrl = None,
+) -> None:
+    """Create an account; the password is asked for (or read from stdin), never an argument."""
+    from jumelage.atlas import accounts
+
+    if role not in accounts.ROLES:
+        raise typer.BadParameter(f"{role!r} is not one of {', '.join(accounts.ROLES)}",
+                                 param_hint="--role")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _open_atlas(db) as atlas:
+        made = accounts.add_user(atlas, name, password, role, replace=replace)
+    out.print(f"{'Updated' if replace else 'Created'} account {made['name']} ({made['role']}).")
+
+
+@user_app.command("list")
+@_reports_errors
+def user_list(db: DbUrl = None, as_json: AsJson = False) -> None:
+    """List the accounts and their roles."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        found = accounts.users(atlas)
+    if as_json:
+        _print_json(found)
+        return
+    for u in found:
+        out.print(f"{u['name']}\t{u['role']}")
+
+
+@user_app.command("remove")
+@_reports_errors
+def user_remove(name: Annotated[str, typer.Argument(help="Account name.")],
+                db: DbUrl = None) -> None:
+    """Delete an account and its API tokens."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        if not accounts.remove_user(atlas, name):
+            raise JumelageError(f"no user {name}")
+    out.print(f"Removed account {name}.")
+
+
+@user_app.command("token")
+@_reports_errors
+def user_token(name: Annotated[str, typer.Argument(help="Account name.")],
+               db: DbUrl = None) -> None:
+    """Make an API token for an account (`Authorization: Bearer TOKEN`); shown only once."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        token = accounts.new_token(atlas, name)
+    sys.stdout.write(token + "\n")
 
 
 # -- entry point ----------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ def ingest(
     progress: bool | ProgressCallback = True,
     batch_size: int = 16,
     writer: bool | None = None,
+    owner: str | None = None,
 ) -> IngestReport:
     """Read, extract and store every document under `paths` (files or folders, recursively).
 
@@ -127,7 +128,9 @@ def ingest(
     than a few files; a callable is called after each file instead. The language model is loaded
     only if some document actually needs extracting. `writer`: store documents in a writer
     process while extracting the next ones (None: from `WRITER_MIN_FILES` files on, unless the
-    atlas lives in memory, where no other process can reach it).
+    atlas lives in memory, where no other process can reach it). `owner`: the place that speaks
+    in every document (`Document.owner`), when the caller knows it; content already in the
+    atlas is still skipped.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -137,7 +140,7 @@ def ingest(
     report.writer = writer = writer and atlas.process_url is not None
     store: _Store = _WriterStore(atlas) if writer else _Store(atlas)
     with _progress(progress, len(files)) as notify:
-        for outcome in _run(files, atlas, extractor, max(1, batch_size), store):
+        for outcome in _run(files, atlas, extractor, max(1, batch_size), store, owner):
             report.record(outcome)
             notify(outcome, report.total)
     if isinstance(store, _WriterStore) and store.writer is not None:
@@ -159,14 +162,14 @@ def file_hash(path: Path) -> str:
 
 def _run(
     files: Sequence[Path], atlas: Atlas, extractor: Extractor | None, batch_size: int,
-    store: _Store,
+    store: _Store, owner: str | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes of the files: unchanged and unreadable ones at once, others once stored."""
     finished = False
     try:
         batch: list[_ToExtract] = []
         for at in range(0, len(files), batch_size):
-            for read in _read_if_needed(files[at:at + batch_size], atlas):
+            for read in _read_if_needed(files[at:at + batch_size], atlas, owner):
                 if isinstance(read, Outcome):
                     yield read
                     continue
@@ -195,7 +198,8 @@ class _ToExtract:
     expected: str               # new or updated: what the atlas said before the run
 
 
-def _read_if_needed(files: Sequence[Path], atlas: Atlas) -> Iterator[_ToExtract | Outcome]:
+def _read_if_needed(files: Sequence[Path], atlas: Atlas,
+                    owner: str | None = None) -> Iterator[_ToExtract | Outcome]:
     """Each file's document to extract, or the outcome that makes extraction needless.
 
     The files' hashes are checked against the atlas (in one query) before any file is parsed: an
@@ -218,7 +222,7 @@ def _read_if_needed(files: Sequence[Path], atlas: Atlas) -> Iterator[_ToExtract 
             yield Outcome(name, "unchanged")
             continue
         try:
-            doc = replace(read_document(path), name=names[path], path=_full(path))
+            doc = replace(read_document(path), name=names[path], path=_full(path), owner=owner)
         except ReadError as e:
             yield Outcome(name, "failed", e.problem)
             continue

@@ -54,6 +54,9 @@ class Document:
     language: str | None = None
     date: str | None = None        # publication date (ISO partial) when the file says it
     title: str | None = None
+    site_name: str | None = None   # the site that published it (HTML og:site_name)
+    url: str | None = None         # its address (HTML canonical link or og:url)
+    owner: str | None = None       # the place that speaks, as a person named it (--owner)
 
 
 @dataclass

@@ -366,3 +366,7 @@ RECORD_MODELS: dict[str, type[Base]] = {
     "action": Action,
     "initiative": Initiative,
 }
+
+# the web's accounts live in their own module; imported here so that the metadata (and so the
+# migrations check) always holds their tables
+from jumelage.atlas import accounts as _accounts  # noqa: E402,F401

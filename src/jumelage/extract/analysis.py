@@ -46,6 +46,10 @@ class Analysis:
     def key(self, m: Mention) -> str:
         return self.aliases.get(m.key, m.key)
 
+    def key_of(self, key: str) -> str:
+        """The canonical key of a place key (short names fold into the long one)."""
+        return self.aliases.get(key, key)
+
     def mentions_in(self, start: int, end: int, actors_only: bool = True) -> list[Mention]:
         """Mentions inside [start, end), found by bisection (mentions are sorted by offset)."""
         if len(self._starts) != len(self.mentions):

@@ -86,6 +86,24 @@ def _tense(an: Analysis, unit: Unit) -> str | None:
     return None
 
 
+def subject_place(an: Analysis, unit: Unit) -> str | None:
+    """The place that is the grammatical subject of the unit (« La ville de Suzhou a offert »,
+    « Covè organise », « la délégation de Lauingen s'est rendue »): a mention whose token, or a
+    noun it qualifies within two steps, is a subject in spaCy's parse; None otherwise."""
+    for m in an.mentions_in(unit.start, unit.end):
+        span = an.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(3):
+            if tok.dep_ in ("nsubj", "nsubj:pass"):
+                return an.key(m)
+            if tok.head is tok:
+                break
+            tok = tok.head
+    return None
+
+
 def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
     """From what was done to what is planned, or back ("… signeront un pacte. Depuis le début de
     la guerre, la ville a accueilli 40 réfugiés")."""
@@ -220,6 +238,11 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             actors = [an.owner] if an.owner else [p for p in here if p in partners][:1]
             if links is not None and an.owner:
                 actors += [x for x in _co_actors(an, links, partners) if x not in actors]
+            subject = subject_place(an, unit) if an.owner else None
+            if subject is not None and subject != an.owner and subject in partners:
+                # « La ville de Tver a offert … à sa jumelle »: the partner named as subject acts
+                actors = [subject]
+                partners = [an.owner] + [p for p in partners if p != subject]
             partners_only = [p for p in partners if p not in actors]
             ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
                        paragraph=block.paragraph)

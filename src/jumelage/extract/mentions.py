@@ -100,8 +100,13 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
-    for start, end, _name in gz.find_candidates(text):
+    found = gz.find_candidates(text)
+    for start, end, _name in found:
         spans.append((start, end, False))
+    paired = hyphen_pairs(text, found)
+    # "le jumelage Rimouski-Calgary": an entity made of two places joined by a hyphen is two
+    spans = [s for s in spans if not (s[2] and any(s[0] <= a < b <= s[1] and (a, b) != (s[0], s[1])
+                                                   for a, b in paired))]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out: list[tuple[int, int, bool]] = []
     for s in spans:
@@ -116,12 +121,47 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
     return out
 
 
+def hyphen_pairs(text: str, found: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """Spans of gazetteer names joined to another by a bare hyphen ("le jumelage Québec-Namur"),
+    unless the pair is a name of its own (Saint-Priest-en-Jarez, "le district d'Amberg-Sulzbach")
+    or sits inside a longer proper name ("le CAE Rumilly-Alby Développement")."""
+    gz = get_gazetteer()
+    out = set()
+    for (s1, e1, _), (s2, e2, _) in zip(found, found[1:]):
+        if text[e1:s2] in ("-", "‐", "‑") and not gz.is_place_name(text[s1:e2]) \
+                and all(_clear_town(gz, text[a:b]) for a, b in ((s1, e1), (s2, e2))) \
+                and not _glued_to_names(text, s1, e2) \
+                and gz.kind_before(text, s1) not in ("region", "district"):   # "district d'Amberg-Sulzbach"
+            out |= {(s1, e1), (s2, e2)}
+    return out
+
+
+def _given_anywhere(text: str, name: str) -> str | None:
+    """The country the text writes right after any occurrence of `name` ("Kobonkoro (Sénégal)")."""
+    gz = get_gazetteer()
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        code = gz.country_after(text, m.end())
+        if code:
+            return code
+    return None
+
+
+def _clear_town(gz, name: str) -> bool:
+    """A town's own name, of some size: "Calgary", "Namur" - not the halves of a village's
+    hyphenated name that happen to name hamlets elsewhere ("Tanout-Béri")."""
+    match = gz.resolve(name, fuzzy=False)
+    return match is not None and match.exact and match.score >= 0.3 and match.population >= 5000
+
+
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip "la ville de", articles and trailing punctuation from a candidate span."""
     chunk = text[start:end]
     m = PREFIX.match(chunk)
     if m and m.end() < len(chunk):
         start += m.end()
+    chunk = text[start:end]
+    if chunk[:1].islower():               # "district de Vatomandry": the kind word is not the name
+        start += get_gazetteer().prefix_end(chunk)
     chunk = text[start:end]
     if "<" in chunk:                      # "<p>Lampedusa</p>": markup left in a table cell
         end = start + chunk.index("<")
@@ -159,6 +199,9 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     for s, e in persons:
         if s <= start and end <= e:
             inner = text[s:start]
+            particle = re.fullmatch(r"([A-ZÀ-Ý][\w]+(?:-[A-ZÀ-Ý][\w]+)?)\s+(?:de|d['’])\s*", inner)
+            if particle and not cues.search("title_before_de", fold_same_length(particle.group(1))):
+                return True          # « Henri de Marsac »: a first name and a particle make a person
             if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
                 return False
             if (s, e) == (start, end) and " " in text[s:e]:
@@ -167,6 +210,32 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
                     return False
             return len(text[s:e].split()) >= 2
     return False
+
+
+# a town's own body speaks for the town (« le comité de jumelage des Herbiers », « la mairie de X »)
+TOWN_BODY = re.compile(r"^(?:le |la |l')?(?:comite de jumelage|comite des jumelages|mairie|conseil municipal)\s+"
+                       r"(?:de |des |du |d')(?:la |l')?$")
+ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(Les|Le|La|L['’])[ \t]*$")
+CONTRACTED_BEFORE = re.compile(
+    r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?|jumelage|comité)\s+(des|du)\s+$", re.I)
+
+
+def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """A name whose article belongs to it (« Les Herbiers », « la commune des Molières » for Les
+    Molières, « le maire du Bourget »): (start, full name) when the name with its article is a
+    place the gazetteer knows exactly; None otherwise."""
+    cap = ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+    if cap is not None:
+        full, new_start = cap.group(1) + (" " if not cap.group(1).endswith(("'", "’")) else "") + text[start:end], cap.start(1)
+    else:
+        low = CONTRACTED_BEFORE.search(text, max(0, start - 40), start)
+        if low is None:
+            return None
+        full, new_start = ("Les " if low.group(1).lower() == "des" else "Le ") + text[start:end], start
+    match = get_gazetteer().resolve(full, fuzzy=False)
+    if match is None or not match.exact or match.score < 0.95 or fold_same_length(match.name) != fold_same_length(full).replace("’", "'"):
+        return None
+    return new_start, full
 
 
 CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
@@ -200,17 +269,22 @@ def _after_common_noun(doc, start: int) -> bool:
 
 
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
-                organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
-    """Resolve every place mention of the document."""
+                organisations: list[tuple[int, int]] = (),
+                known=None) -> tuple[list[Mention], list[CountryMention]]:
+    """Resolve every place mention of the document. `known`: partnerships already known
+    (`gazetteer.KnownPartners`), to tell homonyms apart by the document's other places."""
     text = layout.text
     folded = fold_same_length(text)
     gz = get_gazetteer()
-    countries = find_countries(text, doc)
+    countries = [c for c in find_countries(text, doc)   # "à Québec" is a city, not a country
+                 if not gz.city_not_country(text, c.start, c.end)]
     country_spans = [(c.start, c.end) for c in countries]
     doc_countries = [c.code for c in countries]
     mentions: list[Mention] = []
     unresolved: dict[str, Mention] = {}
     accepted: list[tuple[int, int, str, bool, list[str]]] = []
+    paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
+    given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -220,17 +294,30 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
-        if any(s <= start and end <= e for s, e in country_spans) or _country_code(name):
+        if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
+                and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
             continue
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
-        if LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+        with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
+        article = None if with_article else _with_article(text, start, end)
+        if with_article:
+            name = with_article
+        elif article is not None:
+            start, name = article
+        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
             continue
-        if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
-            continue
-        if _after_common_noun(doc, start):
-            continue
-        accepted.append((start, end, name, from_ner, _nearby_countries(countries, layout, start)))
+        if (start, end) not in paired:   # two places joined by a hyphen are places
+            if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
+                continue
+            if _after_common_noun(doc, start):
+                continue
+        near = _nearby_countries(countries, layout, start)
+        given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
+        if given:
+            near = [given] + [c for c in near if c != given]
+            given_at.add(start)
+        accepted.append((start, end, name, from_ner, near))
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
     for _, _, name, _, near in accepted:
@@ -240,15 +327,31 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
         example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
         resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
+    if known is not None:   # second pass: a homonym that is a known partner of another place wins
+        ids = {m.geonames_id for m in resolved.values() if m is not None and m.geonames_id}
+        for key, near in near_by_name.items():
+            codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
+            example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
+            first = resolved[key]
+            others = ids - {first.geonames_id} if first is not None else ids
+            resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR",
+                                       partner_of=others, known=known)
     for start, end, name, from_ner, near in accepted:
         match = resolved[fold_same_length(name)]
         before = folded[max(0, start - 60):start]
-        if match is not None and match.kind == "region" and not re.search(
-                r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
+        said = gz.kind_before(text, start)
+        if said in ("region", "district") and (match is None or match.kind == "city"):
+            # "la région de Diourbel": the region, not its capital of the same name
+            admin = gz.resolve(name, countries=near or doc_countries[:3], kind=said)
+            if admin is not None and admin.kind == said:
+                match = admin
+        if match is not None and match.kind in ("region", "district") and not match.kind_named \
+                and gz.kind_before(text, start) not in ("region", "district"):
             match = None
             if not from_ner:
                 continue
-        if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
+        if match is None and not (near and from_ner and (
+                start in given_at or UNRESOLVED_CUE.search(text[max(0, start - 40):start]))):
             continue
         if match is not None:
             key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold_same_length(match.name)}|{match.country}"
@@ -257,13 +360,15 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 match.lat, match.lon, match.population, match.kind or "city",
             )
         else:
-            cc = near[0] if near else None
+            # the country the text gives the name, wherever; else the nearest country word
+            cc = _given_anywhere(text, name) or (near[0] if near else None)
             kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
             mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
-            s < start and end <= e for s, e in organisations)
+            s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
+    mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
@@ -307,4 +412,67 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
                 continue
             out.append(Mention(s, e, text[s:e], first.key, text[s:e], first.country, kind=first.kind))
             taken.append((s, e))
+    return out
+
+
+NAME = r"[A-ZÀ-Ý][\w’'-]+(?:[ -](?:(?:et|de|du|des|sur|en|la|le)[ -])?[A-ZÀ-Ý][\w’'-]+)*"
+ADMIN_UNITS = [
+    # (pattern, group holding the name, kind): departments, regions, provinces, cantons, metropolises
+    (re.compile(rf"\b(?:[Dd][ée]partement|[Cc]onseil (?:d[ée]partemental|g[ée]n[ée]ral))\s+"
+                rf"(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b(?:[Rr][ée]gion|[Cc]onseil r[ée]gional)\s+(?:de la |de l['’]|du |des |de |d['’])?({NAME})"), 1, "region"),
+    (re.compile(rf"\b(?:[Pp]rovince|[Cc]anton|[Dd]istrict|[Ll]andkreis|[Cc]omt[ée])\s+(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
+    (re.compile(rf"\b({NAME} M[ée]tropole)\b"), 1, "metropolis"),
+    (re.compile(rf"\b(M[ée]tropole (?:de |du |d['’]|européenne de )?{NAME})"), 1, "metropolis"),
+]
+
+
+AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)
+LINE_OPENING = re.compile(r"\s*(?:la|le|les|l['’])?\s*", re.IGNORECASE)
+
+
+def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMention], layout: Layout,
+                 unresolved: dict[str, Mention]) -> list[Mention]:
+    """Departments, regions, provinces and metropolises named as such (« le département du
+    Val-de-Marne », « la Région Bretagne », « Rennes Métropole »): a place of their own, even when
+    no gazetteer knows them (GeoNames id null, country from the text, France by default). A city
+    mention inside a metropolis's name gives way to it."""
+    out = list(mentions)
+    for pattern, group, kind in ADMIN_UNITS:
+        for m in pattern.finditer(text):
+            s, e = m.start(group), m.end(group)
+            name = text[s:e]
+            if _country_code(name) or len(name) < 3:
+                continue
+            inside = [x for x in out if s <= x.start and x.end <= e]
+            if any(x.start < e and s < x.end for x in out if x not in inside):
+                continue
+            if kind != "metropolis" and inside and all(x.kind not in ("city",) for x in inside):
+                continue
+            near = _nearby_countries(countries, layout, s)
+            french_word = re.match(r"(?i)d[ée]partement|conseil|r[ée]gion|canton|m[ée]tropole", m.group(0)) \
+                or kind == "metropolis"
+            after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
+            stated = _country_code(after.group(1)) if after else None
+            cc = stated or ("FR" if french_word else (near[0] if near else None))
+            key = f"n:{fold_same_length(name)}|{cc}"
+            known = unresolved.get(fold_same_length(name))
+            if known is not None:
+                key, cc = known.key, known.country
+            # « avec la région de Diourbel », « La province de X a signé »: the unit itself is a party
+            line_before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            party = AGENT_BEFORE.search(text[max(0, m.start() - 25):m.start()]) is not None or \
+                LINE_OPENING.fullmatch(line_before) is not None
+            if kind != "metropolis" and inside and inside[0].geonames_id and len(inside) == 1 \
+                    and (inside[0].start, inside[0].end) == (s, e):
+                inside[0].kind = kind        # the gazetteer knew it; keep its id, note the level
+                inside[0].actor = inside[0].actor or party
+                continue
+            for x in inside:
+                out.remove(x)
+            mention = Mention(s, e, name, key, name, cc, kind=kind)
+            mention.actor = party or kind == "metropolis"
+            unresolved.setdefault(fold_same_length(name), mention)
+            out.append(mention)
+    out.sort(key=lambda x: x.start)
     return out

@@ -55,12 +55,16 @@ def fold_short_names(an: Analysis) -> None:
     """Map short forms onto the longer name they abbreviate in the same document ("Ivry" for
     Ivry-sur-Seine, "Brandebourg" for Brandebourg-sur-la-Havel, "Jérusalem" for Jérusalem-Est)."""
     names: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, str] = {}
     for m in an.mentions:
+        if m.kind in ("metropolis", "department", "region"):
+            continue              # "Nantes Métropole" acts beside Nantes; it is not its long name
         names[m.key].add(fold_same_length(m.name))
+        kinds.setdefault(m.key, m.kind)
     for short, short_names in names.items():
-        targets = [
+        targets = [  # "Rennes" is not short for "Rennes Métropole": a city is no metropolis
             key for key, long_names in names.items()
-            if key != short and any(
+            if key != short and kinds[key] == kinds[short] and any(
                 lo.startswith(sh + "-") or lo.startswith(sh + " ") for sh in short_names for lo in long_names
             )
         ]

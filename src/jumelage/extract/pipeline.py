@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
 from jumelage.extract import cues
@@ -19,9 +20,13 @@ from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold_same_length
 from jumelage.extract.mentions import Mention, find_places
 from jumelage.extract.organisations import find_organisations, unique_names
+from jumelage.extract.model import load as load_model
 from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
+from jumelage.extract.owner_hint import choose_owner as owner_from_hint
+from jumelage.extract.pairs import decide_pairs
 from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
+from jumelage.extract.units import decide_units
 from jumelage.partial_dates import earliest
 from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
 
@@ -32,9 +37,11 @@ CHUNK = 100_000          # characters per spaCy call; longer texts are cut at pa
 class Extractor:
     """Turns documents into records. The spaCy model is loaded once, on first use."""
 
-    def __init__(self, model: str = MODEL, batch_size: int = 8) -> None:
+    def __init__(self, model: str = MODEL, batch_size: int = 8, known_partners=None) -> None:
+        """`known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
         self.model = model
         self.batch_size = batch_size
+        self.known_partners = known_partners
         self._nlp = None
         self._lock = threading.Lock()
 
@@ -50,11 +57,20 @@ class Extractor:
                     self._nlp = nlp
         return self._nlp
 
-    def extract(self, document: Document) -> Extraction:
+    def extract(self, document: Document, owner: str | None = None) -> Extraction:
+        """`owner`: the place that speaks, when the caller knows it (overrides the text's)."""
+        if owner:
+            document = replace(document, owner=owner)
         return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Extract documents in order, batching the model's work (`nlp.pipe`)."""
+        for document, layout, sdoc in self.parse_many(documents):
+            yield build(document, layout, sdoc, known_partners=self.known_partners)
+
+    def parse_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, Layout, object]]:
+        """(document, layout, spaCy Doc of the layout's view) in order: the model's part of the work,
+        kept apart so that a benchmark can parse once and extract many times."""
         def items() -> Iterator[tuple[str, tuple[Document, Layout, int, int]]]:
             for document in documents:
                 layout = analyse(document.text)
@@ -70,7 +86,7 @@ class Extractor:
 
                 full = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
                 parts = []
-                yield build(document, layout, full)
+                yield document, layout, full
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
@@ -134,21 +150,43 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
     return _split_glued(layout, units)
 
 
-def build(document: Document, layout: Layout, sdoc) -> Extraction:
+def build(document: Document, layout: Layout, sdoc, models: dict | None = None,
+          known_partners=None) -> Extraction:
+    """The records of one parsed document. `models` maps a decision name ("pairs") to its
+    `LinearModel`; by default the packaged weights (loaded once per process) are used.
+    `known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
+    an = analyse_document(document, layout, sdoc, known_partners=known_partners)
+    links = find_partnerships(an)
+    links = decide_pairs(an, links, _model(models, "pairs"))
+    events = find_events(an, links)
+    events = decide_units(an, events, {"actions": _model(models, "actions")})
+    return assemble(an, links, events)
+
+
+def _model(models: dict | None, name: str):
+    if models is not None:
+        return models.get(name)
+    return load_model(name)
+
+
+def analyse_document(document: Document, layout: Layout, sdoc, choose_owner=None,
+                     known_partners=None) -> Analysis:
+    """Mentions, date, owner, subjects and context of a parsed document: what every decision reads.
+    `choose_owner(an)`, when given, picks the owner instead of the rules (training may use the gold's)."""
     text = document.text
     an = Analysis(name=document.name, text=text, folded=fold_same_length(text), layout=layout, doc=sdoc)
     an.units = _units(layout, sdoc)
     persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
     organisations = find_organisations(text, an.folded, sdoc, set())
-    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations])
+    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations],
+                                            known=known_partners)
     an.date = document_date(text, document.date)
-    an.owner = find_owner(an)
+    an.owner = (choose_owner(an) if choose_owner is not None
+                else owner_from_hint(an, document, find_owner(an)))   # hint > text > metadata
     fold_short_names(an)
     find_subjects(an)
     an.context = context_for(text)
-    links = find_partnerships(an)
-    events = find_events(an, links)
-    return assemble(an, links, events)
+    return an
 
 
 def _collapse(history: list) -> list:
@@ -171,22 +209,31 @@ def _title(name: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name.lower())
 
 
-def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
-    used: list[str] = []
+def _known_keys(an: Analysis, links, events: list[Event], known: set[str]):
+    """Links and events with every place key canonical and named by a mention; a link or an
+    initiative that loses a place is dropped (an alias made after a rule ran, a mention given
+    way to a longer name), so records never point at a place the document does not list."""
+    from jumelage.extract.relations import Links
 
-    def use(key: str) -> str:
-        if key not in used:
-            used.append(key)
-        return key
-
-    if an.owner and (links.by_pair or events):
-        use(an.owner)
-    for link in links.by_pair.values():
-        use(link.a), use(link.b)
+    kept = Links()
+    for key, link in links.by_pair.items():
+        a, b = an.key_of(link.a), an.key_of(link.b)
+        if a != b and a in known and b in known:
+            link.a, link.b = a, b
+            kept.by_pair[frozenset((a, b))] = link
+    out = []
     for ev in events:
-        for k in ev.places:
-            use(k)
-    refs = {k: f"p{i + 1}" for i, k in enumerate(used)}
+        ev.places = list(dict.fromkeys(an.key_of(k) for k in ev.places if an.key_of(k) in known))
+        ev.actors = list(dict.fromkeys(an.key_of(k) for k in ev.actors if an.key_of(k) in known))
+        ev.partners = [k for k in dict.fromkeys(an.key_of(k) for k in ev.partners if an.key_of(k) in known)
+                       if k not in ev.actors]
+        if ev.kind == "initiative" and not ev.places:
+            continue
+        out.append(ev)
+    return kept, out
+
+
+def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     first: dict[str, Mention] = {}
     names: dict[str, list[str]] = {}
     for m in an.mentions:
@@ -195,6 +242,23 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         names.setdefault(k, [])
         if m.name not in names[k]:
             names[k].append(m.name)
+    links, events = _known_keys(an, links, events, set(first))
+    used: list[str] = []
+
+    def use(key: str) -> str:
+        if key not in used:
+            used.append(key)
+        return key
+
+    owner = an.key_of(an.owner) if an.owner and an.key_of(an.owner) in first else None
+    if owner and (links.by_pair or events):
+        use(owner)
+    for link in links.by_pair.values():
+        use(link.a), use(link.b)
+    for ev in events:
+        for k in ev.places:
+            use(k)
+    refs = {k: f"p{i + 1}" for i, k in enumerate(used)}
     places = []
     for k in used:
         m = first[k]
@@ -247,5 +311,5 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     return Extraction(
         source=an.name, places=places, partnerships=partnerships, actions=actions,
         initiatives=initiatives, organizations=organisations, date=an.date,
-        owner=refs.get(an.owner) if an.owner else None,
+        owner=refs.get(owner) if owner else None,
     )

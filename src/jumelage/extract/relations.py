@@ -74,6 +74,10 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 pairs = [(s, o) for s in subj for o in obj if s != o]
                 pairs += [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
                 return pairs
+            if obj and not subj and owner:
+                # « Notre ville est jumelée avec A, B et C »: the speaker is the subject, the
+                # places listed after "avec" are each its partner, never each other's
+                return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
         if ENTRE.search(folded_unit) or owner in places:
@@ -83,6 +87,26 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
     if len(places) == 1 and owner and places[0] != owner and _abroad(an, places[0]):
         return [(owner, places[0])]
     return []
+
+
+VENUE = re.compile(r"(?:\b(?:signee?s?|tenue?s?|reunie?s?|organisee?s?|celebree?s?|lieu)\b[^.;]{0,25})?\ba\s*$")
+
+
+def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[str]:
+    """« signée à Bruxelles lors du congrès »: a town named only where something took place is no
+    party, when the sentence names two parties besides it (« entre A et B », « A … avec B »)."""
+    if len(places) < 3 or not (AVEC.search(folded_unit) or ENTRE.search(folded_unit)):
+        return places
+    at_venue = set()
+    for m in an.mentions_in(unit.start, unit.end):
+        key = an.key(m)
+        if key != an.owner and VENUE.search(an.folded[max(unit.start, m.start - 40):m.start]):
+            at_venue.add(key)
+    elsewhere = {an.key(m) for m in an.mentions_in(unit.start, unit.end)
+                 if not VENUE.search(an.folded[max(unit.start, m.start - 40):m.start])}
+    venues = at_venue - elsewhere
+    kept = [p for p in places if p not in venues]
+    return kept if len(kept) >= 2 else places
 
 
 def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], dates: list) -> dict | None:
@@ -184,7 +208,7 @@ def find_partnerships(an: Analysis) -> Links:
         for lo, hi in apposed:
             chars[lo:hi] = " " * (hi - lo)
         plain = "".join(chars)
-        pairs = _pairs(an, unit, plain, places)
+        pairs = _pairs(an, unit, plain, _without_venues(an, unit, plain, places))
         context_dates = []
         if not pairs and an.owner and not foreign:
             # "l'élu allait signer une lettre d'intention de jumelage": the partner is the one just named,

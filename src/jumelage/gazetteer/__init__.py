@@ -8,6 +8,7 @@ Names are compared by `jumelage.names.name_key`, the key the atlas stores too.
     gaz.resolve("Halle", countries=["DE"])     # Halle (Saale)
     gaz.find_candidates("jumelée avec Villiers-sur-Marne")
     country_code("burkinabè")                  # "BF"
+    gaz.resolve("Friedberg", partner_of=[villiers_id], known=KnownPartners(pairs))
 
 The index is a SQLite file built once in the user cache directory (see `index.py`).
 """
@@ -15,9 +16,10 @@ from jumelage.gazetteer.countries import country_code, country_name_fr, is_count
 from jumelage.gazetteer.gazetteer import (
     Gazetteer, PlaceMatch, country_and_territories, get_gazetteer,
 )
+from jumelage.gazetteer.partners import KnownPartners
 
 __all__ = [
-    "Gazetteer", "PlaceMatch", "country_and_territories", "country_code", "country_name_fr",
-    "get_gazetteer",
+    "Gazetteer", "KnownPartners", "PlaceMatch", "country_and_territories", "country_code",
+    "country_name_fr", "get_gazetteer",
     "is_country_name",
 ]

@@ -9,8 +9,16 @@ Choosing among homonyms, from strongest to weakest evidence: a country named nea
 (`countries`, or a parenthesis: "Friedberg (Hesse)", "Nouna (Burkina)"); the distance to a place
 the text is about (`near`); a preferred country (`prefer_country`, e.g. the document's own);
 then the population, with a bonus for a match on the place's own name rather than an alternate
-name and a small bonus for capitals. Regions only win when no city carries the name, or when the
-mention says so ("Région de Mopti").
+name and a small bonus for capitals. Regions, French departments and intercommunalities only
+win when no city carries the name, or when the mention says so ("Région de Mopti", "Département
+de la Creuse", "Rennes Métropole"). With `known=KnownPartners(...)` and `partner_of=` the ids of
+the document's other places, a homonym that is their known partner is preferred.
+
+When no name matches as written, the spelling variants are tried (`spelling_variants`:
+abbreviations of `data/abbreviations.tsv`, slash qualifiers, Cyrillic transliterations of
+`data/transliterations.tsv`), then near-spellings (rapidfuzz ratio >= 90). Helpers read the words
+around a mention: `article_form` ("les Herbiers", "du Mans"), `kind_before` ("département de la"),
+`prefix_end`, `country_after` ("Ndiob (Sénégal)"), `city_not_country` ("à Québec").
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
+from jumelage.gazetteer.partners import KnownPartners
 from jumelage.gazetteer.index import (
     DATA,
     SOURCE_ALTERNATE,
@@ -47,7 +56,26 @@ _SOURCE_BONUS = {SOURCE_MAIN: 0.8, SOURCE_MAIN_PART: 0.6, SOURCE_CURATED: 1.2,
                  SOURCE_ALTERNATE: 0.0}
 _SOURCE_QUALITY = {SOURCE_MAIN: 1.0, SOURCE_MAIN_PART: 0.95, SOURCE_CURATED: 1.0,
                    SOURCE_ALTERNATE: 0.85}
-_KIND_OF_FEATURE = {"capital": "city"}
+# Index features (see index.py) -> record kinds (`records.PLACE_KINDS`). French departments are
+# the second level of administration but the first that acts abroad beside regions.
+_KIND_OF_FEATURE = {"capital": "city", "department": "region", "epci": "district"}
+ADMIN_FEATURES = frozenset({"region", "department", "epci"})
+# Words that say a mention names an administrative body, not a town: "Région Bretagne",
+# "Rennes Métropole", "Conseil départemental de la Creuse".
+_KIND_WORDS = frozenset("""region departement conseil metropole eurometropole communaute
+agglomeration province district prefecture oblast land wilaya gouvernorat""".split())
+# "la commune des Molières", "la ville du Mans": the article hidden in a contraction.
+_CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
+_COUNTRY_ARTICLE = re.compile(r"(?:\b(?:au|aux|en|du|des|le|la|les)\s+|\bl['’]\s*)$", re.IGNORECASE)
+_LOWER_LEADING = frozenset({"le", "la", "les", "l", "du", "des", "aux", "de", "d"})
+_ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
+_COUNTRY_AFTER = re.compile(
+    r"(?:\s*,\s*(?:(?:la|une|sa|notre)\s+)?(?:ville|commune|cit[ée]|capitale|localit[ée])"
+    r"(?:\s+\w+)?\s+(?:du|de la|de l['’]|des|de|d['’])\s*"
+    r"|\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
+    r"(?P<words>[A-ZÀ-Ýa-zà-ÿ][\w’'-]*(?:[ \t]+[\w’'-]+){0,3})")
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(?P<article>le|la|les|du|des|aux|l['’])\s*(?<=\s|['’])",
+                             re.IGNORECASE)
 COUNTRY_BONUS = 4.0     # a country named in the text: decisive
 ADMIN1_BONUS = 2.0      # a region named in the mention: "Friedberg (Hesse)"
 PREFER_BONUS = 1.0      # the document's country
@@ -58,6 +86,8 @@ SPELLING_BONUS = 0.4    # written exactly as GeoNames writes it: "Saint-Cloud", 
 REGION_PENALTY = 2.5    # a region competing with cities of the same name
 OTHER_KIND_PENALTY = 3.0
 FUZZY_PENALTY = 0.5
+SMALL_COMMUNE = 2000    # inhabitants: below, an INSEE-only commune never comes from upper-case text
+PARTNER_BONUS = 3.0     # a known partner of another place of the document (below a named country)
 
 _PAREN = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<hint>[^)\]]*)[)\]]\s*$")
 _EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
@@ -92,6 +122,7 @@ class PlaceMatch:
     score: float                # 0..1: how sure we are this is the place meant
     capital: bool = False
     exact: bool = False         # matched the place's own name, not an alternate name
+    kind_named: bool = False    # the mention says what it is: "Région Bretagne", "Rennes Métropole"
 
     def to_place(self, ref: str, name: str | None = None) -> Place:
         """A `records.Place` for this match, named as the text names it (default: GeoNames)."""
@@ -135,6 +166,28 @@ def _read_words(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _read_abbreviations(path: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], str]]:
+    """abbreviations.tsv: folded abbreviation tokens -> (expansions, "word" or "suffix")."""
+    table = {}
+    for abbreviation, expansions, match, *_ in read_tsv(path):
+        table[tuple(abbreviation.split())] = (tuple(expansions.split("|")), match)
+    return table
+
+
+_QUALIFIER_JOINS = ("an der", "am", "an", "in der", "im", "in", "bei", "ob der", "")
+MAX_VARIANTS = 64
+# Countries whose names French transliterates from Cyrillic ("Tchernihiv", "Jytomyr"): the only
+# ones data/transliterations.tsv applies to.
+CYRILLIC_COUNTRIES = frozenset("UA RU BY BG KZ UZ KG TJ MD MN RS MK ME BA".split())
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
     extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
     return codes.union(*extra) if extra else codes
@@ -172,6 +225,10 @@ class Gazetteer:
             name_key(prefix): kind for prefix, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")
         }
         self._countries = country_names()
+        self._abbreviations = _read_abbreviations(DATA / "abbreviations.tsv")
+        self._transliterations = sorted(
+            ((fr, en) for fr, en, *_ in read_tsv(DATA / "transliterations.tsv")),
+            key=lambda rule: -len(rule[0]))
         # Per-instance caches (functools caches on methods would keep instances alive).
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
         self._has = lru_cache(maxsize=131072)(self._has_uncached)
@@ -211,13 +268,16 @@ class Gazetteer:
         scored.sort(reverse=True)
         return [name for score, name in scored[:limit] if score >= 90]
 
-    def _to_match(self, row: _Row, matched: str, score: float) -> PlaceMatch:
+    def _to_match(self, row: _Row, matched: str, score: float,
+                  kind_named: bool = False) -> PlaceMatch:
         kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
         return PlaceMatch(
             geonames_id=row.geonames_id if row.geonames_id > 0 else None, name=row.name,
             country=row.country, admin1=row.admin1, lat=row.lat, lon=row.lon,
             population=row.population, kind=kind, matched=matched, score=round(score, 3),
             capital=row.feature == "capital", exact=row.source in (SOURCE_MAIN, SOURCE_CURATED),
+            kind_named=kind_named or (row.feature in ADMIN_FEATURES
+                                      and not _KIND_WORDS.isdisjoint(matched.split())),
         )
 
     # -- public API ----------------------------------------------------------------------------
@@ -243,6 +303,13 @@ class Gazetteer:
             return False
         return self._key_usable(name_key(name), name)
 
+    def _only_small_insee(self, key: str) -> bool:
+        """Every place of this name is a small French commune GeoNames lacks (a synthetic id):
+        such names are taken from mixed-case text only, never from an upper-case heading."""
+        rows = self._rows(key)
+        return bool(rows) and all(r.geonames_id < 0 and r.feature == "city"
+                                  and r.population < SMALL_COMMUNE for r in rows)
+
     def _is_stop(self, key: str) -> bool:
         """A common word, title or adjective, also after an article ("La Ville", "Les Marchés")."""
         if key in self.stop_words or is_demonym(key):
@@ -261,6 +328,8 @@ class Gazetteer:
         letters = [ch for ch in surface if ch.isalpha()]
         if len(letters) <= 4 and all(ch.isupper() for ch in letters) and best > SOURCE_MAIN_PART:
             return False  # "ONG", "CGLU": acronyms, unless a place is really called so
+        if letters and all(ch.isupper() for ch in letters) and self._only_small_insee(key):
+            return False  # "COÛTS LIÉS": a heading's word, not the hamlet of Liés
         code = self._countries.get(key)
         if code is not None:  # "Allemagne" is a country, not Allemagne-en-Provence
             return any(row.country == code or row.source == SOURCE_CURATED
@@ -276,24 +345,31 @@ class Gazetteer:
         kind: str | None = None,
         fuzzy: bool = True,
         min_score: float = 0.1,
+        partner_of: Iterable[int] = (),
+        known: KnownPartners | None = None,
     ) -> PlaceMatch | None:
         """The place a mention most likely names, or None when nothing plausible does.
 
         `countries`: ISO codes (or French names) of countries named near the mention;
         `near`: (lat, lon) of a place the text is about; `prefer_country`: a weaker preference
         (the document's country); `kind`: "city", "region", "district" or "camp" when the text
-        says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly.
+        says which; `fuzzy`: allow near-spellings ("Florstad") when no name matches exactly;
+        `partner_of`: GeoNames ids of the document's other places, and `known`: partnerships
+        already known (see `partners.py`): a homonym that is a known partner of one of them wins
+        over its namesakes unless a named country says otherwise.
         """
         codes = _with_overseas(frozenset(filter(None, (
             c.upper() if len(c) == 2 and c.isalpha() else country_code(c) for c in countries))))
         near_key = (round(near[0], 2), round(near[1], 2)) if near else None
+        others = frozenset(partner_of) if known is not None else frozenset()
         return self._resolve_cached(name.strip(), codes, near_key,
                                     prefer_country.upper() if prefer_country else None,
-                                    kind, fuzzy, min_score)
+                                    kind, fuzzy, min_score, others, known if others else None)
 
     def _resolve(self, mention: str, codes: frozenset[str], near: tuple[float, float] | None,
                  prefer: str | None, kind: str | None, fuzzy: bool,
-                 min_score: float) -> PlaceMatch | None:
+                 min_score: float, others: frozenset[int] = frozenset(),
+                 known: KnownPartners | None = None) -> PlaceMatch | None:
         mention = _EDGE.sub("", mention)
         prefix_kind = None
         hint = _Hint()
@@ -310,8 +386,21 @@ class Gazetteer:
             return None
         if key in self.title_case_only and not prefix_kind and not _is_title_case(mention):
             return None
+        if not prefix_kind and mention.isupper() and self._only_small_insee(key):
+            return None
         rows = self._rows(key)
         fuzzy_match = False
+        if not rows and key not in self._countries:
+            expanded = set(self.spelling_variants(mention, transliterate=False))
+            for variant in self.spelling_variants(mention):   # "Weil a. Rh.", "Tchernihiv"
+                if self._is_stop(variant) or self._has(variant) < 0:
+                    continue
+                found = tuple(r for r in self._rows(variant)
+                              if (variant in expanded or r.country in CYRILLIC_COUNTRIES)
+                              and (not codes or r.country in codes or r.country == hint.country))
+                if found:   # "Kouré" is no transliteration of Kure (Japan)
+                    rows, key = found, variant
+                    break
         if not rows and fuzzy and key not in self._countries:
             for similar in self._similar_keys(key):
                 if not self._is_stop(similar):
@@ -328,9 +417,13 @@ class Gazetteer:
         if not rows:
             return None
         spelled = mention.strip().casefold()
+        # a named country decides over the prior, when one of the homonyms lies in it
+        open_prior = not codes or not any(r.country in codes for r in rows)
         scored = sorted(
             ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
-              + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0), r)
+              + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0)
+              + (PARTNER_BONUS if known is not None and (open_prior or r.country in codes)
+                 and known.partner_of_any(r.geonames_id, others) else 0.0), r)
              for r in rows),
             key=lambda item: (-item[0], -item[1].population, item[1].geonames_id),
         )
@@ -345,7 +438,7 @@ class Gazetteer:
             confidence *= 0.5
         if confidence < min_score:
             return None
-        return self._to_match(best, key, confidence)
+        return self._to_match(best, key, confidence, kind_named=prefix_kind is not None)
 
     def _score(self, row: _Row, codes: frozenset[str], near: tuple[float, float] | None,
                prefer: str | None, kind: str | None, admin1_hints: frozenset[tuple[str, str]],
@@ -354,7 +447,7 @@ class Gazetteer:
         row_kind = _KIND_OF_FEATURE.get(row.feature, row.feature)
         if kind and row_kind != kind:
             score -= OTHER_KIND_PENALTY
-        elif not kind and row_kind == "region":
+        elif not kind and row.feature in ADMIN_FEATURES:
             score -= REGION_PENALTY
         if row.feature == "capital":
             score += CAPITAL_BONUS
@@ -398,10 +491,150 @@ class Gazetteer:
         for last in range(min(first + 5, len(words) - 1), first, -1):
             head = name_key(mention[words[first].start():words[last - 1].end()])
             if head in self._prefix_kinds:
-                return mention[words[last].start():], self._prefix_kinds[head]
+                rest = mention[words[last].start():]
+                article = _CONTRACTIONS.get(head.rsplit(" ", 1)[-1])
+                if article and self._has(name_key(article + rest)) >= 0:
+                    rest = article + rest   # "commune des Molières" -> "Les Molières"
+                return rest, self._prefix_kinds[head]
         if first:
             return mention[words[first].start():], None
         return mention, None
+
+    # -- spelling variants ----------------------------------------------------------------------
+    def spelling_variants(self, mention: str, transliterate: bool = True) -> list[str]:
+        """Folded keys the mention may be written for, most likely first: abbreviations expanded
+        ("Weil a. Rh." -> "weil am rhein"), a qualifier after a slash joined as German names
+        join it ("Neustadt/Weinstr." -> "neustadt an der weinstrasse"), French transliterations
+        turned into GeoNames' English ones ("Tchernihiv" -> "chernihiv"). At most MAX_VARIANTS."""
+        base, slash, qualifier = mention.partition("/")
+        heads = self._expand(name_key(base).split())
+        out: list[str] = []
+        if slash and qualifier.strip():
+            tails = self._expand(name_key(qualifier).split())
+            for head in heads:
+                for tail in tails:
+                    for join in _QUALIFIER_JOINS:
+                        out.append(" ".join(filter(None, (head, join, tail))))
+        else:
+            out.extend(heads)
+        key = name_key(mention)
+        if transliterate:
+            out.extend(self._transliterated(key))
+        return [v for v in dict.fromkeys(out) if v != key][:MAX_VARIANTS]
+
+    def _variant_usable(self, surface: str) -> bool:
+        """An abbreviated or qualified name ("Weil a. Rh", "Neustadt/Weinstr") whose expansion
+        is in the index (transliterations are not tried: they are for resolving, not scanning)."""
+        return any(self._has(v) >= 0 and not self._is_stop(v)
+                   for v in self.spelling_variants(surface, transliterate=False))
+
+    def _expand(self, tokens: list[str]) -> list[str]:
+        """Every reading of the abbreviations among `tokens` (the unexpanded one first)."""
+        readings: list[list[str]] = [[]]
+        i = 0
+        while i < len(tokens):
+            options = [[tokens[i]]]
+            step = 1
+            for size in (2, 1):
+                entry = self._abbreviations.get(tuple(tokens[i:i + size]))
+                if entry and entry[1] == "word" and i + size <= len(tokens):
+                    options = [e.split() for e in entry[0]] + [tokens[i:i + size]]
+                    step = size
+                    break
+            else:
+                for (abbreviation,), (expansions, match) in (
+                        (k, v) for k, v in self._abbreviations.items() if v[1] == "suffix"):
+                    word = tokens[i]
+                    if word.endswith(abbreviation) and len(word) > len(abbreviation):
+                        options = [[word[:-len(abbreviation)] + e] for e in expansions] + options
+                        break
+            readings = [r + o for r in readings for o in options][:MAX_VARIANTS]
+            i += step
+        readings.sort(key=lambda r: r == tokens[:len(r)])   # expanded readings first
+        return [" ".join(r) for r in readings]
+
+    def _transliterated(self, key: str) -> list[str]:
+        """`key` with any subset of the transliteration rules applied (all of them first)."""
+        pieces: list[tuple[str, str | None]] = []   # (text, its English form or None)
+        i = 0
+        while i < len(key):
+            for french, english in self._transliterations:
+                if key.startswith(french, i):
+                    pieces.append((french, english))
+                    i += len(french)
+                    break
+            else:
+                pieces.append((key[i], None))
+                i += 1
+        variants = [""]
+        for text, english in pieces:
+            if english is None:
+                variants = [v + text for v in variants]
+            else:
+                variants = [v + e for v in variants for e in (english, text)][:MAX_VARIANTS]
+        return variants
+
+    # -- reading the words around a mention ---------------------------------------------------
+    def article_form(self, text: str, start: int, end: int) -> str | None:
+        """The name with the lower-case article or contraction written before it, when that
+        makes a name of the index: "les Herbiers" -> "Les Herbiers", "la ville du Mans" ->
+        "Le Mans", "la commune des Molières" -> "Les Molières". None otherwise."""
+        found = _ARTICLE_BEFORE.search(text, max(0, start - 6), start)
+        if not found or found.end() != start:
+            return None
+        article = _ARTICLE_FORMS[name_key(found.group("article"))]
+        name = article + text[start:end]
+        return name if self._has(name_key(name)) >= 0 else None
+
+    def prefix_end(self, mention: str) -> int:
+        """Where the name starts after a kind word of `data/fr_place_prefixes.tsv` or a
+        lower-case article: "district de Vatomandry" -> 12, "la commune des Molières" -> 16,
+        "du Havre" -> 3; 0 when none."""
+        words = list(_WORD.finditer(mention))
+        first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
+        for last in range(min(first + 5, len(words) - 1), first, -1):
+            if name_key(mention[words[first].start():words[last - 1].end()]) in self._prefix_kinds:
+                return words[last].start()
+        if len(words) > 1 and words[0].group() in _LOWER_LEADING:
+            return words[1].start()
+        return 0
+
+    def country_after(self, text: str, end: int) -> str | None:
+        """The country the text gives a name right after it: "Ndiob (Sénégal)", "Ndiob, au
+        Sénégal", "Ndiob en Mauritanie", "Ndiob – Sénégal". The code, or None."""
+        found = _COUNTRY_AFTER.match(text, end)
+        if not found:
+            return None
+        words = found.group("words").split()
+        for size in range(len(words), 0, -1):   # "Burkina Faso et le Mali" -> "Burkina Faso"
+            code = country_code(" ".join(words[:size]).rstrip(",.;:"))
+            if code:
+                return code
+        return None
+
+    def city_not_country(self, text: str, start: int, end: int) -> bool:
+        """A country's (or province's) name used for its city of the same name: "à Québec",
+        "le jumelage Québec-Namur", "la ville de Luxembourg" - not "au Québec", "le
+        Luxembourg". True only when that country has a town of 10,000 or more of this name
+        and no article or "au", "en", "du" stands before it."""
+        name = text[start:end]
+        code = self._countries.get(name_key(name))
+        if code is None or _COUNTRY_ARTICLE.search(text, max(0, start - 5), start):
+            return False
+        return any(r.country == code and r.population >= 10_000 and r.feature in ("city", "capital")
+                   for r in self._rows(name_key(name)))
+
+    def kind_before(self, text: str, start: int) -> str | None:
+        """The kind a word before the mention gives it ("département de la Creuse",
+        "région Bretagne", "la commune des Molières"), from `data/fr_place_prefixes.tsv`."""
+        words = name_key(text[max(0, start - 45):start]).split()
+        while words and words[-1] in _ARTICLES:       # "département de la" -> "département de"
+            words.pop()
+        for size in range(min(5, len(words)), 0, -1):
+            kind = self._prefix_kinds.get(" ".join(words[-size:]))
+            if kind:
+                return kind
+        return None
 
     # -- scanning text -------------------------------------------------------------------------
     def find_candidates(self, text: str) -> list[tuple[int, int, str]]:
@@ -428,7 +661,9 @@ class Gazetteer:
                     break
                 if key in self.title_case_only and _starts_sentence(text, start):
                     continue
-                if self._key_usable(key, surface):
+                if self._key_usable(key, surface) or (
+                        j > i and ("." in surface or "/" in surface)
+                        and self._variant_usable(surface)):
                     hit = (j, surface)
                     break
             if hit is None:
@@ -448,14 +683,16 @@ class Gazetteer:
         for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
             gap = text[words[j - 1][1]:words[j][0]]
             previous = name_key(text[words[j - 1][0]:words[j - 1][1]])
-            abbreviation = _DOT_JOIN.match(gap) and previous in ("saint", "sainte")  # "St. Gallen"
-            if not (_JOIN.match(gap) or abbreviation):
+            abbreviation = _DOT_JOIN.match(gap) and (  # "St. Gallen", "Weil a. Rh."
+                previous in ("saint", "sainte") or (previous,) in self._abbreviations)
+            qualifier = gap == "/"                     # "Neustadt/Weinstr.", "Halle/Saale"
+            if not (_JOIN.match(gap) or abbreviation or qualifier):
                 break
             word = text[words[j][0]:words[j][1]]
             hyphenated = gap[:1] in ("-", "‐", "‑")
             if word[0].isupper() or hyphenated:  # "Pléneuf Val-andré" as some sites write it
                 ends.append(j)
-            elif word.lower() not in _CONNECTORS:
+            elif word.lower() not in _CONNECTORS and (name_key(word),) not in self._abbreviations:
                 break
         return ends
 

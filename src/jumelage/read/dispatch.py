@@ -99,6 +99,8 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
         language=detect_language(content.text),
         date=content.date,
         title=content.title,
+        site_name=content.site_name,
+        url=content.url,
     )
 
 

@@ -125,6 +125,20 @@ def page_title(tree: HtmlElement) -> str | None:
     return (squeeze_spaces(h1.text_content()) or None) if h1 is not None else None
 
 
+def page_site(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """(site name, address) a page states of itself: og:site_name (else application-name), and
+    its canonical link (else og:url). Either may be None."""
+    metas = dict(reversed(list(_metas(tree))))          # first occurrence wins
+    site = squeeze_spaces(metas.get("og:site_name") or metas.get("application-name") or "") or None
+    url = None
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            url = link.get("href").strip()
+            break
+    url = url or (metas.get("og:url") or "").strip() or None
+    return site, url
+
+
 # -- trafilatura's tree to text -------------------------------------------------------------
 _INNER_BLOCKS = {"p", "head", "quote", "item", "div", "code", "row", "cell"}
 
@@ -310,9 +324,11 @@ def parse_html(data: bytes, label: object) -> Content:
     if tree is None:
         raise ReadError(label, NO_TEXT)
     date, title = page_date(tree), page_title(tree)
+    site_name, url = page_site(tree)
     etree.strip_tags(tree, "time")          # trafilatura drops <time> elements with their text
     drop_boilerplate(tree)
     text, extracted_title = main_text(tree)
     if not text.strip():
         raise ReadError(label, NO_TEXT)
-    return Content(text=text, title=extracted_title or title, date=date)
+    return Content(text=text, title=extracted_title or title, date=date, site_name=site_name,
+                   url=url)

@@ -1,0 +1,241 @@
+"""Partnership pairs as a learned decision over wide candidates.
+
+The rules of `relations` propose pairs from a sentence's shape; on text they were not written
+against they miss many (a twin list whose header is far away, an owner named only in the title)
+and pair too much (every town of a sentence). Here the pool is widened for recall — every pair
+of places sharing a sentence, the owner with every place of the document, the rules' own pairs —
+and each candidate is described by a few generic facts (how often the two places share a
+sentence, whether a partnership word is there, whether the rules proposed it, countries,
+layout). A logistic regression fitted on the shared gold (`python -m jumelage.extract.train`)
+weighs those facts; `decide_pairs` keeps the candidates it scores above the threshold.
+Features never name a place or a document: only counts, flags and cue classes.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from jumelage.extract import cues
+from jumelage.extract.analysis import Analysis, Unit
+from jumelage.extract.dates import find_dates
+from jumelage.extract.relations import Link, Links
+
+VENUE_BEFORE = re.compile(r"(?:\b(?:a|au|aux|en|sur|vers|depuis|pres de|de|d'|du)\s*)$")
+AVEC = re.compile(r"\bavec\b|\bentre\b|\bet\b")
+DASH = re.compile(r"^\s*[-–—/]\s*$")
+
+
+KEEP_RULE = 0.05         # a rule's pair is dropped only below this probability
+
+
+@dataclass
+class Candidate:
+    a: str
+    b: str
+    features: dict[str, float] = field(default_factory=dict)
+    units: list[Unit] = field(default_factory=list)     # units naming both, kind cue first
+
+
+FEATURES = [
+    "rule", "owner_pair", "shared_units", "shared_kind_units", "shared_twin_units",
+    "kind_units_other", "items_other", "same_country", "country_missing", "both_abroad",
+    "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
+    "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
+    "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
+]
+
+
+def _mention_stats(an: Analysis) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    n = max(1, len(an.text))
+    for m in an.mentions:
+        k = an.key(m)
+        s = out.setdefault(k, {"n": 0, "first": m.start / n, "heading": 0, "venue": 0, "nonactor": 0,
+                               "resolved": float(m.geonames_id is not None),
+                               "admin": float(m.kind not in ("city", "camp")), "country": m.country})
+        s["n"] += 1
+        block = an.layout.block_at(m.start)
+        if block is not None and block.kind == "heading":
+            s["heading"] = 1
+        if VENUE_BEFORE.search(an.folded[max(0, m.start - 8):m.start]):
+            s["venue"] += 1
+        if not m.actor:
+            s["nonactor"] += 1
+    for s in out.values():
+        s["venue"] /= s["n"]
+        s["nonactor"] /= s["n"]
+    return out
+
+
+def candidates(an: Analysis, links: Links) -> list[Candidate]:
+    """Every candidate pair of the document with its features (order: first seen)."""
+    stats = _mention_stats(an)
+    keys = [k for k, s in stats.items() if s["nonactor"] < 1]
+    pool: dict[frozenset, Candidate] = {}
+
+    def get(a: str, b: str) -> Candidate | None:
+        if a == b:
+            return None
+        key = frozenset((a, b))
+        if key not in pool:
+            if an.owner == b:
+                a, b = b, a
+            pool[key] = Candidate(a, b)
+        return pool[key]
+
+    for link in links.by_pair.values():
+        c = get(link.a, link.b)
+        if c is not None:
+            c.features["rule"] = 1.0
+    unit_keys: list[tuple[Unit, list[str], str]] = []
+    kind_units: dict[str, int] = {}
+    items: dict[str, int] = {}
+    doc_kinds = 0
+    for unit in an.units:
+        here = an.keys_in(unit.start, unit.end)
+        folded = an.folded[unit.start:unit.end]
+        has_kind = bool(cues.kinds_in(folded))
+        doc_kinds += has_kind
+        unit_keys.append((unit, here, folded))
+        for k in here:
+            if has_kind:
+                kind_units[k] = kind_units.get(k, 0) + 1
+            if unit.kind in ("item", "row"):
+                items[k] = items.get(k, 0) + 1
+        for i, a in enumerate(here):
+            for b in here[i + 1:]:
+                c = get(a, b)
+                if c is not None:
+                    c.units.append(unit)
+    if an.owner:
+        for k in keys:
+            get(an.owner, k)
+    collective = float(bool(cues.search("collective_possessive", an.folded)))
+    section_kind = _section_kinds(an)
+    owner_country = stats.get(an.owner, {}).get("country") if an.owner else None
+    out = []
+    for c in pool.values():
+        if c.a not in stats or c.b not in stats:
+            continue
+        sa, sb = stats[c.a], stats[c.b]
+        f = c.features
+        f["owner_pair"] = float(an.owner in (c.a, c.b))
+        f["owner_missing"] = float(an.owner is None)
+        shared = c.units
+        f["shared_units"] = math.log1p(len(shared))
+        kinds_shared = [u for u in shared if cues.kinds_in(an.folded[u.start:u.end])]
+        f["shared_kind_units"] = math.log1p(len(kinds_shared))
+        f["shared_twin_units"] = float(any("jumel" in an.folded[u.start:u.end] for u in shared))
+        f["kind_units_other"] = math.log1p(kind_units.get(c.b, 0))
+        f["items_other"] = math.log1p(items.get(c.b, 0))
+        ca, cb = sa["country"], sb["country"]
+        f["same_country"] = float(ca is not None and ca == cb)
+        f["country_missing"] = float(ca is None or cb is None)
+        f["both_abroad"] = float(owner_country is not None and ca != owner_country and cb != owner_country)
+        f["mentions_a"] = math.log1p(sa["n"])
+        f["mentions_b"] = math.log1p(sb["n"])
+        f["first_b"] = sb["first"]
+        f["heading_b"] = sb["heading"]
+        f["venue_b"] = sb["venue"]
+        f["resolved_b"] = sb["resolved"]
+        f["admin_b"] = sb["admin"]
+        f["nonactor_b"] = sb["nonactor"]
+        f["dash_pair"] = float(_dash_joined(an, c.a, c.b))
+        f["link_word"] = float(any(_linked_in(an, u, c.a, c.b) for u in shared))
+        f["crowd"] = math.log1p(min((len(an.keys_in(u.start, u.end)) for u in shared), default=0))
+        f["collective_doc"] = collective
+        f["section_kind_b"] = float(c.b in section_kind)
+        f["kind_doc"] = math.log1p(doc_kinds)
+        f["anniversary_shared"] = float(any(cues.search("anniversary", an.folded[u.start:u.end]) for u in shared))
+        f["subject_b"] = float(any(c.b in v for v in an.subjects.values()))
+        f["dated_kind_shared"] = float(any(
+            find_dates(an.text[u.start:u.end], an.date) for u in kinds_shared[:3]))
+        c.units = kinds_shared + [u for u in shared if u not in kinds_shared]
+        out.append(c)
+    return out
+
+
+def _section_kinds(an: Analysis) -> set[str]:
+    """Places named under a heading or list header that carries a partnership word."""
+    out: set[str] = set()
+    header_kind = False
+    for unit in an.units:
+        folded = an.folded[unit.start:unit.end]
+        if unit.kind == "heading" or an.text[unit.start:unit.end].rstrip().endswith(":"):
+            header_kind = bool(cues.kinds_in(folded))
+            continue
+        if header_kind and unit.kind in ("item", "row", "para"):
+            out.update(an.keys_in(unit.start, unit.end))
+    return out
+
+
+def _dash_joined(an: Analysis, a: str, b: str) -> bool:
+    ms = an.mentions
+    for x, y in zip(ms, ms[1:]):
+        if {an.key(x), an.key(y)} == {a, b} and DASH.match(an.text[x.end:y.start]):
+            return True
+    return False
+
+
+def _linked_in(an: Analysis, unit: Unit, a: str, b: str) -> bool:
+    """A linking word ("avec", "entre", "et") between a mention of a and one of b."""
+    ms = an.mentions_in(unit.start, unit.end)
+    pa = [m for m in ms if an.key(m) == a]
+    pb = [m for m in ms if an.key(m) == b]
+    for x in pa:
+        for y in pb:
+            lo, hi = (x.end, y.start) if x.start < y.start else (y.end, x.start)
+            if 0 < hi - lo < 80 and AVEC.search(an.folded[lo:hi]):
+                return True
+    return False
+
+
+def vector(c: Candidate) -> list[float]:
+    return [c.features.get(name, 0.0) for name in FEATURES]
+
+
+def decide_pairs(an: Analysis, links: Links, model) -> Links:
+    """The links the model keeps: the rules' own links when they pass, new ones built from the
+    units the two places share (kind from their cue words, since from their founding dates)."""
+    if model is None:
+        return links
+    kept = Links()
+    for c in candidates(an, links):
+        key = frozenset((c.a, c.b))
+        old = links.by_pair.get(key)
+        p = model.probability([c.features.get(n, 0.0) for n in model.features])
+        # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
+        if p < (KEEP_RULE if old is not None else model.threshold):
+            continue
+        if old is not None:
+            kept.by_pair[key] = old
+            continue
+        link = Link(c.a, c.b)
+        for u in c.units:
+            link.kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[u.start:u.end]))
+            link.spans.append((u.start, u.end))
+        if not link.kinds:
+            link.kinds.append(_document_kind(an) or "twinning")
+        if not link.spans:
+            first = next((m for m in an.mentions if an.key(m) == c.b), None)
+            if first is not None:
+                unit = _unit_at(an, first.start)
+                if unit is not None:
+                    link.spans.append((unit.start, unit.end))
+        kept.by_pair[key] = link
+    return kept
+
+
+def _unit_at(an: Analysis, offset: int) -> Unit | None:
+    for u in an.units:
+        if u.start <= offset < u.end:
+            return u
+    return None
+
+
+def _document_kind(an: Analysis) -> str | None:
+    """The partnership word the document uses most."""
+    kinds = Counter(k for k, _, _ in cues.kinds_in(an.folded))
+    return kinds.most_common(1)[0][0] if kinds else None
