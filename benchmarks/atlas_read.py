@@ -266,12 +266,13 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run(label: str, url: str, args: argparse.Namespace) -> None:
+def run(label: str, url: str, args: argparse.Namespace, built: bool = False) -> None:
     print(f"{label}: {args.places} places, {args.partnerships} partnerships, "
           f"{args.actions} actions, {args.initiatives} initiatives, {args.sources} sources")
-    start = time.perf_counter()
-    build(url, args.places, args.partnerships, args.actions, args.initiatives, args.sources)
-    print(f"  built in {time.perf_counter() - start:.1f} s (benchmark-only bulk load)")
+    if not built:
+        start = time.perf_counter()
+        build(url, args.places, args.partnerships, args.actions, args.initiatives, args.sources)
+        print(f"  built in {time.perf_counter() - start:.1f} s (benchmark-only bulk load)")
     with Atlas.open(url) as atlas:
         if args.before:
             before(atlas, args.places, args.runs)
@@ -292,7 +293,12 @@ def main() -> None:
                         default=None, metavar="URL",
                         help="also on PostgreSQL (default URL: JUMELAGE_TEST_POSTGRES_URL)")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--existing", metavar="URL",
+                        help="only measure, on an atlas this script built before (kept)")
     args = parser.parse_args()
+    if args.existing:
+        run("existing atlas", args.existing, args, built=True)
+        return
     pg = args.pg or os.environ.get("JUMELAGE_TEST_POSTGRES_URL")
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:

@@ -229,3 +229,11 @@ def test_stemming_from_many_threads() -> None:
     expected = stems(text)
     with ThreadPoolExecutor(8) as pool:
         assert all(r == expected for r in pool.map(lambda _: stems(text), range(400)))
+
+
+def test_a_batch_of_documents_is_indexed_with_its_transaction(atlas: Atlas) -> None:
+    atlas.save_extractions([(document("kayes.txt", SCHOOL), school_extraction()),
+                            (document("a.txt", TEXT_A), extraction_a())])
+    assert ("action", "2022: Bellerive, Kayes") in found(atlas, "écoles")
+    assert found(atlas, "lyceens", record="action") == {("action", "2021: Bellerive, Padoue")}
+    assert index_matches_atlas(atlas)
