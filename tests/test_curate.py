@@ -124,9 +124,9 @@ def test_sources_are_listed_and_one_is_removed_with_only_its_claims(atlas_url, e
         report = atlas.forget_source("brno.txt")
         assert report["removed"]["partnership"] == 1 and report["removed"]["action"] == 1
         assert report["kept"] == []
-        names = {p["name"] for p in atlas.places(limit=None)}
+        names = {p["name"] for p in atlas.places(limit=500)["items"]}
         assert "Brno" not in names and {"Rennes", "Erlangen"} <= names
-        [festival] = atlas.actions()        # supported by erlangen.txt too: it stays
+        [festival] = atlas.actions()["items"]        # supported by erlangen.txt too: it stays
         assert festival["start"] == "2023-05"
         assert [s["name"] for s in atlas.source_list()] == ["erlangen.txt"]
     result = run("sources", "remove", "nothing.txt", "--db", atlas_url, ok=False)
@@ -388,7 +388,7 @@ def test_csv_for_a_french_spreadsheet_and_geojson_counts(tmp_path, extractor):
     ingest_docs(url, extractor, docs(tmp_path / "d", brno=BRNO))
     run("add", "place", "Lieu Inconnu", "--db", url)
     with Atlas.open(url) as atlas:
-        [school] = [a for a in atlas.actions() if a["start"] == "2022-06"]
+        [school] = [a for a in atlas.actions()["items"] if a["start"] == "2022-06"]
     run("export", "--format", "csv", "--excel", "--out", tmp_path / "csv", "--db", url)
     raw = (tmp_path / "csv" / "actions.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -437,10 +437,10 @@ def test_the_same_article_twice_is_one_set_of_records(atlas_url, extractor, tmp_
     second = first.replace("3 mai 2023", "10 mai 2023")
     ingest_docs(atlas_url, extractor, docs(tmp_path / "d", premier=first, second=second))
     with Atlas.open(atlas_url) as atlas:
-        [action] = atlas.actions()
+        [action] = atlas.actions()["items"]
         assert {e["source"] for e in atlas.record("action", action["id"])["evidence"]} == {
             "premier.txt", "second.txt"}
-        assert len(atlas.partnerships()) == 1
+        assert len(atlas.partnerships()["items"]) == 1
 
 
 # -- 6. dates ----------------------------------------------------------------------------------
