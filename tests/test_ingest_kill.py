@@ -51,6 +51,7 @@ def start_ingest(folder: Path, url: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "jumelage", "ingest", str(folder), "--db", url, "--batch-size", "4"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        start_new_session=True,   # its own process group: the kill takes the writer process too
     )
 
 
@@ -63,7 +64,7 @@ def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "ingest made no progress"
             time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)   # the whole run, writer process included, at once
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
