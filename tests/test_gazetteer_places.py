@@ -18,6 +18,7 @@ from jumelage.cli import app
 from jumelage.errors import JumelageError
 from jumelage.extract import Extractor, default_extractor
 from jumelage.gazetteer import KnownPartners, get_gazetteer
+from jumelage.extract.pipeline import record_kind
 from jumelage.names import name_key
 from jumelage.gazetteer.france import ARTICLE, epci_short_name, metropolis_variants
 from jumelage.gazetteer.labels import place_in_label
@@ -139,7 +140,7 @@ def test_administrative_actors_come_out_of_sentences(extractor):
     assert found["departement de la correze"]["geonames_id"] is None
     assert found["vatomandry"]["country"] == "MG"
     assert len(result["partnerships"]) == 1
-    found = {(m.name, m.kind) for m in mentions(
+    found = {(m.name, record_kind(m.kind)) for m in mentions(
         extractor, "Brest Métropole et la ville de Brest ont accueilli une délégation de Denver en 2018.")}
     assert ("Brest Métropole", "district") in found and ("Brest", "city") in found
 
@@ -383,7 +384,7 @@ def test_cli_ingest_takes_an_owner(tmp_path):
 
 
 def test_a_kind_word_picks_the_region_over_its_capital(extractor):
-    found = {(m.name, m.kind) for m in mentions(
+    found = {(m.name, record_kind(m.kind)) for m in mentions(
         extractor, "La Région Bretagne coopère avec la région de Kolda depuis 2009. Kolda accueille un lycée.")}
     assert ("Kolda", "region") in found and ("Kolda", "city") in found
 

@@ -447,7 +447,13 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
             inside = [x for x in out if s <= x.start and x.end <= e]
             if any(x.start < e and s < x.end for x in out if x not in inside):
                 continue
+            # « avec la région de Diourbel », « La province de X a signé »: the unit itself is a party
+            line_before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            party = AGENT_BEFORE.search(text[max(0, m.start() - 25):m.start()]) is not None or \
+                LINE_OPENING.fullmatch(line_before) is not None
             if kind != "metropolis" and inside and all(x.kind not in ("city",) for x in inside):
+                for x in inside:          # the gazetteer knew the unit: only say whether it acts
+                    x.actor = x.actor or party
                 continue
             near = _nearby_countries(countries, layout, s)
             french_word = re.match(r"(?i)d[ée]partement|conseil|r[ée]gion|canton|m[ée]tropole", m.group(0)) \
@@ -459,10 +465,6 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
             known = unresolved.get(fold_same_length(name))
             if known is not None:
                 key, cc = known.key, known.country
-            # « avec la région de Diourbel », « La province de X a signé »: the unit itself is a party
-            line_before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-            party = AGENT_BEFORE.search(text[max(0, m.start() - 25):m.start()]) is not None or \
-                LINE_OPENING.fullmatch(line_before) is not None
             if kind != "metropolis" and inside and inside[0].geonames_id and len(inside) == 1 \
                     and (inside[0].start, inside[0].end) == (s, e):
                 inside[0].kind = kind        # the gazetteer knew it; keep its id, note the level

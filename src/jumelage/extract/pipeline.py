@@ -30,7 +30,7 @@ from jumelage.extract.relations import find_partnerships
 from jumelage.extract.themes import context_for
 from jumelage.extract.units import decide_units
 from jumelage.partial_dates import earliest
-from jumelage.records import Action, Document, Extraction, Initiative, Partnership, Place
+from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiative, Partnership, Place
 
 MODEL = "fr_core_news_md"
 CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
@@ -238,6 +238,17 @@ def analyse_document(document: Document, layout: Layout, sdoc, choose_owner=None
     return an
 
 
+# Mentions know finer administrative levels than the records' `PLACE_KINDS`: a department,
+# province or canton is recorded as a region, a metropolis or intercommunality as a district.
+_RECORD_KIND = {"department": "region", "metropolis": "district", "epci": "district"}
+
+
+def record_kind(kind: str | None) -> str:
+    """The `records.PLACE_KINDS` value of a mention's kind (unknown kinds are cities)."""
+    kind = _RECORD_KIND.get(kind or "city", kind or "city")
+    return kind if kind in PLACE_KINDS else "city"
+
+
 def _collapse(history: list) -> list:
     """One change per run of the same status, dated by its earliest telling."""
     out: list = []
@@ -314,7 +325,7 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         name = _display_name(names[k])
         places.append(Place(
             ref=refs[k], name=name, country=m.country, geonames_id=m.geonames_id,
-            lat=m.lat, lon=m.lon, kind=m.kind, aliases=[n for n in names[k] if n != name],
+            lat=m.lat, lon=m.lon, kind=record_kind(m.kind), aliases=[n for n in names[k] if n != name],
             population=m.population,
         ))
 
