@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
@@ -282,7 +281,9 @@ def extract(
         from jumelage.gazetteer import KnownPartners
 
         prior = KnownPartners.from_twin_cities(known_partners)
-    for doc, result in _extract_stream(files, skip_extraction=text, owner=owner, known_partners=prior):
+    from jumelage.ingest import extract_files
+
+    for doc, result in extract_files(files, text_only=text, owner=owner, known_partners=prior):
         if isinstance(result, str):
             where = doc if isinstance(doc, Path) else (doc.path or doc.name)
             if not folder:
@@ -320,42 +321,6 @@ def _write(path: Path, payload: str) -> None:
         path.write_text(payload, encoding="utf-8")
     except OSError as e:
         raise JumelageError(f"{path}: cannot write ({e.strerror or e})") from None
-
-
-def _extract_stream(files: list[Path], skip_extraction: bool, batch_size: int = 16,
-                    owner: str | None = None, known_partners: Any = None) -> Iterator:
-    """(document, extraction or problem) per file in order; (path, problem) for unreadable files."""
-    from jumelage.ingest import extract_batch
-    from jumelage.read import read_document
-
-    extractor = None
-    batch: list[Any] = []
-
-    def flush() -> Iterator:
-        nonlocal extractor
-        if extractor is None:
-            from jumelage.extract import Extractor, default_extractor
-
-            extractor = Extractor(known_partners=known_partners) if known_partners else default_extractor()
-        yield from zip(batch, extract_batch(batch, extractor), strict=True)
-        batch.clear()
-
-    for path in files:
-        try:
-            doc = read_document(path)
-        except ReadError as e:
-            yield path, e.problem
-            continue
-        if owner:
-            doc = replace(doc, owner=owner)
-        if skip_extraction:
-            yield doc, None
-            continue
-        batch.append(doc)
-        if len(batch) >= batch_size:
-            yield from flush()
-    if batch:
-        yield from flush()
 
 
 def _print_extraction(doc: Any, ext: Any) -> None:

@@ -343,6 +343,49 @@ def extract_stream(
         yield doc, _extract_one(doc, extractor)
 
 
+def extract_files(
+    files: Iterable[Path], text_only: bool = False, batch_size: int = 16,
+    owner: str | None = None, known_partners: Any = None, extractor: Extractor | None = None,
+) -> Iterator[tuple[Document | Path, Extraction | str | None]]:
+    """Read and extract files without an atlas (`jumelage extract`, the web's preview), in order.
+
+    Yields `(document, extraction)` per file, `(document, problem)` when extraction failed,
+    `(path, problem)` when the file could not be read, and `(document, None)` with
+    `text_only=True` (the model is then never loaded). Documents go through the model
+    `batch_size` at a time; `owner` is the place that speaks in every document when the caller
+    knows it; `known_partners` (a `gazetteer.KnownPartners`) tells homonyms apart. The model is
+    loaded on the first document that needs it, unless `extractor` is given.
+    """
+    batch: list[Document] = []
+
+    def flush() -> Iterator[tuple[Document, Extraction | str]]:
+        nonlocal extractor
+        if extractor is None:
+            from jumelage.extract import Extractor as _Extractor
+
+            extractor = (_Extractor(known_partners=known_partners) if known_partners
+                         else _default_extractor())
+        yield from zip(batch, extract_batch(batch, extractor), strict=True)
+        batch.clear()
+
+    for path in files:
+        try:
+            doc = read_document(path)
+        except ReadError as e:
+            yield path, e.problem
+            continue
+        if owner:
+            doc = replace(doc, owner=owner)
+        if text_only:
+            yield doc, None
+            continue
+        batch.append(doc)
+        if len(batch) >= max(1, batch_size):
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
 def _extract_one(doc: Document, extractor: Extractor) -> Extraction | str:
     try:
         return extractor.extract(doc)
