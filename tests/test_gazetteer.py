@@ -1,4 +1,4 @@
-"""The gazetteer: folding, countries, resolving place mentions, scanning text for place names.
+"""The gazetteer: countries, resolving place mentions, scanning text for place names.
 
 The index is built on first use in the user cache directory (about ten seconds, once).
 """
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from jumelage.gazetteer import country_code, country_name_fr, fold, get_gazetteer
+from jumelage.gazetteer import country_code, country_name_fr, get_gazetteer
 from jumelage.gazetteer.countries import is_country_name
 from jumelage.gazetteer.gazetteer import Gazetteer, PlaceMatch
 from jumelage.gazetteer.index import DATA, iter_json_object, read_tsv, usable_alternate
@@ -17,26 +17,6 @@ from jumelage.gazetteer.index import DATA, iter_json_object, read_tsv, usable_al
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return get_gazetteer()
-
-
-# -- folding ------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("raw, folded", [
-    ("Saint-Étienne", "saint etienne"),
-    ("St. Etienne", "saint etienne"),
-    ("SAINT   ETIENNE", "saint etienne"),
-    ("Ste-Foy-lès-Lyon", "sainte foy les lyon"),
-    ("Bishop’s Stortford", "bishop s stortford"),
-    ("Bishop's Stortford", "bishop s stortford"),
-    ("Mühlheim am Main", "muhlheim am main"),
-    ("Łódź", "lodz"),
-    ("Straße", "strasse"),
-    ("Œuilly", "oeuilly"),
-    ("L'Haÿ-les-Roses", "l hay les roses"),
-    ("  Kryvyï  Rih ", "kryvyi rih"),
-])
-def test_fold(raw: str, folded: str) -> None:
-    assert fold(raw) == folded
 
 
 # -- countries ----------------------------------------------------------------------------------

@@ -590,6 +590,44 @@ def match(
     out.print(table)
 
 
+@app.command("import-pairs")
+@_reports_errors
+def import_pairs(
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE.csv", help="A twin-city list: city_a, country_a_iso2, city_b, "
+                                 "country_b_iso2 (lat_a, lng_a, lat_b, lng_b optional).")],
+    db: DbUrl = None,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", metavar="FILE",
+        help="Where to write the rows not imported cleanly (CSV: row, names, outcome, reason); "
+             "default: FILE-report.csv in the current folder.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 250,
+    as_json: AsJson = False,
+) -> None:
+    """Load a twin-city list into the atlas: each row a twinning with that file and row as
+    evidence. Resumable; running it again changes nothing."""
+    from jumelage.pairs import import_pairs as run_import
+    from jumelage.pairs.table import check_header
+
+    check_header(file)  # a file that is not a twin-city list fails before the atlas is opened
+    report_path = report or Path(f"{file.stem}-report.csv")
+    with _open_atlas(db) as atlas:
+        result = run_import(file, atlas, report=report_path, batch_size=batch_size)
+        totals = {"url": atlas.url, **atlas.summary()}
+    c = result.counts()
+    if as_json:
+        _print_json({"import_pairs": result.to_dict(), "atlas": totals})
+        return
+    out.print(
+        f"Imported {c['rows']} rows of {file} in {result.seconds:.1f} s: {c['new']} new, "
+        f"{c['unchanged']} already in the atlas, {c['updated']} updated, {c['skipped']} "
+        f"skipped.")
+    out.print(f"{c['cities']} cities, {c['cities_unresolved']} not resolved to GeoNames (stored "
+              f"as the file gives them); {c['rows_unresolved']} rows with such a city, "
+              f"{c['rows_doubtful']} doubtful: see {result.report_path}.")
+    out.print(_totals_line(totals))
+
+
 # -- entry point ----------------------------------------------------------------------------------
 
 def main() -> None:

@@ -10,6 +10,7 @@ actions, initiatives, organisations, each with its evidence span); `atlas` store
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,13 +20,26 @@ THEMES = (
     "humanitarian", "governance", "mobility", "digital", "environment_energy",
     "peace_rights", "language", "research",
 )
-PARTNERSHIP_KINDS = ("twinning", "cooperation", "partnership", "friendship")
+# The kinds of partnership, most specific first: where sources (or cue words) disagree on a
+# pair's kind, the first of this order wins. The extractor and the atlas both derive their
+# precedence from it (`best_kind`, `KIND_RANK`).
+PARTNERSHIP_KINDS = ("twinning", "cooperation", "friendship", "partnership")
+KIND_RANK = {kind: len(PARTNERSHIP_KINDS) - i for i, kind in enumerate(PARTNERSHIP_KINDS)}
 PARTNERSHIP_STATUSES = ("proposed", "active", "suspended", "ended")
 ACTION_STATUSES = ("done", "ongoing", "planned", "cancelled", "abandoned")
 PLACE_KINDS = ("city", "region", "district", "camp")
 REVIEW_STATES = ("extracted", "confirmed", "corrected", "rejected", "manual")
 
 Span = tuple[int, int]
+
+
+def best_kind(kinds: Iterable[str]) -> str | None:
+    """The most specific of `kinds` by `PARTNERSHIP_KINDS` (unknown kinds ignored); None if none.
+
+    `best_kind(["partnership", "twinning"])` -> `"twinning"`.
+    """
+    present = set(kinds)
+    return next((k for k in PARTNERSHIP_KINDS if k in present), None)
 
 
 @dataclass

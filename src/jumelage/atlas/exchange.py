@@ -26,7 +26,7 @@ from jumelage.atlas.models import (
     RECORD_COLUMNS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
     InitiativeOrganisation, Organisation, Partnership, PartnershipStatus, Place, PlaceName, Source,
 )
-from jumelage.atlas.names import fold
+from jumelage.names import name_key
 from jumelage.errors import AtlasError
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
     for p in places:
         keep("place", p["id"], p.get("evidence", []))
         for name in dict.fromkeys([p["name"], *p.get("aliases", [])]):
-            names.append({"place_id": p["id"], "name": name, "folded": fold(name)})
+            names.append({"place_id": p["id"], "name": name, "folded": name_key(name)})
     add(Place, [{
         "id": p["id"], "name": p["name"], "country": p.get("country"),
         "geonames_id": p.get("geonames_id"), "lat": p.get("lat"), "lon": p.get("lon"),
@@ -176,7 +176,7 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
     orgs = rows("organisations")
     for o in orgs:
         keep("organisation", o["id"], o.get("evidence", []))
-    add(Organisation, [{"id": o["id"], "name": o["name"], "folded": fold(o["name"]),
+    add(Organisation, [{"id": o["id"], "name": o["name"], "folded": name_key(o["name"]),
                         **record_fields(o)} for o in orgs])
     ships, statuses = rows("partnerships"), []
     for s in ships:

@@ -3,8 +3,8 @@
 A record still in review state `extracted` shows what its sources say together:
 - place: the first source's name and kind; the first known GeoNames id, country, coordinates and
   population; every name any source used (`Padoue`, `Padova`) as its names;
-- partnership: the most specific kind any source gives (twinning > cooperation > friendship >
-  partnership; the others stay in their sources' claims), the earliest `since`, and the status of
+- partnership: the most specific kind any source gives (`records.best_kind`: twinning >
+  cooperation > friendship > partnership; the others stay in their sources' claims), the earliest `since`, and the status of
   the latest row of its status history (or, with no history, the most recent source's status);
 - action / initiative: places, dates and context from the first source; status from the most
   recent source (by document date); themes, amounts and organisations gathered from all.
@@ -26,9 +26,8 @@ from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
-from jumelage.atlas.names import fold
-
-KIND_RANK = {"twinning": 4, "cooperation": 3, "friendship": 2, "partnership": 1}
+from jumelage.names import name_key
+from jumelage.records import best_kind
 
 
 def claims(session: Session, column: Any, record_id: int) -> list[dict[str, Any]]:
@@ -87,7 +86,7 @@ def set_names(session: Session, place: Place, names: list[str]) -> None:
     have = {row.name for row in place.names}
     for name in wanted:
         if name not in have:
-            place.names.append(PlaceName(name=name, folded=fold(name)))
+            place.names.append(PlaceName(name=name, folded=name_key(name)))
     session.flush()
 
 
@@ -135,7 +134,7 @@ def organisation(session: Session, record: Organisation, now: datetime) -> None:
 def partnership_fields(items: list[dict[str, Any]],
                        history: list[PartnershipStatus] | list[Any]) -> dict[str, Any]:
     """A partnership's kind, since and status (`history`: its status rows, by `status_key`)."""
-    kind = max((c["kind"] for c in items), key=lambda k: KIND_RANK.get(k, 0))
+    kind = best_kind(c["kind"] for c in items) or items[0]["kind"]
     status = history[-1].status if history else _latest(items).get("status") or "active"
     return {"kind": kind, "since": earliest(c.get("since") for c in items), "status": status}
 
@@ -154,7 +153,7 @@ def organisation_ids(session: Session, names: list[str], now: datetime,
     """Ids of the organisations named (created in review `state` when missing), in order."""
     ids: list[int] = []
     for name in names:
-        key = fold(name)
+        key = name_key(name)
         if not key:
             continue
         org = session.scalar(select(Organisation).where(Organisation.folded == key))

@@ -1,39 +1,29 @@
-"""Fold names into the atlas's comparison key and find a name's occurrence in a text.
+"""Find where a text names a place or organisation, and keep the stored name keys current.
 
-The folded key is stored in the atlas (`place_names.folded`, `organisations.folded`), so it is
-defined here, beside the schema, rather than borrowed: changing it needs a migration that refolds
-the stored names. It follows the interchange format's rule (lower case, no accents, hyphens and
-apostrophes as spaces) and reads `St`/`Ste` as `Saint`/`Sainte`.
+The atlas stores `jumelage.names.name_key` of every place and organisation name
+(`place_names.folded`, `organisations.folded`); the key is defined there, once, for the
+gazetteer, the atlas, search, `import-pairs` and the matcher. This module holds what only the
+atlas needs around it:
+- `FoldedText`: a name's occurrence in a document's text, case and accents aside, so evidence
+  points into the text even when the extractor gave a name without a span;
+- `rekey_stored_names(conn)`: recompute every stored key (run by the Alembic data migration that
+  follows each change of `NAME_KEY_VERSION`).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-_SPECIAL = str.maketrans({
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-})
+from sqlalchemy import Connection, text
+
+from jumelage.names import name_key, plain_letters
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-
-
-def _fold_chars(text: str) -> str:
-    text = text.lower().translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=65536)
-def fold(name: str) -> str:
-    """`"Saint-Étienne"`, `"St. Etienne"` and `"SAINT ETIENNE"` all give `"saint etienne"`."""
-    tokens = _NON_ALNUM.sub(" ", _fold_chars(name)).split()
-    return " ".join(_SAINTS.get(tok, tok) for tok in tokens)
 
 
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    return _fold_chars(ch)
+    return plain_letters(ch)
 
 
 class _OneToOne(dict[int, str]):
@@ -42,7 +32,7 @@ class _OneToOne(dict[int, str]):
     (`œ`, a lone accent), which the one-to-one search cannot follow. Filled as characters come."""
 
     def __missing__(self, code: int) -> str:
-        folded = _fold_chars(chr(code))
+        folded = plain_letters(chr(code))
         if len(folded) == 1:
             out = folded if ("0" <= folded <= "9" or "a" <= folded <= "z") else " "
         elif folded and _NON_ALNUM.fullmatch(folded):
@@ -109,7 +99,7 @@ class FoldedText:
 
     def find(self, name: str) -> tuple[int, int] | None:
         """The span `[start, end)` of the first whole-word occurrence of `name`, or None."""
-        key = " ".join(_NON_ALNUM.sub(" ", _fold_chars(name)).split())
+        key = " ".join(_NON_ALNUM.sub(" ", plain_letters(name)).split())
         if not key:
             return None
         if self._same is not None:
@@ -121,3 +111,66 @@ class FoldedText:
         first = at  # index into `chars` (the leading space of `self.folded` shifts by one)
         last = at + len(key) - 1
         return self._origin[first], self._origin[last] + 1
+
+
+# -- stored keys ---------------------------------------------------------------------------------
+_BATCH = 1000
+
+
+def rekey_stored_names(conn: Connection) -> dict[str, int]:
+    """Recompute `place_names.folded` and `organisations.folded` with the current `name_key`.
+
+    Runs inside the caller's transaction (an Alembic data migration). Organisations whose names
+    now share a key become one: the reviewed one (else the oldest) stays, the others' actions,
+    initiatives and evidence move to it. Returns counts: `place_names` and `organisations`
+    rekeyed, `organisations_merged`. Plain SQL, so it does not depend on the ORM models of
+    later versions.
+    """
+    counts = {"place_names": 0, "organisations": 0, "organisations_merged": 0}
+    changed = [{"i": rid, "k": name_key(name)}
+               for rid, name, key in conn.execute(text("SELECT id, name, folded FROM place_names"))
+               if name_key(name) != key]
+    for at in range(0, len(changed), _BATCH):
+        conn.execute(text("UPDATE place_names SET folded = :k WHERE id = :i"),
+                     changed[at:at + _BATCH])
+    counts["place_names"] = len(changed)
+
+    orgs = conn.execute(text(
+        "SELECT id, name, folded, review_state FROM organisations ORDER BY id")).all()
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for rid, name, key, state in orgs:
+        groups.setdefault(name_key(name), []).append((rid, key, state))
+    final: list[dict[str, object]] = []
+    for new_key, members in groups.items():
+        keep = next((m for m in members if m[2] != "extracted"), members[0])
+        for rid, _, _ in members:
+            if rid != keep[0]:
+                _merge_organisation(conn, rid, keep[0])
+                counts["organisations_merged"] += 1
+        if keep[1] != new_key:
+            final.append({"i": keep[0], "k": new_key})
+    # two passes, so that no key is ever held by two rows, even for a moment
+    for at in range(0, len(final), _BATCH):
+        part = final[at:at + _BATCH]
+        conn.execute(text("UPDATE organisations SET folded = :t WHERE id = :i"),
+                     [{"i": row["i"], "t": f"\x00{row['i']}"} for row in part])
+    for at in range(0, len(final), _BATCH):
+        conn.execute(text("UPDATE organisations SET folded = :k WHERE id = :i"),
+                     final[at:at + _BATCH])
+    counts["organisations"] = len(final)
+    return counts
+
+
+def _merge_organisation(conn: Connection, gone: int, kept: int) -> None:
+    """Move what refers to organisation `gone` to `kept`, then delete `gone`."""
+    ids = {"gone": gone, "kept": kept}
+    for table, owner in (("action_organisations", "action_id"),
+                         ("initiative_organisations", "initiative_id")):
+        conn.execute(text(
+            f"DELETE FROM {table} WHERE organisation_id = :gone AND {owner} IN"
+            f" (SELECT {owner} FROM {table} WHERE organisation_id = :kept)"), ids)
+        conn.execute(text(
+            f"UPDATE {table} SET organisation_id = :kept WHERE organisation_id = :gone"), ids)
+    conn.execute(text("UPDATE evidence SET organisation_id = :kept WHERE organisation_id = :gone"),
+                 ids)
+    conn.execute(text("DELETE FROM organisations WHERE id = :gone"), ids)

@@ -19,7 +19,7 @@ from jumelage.atlas.models import (
     Action, ActionPlace, Evidence, Initiative, Organisation, Partnership, PartnershipStatus,
     Place, PlaceName, Source,
 )
-from jumelage.atlas.names import fold
+from jumelage.names import name_key
 from jumelage.records import REVIEW_STATES
 
 FUZZY_CUTOFF = 85
@@ -72,9 +72,9 @@ def places(session: Session, q: str | None = None, country: str | None = None,
     """Places by name (a folded substring of any of their names), with partner counts."""
     stmt = select(Place).options(selectinload(Place.names))
     stmt = stmt.where(_live(Place, include_rejected))
-    if q and fold(q):
+    if q and name_key(q):
         stmt = stmt.where(Place.id.in_(
-            select(PlaceName.place_id).where(PlaceName.folded.contains(fold(q)))))
+            select(PlaceName.place_id).where(PlaceName.folded.contains(name_key(q)))))
     if country:
         stmt = stmt.where(Place.country == country.upper())
     stmt = stmt.order_by(Place.name, Place.id).offset(offset)
@@ -91,7 +91,7 @@ def find_place(session: Session, name_or_id: str | int) -> dict[str, Any] | None
     if text.isdigit():
         place = session.get(Place, int(text)) or session.scalar(
             select(Place).where(Place.geonames_id == int(text)))
-    key = fold(text)
+    key = name_key(text)
     if place is None and key:
         place = session.scalar(
             select(Place).join(PlaceName, PlaceName.place_id == Place.id)

@@ -24,7 +24,7 @@ from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
-from jumelage.atlas.names import fold
+from jumelage.names import name_key
 
 Touched = defaultdict[str, set[int]]
 CHUNK = 500
@@ -167,7 +167,7 @@ class _Organisations:
 
     def __init__(self, conn: Connection, names: Iterable[str], now: datetime) -> None:
         self.c, self.now = conn, now
-        keys = sorted({fold(n) for n in names} - {""})
+        keys = sorted({name_key(n) for n in names} - {""})
         self.ids: dict[str, int] = {}
         for part in _chunks(keys):
             self.ids.update(conn.execute(q.ORGANISATIONS, {"keys": part}).all())
@@ -176,7 +176,7 @@ class _Organisations:
         """As `merge.organisation_ids`: ids of the organisations named, in order, once each."""
         out: list[int] = []
         for name in names:
-            key = fold(name)
+            key = name_key(name)
             if not key:
                 continue
             oid = self.ids.get(key)
@@ -363,7 +363,7 @@ def _places(conn: Connection, ids: list[int], now: datetime) -> None:
         if not (differs or gone or new):
             continue
         dropped += gone
-        added += [{"place_id": row.id, "name": n, "folded": fold(n)} for n in new]
+        added += [{"place_id": row.id, "name": n, "folded": name_key(n)} for n in new]
         update_row = {"id": row.id, **fields, "updated_at": now}
         if fields["geonames_id"] != row.geonames_id:
             # one at a time, in order: a GeoNames id another place just gave up may be taken

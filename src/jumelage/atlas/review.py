@@ -18,7 +18,7 @@ from jumelage.atlas.dates import is_partial_date
 from jumelage.atlas.models import (
     Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
 )
-from jumelage.atlas.names import fold
+from jumelage.names import name_key
 from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX
 from jumelage.errors import AtlasError
 from jumelage.records import (
@@ -233,10 +233,10 @@ def _organisation(session: Session, o: Organisation, f: _Fields, now: datetime,
                   new: bool = False) -> None:
     name = f.text("name", ORGANISATION_MAX, required=True)
     assert name is not None
-    other = session.scalar(select(Organisation.id).where(Organisation.folded == fold(name)))
+    other = session.scalar(select(Organisation.id).where(Organisation.folded == name_key(name)))
     if other is not None and other != o.id:
         raise AtlasError(f"organisation name: {name!r} is already organisation {other}")
-    o.name, o.folded = name, fold(name)
+    o.name, o.folded = name, name_key(name)
 
 
 def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,

@@ -11,7 +11,7 @@ or the process killed, leaves the atlas as it was before the call. Database erro
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
@@ -144,6 +144,19 @@ class Atlas:
         """
         with self._writing() as session:
             return saving.save(session, doc, ext, now())
+
+    def save_extractions(self, items: Sequence[tuple[Document, Extraction]]) -> list[str]:
+        """Store several small documents' extractions in ONE transaction, each as
+        `save_extraction` stores it (same path, in order; `save.save_many`); their states.
+
+        For many tiny documents (the rows of a twin-city list: `jumelage.pairs`), where one
+        transaction each would cost more than the work: the batch is committed whole or not at
+        all, so a failure or a kill leaves every earlier batch whole and this one absent.
+        """
+        if not items:
+            return []
+        with self._writing() as session:
+            return saving.save_many(session, items, now())
 
     def remove_source(self, name: str) -> bool:
         """Forget a document and the unreviewed records only it supported; False if unknown."""

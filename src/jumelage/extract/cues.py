@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jumelage.extract.lexicon import fold, load_json
+from jumelage.extract.lexicon import fold_same_length, load_json
+# `cues.best_kind` is the one order of kinds, kept in records (relations and owner call it here)
+from jumelage.records import PARTNERSHIP_KINDS, best_kind  # noqa: F401
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(f"(?:{fold(p)})" for p in patterns)
+    alternatives = "|".join(f"(?:{fold_same_length(p)})" for p in patterns)
     return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
 
 
@@ -29,7 +31,7 @@ def pattern(name: str) -> re.Pattern[str]:
     for part in name.split("."):
         node = node[part]
     if isinstance(node, str):
-        return re.compile(fold(node))
+        return re.compile(fold_same_length(node))
     return _compile(list(node))
 
 
@@ -54,7 +56,7 @@ def has(name: str, folded: str) -> bool:
 @lru_cache(maxsize=None)
 def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     kinds = data()["partnership_kinds"]
-    return tuple((k, _compile(kinds[k])) for k in data()["kind_precedence"])
+    return tuple((k, _compile(kinds[k])) for k in PARTNERSHIP_KINDS if k in kinds)
 
 
 def kinds_in(folded: str) -> list[tuple[str, int, int]]:
@@ -70,16 +72,10 @@ def kinds_in(folded: str) -> list[tuple[str, int, int]]:
     return sorted(out, key=lambda t: t[1])
 
 
-def best_kind(kinds: list[str]) -> str | None:
-    order = data()["kind_precedence"]
-    present = [k for k in order if k in kinds]
-    return present[0] if present else None
-
-
 @lru_cache(maxsize=None)
 def not_actor_before() -> re.Pattern[str]:
     pats = data()["not_actor_before"]
-    return re.compile("|".join(f"(?:{fold(p)})" for p in pats))
+    return re.compile("|".join(f"(?:{fold_same_length(p)})" for p in pats))
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from jumelage.extract.lexicon import fold, fold_word, load_json
+from jumelage.extract.lexicon import fold_same_length, fold_word, load_json
 
 KINDS = ("point", "range", "since", "until", "season", "relative", "decade")
 STATUSES = ("done", "ongoing", "planned")
@@ -74,8 +74,8 @@ def _joiner(words: list[str]) -> str:
 
 
 def _alt_light(words: list[str]) -> str:
-    """Like `_alt`, but accents kept (matched against `fold(text, keep_accents=True)`)."""
-    forms = sorted({" ".join(fold(w, keep_accents=True).split()) for w in words}, key=len, reverse=True)
+    """Like `_alt`, but accents kept (matched against `fold_same_length(text, keep_accents=True)`)."""
+    forms = sorted({" ".join(fold_same_length(w, keep_accents=True).split()) for w in words}, key=len, reverse=True)
     return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
 
 
@@ -669,8 +669,8 @@ def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateM
     """Every date mention with where its year comes from: "written" in it, "text" (a nearby
     date, a weekday), "doc" (`doc_date`, relative expressions included)."""
     v = _vocab(lang)
-    t = fold(text)
-    light = fold(text, keep_accents=True)
+    t = fold_same_length(text)
+    light = fold_same_length(text, keep_accents=True)
     doc = parse_iso(doc_date)
     cands: list[_Cand] = []
     for finder in (_day_candidates, _month_candidates, _year_range_candidates, _year_candidates,
@@ -738,7 +738,7 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
             return found[0].start
     v = _vocab()
     scanned = _scan(text, None)
-    folded = fold(text)
+    folded = fold_same_length(text)
     head = _head_end(text, v)
     for m, source in scanned:
         if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:

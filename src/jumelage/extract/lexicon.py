@@ -2,7 +2,7 @@
 
 Cue words, month names, currency names and theme lexicons live in data files, not in code.
 This module reads them once: `load_json("dates.json")`, `load_tsv("themes.tsv")`.
-`fold` turns text into a same-length, lower-case, accent-free, apostrophe- and
+`fold_same_length` turns text into a same-length, lower-case, accent-free, apostrophe- and
 dash-normalised copy, so a match in the folded text has the same offsets in the original.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _fold_char(c: str, keep_accents: bool) -> str:
     return unicodedata.normalize("NFD", low)[0]
 
 
-def fold(text: str, keep_accents: bool = False) -> str:
+def fold_same_length(text: str, keep_accents: bool = False) -> str:
     """Lower case, accents removed, ’ as ', dashes as -, odd spaces as space; same length as `text`.
 
     With `keep_accents`, only case, apostrophes, dashes and spaces are normalised (`dès` stays
@@ -95,5 +95,5 @@ _KNOWN: dict[bool, set[str]] = {False: set(), True: set()}
 
 
 def fold_word(word: str) -> str:
-    """`fold` for a lexicon entry: also trims it and squeezes inner spaces."""
-    return " ".join(fold(word).split())
+    """`fold_same_length` for a lexicon entry: also trims it and squeezes inner spaces."""
+    return " ".join(fold_same_length(word).split())

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jumelage.extract import cues
 from jumelage.extract.layout import Layout
-from jumelage.extract.lexicon import fold
+from jumelage.extract.lexicon import fold_same_length
 from jumelage.gazetteer import country_code, get_gazetteer
 
 PREFIX = re.compile(
@@ -203,7 +203,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 organisations: list[tuple[int, int]] = ()) -> tuple[list[Mention], list[CountryMention]]:
     """Resolve every place mention of the document."""
     text = layout.text
-    folded = fold(text)
+    folded = fold_same_length(text)
     gz = get_gazetteer()
     countries = find_countries(text, doc)
     country_spans = [(c.start, c.end) for c in countries]
@@ -234,14 +234,14 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
     for _, _, name, _, near in accepted:
-        near_by_name[fold(name)].extend(near)
+        near_by_name[fold_same_length(name)].extend(near)
     resolved: dict[str, object] = {}
     for key, near in near_by_name.items():
         codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
-        example = next(a[2] for a in accepted if fold(a[2]) == key)
+        example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
         resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
     for start, end, name, from_ner, near in accepted:
-        match = resolved[fold(name)]
+        match = resolved[fold_same_length(name)]
         before = folded[max(0, start - 60):start]
         if match is not None and match.kind == "region" and not re.search(
                 r"r[ée]gion\s+(?:de\s+|d['’])?$", text[max(0, start - 20):start]):
@@ -251,7 +251,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if match is None and not (near and from_ner and UNRESOLVED_CUE.search(text[max(0, start - 40):start])):
             continue
         if match is not None:
-            key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold(match.name)}|{match.country}"
+            key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold_same_length(match.name)}|{match.country}"
             mention = Mention(
                 start, end, name, key, name, match.country, match.geonames_id,
                 match.lat, match.lon, match.population, match.kind or "city",
@@ -259,8 +259,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         else:
             cc = near[0] if near else None
             kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
-            mention = Mention(start, end, name, f"n:{fold(name)}|{cc}", name, cc, kind=kind)
-            unresolved.setdefault(fold(name), mention)
+            mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
+            unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e for s, e in organisations)
         mentions.append(mention)

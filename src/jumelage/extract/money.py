@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from jumelage.extract.lexicon import fold, fold_word, load_tsv
+from jumelage.extract.lexicon import fold_same_length, fold_word, load_tsv
 from jumelage.records import Amount
 
 
@@ -155,7 +155,7 @@ def _as_float(value: Decimal) -> float:
 def find_amounts(text: str) -> list[AmountMention]:
     """The amounts of money `text` states, in order, never overlapping."""
     v = _vocab()
-    t = fold(text)
+    t = fold_same_length(text)
     found: list[AmountMention] = []
     taken: list[tuple[int, int]] = []
 

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from jumelage.extract import cues
-from jumelage.extract.lexicon import fold
+from jumelage.extract.lexicon import fold_same_length
 
 TAIL = re.compile(r"(?:[ \t]+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?[ \t]*[A-ZÀ-Ý][\w’'-]*)*(?:[ \t]*\([^()]{2,60}\))?")
 NOT_ORG = re.compile(r"^(?:la |le |les |l['’])?(?:ville|mairie|commune|conseil municipal|municipalit[ée])\b", re.I)
@@ -29,7 +29,7 @@ def _common_word(ent) -> bool:
 
 @lru_cache(maxsize=None)
 def _heads() -> re.Pattern[str]:
-    heads = "|".join(fold(h) for h in cues.data()["organisation_heads"])
+    heads = "|".join(fold_same_length(h) for h in cues.data()["organisation_heads"])
     return re.compile(rf"\b(?:{heads})\b")
 
 
@@ -45,7 +45,7 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
     for ent in doc.ents:
         if ent.label_ == "ORG":
             name = ent.text.strip(" .,;:«»\"")
-            if len(name) >= 3 and not NOT_ORG.match(name) and fold(name) not in place_names \
+            if len(name) >= 3 and not NOT_ORG.match(name) and fold_same_length(name) not in place_names \
                     and not MARKUP.search(name) and not _common_word(ent):
                 found.append((ent.start_char, ent.end_char, name))
     for m in _networks().finditer(text):
@@ -68,5 +68,5 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
 def unique_names(items: list[tuple[int, int, str]]) -> list[str]:
     seen: dict[str, str] = {}
     for _, _, name in items:
-        seen.setdefault(fold(name), name)
+        seen.setdefault(fold_same_length(name), name)
     return list(seen.values())

@@ -13,7 +13,7 @@ from collections import defaultdict
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis
 from jumelage.extract.layout import is_caps
-from jumelage.extract.lexicon import fold
+from jumelage.extract.lexicon import fold_same_length
 
 
 
@@ -56,7 +56,7 @@ def fold_short_names(an: Analysis) -> None:
     Ivry-sur-Seine, "Brandebourg" for Brandebourg-sur-la-Havel, "Jérusalem" for Jérusalem-Est)."""
     names: dict[str, set[str]] = defaultdict(set)
     for m in an.mentions:
-        names[m.key].add(fold(m.name))
+        names[m.key].add(fold_same_length(m.name))
     for short, short_names in names.items():
         targets = [
             key for key, long_names in names.items()

@@ -16,7 +16,7 @@ from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import document_date
 from jumelage.extract.events import Event, describe, find_events
 from jumelage.extract.layout import Layout, analyse
-from jumelage.extract.lexicon import fold
+from jumelage.extract.lexicon import fold_same_length
 from jumelage.extract.mentions import Mention, find_places
 from jumelage.extract.organisations import find_organisations, unique_names
 from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
@@ -135,7 +135,7 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
 
 def build(document: Document, layout: Layout, sdoc) -> Extraction:
     text = document.text
-    an = Analysis(name=document.name, text=text, folded=fold(text), layout=layout, doc=sdoc)
+    an = Analysis(name=document.name, text=text, folded=fold_same_length(text), layout=layout, doc=sdoc)
     an.units = _units(layout, sdoc)
     persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
     organisations = find_organisations(text, an.folded, sdoc, set())
@@ -216,7 +216,7 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
             history=history, span=span, quote=an.text[span[0]:span[1]] if span else None,
         ))
 
-    place_names = {fold(n) for ns in names.values() for n in ns}
+    place_names = {fold_same_length(n) for ns in names.values() for n in ns}
     all_orgs = find_organisations(an.text, an.folded, an.doc, place_names)
     actions, initiatives = [], []
     for ev in events:

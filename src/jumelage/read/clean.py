@@ -2,7 +2,7 @@
 
 - `universal_newlines`: `\\r\\n` and `\\r` become `\\n`, exactly as Python's text mode does
   (the only change ever made to a .txt file's text).
-- `fold`, `tidy`: whitespace of extracted blocks (HTML, docx, PDF), where layout whitespace
+- `squeeze_spaces`, `tidy`: whitespace of extracted blocks (HTML, docx, PDF), where layout whitespace
   carries no meaning; non-breaking spaces are kept.
 - `mend_pdf_text`: undo the line breaks a PDF's layout put inside words and paragraphs.
 """
@@ -31,7 +31,7 @@ def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def fold(text: str) -> str:
+def squeeze_spaces(text: str) -> str:
     """Runs of ASCII whitespace (not non-breaking spaces) become one space; ends stripped."""
     return _ASCII_SPACE.sub(" ", text).strip()
 

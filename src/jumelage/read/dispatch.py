@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jumelage.errors import ReadError
 from jumelage.records import Document
-from jumelage.read.clean import fold
+from jumelage.read.clean import squeeze_spaces
 from jumelage.read.content import Content
 from jumelage.read.docx import parse_docx
 from jumelage.read.html import parse_html
@@ -88,7 +88,7 @@ def _document(data: bytes, name: str, label: object, media_type: str | None,
     except RecursionError as exc:
         raise ReadError(label, "document too deeply nested to read") from exc
     except Exception as exc:               # a library choking on malformed input: one clear line
-        detail = fold(f"{type(exc).__name__}: {exc}")[:200]
+        detail = squeeze_spaces(f"{type(exc).__name__}: {exc}")[:200]
         raise ReadError(label, f"cannot read {kind} content ({detail})") from exc
     return Document(
         name=_base_name(name),

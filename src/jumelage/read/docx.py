@@ -21,7 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from jumelage.errors import ReadError
-from jumelage.read.clean import fold, tidy
+from jumelage.read.clean import squeeze_spaces, tidy
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 from jumelage.read.limits import MB
@@ -58,7 +58,7 @@ def _table_lines(table: Table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(fold(" ".join(paragraph_text(p) for p in cell.paragraphs)))
+            cells.append(squeeze_spaces(" ".join(paragraph_text(p) for p in cell.paragraphs)))
         if any(cells):
             lines.append("\t".join(cells))
     return lines
@@ -92,7 +92,7 @@ def _body_text(document: DocxDocument) -> str:
                 out.append("\n\n" + "\n".join(lines))
             previous_list = False
             continue
-        text = "\n".join(fold(line) for line in paragraph_text(item).split("\n")).strip("\n")
+        text = "\n".join(squeeze_spaces(line) for line in paragraph_text(item).split("\n")).strip("\n")
         if not text:
             continue
         is_list = _is_list(item)
@@ -102,12 +102,12 @@ def _body_text(document: DocxDocument) -> str:
 
 
 def _title(document: DocxDocument) -> str | None:
-    title = fold(document.core_properties.title or "")
+    title = squeeze_spaces(document.core_properties.title or "")
     if title and title.lower() not in _DEFAULT_TITLES:
         return title
     for paragraph in document.paragraphs:
-        if _style_name(paragraph) in ("Title", "Heading 1") and fold(paragraph.text):
-            return fold(paragraph.text)
+        if _style_name(paragraph) in ("Title", "Heading 1") and squeeze_spaces(paragraph.text):
+            return squeeze_spaces(paragraph.text)
     return None
 
 

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from jumelage.errors import ReadError
-from jumelage.read.clean import fold, join_blocks, tidy
+from jumelage.read.clean import squeeze_spaces, join_blocks, tidy
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 from jumelage.read.encoding import decode_bytes
@@ -115,14 +115,14 @@ def page_date(tree: HtmlElement) -> str | None:
 def page_title(tree: HtmlElement) -> str | None:
     """The page's own title: its <title>, else og:title, else its first <h1>."""
     title = tree.find(".//title")
-    if title is not None and fold(title.text_content()):
-        return fold(title.text_content())
+    if title is not None and squeeze_spaces(title.text_content()):
+        return squeeze_spaces(title.text_content())
     metas = dict(_metas(tree))
     for key in _TITLE_META:
         if metas.get(key):
-            return fold(metas[key])
+            return squeeze_spaces(metas[key])
     h1 = tree.find(".//h1")
-    return (fold(h1.text_content()) or None) if h1 is not None else None
+    return (squeeze_spaces(h1.text_content()) or None) if h1 is not None else None
 
 
 # -- trafilatura's tree to text -------------------------------------------------------------
@@ -143,7 +143,7 @@ def _inline(element: etree._Element) -> str:
         else:
             parts.append(_inline(child))
         parts.append(child.tail or "")
-    return "\n".join(fold(line) for line in "".join(parts).split("\n")).strip("\n")
+    return "\n".join(squeeze_spaces(line) for line in "".join(parts).split("\n")).strip("\n")
 
 
 def _table(element: etree._Element) -> str:
@@ -156,7 +156,7 @@ def _table(element: etree._Element) -> str:
         if len(filled) == 1:
             lines.append("\n\n" + filled[0] + "\n\n")
         elif filled:
-            lines.append("\t".join(fold(cell) for cell in cells))
+            lines.append("\t".join(squeeze_spaces(cell) for cell in cells))
     return "\n".join(lines).strip("\n")
 
 
@@ -176,7 +176,7 @@ Block = tuple[str, bool]                   # (text, is it a heading)
 
 def body_blocks(container: etree._Element) -> list[Block]:
     """The blocks of trafilatura's body in order (containers it keeps in recall mode opened)."""
-    out: list[Block] = [(fold(container.text or ""), False)]
+    out: list[Block] = [(squeeze_spaces(container.text or ""), False)]
     for child in container:
         if child.tag in _CONTAINERS:
             out.extend(body_blocks(child))
@@ -184,7 +184,7 @@ def body_blocks(container: etree._Element) -> list[Block]:
             out.append((_inline(child), True))
         else:
             out.append((_block(child), False))
-        out.append((fold(child.tail or ""), False))
+        out.append((squeeze_spaces(child.tail or ""), False))
     return [(text, heading) for text, heading in out if text.strip()]
 
 
@@ -262,7 +262,7 @@ def plain_text(tree: HtmlElement) -> str:
     out: list[str] = []
     _plain_parts(root, out)
     lines = [
-        "\t".join(fold(cell) for cell in line.split("\t")).strip("\t")
+        "\t".join(squeeze_spaces(cell) for cell in line.split("\t")).strip("\t")
         for line in "".join(out).split("\n")
     ]
     return tidy("\n".join(lines))
@@ -287,7 +287,7 @@ def main_text(tree: HtmlElement) -> tuple[str, str | None]:
     cleaned = copy.deepcopy(tree)
     result = _extract(copy.deepcopy(tree))
     body = getattr(result, "body", None)
-    title = fold(getattr(result, "title", None) or "") or None
+    title = squeeze_spaces(getattr(result, "title", None) or "") or None
     if body is None or _is_page_dump(body):
         return plain_text(cleaned) or (render_body(body) if body is not None else ""), title
     blocks = body_blocks(body)
@@ -295,7 +295,7 @@ def main_text(tree: HtmlElement) -> tuple[str, str | None]:
         recall = getattr(_extract(copy.deepcopy(cleaned), recall=True), "body", None)
         if recall is not None:
             blocks = restore_headings(blocks, body_blocks(recall))
-    h1s = [fold(h1.text_content()) for h1 in cleaned.iter("h1")]
+    h1s = [squeeze_spaces(h1.text_content()) for h1 in cleaned.iter("h1")]
     if len(h1s) == 1 and h1s[0] and blocks and not any(h1s[0] in text for text, _ in blocks):
         blocks.insert(0, (h1s[0], True))               # the article's headline, dropped as title
     return render(blocks) or plain_text(cleaned), title

@@ -18,7 +18,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from jumelage.errors import ReadError
-from jumelage.read.clean import fold, mend_pdf_text
+from jumelage.read.clean import squeeze_spaces, mend_pdf_text
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 
@@ -37,7 +37,7 @@ def _open(data: bytes, label: object) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ReadError(label, f"damaged PDF ({fold(str(exc)) or type(exc).__name__})") from exc
+        raise ReadError(label, f"damaged PDF ({squeeze_spaces(str(exc)) or type(exc).__name__})") from exc
     if reader.is_encrypted:
         try:
             opened = reader.decrypt("")
@@ -104,7 +104,7 @@ def drop_page_furniture(pages: list[str]) -> list[str]:
         return [(i, lines[i]) for i in sorted(set(picked))]
 
     def key(line: str) -> str:
-        return _DIGITS.sub("#", fold(line)).lower()
+        return _DIGITS.sub("#", squeeze_spaces(line)).lower()
 
     counts: dict[str, int] = {}
     for page in pages:
@@ -147,7 +147,7 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
         date = date or iso_partial(str(info.get(key) or ""))
         if date:
             break
-    title = fold(str(info.title or "")) if getattr(info, "title", None) else ""
+    title = squeeze_spaces(str(info.title or "")) if getattr(info, "title", None) else ""
     if _JUNK_TITLE.match(title):
         title = ""
     return title or None, date

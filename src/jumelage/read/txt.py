@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from jumelage.errors import ReadError
-from jumelage.read.clean import fold, universal_newlines
+from jumelage.read.clean import squeeze_spaces, universal_newlines
 from jumelage.read.content import Content
 from jumelage.read.dates import iso_partial
 from jumelage.read.encoding import decode_bytes
@@ -29,7 +29,7 @@ def _front_matter(text: str) -> dict[str, str]:
 def first_line_title(text: str) -> str | None:
     """The first non-empty line (Markdown heading marks removed) if it reads like a title."""
     for raw in text.lstrip("\ufeff").split("\n"):
-        line = fold(raw.lstrip("#").strip())
+        line = squeeze_spaces(raw.lstrip("#").strip())
         if not line:
             continue
         if len(line) > MAX_TITLE_CHARS or line.endswith((".", ",", ";")):
@@ -45,5 +45,5 @@ def parse_text(data: bytes, label: object, markdown: bool = False) -> Content:
         raise ReadError(label, "empty file (only whitespace)")
     meta = _front_matter(text) if markdown else {}
     text_after_meta = text[_FRONT_MATTER.match(text).end():] if meta else text
-    title = fold(meta["title"]) if meta.get("title") else first_line_title(text_after_meta)
+    title = squeeze_spaces(meta["title"]) if meta.get("title") else first_line_title(text_after_meta)
     return Content(text=text, title=title or None, date=iso_partial(meta.get("date", "")))

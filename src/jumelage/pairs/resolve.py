@@ -1,0 +1,180 @@
+"""Resolve a city of a twin-city list (English name, ISO country, maybe coordinates) to GeoNames.
+
+Lists such as Wikipedia's write names with qualifiers: « Friedberg, Hesse », « Kętrzyn (rural
+gmina) », « Laiwu (Jinan) », « Yerevan – Davtashen » (a district of a city), « Biel/Bienne ». The
+gazetteer of extraction (`jumelage.gazetteer`, the same name key) is asked about each spelling
+the name allows, in this order:
+1. the name as written; a parenthesis is read by the gazetteer itself (a region, a larger place
+   nearby, a country) and a word it does not know (« rural gmina ») is set aside;
+2. « A, B » as « A (B) »; « A – B » as « B (A) », the district B near the city A (never the city
+   A itself: a district's twinnings are not its city's); « A/B » as A, then B.
+A qualifier naming an administrative unit (`data/en_admin_units.tsv`: « (rural gmina) »,
+« County », « Province ») is read too: a first-level division is looked up as a region; a smaller
+unit (a gmina, a county, a district) is not the town that shares its name, and the gazetteer does
+not hold it, so it stays unresolved.
+Only places in the given country (or, for France, its overseas territories) count. Among them:
+- with coordinates: the nearest place within `NEAR_KM` wins, so homonyms (the Springfields of one
+  country) are told apart by where the list puts them. When none is that near, the nearest is
+  still taken, with a `doubt` noted, if it is the only place of that name in the country (lists'
+  coordinates are sometimes wrong: « York, United States » placed in England) or if it lies
+  within `FAR_KM` while every other one is `CLEAR_RATIO` times farther; otherwise the city is
+  left unresolved;
+- a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
+  coordinates (lists sometimes give both the same point), within `FAR_KM`;
+- without coordinates: the gazetteer's choice (its weighing of population, capitals, names).
+An unresolved city gets a reason in plain words, for the import's report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jumelage.gazetteer import Gazetteer, PlaceMatch, country_and_territories
+from jumelage.gazetteer.index import read_tsv
+from jumelage.geo import distance_km
+from jumelage.names import name_key
+
+NEAR_KM = 50.0      # a place this close to the list's coordinates is the one meant
+FAR_KM = 300.0      # farther, a homonym is only taken when it is the only one of the country
+CLEAR_RATIO = 4.0   # ... or when all the others are this many times farther
+ADMIN_UNITS = Path(__file__).with_name("data") / "en_admin_units.tsv"
+
+_COMMA = re.compile(r"^(?P<base>[^,()]+?)\s*,\s*(?P<hint>[^,()]+)$")
+_DASH = re.compile(r"^(?P<city>.+?)\s+[–—-]\s+(?P<part>.+)$")
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+_QUALIFIED = re.compile(r"^(?P<base>[^,()]+?)\s*(?:\((?P<p>[^)]*)\)|,\s*(?P<c>[^,()]+))\s*$")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The GeoNames place a listed city names (`match`), or None with the `reason`."""
+
+    match: PlaceMatch | None
+    reason: str | None = None          # why there is no match
+    distance_km: float | None = None   # from the list's coordinates, when both are known
+    doubt: str | None = None           # why a match may be wrong (far from the coordinates)
+
+
+@lru_cache(maxsize=1)
+def admin_units() -> dict[str, str]:
+    """Name key of an administrative-unit word -> "region" or "unit" (see the data file)."""
+    return {name_key(word): what for word, what, *_ in read_tsv(ADMIN_UNITS)}
+
+
+def admin_unit(name: str) -> tuple[str, str, str] | None:
+    """`(what, word, bare name)` when `name` carries an administrative-unit qualifier:
+    `"Kętrzyn (rural gmina)"` -> `("unit", "rural gmina", "Kętrzyn")`, `"Chiba Prefecture"` ->
+    `("region", "prefecture", "Chiba")`; None otherwise."""
+    units = admin_units()
+    qualified = _QUALIFIED.match(name)
+    if qualified:
+        word = name_key(qualified["p"] or qualified["c"] or "")
+        if word in units:
+            return units[word], word, qualified["base"].strip()
+    words = name.split()
+    for size in (3, 2, 1):
+        if len(words) > size and name_key(" ".join(words[-size:])) in units:
+            word = name_key(" ".join(words[-size:]))
+            return units[word], word, " ".join(words[:-size])
+    return None
+
+
+def spellings(name: str) -> list[str]:
+    """The forms of a listed name to look up, best first (see the module docstring)."""
+    name = " ".join(name.split())
+    forms = [name]
+    comma = _COMMA.match(name)
+    if comma:
+        forms.append(f"{comma['base']} ({comma['hint']})")
+    dash = _DASH.match(name)
+    if dash:
+        forms.append(f"{dash['part']} ({dash['city']})")
+        forms.append(dash["part"])
+    if "/" in name and "(" not in name:
+        forms.extend(part.strip() for part in name.split("/") if part.strip())
+    return list(dict.fromkeys(forms))
+
+
+class CityResolver:
+    """Resolves listed cities with one gazetteer; results are cached (lists repeat cities)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.resolve = lru_cache(maxsize=65536)(self._resolve)  # type: ignore[method-assign]
+
+    def _candidates(self, forms: list[str], allowed: frozenset[str],
+                    near: tuple[float, float] | None,
+                    kind: str | None) -> tuple[list[PlaceMatch], PlaceMatch | None, bool]:
+        """Places of the allowed countries (and of `kind`, if given) that the first fruitful
+        spelling names, the gazetteer's own first choice among them, and whether that spelling
+        carried a qualifier (then the choice has read it: « Lengnau (Bern) »)."""
+        for form in forms:
+            found: dict[int | None, PlaceMatch] = {}
+            qualified = "(" in form
+            pick = self.gaz.resolve(form, countries=sorted(allowed), near=near, kind=kind,
+                                    fuzzy=False, min_score=0.0)
+            if pick is not None and pick.country in allowed and kind in (None, pick.kind):
+                found[pick.geonames_id] = pick
+            for m in self.gaz.lookup(_PAREN.sub("", form) or form):
+                if m.country in allowed and kind in (None, m.kind):
+                    found.setdefault(m.geonames_id, m)
+            hinted = _QUALIFIED.match(form)
+            regions = self._regions(hinted["p"] or hinted["c"], allowed) if hinted else set()
+            if regions:  # « Lengnau (Aargau) »: only a Lengnau of Aargau will do
+                found = {g: m for g, m in found.items() if (m.country, m.admin1) in regions}
+            if found:
+                choice = pick if pick and pick.geonames_id in found else None
+                return list(found.values()), choice, qualified
+        return [], None, False
+
+    def _regions(self, hint: str, allowed: frozenset[str]) -> set[tuple[str, str]]:
+        """(country, admin1) of the first-level regions of the allowed countries named `hint`."""
+        return {(m.country, m.admin1) for m in self.gaz.lookup(hint)
+                if m.kind == "region" and m.country in allowed}
+
+    def _resolve(self, name: str, country: str | None,
+                 coords: tuple[float, float] | None) -> Resolution:
+        name = " ".join(name.split())
+        if not name:
+            return Resolution(None, "no name")
+        if not country:
+            return Resolution(None, "no country given")
+        unit = admin_unit(name)
+        if unit is not None and unit[0] == "unit":
+            return Resolution(None, f"an administrative unit ({unit[1]}), which the gazetteer"
+                                    " does not hold")
+        forms, kind = ([unit[2]], "region") if unit is not None else (spellings(name), None)
+        allowed = country_and_territories(country)
+        candidates, choice, qualified = self._candidates(forms, allowed, coords, kind)
+        what = "region" if kind else "place"
+        if not candidates:
+            return Resolution(None, f"no {what} named so in {country} in the gazetteer")
+        if coords is None:
+            return Resolution(choice or max(candidates, key=lambda m: m.population))
+        ranked = sorted(((distance_km(coords, (m.lat, m.lon)), m) for m in candidates),
+                        key=lambda dm: (dm[0], -dm[1].population))
+        distance, nearest = ranked[0]
+        if qualified and choice is not None and len(ranked) > 1:
+            # the qualifier tells homonyms apart better than coordinates, which lists sometimes
+            # share between them (« Lengnau, Bern » and « Lengnau, Aargau »)
+            gap = distance_km(coords, (choice.lat, choice.lon))
+            if gap <= FAR_KM:
+                return Resolution(choice, distance_km=round(gap, 1), doubt=None if gap <= NEAR_KM
+                                  else f"chosen by its qualifier, {gap:.0f} km from the given "
+                                       "coordinates")
+        if distance <= NEAR_KM:
+            return Resolution(nearest, distance_km=round(distance, 1))
+        far = f"{distance:.0f} km from the given coordinates"
+        if len(ranked) == 1:
+            return Resolution(nearest, distance_km=round(distance, 1),
+                              doubt=f"the only {what} named so in {country}, but {far}")
+        if distance <= FAR_KM and ranked[1][0] >= CLEAR_RATIO * distance:
+            return Resolution(nearest, distance_km=round(distance, 1),
+                              doubt=f"the nearest of {len(ranked)} {what}s named so in "
+                                    f"{country}, but {far}")
+        return Resolution(None, f"{len(ranked)} {what}s named so in {country}, none within "
+                                f"{NEAR_KM:.0f} km of the given coordinates (the nearest, "
+                                f"{nearest.name}, GeoNames {nearest.geonames_id}, is {far})",
+                          round(distance, 1))
