@@ -54,13 +54,14 @@ class Matcher:
     """Signals and model over one graph; `propose` ranks one place in milliseconds.
 
     `model`: a fitted model to reuse; default: `model.fit(graph, seed)` (a few seconds to a
-    minute on 17,000 places; `PriorModel` on small graphs).
+    minute on 17,000 places; `PriorModel` on small graphs). `signals`: `Signals(graph)` already
+    built, to reuse.
     """
 
     def __init__(self, graph: Graph, model: PriorModel | LearnedModel | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, signals: Signals | None = None) -> None:
         self.graph = graph
-        self.signals = Signals(graph, seed=seed)
+        self.signals = signals if signals is not None else Signals(graph, seed=seed)
         self.model = model if model is not None else fit(graph, seed=seed)
         self._by_name: dict[str, list[int]] = {}
         for i, name in enumerate(graph.names):
