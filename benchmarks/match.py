@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             cells = []
             for metric in ("hits@10", "hits@50", "MRR", "hits@10 country given"):
                 vals = [results[s][name][metric] for s in seeds]
-                cells.append(f"{metric} {statistics.mean(vals):.3f} ± {statistics.pstdev(vals):.3f}")
+                cells.append(f"{metric} {statistics.mean(vals):.3f} "
+                             f"± {statistics.pstdev(vals):.3f}")
             print(f"  {name:24} " + "; ".join(cells))
         means = {n: statistics.mean(results[s][n]["hits@10"] for s in seeds) for n in names}
         best = max((n for n in names if n != "matcher"), key=means.get)

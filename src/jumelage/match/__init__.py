@@ -61,4 +61,5 @@ def propose(source: Atlas | Matcher, place: Hashable, *,
 
 
 __all__ = ["Edge", "Graph", "MAX_TOP", "MatchError", "MatchPlace", "MatchResult", "Matcher",
-           "PlaceFacts", "Proposal", "Reason", "graph_from_atlas", "matcher_for", "parse_population", "propose"]
+           "PlaceFacts", "Proposal", "Reason", "graph_from_atlas", "matcher_for",
+           "parse_population", "propose"]

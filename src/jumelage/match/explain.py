@@ -148,8 +148,9 @@ def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float) -> 
         out.append(_say("language", language_fr=lfr, language_en=len_))
     if not (np.isnan(g.coast[q]) or np.isnan(g.coast[c])) and g.coast[q] == g.coast[c]:
         out.append(_say("coast" if g.coast[c] else "inland"))
-    shared = [t for t in THEMES if g.themes[q, THEME_INDEX[t]] > 0 and g.themes[c, THEME_INDEX[t]] > 0]
-    shared.sort(key=lambda t: -min(g.themes[q, THEME_INDEX[t]], g.themes[c, THEME_INDEX[t]]))
+    both = np.minimum(g.themes[q], g.themes[c])
+    shared = sorted((t for t in THEMES if both[THEME_INDEX[t]] > 0),
+                    key=lambda t: -both[THEME_INDEX[t]])
     for t in shared[:MAX_NAMES]:
         w = _words()["themes"][t]
         out.append(_say("theme", theme_fr=w["fr"], theme_en=w["en"]))

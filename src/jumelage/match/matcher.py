@@ -131,9 +131,7 @@ class Matcher:
     def scores(self, q: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(signals (n, features), scores (n,)) of every place for place q; higher is better."""
         x = self.signals.compute(q)
-        if isinstance(self.model, LearnedModel):
-            return x, self.model.score(x, allowed)
-        return x, self.model.score(x)
+        return x, self.model.score(x, allowed)
 
     # -- the answer -------------------------------------------------------------------------------
     def propose(self, place: Hashable, *, country: str | Iterable[str] | None = None,
