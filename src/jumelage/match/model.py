@@ -26,8 +26,8 @@ from jumelage.match.signals import COLUMN, FEATURES, Signals
 
 MIN_EDGES_TO_FIT = 300
 FIT_FRACTION = 0.1        # share of partnerships hidden to make training examples
-LINEAR_QUERIES = 400      # training queries for the first stage
-BOOST_QUERIES = 2000      # training queries for the second stage
+LINEAR_QUERIES = 300      # training queries for the first stage
+BOOST_QUERIES = 1000      # training queries for the second stage
 RANDOM_NEGATIVES = 150    # random non-partners per first-stage training query
 POOL = 600                # places the second stage re-ranks, the first stage's best
 POOL_NEGATIVES = 100      # non-partners drawn from the pool per second-stage training query
