@@ -685,6 +685,55 @@ def import_(
     out.print(_totals_line(totals))
 
 
+@app.command()
+@_reports_errors
+def match(
+    place: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or atlas id.")],
+    country: Annotated[
+        Optional[list[str]],
+        typer.Option("--country", metavar="XX", help="Only partners in this country (ISO "
+                     "code; repeat for several)."),
+    ] = None,
+    theme: Annotated[
+        Optional[str], typer.Option("--theme", help="Only partners working on this theme "
+                                    "(e.g. water_sanitation).")] = None,
+    population: Annotated[
+        Optional[str], typer.Option("--population", metavar="MIN:MAX",
+                                    help="Only partners of this size (inhabitants; either "
+                                         "bound may be left out: 10000: or :50000).")] = None,
+    kind: Annotated[
+        Optional[str], typer.Option("--kind", help="Only partners already holding a "
+                                    "partnership of this kind (twinning, cooperation, ...).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=200, help="How many.")] = 10,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: fr or en.")] = "fr",
+    db: DbUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Possible partners for a place, best first, with the reasons for each."""
+    from jumelage.match import parse_population, propose
+
+    span = parse_population(population) if population else None
+    with _open_atlas(db) as atlas:
+        result = propose(atlas, place, country=country or None, population=span, theme=theme,
+                         kind=kind, top=top)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    here = result.place
+    out.print(f"Possible partners for {here.name} ({here.country or '?'}), "
+              f"{here.partner_count} partner(s) known:")
+    if not result.proposals:
+        err.print("no place matches these filters")
+        return
+    table = _table("Proposals", "#", "place", "country", "score", "km", "reasons")
+    for p in result.proposals:
+        words = "; ".join(r.en if lang == "en" else r.fr for r in p.reasons)
+        table.add_row(str(p.rank), p.place.name, p.place.country or "", f"{p.score:.3f}",
+                      "" if p.distance_km is None else f"{p.distance_km:,.0f}", words)
+    out.print(table)
+
+
 @app.command("import-pairs")
 @_reports_errors
 def import_pairs(

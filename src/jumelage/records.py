@@ -265,3 +265,57 @@ class Extraction:
             organizations=list(data.get("organizations") or []),
             date=data.get("date"), owner=data.get("owner"),
         )
+
+
+# -- partner matching (jumelage.match) ----------------------------------------------------------
+@dataclass
+class Reason:
+    """Why a place is proposed, in plain words: `code` (e.g. "common", "size", "theme"), the
+    sentence in French and in English."""
+
+    code: str
+    fr: str
+    en: str
+
+
+@dataclass
+class MatchPlace:
+    """A place as the matcher shows it. `id`: the atlas place id (or the caller's key);
+    `population`: GeoNames inhabitants; `partner_count`: partnerships the matcher knows."""
+
+    id: Any
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    capital: bool = False
+    partner_count: int = 0
+
+
+@dataclass
+class Proposal:
+    """One possible partner: its `score` (0..1, higher is better; comparable within one list),
+    the `components` the score was built from (each 0..1, None when a fact is unknown: network,
+    community, country_habits, area_habits, distance, size, capital, language, coast, themes),
+    `distance_km` from the asking place, and the reasons in French and English."""
+
+    place: MatchPlace
+    score: float
+    rank: int
+    distance_km: float | None = None
+    components: dict[str, float | None] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult:
+    """Proposals for `place`, best first, and the filters that were applied."""
+
+    place: MatchPlace
+    proposals: list[Proposal] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: plain dicts, lists, strings and numbers."""
+        return asdict(self)
