@@ -32,3 +32,15 @@ def test_possible_partners_with_reasons(client: Any) -> None:
     assert EVIL not in page.text
     assert f"/places/{troyes['id']}/partners" in client.get(f"/places/{troyes['id']}").text
     assert client.get("/api/places/999999/partners").status_code == 404
+
+
+def test_match_api_by_name_with_every_filter(client: Any) -> None:
+    if not partners.available():
+        pytest.skip("!!! possible-partners tests SKIPPED: this jumelage has no matcher "
+                    "(jumelage.match.propose) !!!")
+    data = client.get("/api/match/Troyes?top=3&population=1000:&kind=twinning").json()
+    assert data["place"]["name"] == "Troyes" and len(data["proposals"]) <= 3
+    assert data["filters"]["population"] == [1000, None] and data["filters"]["kind"] == "twinning"
+    assert client.get("/api/match/Nulle-Part-Sur-Mer").status_code == 404
+    assert client.get("/api/match/Troyes?population=beaucoup").status_code == 422
+    assert client.get("/api/match/Troyes?theme=pas_un_theme").status_code == 422

@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from jumelage.atlas import checklist, connect, queries, schema
+from jumelage.atlas import checklist, connect, cursor, queries, schema
 from jumelage.atlas import sources as sourcing
 from jumelage.atlas import review as reviewing
 from jumelage.atlas import save as saving
@@ -34,7 +34,7 @@ from jumelage.atlas.shapes import (
     ActionRow, Filters, InitiativeRow, OrganisationRow, Page, PartnershipDetail, PartnershipRow,
     PlaceDetail, PlaceRow, SearchPage, SourceDetail, SourceRow, StatusRow, Summary,
 )
-from jumelage.errors import AtlasError, NotFound
+from jumelage.errors import AtlasError, InvalidChange, NotFound
 from jumelage.records import Document, Extraction
 
 T = TypeVar("T")
@@ -321,6 +321,24 @@ class Atlas:
         Errors: `InvalidChange`.
         """
         return self._read(queries.initiatives, filters, after, limit, include_rejected)
+
+    def every(self, kind: str, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        """Every row of a list (`"places"`, `"partnerships"`, `"actions"` or `"initiatives"`),
+        read a page of `cursor.MAX_LIMIT` at a time through the same paged method, so a reader
+        that needs the whole list (the matcher's graph, an export) still costs one page per
+        query. Errors: `InvalidChange` for another `kind` or a bad filter."""
+        read = {"places": self.places, "partnerships": self.partnerships,
+                "actions": self.actions, "initiatives": self.initiatives}.get(kind)
+        if read is None:
+            raise InvalidChange(f"every: {kind!r} is not places, partnerships, actions or "
+                                "initiatives")
+        after: str | None = None
+        while True:
+            page = read(filters, after=after, limit=cursor.MAX_LIMIT)
+            yield from page["items"]
+            after = page["next"]
+            if after is None:
+                return
 
     def search(self, q: str, filters: Filters | None = None, *, after: str | None = None,
                limit: int | None = 20, facets: bool = True) -> SearchPage:

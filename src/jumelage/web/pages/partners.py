@@ -2,7 +2,8 @@
 its score, distance and the reasons in plain words, in the page's language.
 
 `GET /places/{id}/partners` and its twin `GET /api/places/{id}/partners` (`country`, `theme`,
-`top`). The routes are mounted only when the installed jumelage has the matcher (`available()`),
+`top`), and `GET /api/match/{place}` (an id or a name; also `population`, `kind`), as `jumelage
+match` answers. The routes are mounted only when the installed jumelage has the matcher (`available()`),
 so the web atlas runs the same with or without it. The matcher is built once per atlas object
 (`match.matcher_for`) and ranks per request; it never writes.
 """
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from jumelage.atlas import Atlas
-from jumelage.errors import InvalidChange, JumelageError
+from jumelage.errors import InvalidChange, JumelageError, NotFound
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import Country, Theme
 from jumelage.web.render import render
@@ -60,3 +61,32 @@ def partners_page(request: Request, place_id: Id, atlas: AtlasDep, country: Coun
 def partners_json(place_id: Id, atlas: AtlasDep, country: Country = None, theme: Theme = None,
                   top: Top = 10) -> dict[str, Any]:
     return partners_data(atlas, place_id, country, theme, top)
+
+
+Population = Annotated[str | None, Query(max_length=40, pattern=r"^\d*:\d*$",
+                                         description="MIN:MAX inhabitants (either may be empty)")]
+Kind = Annotated[str | None, Query(max_length=20, description="a partnership kind the candidates "
+                                                              "already hold (twinning, …)")]
+
+
+@router.get("/api/match/{place}", tags=["places"],
+            summary="Possible partners of a place named or numbered, with reasons",
+            responses={404: {"description": "no such place"}, 422: {"description": "bad filter"}})
+def match_json(place: Annotated[str, Path(max_length=200)], atlas: AtlasDep,
+               country: Country = None, theme: Theme = None, population: Population = None,
+               kind: Kind = None, top: Top = 10) -> dict[str, Any]:
+    """The matcher's proposals for a place given by atlas id or by name (`/api/match/Troyes`),
+    with every filter of `jumelage match`: `country`, `theme`, `population` (`MIN:MAX`), `kind`."""
+    from jumelage.match import parse_population, propose
+
+    found = atlas.find_place(place)
+    if found is None:
+        raise NotFound("place", place, f"no place matching {place!r} in the atlas")
+    try:
+        span = parse_population(population) if population else None
+        return propose(atlas, found["id"], country=country, theme=theme, population=span,
+                       kind=kind, top=top).to_dict()
+    except JumelageError as exc:
+        if isinstance(exc, InvalidChange) or type(exc).__name__ == "MatchError":
+            raise InvalidChange(str(exc)) from None
+        raise
