@@ -9,6 +9,8 @@
    `jumelage` standing for this environment's console script (or `python -m jumelage`). Commands
    that cannot run unattended are listed in NOT_RUNNABLE and must stay in plain `sh` blocks.
 3. The documents the index links to exist, and the index names every file of `docs/`.
+4. The Python examples of `docs/` compile and import only names that exist (they are run by hand:
+   they need the language model and an ingest, too slow for this file's budget).
 """
 from __future__ import annotations
 
@@ -167,3 +169,25 @@ def test_the_index_names_every_document():
     for doc in DOCS.glob("*.md"):
         if doc.name != "README.md":
             assert f"({doc.name})" in index, f"docs/README.md does not link to {doc.name}"
+
+
+def test_python_examples_compile_and_import_what_exists():
+    """The Python examples of docs/ are valid Python and import only names jumelage has (running
+    them needs the model and an ingest: that is left to people, who get them from library.md)."""
+    import importlib
+    import importlib.util
+
+    checked = 0
+    for doc in sorted(DOCS.glob("*.md")):
+        for info, body in blocks(doc):
+            if info != "python":
+                continue
+            compile(body, f"{doc.name} example", "exec")
+            for module, names in re.findall(r"^from (jumelage[\w.]*) import ([\w, ]+)$", body,
+                                            re.M):
+                imported = importlib.import_module(module)
+                for name in (n.split()[0] for n in names.split(",")):
+                    assert hasattr(imported, name) or importlib.util.find_spec(
+                        f"{module}.{name}") is not None, f"{doc.name}: {module}.{name}"
+            checked += 1
+    assert checked >= 10
