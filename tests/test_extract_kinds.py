@@ -126,6 +126,24 @@ def test_partner_named_as_subject_is_the_actor():
     assert [by_ref[r] for r in ext.actions[0].partners] == ["Lannion"]
 
 
+def test_partner_towns_own_measure_in_a_crisis_is_its_initiative():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès les inondations de "
+                       "juillet, Caerphilly a mis en place un fonds d'urgence pour reloger les familles sinistrées.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert by_ref[ext.owner] == "Lannion"
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Caerphilly"]
+
+
+def test_partner_towns_gesture_towards_its_twin_stays_an_action():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès les inondations de "
+                       "juillet, la ville de Caerphilly a envoyé une délégation à sa jumelle Lannion pour remercier "
+                       "les donateurs.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.initiatives
+    assert [by_ref[r] for r in ext.actions[0].actors] == ["Caerphilly"]
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",
