@@ -145,6 +145,21 @@ def test_partner_towns_gesture_towards_its_twin_stays_an_action():
 
 
 @pytest.mark.parametrize("text", [
+    "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès la tempête qui a frappé le pays de "
+    "Galles, les drapeaux de l'hôtel de ville de Lannion ont été mis en berne en signe de soutien à nos amis gallois.",
+    "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nLe beffroi de Lannion a été illuminé chaque "
+    "soir aux couleurs du drapeau gallois.",
+    "Conseil municipal de Lannion du 14 mars 2024.\n\nUne aide d'urgence aux victimes du cyclone au Mozambique a "
+    "également été débattue par les élus.",
+])
+def test_symbolic_gesture_or_council_debate_at_home_is_the_owners_initiative(text):
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+
+
+@pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",
     "Rennes Métropole Métropole de Métropole", "Le département du", "la commune des",
