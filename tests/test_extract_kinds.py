@@ -159,6 +159,18 @@ def test_symbolic_gesture_or_council_debate_at_home_is_the_owners_initiative(tex
     assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
 
 
+def test_twinning_committees_local_event_is_the_owners_initiative_a_visit_an_action():
+    ext = extract_text("Le comité de jumelage de Lannion est jumelé avec Caerphilly depuis 1979.\n\nEn décembre "
+                       "2023, le comité de jumelage a tenu un stand au marché de Noël de Lannion et organisé un loto "
+                       "à la salle des fêtes.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2023, le comité a "
+                       "accueilli une délégation de Caerphilly pour un repas à la salle des fêtes.")
+    assert not ext.initiatives and len(ext.actions) == 1
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",

@@ -15,6 +15,7 @@ candidates carry initiative labels for training; that decision is not applied ye
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from jumelage.extract import cues
@@ -150,6 +151,24 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     return None
 
 
+COMMITTEE = re.compile(r"comites? (?:de |du |des )?jumelages?")
+
+
+def home_event(an: Analysis, c: UnitCandidate) -> str | None:
+    """The owner, when `c` tells a local event of its own or of its twinning committee (SCHEMA:
+    "a committee's local event is an initiative"): a `local_event` cue (a dance, a language
+    course, a Christmas market), no other place named, no contact with a partner (the words
+    « comité de jumelage » aside)."""
+    if an.owner is None or set(an.keys_in(c.start, c.end)) - {an.owner}:
+        return None
+    folded = COMMITTEE.sub(" ", an.folded[c.start:c.end])
+    if not cues.has("local_event", folded):
+        return None
+    if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
+        return None
+    return an.owner
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
@@ -169,7 +188,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     for c in unit_candidates(an, events):
         if c.event is not None:
             ev = c.event
-            place = partner_measure(an, c) if ev.kind == "action" else None
+            place = (partner_measure(an, c) or home_event(an, c)) if ev.kind == "action" else None
             if place is not None:
                 ev = Event("initiative", ev.start_char, ev.end_char, [place], paragraph=ev.paragraph,
                            start=ev.start, end=ev.end)
@@ -179,15 +198,17 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
             continue
-        kind = "initiative" if partner_measure(an, c) is not None else "action"
+        place = partner_measure(an, c) or home_event(an, c)
+        kind = "initiative" if place is not None else "action"
+        place = place or c.place
         unit = c.unit
         block = an.block(unit)
         last = new[-1] if new else None
-        if last is not None and last.kind == kind and last.places[:1] == [c.place] \
+        if last is not None and last.kind == kind and last.places[:1] == [place] \
                 and block.paragraph == last.paragraph and unit.start - last.end_char < 3:
             last.end_char = unit.end
             continue
-        new.append(_new_event(an, unit, c.place) if kind == "action" else _new_initiative(an, unit, c.place))
+        new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
     return sorted(kept + new, key=lambda e: e.start_char)
 
 
