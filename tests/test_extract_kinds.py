@@ -135,6 +135,17 @@ def test_partner_towns_own_measure_in_a_crisis_is_its_initiative():
     assert [by_ref[i.place] for i in ext.initiatives] == ["Caerphilly"]
 
 
+@pytest.mark.parametrize("second", [
+    "Depuis 2021, Caerphilly a mis en place une navette gratuite pour les écoliers.",
+    "En 2022, la municipalité de Caerphilly a créé un fonds de soutien aux commerçants du centre-ville.",
+])
+def test_partner_town_as_subject_of_its_own_measure_is_its_initiative(second):
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n" + second)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Caerphilly"]
+
+
 def test_partner_towns_gesture_towards_its_twin_stays_an_action():
     ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès les inondations de "
                        "juillet, la ville de Caerphilly a envoyé une délégation à sa jumelle Lannion pour remercier "

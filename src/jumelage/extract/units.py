@@ -132,9 +132,10 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
 
     The candidate's place must be a town other than the owner, and the span must name no other
     place and show no contact between the towns (`partner_contact`, « sa jumelle », « nos amis »).
-    Then either that town is the grammatical subject of a measure (a crisis context in the
-    paragraph or an `initiative_triggers` cue), or the paragraph speaks of a crisis and the span
-    is running text (a dated list item under a partner's heading tells what the owner did there)."""
+    Then either that town is the span's grammatical subject (« Tczew organise le nettoyage de
+    ses berges »; in a dated list item only with a measure cue or a crisis), or the span is
+    running text in a paragraph that speaks of a crisis (« les écoles ont été fermées »); a dated
+    list item under a partner's heading with neither usually tells what the owner did there."""
     place = c.place
     if place is None or an.owner is None or place == an.owner:
         return None
@@ -143,10 +144,11 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     folded = an.folded[c.start:c.end]
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
-    if c.features.get("foreign_subject") and place == c.place and (
-            c.features.get("context") or cues.has("initiative_triggers", folded)):
-        return place                      # « La ville de X a ouvert un compte de solidarité »
-    if c.features.get("context") and c.unit.kind not in ("item", "row"):
+    running = c.unit.kind not in ("item", "row")
+    if c.features.get("foreign_subject") and (
+            running or c.features.get("context") or cues.has("initiative_triggers", folded)):
+        return place                      # « La ville de X a ouvert un centre d'accueil »
+    if c.features.get("context") and running:
         return place                      # a crisis paragraph about X: « les écoles ont été fermées »
     return None
 
