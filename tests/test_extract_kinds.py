@@ -182,6 +182,15 @@ def test_twinning_committees_local_event_is_the_owners_initiative_a_visit_an_act
     assert not ext.initiatives and len(ext.actions) == 1
 
 
+def test_committees_yearly_activities_at_home_are_the_owners_initiative():
+    ext = extract_text("Le comité de jumelage de Lannion est jumelé avec Caerphilly depuis 1979.\n\nTout au long "
+                       "de l'année, les bénévoles proposent des cours de gallois, des randonnées et un loto aux "
+                       "habitants.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",

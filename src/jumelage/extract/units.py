@@ -174,7 +174,8 @@ def home_event(an: Analysis, c: UnitCandidate) -> str | None:
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
-    (`partner_measure`) becomes that town's initiative. Without a fitted model the rule events
+    (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
+    sentence telling a local event is the owner's initiative even when the action model passes it. Without a fitted model the rule events
     are returned unchanged.
 
     Measured and left out (leave-one-document-out, 43 documents): letting the models relabel rule
@@ -198,9 +199,11 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        if action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
+        local = home_event(an, c) if c.unit.kind == "para" else None
+        if local is None and \
+                action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
             continue
-        place = partner_measure(an, c) or home_event(an, c)
+        place = local or partner_measure(an, c) or home_event(an, c)
         kind = "initiative" if place is not None else "action"
         place = place or c.place
         unit = c.unit
