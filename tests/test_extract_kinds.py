@@ -126,6 +126,71 @@ def test_partner_named_as_subject_is_the_actor():
     assert [by_ref[r] for r in ext.actions[0].partners] == ["Lannion"]
 
 
+def test_partner_towns_own_measure_in_a_crisis_is_its_initiative():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès les inondations de "
+                       "juillet, Caerphilly a mis en place un fonds d'urgence pour reloger les familles sinistrées.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert by_ref[ext.owner] == "Lannion"
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Caerphilly"]
+
+
+@pytest.mark.parametrize("second", [
+    "Depuis 2021, Caerphilly a mis en place une navette gratuite pour les écoliers.",
+    "En 2022, la municipalité de Caerphilly a créé un fonds de soutien aux commerçants du centre-ville.",
+])
+def test_partner_town_as_subject_of_its_own_measure_is_its_initiative(second):
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n" + second)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Caerphilly"]
+
+
+def test_partner_towns_gesture_towards_its_twin_stays_an_action():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès les inondations de "
+                       "juillet, la ville de Caerphilly a envoyé une délégation à sa jumelle Lannion pour remercier "
+                       "les donateurs.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.initiatives
+    assert [by_ref[r] for r in ext.actions[0].actors] == ["Caerphilly"]
+
+
+@pytest.mark.parametrize("text", [
+    "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nAprès la tempête qui a frappé le pays de "
+    "Galles, les drapeaux de l'hôtel de ville de Lannion ont été mis en berne en signe de soutien à nos amis gallois.",
+    "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nLe beffroi de Lannion a été illuminé chaque "
+    "soir aux couleurs du drapeau gallois.",
+    "Conseil municipal de Lannion du 14 mars 2024.\n\nUne aide d'urgence aux victimes du cyclone au Mozambique a "
+    "également été débattue par les élus.",
+])
+def test_symbolic_gesture_or_council_debate_at_home_is_the_owners_initiative(text):
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+
+
+def test_twinning_committees_local_event_is_the_owners_initiative_a_visit_an_action():
+    ext = extract_text("Le comité de jumelage de Lannion est jumelé avec Caerphilly depuis 1979.\n\nEn décembre "
+                       "2023, le comité de jumelage a tenu un stand au marché de Noël de Lannion et organisé un loto "
+                       "à la salle des fêtes.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2023, le comité a "
+                       "accueilli une délégation de Caerphilly pour un repas à la salle des fêtes.")
+    assert not ext.initiatives and len(ext.actions) == 1
+
+
+def test_committees_yearly_activities_at_home_are_the_owners_initiative():
+    ext = extract_text("Le comité de jumelage de Lannion est jumelé avec Caerphilly depuis 1979.\n\nTout au long "
+                       "de l'année, les bénévoles proposent des cours de gallois, des randonnées et un loto aux "
+                       "habitants.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+
+
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", ".", "«»", "2024", "date 2023-05", "<p></p>", "\t\t|\t|",
     "Jumelage.\n\n- \n- \n", "LA VILLE DE\n\n# \n\n## JUMELAGE\n",

@@ -15,6 +15,7 @@ candidates carry initiative labels for training; that decision is not applied ye
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from jumelage.extract import cues
@@ -125,31 +126,102 @@ def unit_candidates(an: Analysis, events: list[Event]) -> list[UnitCandidate]:
     return out
 
 
+def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
+    """The partner town whose own measure `c` tells, or None (SCHEMA: "a partner town's own
+    measures are that town's initiatives; the document's own town is not their actor").
+
+    The candidate's place must be a town other than the owner, and the span must name no other
+    place and show no contact between the towns (`partner_contact`, « sa jumelle », « nos amis »).
+    Then either that town is the span's grammatical subject (« Tczew organise le nettoyage de
+    ses berges »; in a dated list item only with a measure cue or a crisis), or the span is
+    running text in a paragraph that speaks of a crisis (« les écoles ont été fermées »); a dated
+    list item under a partner's heading with neither usually tells what the owner did there."""
+    place = c.place
+    if place is None or an.owner is None or place == an.owner:
+        return None
+    if set(an.keys_in(c.start, c.end)) - {place}:
+        return None
+    folded = an.folded[c.start:c.end]
+    if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
+        return None
+    running = c.unit.kind not in ("item", "row")
+    if c.features.get("foreign_subject") and (
+            running or c.features.get("context") or cues.has("initiative_triggers", folded)):
+        return place                      # « La ville de X a ouvert un centre d'accueil »
+    if c.features.get("context") and running:
+        return place                      # a crisis paragraph about X: « les écoles ont été fermées »
+    return None
+
+
+COMMITTEE = re.compile(r"comites? (?:de |du |des )?jumelages?")
+
+
+def home_event(an: Analysis, c: UnitCandidate) -> str | None:
+    """The owner, when `c` tells a local event of its own or of its twinning committee (SCHEMA:
+    "a committee's local event is an initiative"): a `local_event` cue (a dance, a language
+    course, a Christmas market), no other place named, no contact with a partner (the words
+    « comité de jumelage » aside)."""
+    if an.owner is None or set(an.keys_in(c.start, c.end)) - {an.owner}:
+        return None
+    folded = COMMITTEE.sub(" ", an.folded[c.start:c.end])
+    if not cues.has("local_event", folded):
+        return None
+    if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
+        return None
+    return an.owner
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
-    chooses. Without a fitted model the rule events are returned unchanged.
+    chooses; an action (rule or learned) that tells a partner town's own measure
+    (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
+    sentence telling a local event is the owner's initiative even when the action model passes it. Without a fitted model the rule events
+    are returned unchanged.
 
     Measured and left out (leave-one-document-out, 43 documents): letting the models relabel rule
     events (a partner's measures as its initiative) or add initiatives lowered the held-out score
-    (0.743 → 0.68–0.73): 59 gold initiatives are too few to learn that decision yet."""
+    (0.743 → 0.68–0.73): 59 gold initiatives are too few to learn that decision (a logistic
+    regression on these features ranks initiatives at AUC 0.52 on d14–d42), so it is the rule
+    above, taken from the annotation conventions."""
     action = models.get("actions")
     if action is None:
         return events
+    kept: list[Event] = []
     new: list[Event] = []
     for c in unit_candidates(an, events):
-        if c.event is not None or c.place is None:
+        if c.event is not None:
+            ev = c.event
+            place = (partner_measure(an, c) or home_event(an, c)) if ev.kind == "action" else None
+            if place is not None:
+                ev = Event("initiative", ev.start_char, ev.end_char, [place], paragraph=ev.paragraph,
+                           start=ev.start, end=ev.end)
+            kept.append(ev)
             continue
-        if action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
+        if c.place is None:
             continue
+        local = home_event(an, c) if c.unit.kind == "para" else None
+        if local is None and \
+                action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
+            continue
+        place = local or partner_measure(an, c) or home_event(an, c)
+        kind = "initiative" if place is not None else "action"
+        place = place or c.place
         unit = c.unit
         block = an.block(unit)
         last = new[-1] if new else None
-        if last is not None and last.places[:1] == [c.place] and block.paragraph == last.paragraph \
-                and unit.start - last.end_char < 3:
+        if last is not None and last.kind == kind and last.places[:1] == [place] \
+                and block.paragraph == last.paragraph and unit.start - last.end_char < 3:
             last.end_char = unit.end
             continue
-        new.append(_new_event(an, unit, c.place))
-    return sorted(events + new, key=lambda e: e.start_char)
+        new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
+    return sorted(kept + new, key=lambda e: e.start_char)
+
+
+def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
+    """An initiative of `place` alone told by `unit`, dated by the dates it gives."""
+    ev = Event("initiative", unit.start, unit.end, [place], paragraph=an.block(unit).paragraph)
+    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
+    return ev
 
 
 def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
