@@ -560,3 +560,23 @@ def test_seed_texts_are_read_exactly() -> None:
         doc = read_document(path)
         assert doc.text == path.read_text(encoding="utf-8"), path.name
         assert doc.language == "fr", path.name
+
+
+def test_a_folder_never_reads_a_link_that_leads_out_of_it(tmp_path):
+    """A link to a file outside the folder (or a broken one) is skipped with its reason; a link
+    inside the folder and a file named explicitly are read."""
+    from jumelage.read import scan
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mot de passe : hibou\n", encoding="utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "vrai.txt").write_text("Lannion est jumelée avec Caerphilly.\n", encoding="utf-8")
+    (folder / "fuite.txt").symlink_to(secret)
+    (folder / "casse.txt").symlink_to(tmp_path / "absent.txt")
+    (folder / "alias.txt").symlink_to(folder / "vrai.txt")
+    found = scan([folder])
+    assert sorted(p.name for p in found.files) == ["alias.txt", "vrai.txt"]
+    reasons = {p.name: why for p, why in found.skipped}
+    assert "outside the folder" in reasons["fuite.txt"] and "outside" in reasons["casse.txt"]
+    assert [p.name for p in scan([folder / "fuite.txt"]).files] == ["fuite.txt"]

@@ -4,7 +4,9 @@
 a folder rather than documents (README, SOURCES, LICENSE, CHANGELOG and the like), files matching
 an `--exclude` pattern or a pattern of the folder's `.jumelageignore` file (one shell pattern a
 line, `#` comments, matched against the file name and its path inside the folder), and files of
-a type jumelage does not read. Files named explicitly are always read (and reported if bad).
+a type jumelage does not read, and links that lead out of the folder (a folder handed to ingest
+must not smuggle in `/etc/shadow` or another user's files: what is ingested is served by the web
+atlas). Files named explicitly are always read (and reported if bad).
 """
 from __future__ import annotations
 
@@ -67,8 +69,20 @@ def _excluded(relative: Path, patterns: list[str]) -> str | None:
     return None
 
 
+def _leads_outside(path: Path, inside: Path) -> bool:
+    """A symbolic link whose target (resolved) is not under `inside` (resolved), or is broken."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):       # broken link or a loop
+        return True
+    return not target.is_relative_to(inside)
+
+
 def _scan_folder(folder: Path, exclude: Sequence[str], scan: Scan) -> list[Path]:
     patterns = _patterns(folder, exclude)
+    inside = folder.resolve()
     found: list[Path] = []
     unreadable: list[Path] = []
 
@@ -86,6 +100,9 @@ def _scan_folder(folder: Path, exclude: Sequence[str], scan: Scan) -> list[Path]
             pattern = _excluded(relative, patterns)
             if pattern is not None:
                 scan.skipped.append((path, f"excluded by {pattern!r}"))
+            elif _leads_outside(path, inside):
+                scan.skipped.append((path, "a link to a file outside the folder (name it "
+                                           "explicitly to read it)"))
             elif Path(name).stem.lower().replace("-", "_") in NOT_DOCUMENTS:
                 scan.skipped.append((path, "not a document (a note about the folder)"))
             elif Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
