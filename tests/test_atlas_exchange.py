@@ -142,3 +142,14 @@ def test_geojson_points_and_lines(atlas_url: str) -> None:
     assert props["places"] == ["Bellerive", "Padoue"] and props["kind"] == "twinning"
     assert props["since"] == "1985" and props["status"] == "active"
     assert isinstance(props["dormant"], bool)
+
+
+def test_csv_cells_that_would_be_formulas_stay_text(atlas_url: str, tmp_path: Path) -> None:
+    """A name starting like a spreadsheet formula is written with a leading quote."""
+    with Atlas.open(atlas_url) as atlas:
+        atlas.add_manual("place", {"name": '=HYPERLINK("http://exemple.invalid","clic")',
+                                   "country": "FR"})
+        atlas.add_manual("place", {"name": "Lannion", "country": "FR"})
+        export_csv(atlas, tmp_path / "csv")
+    names = {r["name"] for r in _rows(tmp_path / "csv" / "places.csv")}
+    assert names == {'\'=HYPERLINK("http://exemple.invalid","clic")', "Lannion"}

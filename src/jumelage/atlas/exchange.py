@@ -315,8 +315,22 @@ def _write(path: Path, header: list[str], rows: list[list[Any]], bom: bool = Fal
         writer = csv.writer(f, delimiter=delimiter)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([_cell(v) for v in row])
     return path
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string that would start a formula
+    (« =HYPERLINK(…) » in a place name from a document or a twin-city list) gets a leading `'`,
+    as OWASP advises against CSV injection; numbers are written as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None,
