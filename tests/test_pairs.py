@@ -283,3 +283,19 @@ def test_a_batch_saves_each_document_as_one_at_a_time_would(atlas: Atlas) -> Non
     [ship] = atlas.partnerships()["items"]
     assert ship["evidence_count"] == 2 and len(atlas.places()["items"]) == 2
     assert atlas.save_extractions([item("c.txt", "Hamelin et Cholet.", "h3")]) == ["unchanged"]
+
+
+def test_a_list_from_a_french_spreadsheet_reads_as_well(tmp_path) -> None:
+    """`;` separated with a UTF-8 BOM (what a French spreadsheet saves) reads like the `,`
+    list; a Latin-1 file is refused with the line where it stops being UTF-8."""
+    (tmp_path / "excel.csv").write_bytes(
+        "\ufeffcity_a;country_a_iso2;city_b;country_b_iso2\nCholet;FR;Hameln;DE\n"
+        "Lannion;FR;Caerphilly;GB\n".encode("utf-8"))
+    rows = list(read_pairs(tmp_path / "excel.csv"))
+    assert [(r.a.name, r.a.country, r.b.name, r.b.country) for r in rows] == [
+        ("Cholet", "FR", "Hameln", "DE"), ("Lannion", "FR", "Caerphilly", "GB")]
+    (tmp_path / "latin1.csv").write_bytes(
+        "city_a;country_a_iso2;city_b;country_b_iso2\nCholet;FR;Hameln;DE\nK\xf6ln;DE;Lille;FR\n"
+        .encode("latin-1"))
+    with pytest.raises(ReadError, match=r"not UTF-8 text near line \d"):
+        list(read_pairs(tmp_path / "latin1.csv"))

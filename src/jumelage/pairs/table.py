@@ -7,7 +7,8 @@ country names or codes), and optionally `lat_a`, `lng_a` (or `lon_a`), `lat_b`, 
 degrees). Other columns are kept in the row's text (its evidence) and otherwise ignored.
 
 `read_pairs(path)` checks the header first (`ReadError`, one line, when a column is missing or
-the file is not a readable CSV) and then yields one `PairRow` per data row, keeping the row's own
+the file is not a readable CSV; `,`, `;` or tab separated, UTF-8 with or without a BOM) and then
+yields one `PairRow` per data row, keeping the row's own
 text as it is written in the file so that the evidence quotes it exactly.
 """
 from __future__ import annotations
@@ -150,6 +151,15 @@ def header_text(path: str | Path) -> str:
         return handle.readline().rstrip("\r\n")
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header: str) -> str:
+    """The separator of a list, read off its header: `,` (the world list), `;` (what a French
+    spreadsheet writes) or a tab, whichever splits the header into the most columns."""
+    return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
+
+
 def read_pairs(path: str | Path) -> Iterator[PairRow]:
     """The rows of the twin-city list at `path` (see the module docstring).
 
@@ -161,10 +171,14 @@ def read_pairs(path: str | Path) -> Iterator[PairRow]:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise ReadError(path, f"cannot open ({exc.strerror or exc})") from None
+    try:
+        delimiter = _delimiter(header_text(path))
+    except (OSError, UnicodeDecodeError):
+        delimiter = ","                    # the reading below says what is wrong
     with handle:
         lines = _Lines(handle)
         try:
-            reader = csv.DictReader(lines, skipinitialspace=False)
+            reader = csv.DictReader(lines, skipinitialspace=False, delimiter=delimiter)
             iso = _header(path, reader)
             lines.take()
             for row in reader:
@@ -174,6 +188,7 @@ def read_pairs(path: str | Path) -> Iterator[PairRow]:
                 row = {(k or "").strip(): v for k, v in row.items() if isinstance(v, str)}
                 yield PairRow(line, text, _city(row, "a", iso), _city(row, "b", iso))
         except UnicodeDecodeError as exc:
-            raise ReadError(path, f"not UTF-8 text (byte {exc.start} of a line)") from None
+            raise ReadError(path, f"not UTF-8 text near line {lines.count + 1} (byte "
+                                  f"{exc.start} of a block; save the list as UTF-8)") from None
         except csv.Error as exc:
-            raise ReadError(path, f"malformed CSV near line {reader.line_num}: {exc}") from None
+            raise ReadError(path, f"malformed CSV near line {lines.count}: {exc}") from None
