@@ -228,3 +228,13 @@ def test_linear_model_arithmetic():
     # z = 0.5 + 2 * (3 - 1) / 2 - 1 * (1 - 0) / 1 = 1.5
     assert model.probability([3.0, 1.0]) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.5))
     assert LinearModel.from_dict(model.to_dict()) == model
+
+
+def test_a_founding_told_with_a_year_only_sets_since_and_is_no_action():
+    """SCHEMA: a founding given with a year only sets `since`; the learned action decision does
+    not turn it into an action, while a dated activity after it still is one."""
+    ext = extract_text("Coopération décentralisée avec Tambacounda\n\nLa Ville de Lannion et la "
+                       "commune de Tambacounda sont liées par une convention de coopération signée "
+                       "en 2011.\n\n2015 : rénovation de la maternité.\n", "t.txt")
+    assert [p.since for p in ext.partnerships] == ["2011"]
+    assert "2011" not in {a.start for a in ext.actions}

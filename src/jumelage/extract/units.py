@@ -171,6 +171,18 @@ def home_event(an: Analysis, c: UnitCandidate) -> str | None:
     return an.owner
 
 
+def founding_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` only state a partnership founded in a year (SCHEMA: "a founding given with a year
+    only sets `since`"; « sont liées par une convention de coopération signée en 2008 »)? A
+    partnership kind and a founding word, and every date it gives a bare year: the partnership
+    records it, no action is learned from it."""
+    if not (c.features.get("kind_cue") and c.features.get("cue_founding")):
+        return False
+    dates = [d for d in find_dates(an.text[c.start:c.end], an.date) if d.start]
+    return bool(dates) and all(len(d.start) == 4 and (d.end is None or len(d.end) == 4)
+                               for d in dates)
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
@@ -198,6 +210,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             kept.append(ev)
             continue
         if c.place is None:
+            continue
+        if founding_only(an, c):
             continue
         local = home_event(an, c) if c.unit.kind == "para" else None
         if local is None and \
