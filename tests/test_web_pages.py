@@ -22,7 +22,7 @@ def _ids(client: Any) -> dict[str, int]:
         niort = atlas.find_place("Niort")
         ship = atlas.partnerships()["items"][0]
         action = atlas.actions()["items"][0]
-        source = atlas.sources()[0]
+        source = list(atlas.every("sources"))[0]
     return {"niort": niort["id"], "ship": ship["id"], "action": action["id"],
             "source": source["id"], **{k: info[k] for k in ("place", "partnership", "initiative")}}
 
@@ -210,7 +210,7 @@ def test_hostile_text_is_shown_escaped_on_every_page(client: Any) -> None:
     ids = _ids(client)
     with Atlas.open(client.atlas_info["url"]) as atlas:
         ids["hostile_action"] = client.atlas_info["action"]
-        ids["hostile_source"] = next(s["id"] for s in atlas.sources() if s["name"] == "hostile.txt")
+        ids["hostile_source"] = next(s["id"] for s in list(atlas.every("sources")) if s["name"] == "hostile.txt")
     seen_escaped = 0
     for path in PAGES:
         page = client.get(path.format(**ids))

@@ -133,7 +133,7 @@ def test_uploads_are_limited_and_reported_per_file(client: Any) -> None:
     assert rows == {"cholet-2025.txt": "new", "virus.exe": "refused", "big.txt": "refused",
                     "evil.txt": "failed"}
     with Atlas.open(client.atlas_info["url"]) as atlas:
-        assert any(s["name"] == "cholet-2025.txt" for s in atlas.sources())
+        assert any(s["name"] == "cholet-2025.txt" for s in list(atlas.every("sources")))
     assert client.post("/upload", files=[("files", ("a.txt", text, "text/plain"))],
                        data={}).status_code == 403  # no CSRF
 
