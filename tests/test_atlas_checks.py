@@ -142,3 +142,15 @@ def test_extractions_with_impossible_amounts_are_refused(atlas: Atlas) -> None:
     with pytest.raises(InvalidChange, match="a.txt: action 1: amount inf is not a finite"):
         atlas.save_extraction(document("a.txt", TEXT_A), ext)
     assert atlas.sources()["items"] == []
+
+
+def test_the_map_version_moves_with_every_change_to_places_and_partnerships(atlas: Atlas) -> None:
+    empty = atlas.map_version()
+    a, b = _places(atlas)
+    placed = atlas.map_version()
+    assert placed != empty and atlas.map_version() == placed   # stable while nothing changes
+    ship = atlas.add_manual("partnership", {"places": [a, b]})
+    linked = atlas.map_version()
+    assert linked != placed
+    atlas.review("partnership", ship, "rejected")
+    assert atlas.map_version() != linked

@@ -294,3 +294,21 @@ def test_error_pages_and_context_chips_speak_the_page_language(client: Any) -> N
     chips = client.get("/practices?context=war")
     assert chips.status_code == 200
     assert "✕ guerre" in chips.text and "✕ war" not in chips.text
+
+
+def test_the_map_and_assets_are_compressed_and_cached(client: Any) -> None:
+    first = client.get("/api/map", headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["content-encoding"] == "gzip"
+    assert first.json()["features"]  # httpx undoes the gzip: still the same GeoJSON
+    tag = first.headers["etag"]
+    again = client.get("/api/map", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        atlas.add_manual("place", {"name": "Nouvelleville", "country": "FR"})
+    changed = client.get("/api/map", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    asset = client.get("/assets/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"})
+    assert asset.status_code == 200 and "max-age=" in asset.headers["cache-control"]
+    assert asset.headers["content-encoding"] == "gzip"
+    plain = client.get("/api/map", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers

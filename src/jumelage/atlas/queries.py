@@ -477,6 +477,16 @@ def partnership_detail(session: Session, partnership_id: int, as_of: date | None
             "actions": [views.action(a, names, orgs) for a in found], "actions_next": nxt}
 
 
+def map_version(session: Session) -> str:
+    """A short text that changes whenever the map's records (places, partnerships) change: their
+    counts and latest `updated_at` (a review, a correction, an ingest or a removal moves one)."""
+    parts = []
+    for model in (Place, Partnership):
+        n, latest = session.execute(select(func.count(model.id), func.max(model.updated_at))).one()
+        parts.append(f"{n}-{latest.timestamp() if latest is not None else 0:.6f}")
+    return "-".join(parts)
+
+
 def busiest_place(session: Session) -> str | None:
     """The name of the place with the most partnerships, then actions, then the lowest id."""
     partners = partner_counts(session)

@@ -369,6 +369,11 @@ class Atlas:
             raise NotFound(kind, record_id)
         return found
 
+    def map_version(self) -> str:
+        """A short text that changes whenever places or partnerships change (the web's ETag of
+        the map), read in two small aggregate queries."""
+        return self._read(queries.map_version)
+
     def busiest_place(self) -> str | None:
         """The name of the place with the most partners (then actions), None in an empty atlas:
         what `jumelage demo` suggests to `show` first."""
