@@ -210,7 +210,7 @@ def test_hostile_text_is_shown_escaped_on_every_page(client: Any) -> None:
     ids = _ids(client)
     with Atlas.open(client.atlas_info["url"]) as atlas:
         ids["hostile_action"] = client.atlas_info["action"]
-        ids["hostile_source"] = next(s["id"] for s in list(atlas.every("sources")) if s["name"] == "hostile.txt")
+        ids["hostile_source"] = next(s["id"] for s in atlas.every("sources") if s["name"] == "hostile.txt")
     seen_escaped = 0
     for path in PAGES:
         page = client.get(path.format(**ids))

@@ -325,9 +325,10 @@ def ingest_uploads(request: Request, atlas: Atlas,
                    .__setitem__(Path(o.path).name, o), writer=False)
             for name, index in wanted.items():
                 outcome = outcomes.get(name)
+                missing = "upload.problem.not_ingested"
                 results[index].update(state=outcome.state if outcome else "failed",
                                       problem=outcome.problem if outcome else "not ingested",
-                                      problem_key=None if outcome else "upload.problem.not_ingested")
+                                      problem_key=None if outcome else missing)
     for entry in results:
         if isinstance(entry["problem"], str):
             entry["problem"] = entry["problem"].replace(tempfile.gettempdir(), "…")
