@@ -78,7 +78,7 @@ def test_kill_9_mid_document_keeps_the_atlas_consistent(atlas_url: str) -> None:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == -9, run.stderr
     with Atlas.open(atlas_url) as atlas:
-        assert [s["name"] for s in atlas.sources()] == ["a.txt"]
+        assert [s["name"] for s in list(atlas.every("sources"))] == ["a.txt"]
         after_crash = export_json(atlas)
         assert len(after_crash["places"]) == 2 and len(after_crash["actions"]) == 2
         assert atlas.source_state("a.txt", document("a.txt", TEXT_A).content_hash) == "unchanged"

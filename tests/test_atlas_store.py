@@ -121,7 +121,7 @@ def test_changed_document_replaces_only_unreviewed_records(atlas: Atlas) -> None
     assert kept is not None and kept["evidence"][0]["start"] is None
     assert kept["evidence"][0]["quote"].startswith("En 2021")
     # the source's evidence spans all point into the new text
-    src = next(s for s in atlas.sources() if s["name"] == "a.txt")
+    src = next(s for s in list(atlas.every("sources")) if s["name"] == "a.txt")
     detail = atlas.source_detail(src["id"])
     assert detail is not None and detail["text"] == text
     for ev in detail["evidence"]:
@@ -157,7 +157,7 @@ def test_places_only_one_document_named_leave_with_it(atlas: Atlas) -> None:
     assert bellerive is not None and _sources(bellerive) == {"a.txt"}
     assert atlas.remove_source("a.txt") and not atlas.remove_source("a.txt")
     assert atlas.places()["items"] == [] and atlas.organisations() == []
-    assert [s["name"] for s in atlas.sources()] == ["s.txt"]
+    assert [s["name"] for s in list(atlas.every("sources"))] == ["s.txt"]
 
 
 def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
@@ -312,7 +312,7 @@ def test_queries_for_exploration(atlas: Atlas) -> None:
             assert text[ev["start"]:ev["end"]] == ev["quote"]
     assert atlas.place_detail(999) is None
 
-    [src_a] = [s for s in atlas.sources() if s["name"] == "a.txt"]
+    [src_a] = [s for s in list(atlas.every("sources")) if s["name"] == "a.txt"]
     assert src_a["date"] == "2023-05" and src_a["evidence_count"] > 0
     detail = atlas.source_detail(src_a["id"])
     assert detail is not None and detail["text"] == TEXT_A

@@ -29,7 +29,7 @@ def test_every_job_gets_its_outcome_in_order_through_a_full_queue(atlas_url: str
     assert not any(s.lost or s.error for s in saved)
     assert writer.peak_kb and writer.peak_kb > 0
     with Atlas.open(atlas_url) as atlas:
-        assert sorted(s["name"] for s in atlas.sources()) == ["a.txt", "b.txt"]
+        assert sorted(s["name"] for s in list(atlas.every("sources"))) == ["a.txt", "b.txt"]
         assert len(atlas.places()["items"]) == 2 and len(atlas.partnerships()["items"]) == 1
 
 
@@ -42,6 +42,6 @@ def test_abort_stops_the_writer_and_keeps_whole_documents(atlas_url: str) -> Non
     writer.abort()
     assert writer.pid is not None and not writer._process.is_alive()
     with Atlas.open(atlas_url) as atlas:
-        sources = atlas.sources()
+        sources = list(atlas.every("sources"))
         assert len(sources) < 20 and all(s["evidence_count"] > 0 for s in sources)
         assert len(atlas.places()["items"]) == 2 if sources else atlas.places()["items"] == []

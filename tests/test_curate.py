@@ -468,7 +468,7 @@ def test_the_text_date_wins_over_pdf_metadata(atlas_url, extractor, tmp_path):
     assert all(a.start is None or a.start.startswith("2022") for a in ext.actions)
     ingest_docs(atlas_url, extractor, path)
     with Atlas.open(atlas_url) as atlas:
-        [source] = atlas.sources()
+        [source] = list(atlas.every("sources"))
         assert source["date"] == "2022-05-12"
         data = export_json(atlas)
     assert data["sources"][0]["metadata_date"] == today

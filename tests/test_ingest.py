@@ -81,7 +81,7 @@ def test_a_changed_document_is_updated_in_place(tmp_path, extractor):
         report = ingest([doc], atlas, extractor=extractor, progress=False)
         assert report.updated == [str(doc)]
         assert atlas.summary()["sources"] == 1
-        [source] = atlas.sources()
+        [source] = list(atlas.every("sources"))
         assert "1975" in atlas.source_detail(source["id"])["text"]
 
 
@@ -109,7 +109,7 @@ def test_bad_files_fail_alone_with_their_reason(tmp_path, extractor):
 
     with Atlas.open(f"sqlite:///{tmp_path / 'atlas.sqlite'}") as atlas:
         report = ingest([folder, unknown, missing], atlas, extractor=extractor, progress=False)
-        sources = {s["name"] for s in atlas.sources()}
+        sources = {s["name"] for s in list(atlas.every("sources"))}
     assert sorted(report.new) == sorted(str(p) for p in [*good, docx])
     problems = {Path(f.path).name: f.problem for f in report.failures}
     assert set(problems) == {"empty.txt", "junk.txt", "notes.xyz", "nowhere.txt"}

@@ -77,7 +77,7 @@ def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     with Atlas.open(atlas_url) as atlas:
-        saved = atlas.sources()
+        saved = list(atlas.every("sources"))
         assert KILL_AFTER <= len(saved) < len(files), "the kill should land mid-run"
         # every saved document came with its records (all samples yield evidence)
         assert all(s["evidence_count"] > 0 for s in saved)

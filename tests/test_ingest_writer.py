@@ -90,7 +90,7 @@ def test_a_document_the_atlas_refuses_fails_alone_in_the_writer(tmp_path, extrac
         [failure] = report.failures
         assert failure.path == str(poison)
         assert failure.problem.startswith("partnership ") and "unknown place ref" in failure.problem
-        assert "poison.txt" not in {s["name"] for s in atlas.sources()}
+        assert "poison.txt" not in {s["name"] for s in list(atlas.every("sources"))}
 
 
 class DiesAfter(writer_module.Writer):
@@ -142,7 +142,7 @@ def test_ctrl_c_ends_the_writer_and_a_rerun_finishes(tmp_path, extractor):
             ingest([tmp_path / "docs"], atlas, extractor=InterruptedAt(extractor),
                    progress=False, batch_size=4, writer=True)
         assert writer_processes() == []
-        saved = atlas.sources()
+        saved = list(atlas.every("sources"))
         assert len(saved) <= 8 and all(s["evidence_count"] > 0 for s in saved)
         report = ingest([tmp_path / "docs"], atlas, extractor=extractor, progress=False)
         assert report.failures == [] and len(report.unchanged) == len(saved)
@@ -192,7 +192,7 @@ def test_the_writer_of_a_killed_caller_exits_and_leaves_whole_documents(tmp_path
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     with Atlas.open(url) as atlas:
-        saved = atlas.sources()
+        saved = list(atlas.every("sources"))
         assert 6 <= len(saved) < len(files) and all(s["evidence_count"] > 0 for s in saved)
         report = ingest([tmp_path / "docs"], atlas, extractor=extractor, progress=False)
         assert report.failures == [] and len(report.unchanged) == len(saved)

@@ -279,7 +279,7 @@ def test_a_batch_saves_each_document_as_one_at_a_time_would(atlas: Atlas) -> Non
         item("c.txt", "Hamelin et Cholet.", "h3"),
     ])
     assert states == ["new", "unchanged", "unchanged", "updated", "new"]
-    assert [s["name"] for s in atlas.sources()] == ["a.txt", "c.txt"]
+    assert [s["name"] for s in list(atlas.every("sources"))] == ["a.txt", "c.txt"]
     [ship] = atlas.partnerships()["items"]
     assert ship["evidence_count"] == 2 and len(atlas.places()["items"]) == 2
     assert atlas.save_extractions([item("c.txt", "Hamelin et Cholet.", "h3")]) == ["unchanged"]

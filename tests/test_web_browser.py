@@ -123,7 +123,7 @@ def test_the_source_page_highlights_evidence_and_a_click_opens_the_record(
         server: dict[str, Any], page: Page, tmp_path: Path) -> None:
     base = server["base"]
     with Atlas.open(server["url"]) as atlas:
-        source = next(s for s in atlas.sources() if s["name"] == "alencon-kayes-forage.txt")
+        source = next(s for s in atlas.every("sources") if s["name"] == "alencon-kayes-forage.txt")
     page.goto(f"{base}/sources/{source['id']}")
     spans = page.locator(".doc a.ev")
     assert spans.count() >= 5
@@ -159,7 +159,7 @@ def test_an_editor_correction_shows_after_a_reingest(server: dict[str, Any], pag
     # the document changes and is ingested again: the correction stays
     # (at the path it was ingested from, so that it is the same document)
     with Atlas.open(server["url"]) as atlas:
-        path = Path(next(s["path"] for s in atlas.sources()
+        path = Path(next(s["path"] for s in list(atlas.every("sources"))
                          if s["name"] == "alencon-kayes-forage.txt"))
     before = path.read_bytes()
     try:

@@ -22,7 +22,7 @@ def _ids(client: Any) -> dict[str, int]:
         niort = atlas.find_place("Niort")
         ship = atlas.partnerships()["items"][0]
         action = atlas.actions()["items"][0]
-        source = atlas.sources()[0]
+        source = list(atlas.every("sources"))[0]
     return {"niort": niort["id"], "ship": ship["id"], "action": action["id"],
             "source": source["id"], **{k: info[k] for k in ("place", "partnership", "initiative")}}
 
@@ -210,7 +210,7 @@ def test_hostile_text_is_shown_escaped_on_every_page(client: Any) -> None:
     ids = _ids(client)
     with Atlas.open(client.atlas_info["url"]) as atlas:
         ids["hostile_action"] = client.atlas_info["action"]
-        ids["hostile_source"] = next(s["id"] for s in atlas.sources() if s["name"] == "hostile.txt")
+        ids["hostile_source"] = next(s["id"] for s in atlas.every("sources") if s["name"] == "hostile.txt")
     seen_escaped = 0
     for path in PAGES:
         page = client.get(path.format(**ids))
@@ -235,3 +235,80 @@ def test_pages_send_a_content_security_policy(client: Any) -> None:
     assert "unsafe-inline" not in headers["content-security-policy"].split("script-src")[1] \
         .split(";")[0]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_sources_are_paginated_and_filtered(client: Any) -> None:
+    seen, url, pages = [], "/api/sources?limit=3", 0
+    while url:
+        body = client.get(url).json()
+        assert len(body["items"]) <= 3
+        seen += [s["id"] for s in body["items"]]
+        url, pages = body["next"], pages + 1
+    everything = client.get("/api/sources?limit=500").json()
+    assert everything["next"] is None and seen == [s["id"] for s in everything["items"]]
+    assert pages > 2 and len(set(seen)) == len(seen)
+    assert client.get("/api/sources").json()["items"][0]["evidence_count"] >= 0
+    hostile = client.get("/api/sources?q=HOSTILE").json()["items"]
+    assert [s["name"] for s in hostile] == ["hostile.txt"]
+    page = client.get("/sources?limit=3")
+    assert page.status_code == 200 and page.text.count('rel="next"') == 1
+    assert 'name="q"' in page.text
+    assert client.get("/api/sources?limit=501").status_code == 422
+    params = {p["name"] for p in client.get("/api/openapi.json").json()["paths"]["/api/sources"]
+              ["get"]["parameters"]}
+    assert {"q", "after", "limit"} <= params
+
+
+@pytest.mark.parametrize("listing", ["places", "partnerships", "actions", "initiatives",
+                                     "sources"])
+def test_crafted_cursors_are_a_422_on_every_list(client: Any, listing: str) -> None:
+    import base64
+
+    def crafted(*key: Any) -> str:
+        return base64.urlsafe_b64encode(json.dumps([listing, *key]).encode()).decode()
+
+    for key in (["Z", 1180591620717411303424], ["Z", -(2 ** 64)], [["Z"], 1], [2 ** 70],
+                ["Z", None]):
+        r = client.get(f"/api/{listing}", params={"after": crafted(*key)})
+        assert r.status_code == 422, (key, r.text)
+        assert r.json()["error"]["message"].startswith("after:")
+    page = {"actions": "/api/actions", "initiatives": "/practices"}.get(listing, f"/{listing}")
+    assert client.get(page, params={"after": crafted("Z", 2 ** 80)}).status_code == 422
+    r = client.get("/api/search", params={"q": "jumelage", "after": crafted("Z", 2 ** 80)})
+    assert r.status_code == 422
+
+
+def test_error_pages_and_context_chips_speak_the_page_language(client: Any) -> None:
+    page = client.get("/places/999999")
+    assert "Aucune fiche ville n’a l’identifiant 999999" in page.text
+    assert "no place with id" not in page.text
+    english = client.get("/places/999999?lang=en")
+    assert "No place has the id 999999" in english.text
+    client.cookies.clear()
+    nowhere = client.get("/nowhere")
+    assert "Cette page n’existe pas." in nowhere.text and "Not Found" not in nowhere.text
+    assert client.get("/api/places/999999").json()["error"]["message"] == \
+        "no place with id 999999"  # the API keeps its one English line
+    practices = client.get("/practices").text
+    assert "covid-19 (" in practices
+    chips = client.get("/practices?context=war")
+    assert chips.status_code == 200
+    assert "✕ guerre" in chips.text and "✕ war" not in chips.text
+
+
+def test_the_map_and_assets_are_compressed_and_cached(client: Any) -> None:
+    first = client.get("/api/map", headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["content-encoding"] == "gzip"
+    assert first.json()["features"]  # httpx undoes the gzip: still the same GeoJSON
+    tag = first.headers["etag"]
+    again = client.get("/api/map", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        atlas.add_manual("place", {"name": "Nouvelleville", "country": "FR"})
+    changed = client.get("/api/map", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    asset = client.get("/assets/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"})
+    assert asset.status_code == 200 and "max-age=" in asset.headers["cache-control"]
+    assert asset.headers["content-encoding"] == "gzip"
+    plain = client.get("/api/map", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers

@@ -133,7 +133,7 @@ def test_uploads_are_limited_and_reported_per_file(client: Any) -> None:
     assert rows == {"cholet-2025.txt": "new", "virus.exe": "refused", "big.txt": "refused",
                     "evil.txt": "failed"}
     with Atlas.open(client.atlas_info["url"]) as atlas:
-        assert any(s["name"] == "cholet-2025.txt" for s in atlas.sources())
+        assert any(s["name"] == "cholet-2025.txt" for s in list(atlas.every("sources")))
     assert client.post("/upload", files=[("files", ("a.txt", text, "text/plain"))],
                        data={}).status_code == 403  # no CSRF
 
@@ -213,3 +213,83 @@ def test_user_add_from_the_command_line(atlas_copy: dict[str, Any]) -> None:
 def test_serve_is_a_command() -> None:
     r = CliRunner().invoke(cli_app, ["serve", "--help"])
     assert r.exit_code == 0 and "--port" in r.output and "--host" in r.output
+
+
+def test_the_api_refuses_impossible_records_with_one_line_naming_the_field(client: Any) -> None:
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        token = accounts.new_token(atlas, "edith")
+        niort = atlas.find_place("Niort")["id"]
+        other = client.atlas_info["place"]
+        action = atlas.actions()["items"][0]
+        before = atlas.get("action", action["id"])
+        count = len(list(atlas.every("actions")))
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    url = f"/api/records/action/{action['id']}/review"
+
+    def refused(r: Any, field: str) -> None:
+        assert r.status_code == 422, r.text
+        message = r.json()["error"]["message"]
+        assert f"action {field}:" in message and "\n" not in message, message
+        assert "psycopg" not in message.lower() and "sqlite" not in message.lower()
+
+    refused(client.post(url, headers=auth, json={"state": "corrected",
+                                                 "changes": {"start": "1990", "end": "1980"}}),
+            "end")
+    refused(client.post(url, headers=auth, json={"state": "corrected",
+                                                 "changes": {"themes": ["nope"]}}), "themes")
+    refused(client.post("/api/records/action", headers=auth, json={"data": {}}), "actors")
+    refused(client.post("/api/records/action", headers=auth,
+                        json={"data": {"actors": [niort], "partners": [niort]}}), "partners")
+    for amount, problem in (('{"value": -10, "currency": "EUR"}', "negative"),
+                            ('{"value": 1e400, "currency": "EUR"}', "finite"),
+                            ('{"value": 10, "currency": "XYZ"}', "ISO 4217")):
+        body = ('{"data": {"actors": [%d], "partners": [%d], "amounts": [%s]}}'
+                % (niort, other, amount))
+        r = client.post("/api/records/action", headers=auth, content=body)
+        refused(r, "amounts")
+        assert problem in r.json()["error"]["message"]
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        assert atlas.get("action", action["id"]) == before
+        assert len(list(atlas.every("actions"))) == count
+    ok = client.post("/api/records/action", headers=auth, json={"data": {
+        "actors": [niort], "partners": [other], "amounts": [{"value": 10, "currency": "XOF"}]}})
+    assert ok.status_code == 201, ok.text
+
+
+def test_the_command_line_refuses_the_same_records(atlas_copy: dict[str, Any]) -> None:
+    runner = CliRunner()
+    db = ("--db", atlas_copy["url"])
+    with Atlas.open(atlas_copy["url"]) as atlas:
+        action = atlas.actions()["items"][0]["id"]
+    for args, field in (
+            (["review", "correct", f"action:{action}", "themes=nope"], "themes"),
+            (["review", "correct", f"action:{action}", "amounts=-5 EUR"], "amounts"),
+            (["review", "correct", f"action:{action}", "amounts=5 XYZ"], "amounts"),
+            (["add", "action", "--actor", "Niort", "--partner", "Niort"], "partners")):
+        result = runner.invoke(cli_app, [*args, *db])
+        assert result.exit_code == 1, result.output
+        assert f"action {field}:" in result.output and "Traceback" not in result.output
+    lonely = runner.invoke(cli_app, ["add", "action", "--partner", "Niort", *db])
+    assert lonely.exit_code != 0 and "--actor" in lonely.output
+
+
+def test_web_refusals_are_in_the_page_language(client: Any) -> None:
+    login(client, "edith")
+    rid = client.atlas_info["action"]
+    r = client.post(f"/review/action/{rid}", data={"decision": "confirm"})
+    assert r.status_code == 403 and "Jeton CSRF absent ou incorrect" in r.text
+    assert "missing or wrong" not in r.text
+    token = csrf_of(client)
+    client.app.state.settings.upload_max_bytes = 2000
+    r = client.post("/upload", data={"csrf": token}, files=[
+        ("files", ("virus.exe", b"MZ....", "application/octet-stream")),
+        ("files", ("big.txt", b"x" * 5000, "text/plain")),
+        ("files", ("vide.txt", b"", "text/plain"))])
+    assert "type de fichier non accepté" in r.text and "plus de 1 ko" in r.text
+    assert "fichier vide" in r.text and "not accepted" not in r.text
+    other = client.__class__(client.app)
+    token = csrf_of(other)
+    for _ in range(5):
+        other.post("/login", data={"name": "victor", "password": "wrong", "csrf": token})
+    r = other.post("/login", data={"name": "victor", "password": PASSWORD, "csrf": token})
+    assert r.status_code == 429 and "Trop de connexions échouées" in r.text

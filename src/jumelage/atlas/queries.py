@@ -477,6 +477,16 @@ def partnership_detail(session: Session, partnership_id: int, as_of: date | None
             "actions": [views.action(a, names, orgs) for a in found], "actions_next": nxt}
 
 
+def map_version(session: Session) -> str:
+    """A short text that changes whenever the map's records (places, partnerships) change: their
+    counts and latest `updated_at` (a review, a correction, an ingest or a removal moves one)."""
+    parts = []
+    for model in (Place, Partnership):
+        n, latest = session.execute(select(func.count(model.id), func.max(model.updated_at))).one()
+        parts.append(f"{n}-{latest.timestamp() if latest is not None else 0:.6f}")
+    return "-".join(parts)
+
+
 def busiest_place(session: Session) -> str | None:
     """The name of the place with the most partnerships, then actions, then the lowest id."""
     partners = partner_counts(session)
@@ -502,11 +512,32 @@ def latest_sources(session: Session, limit: int = 10) -> list[SourceRow]:
     return [views.source(s, counts.get(s.id, 0)) for s in found]  # type: ignore[misc]
 
 
-def sources(session: Session) -> list[dict[str, Any]]:
-    counts = dict(session.execute(select(Evidence.source_id, func.count(Evidence.id))
-                                  .group_by(Evidence.source_id)).all())
-    return [views.source(s, counts.get(s.id, 0))
-            for s in session.scalars(select(Source).order_by(Source.name))]
+def sources(session: Session, filters: Filters | None = None, after: str | None = None,
+            limit: int | None = 50) -> Page[SourceRow]:
+    """Sources by name then id, each with its evidence count (counted for the page shown).
+
+    Filters: `q` (a substring of the file name or the title, case ignored).
+    """
+    f = filters or Filters()
+    _validate(f, {"q"}, "sources")
+    size = cursor.limit(limit)
+    stmt = select(Source)
+    if f.q and f.q.strip():
+        needle = f.q.strip().lower()
+        stmt = stmt.where(or_(func.lower(Source.name).contains(needle, autoescape=True),
+                              func.lower(func.coalesce(Source.title, "")).contains(
+                                  needle, autoescape=True)))
+    key = cursor.decode("sources", after)
+    if key is not None:
+        stmt = stmt.where(tuple_(Source.name, Source.id) > tuple_(*_key(key, str, int)))
+    found = list(session.scalars(stmt.order_by(Source.name, Source.id).limit(size + 1)))
+    found, nxt = _page("sources", found, size, lambda s: [s.name, s.id])
+    counts = dict(session.execute(
+        select(Evidence.source_id, func.count(Evidence.id))
+        .where(Evidence.source_id.in_([s.id for s in found])).group_by(Evidence.source_id)).all()
+    ) if found else {}
+    return {"items": [views.source(s, counts.get(s.id, 0)) for s in found],  # type: ignore[misc]
+            "next": nxt}
 
 
 def _labels(session: Session, evidence: list[Evidence]) -> dict[tuple[str, int], str]:

@@ -20,10 +20,10 @@ from jumelage.atlas.models import (
     Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
 )
 from jumelage.names import name_key
-from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX
+from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX, amount_problem
 from jumelage.errors import InvalidChange, NotFound
 from jumelage.records import (
-    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS,
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, THEMES,
 )
 
 KINDS: dict[str, Any] = {
@@ -128,6 +128,9 @@ class _Fields:
         value = self.data.get("themes") or []
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self.fail("themes", "must be a list of theme names")
+        for v in value:
+            if v not in THEMES:
+                raise self.fail("themes", f"{v!r} is not one of {', '.join(THEMES)}")
         return list(dict.fromkeys(value))
 
     def amounts(self) -> list[dict[str, Any]]:
@@ -137,6 +140,9 @@ class _Fields:
             if not isinstance(m, dict) or isinstance(m.get("value"), bool) or not isinstance(
                     m.get("value"), (int, float)) or not isinstance(m.get("currency"), str):
                 raise self.fail("amounts", "each amount needs a number `value` and a `currency`")
+            problem = amount_problem(m["value"], m["currency"])
+            if problem:
+                raise self.fail("amounts", problem)
             d: dict[str, Any] = {"value": float(m["value"]), "currency": m["currency"]}
             if m.get("per"):
                 d["per"] = str(m["per"])
@@ -296,6 +302,11 @@ def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = 
         session.flush()
     actors = f.place_ids("actors") if f.has("actors") else a.place_ids("actor")
     partners = f.place_ids("partners") if f.has("partners") else a.place_ids("partner")
+    if not actors and (new or f.has("actors")):
+        raise f.fail("actors", "an action needs at least one actor (a place id)")
+    both = sorted(set(actors) & set(partners))
+    if both:
+        raise f.fail("partners", f"place {both[0]} cannot be both an actor and a partner")
     orgs = (_organisations(session, f, now) if f.has("organisations")
             else [o.organisation_id for o in a.organisations])
     merge.set_action_links(session, a, actors, [p for p in partners if p not in actors], orgs)

@@ -31,7 +31,8 @@ SEARCH_RECORDS: tuple[str, ...] = ("place", "partnership", "action", "initiative
 class Filters:
     """What a listing or a search keeps. Every field is optional; None keeps everything.
 
-    - `q`: places only: a folded substring of any of the place's names;
+    - `q`: places: a folded substring of any of the place's names; sources: a substring of the
+      file name or title (case ignored);
     - `theme`: a code of `records.THEMES` (actions, initiatives; search);
     - `country`: ISO 3166 alpha-2 (places: the place; partnerships, actions, initiatives: any
       place taking part);

@@ -323,15 +323,17 @@ class Atlas:
         return self._read(queries.initiatives, filters, after, limit, include_rejected)
 
     def every(self, kind: str, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
-        """Every row of a list (`"places"`, `"partnerships"`, `"actions"` or `"initiatives"`),
+        """Every row of a list (`"places"`, `"partnerships"`, `"actions"`, `"initiatives"` or
+        `"sources"`),
         read a page of `cursor.MAX_LIMIT` at a time through the same paged method, so a reader
         that needs the whole list (the matcher's graph, an export) still costs one page per
         query. Errors: `InvalidChange` for another `kind` or a bad filter."""
         read = {"places": self.places, "partnerships": self.partnerships,
-                "actions": self.actions, "initiatives": self.initiatives}.get(kind)
+                "actions": self.actions, "initiatives": self.initiatives,
+                "sources": self.sources}.get(kind)
         if read is None:
-            raise InvalidChange(f"every: {kind!r} is not places, partnerships, actions or "
-                                "initiatives")
+            raise InvalidChange(f"every: {kind!r} is not places, partnerships, actions, "
+                                "initiatives or sources")
         after: str | None = None
         while True:
             page = read(filters, after=after, limit=cursor.MAX_LIMIT)
@@ -367,14 +369,22 @@ class Atlas:
             raise NotFound(kind, record_id)
         return found
 
+    def map_version(self) -> str:
+        """A short text that changes whenever places or partnerships change (the web's ETag of
+        the map), read in two small aggregate queries."""
+        return self._read(queries.map_version)
+
     def busiest_place(self) -> str | None:
         """The name of the place with the most partners (then actions), None in an empty atlas:
         what `jumelage demo` suggests to `show` first."""
         return self._read(queries.busiest_place)
 
-    def sources(self) -> list[SourceRow]:
-        """Every source, by name, with its evidence count."""
-        return self._read(queries.sources)
+    def sources(self, filters: Filters | None = None, *, after: str | None = None,
+                limit: int | None = 50) -> Page[SourceRow]:
+        """A page of sources by name then id, each with its evidence count; `next` is the cursor
+        of the following page. Filters: `q` (file name or title contains it, case ignored).
+        Errors: `InvalidChange` for a bad filter, cursor or limit."""
+        return self._read(queries.sources, filters, after, limit)
 
     def latest_sources(self, limit: int = 10) -> list[SourceRow]:
         """The `limit` sources ingested or updated last, newest first."""

@@ -6,6 +6,11 @@ atlas stays as it was.
 """
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import pycountry
+
 from jumelage.partial_dates import is_partial_date
 from jumelage.errors import InvalidChange
 from jumelage.records import (
@@ -28,11 +33,32 @@ def _choice(doc: Document, what: str, value: str, allowed: tuple[str, ...]) -> N
         raise InvalidChange(f"{doc.name}: {what}: {value!r} is not one of {', '.join(allowed)}")
 
 
+def amount_problem(value: Any, currency: Any, iso: bool = True) -> str | None:
+    """Why (`value`, `currency`) is not an amount the atlas stores, or None if it is one.
+
+    `value` must be a finite number >= 0 (JSON has no infinity and PostgreSQL refuses one);
+    `currency` an ISO 4217 code known to pycountry (`iso=False`: any three capital letters, for
+    extractions, whose currency table may hold a code pycountry has since withdrawn).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value!r} is not a number"
+    if not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    if value < 0:
+        return f"{value!r} is negative"
+    if not isinstance(currency, str) or not (len(currency) == 3 and currency.isascii()
+                                             and currency.isalpha() and currency.isupper()):
+        return f"currency {currency!r} is not an ISO 4217 code"
+    if iso and pycountry.currencies.get(alpha_3=currency) is None:
+        return f"currency {currency!r} is not an ISO 4217 code"
+    return None
+
+
 def _amounts(doc: Document, what: str, amounts: list[Amount]) -> None:
     for m in amounts:
-        if not isinstance(m.value, (int, float)) or not isinstance(m.currency, str) \
-                or not m.currency:
-            raise InvalidChange(f"{doc.name}: {what}: amount {m!r} needs a number and a currency")
+        problem = amount_problem(m.value, m.currency, iso=False)
+        if problem:
+            raise InvalidChange(f"{doc.name}: {what}: amount {problem}")
 
 
 def _names(doc: Document, what: str, names: list[str], limit: int) -> None:

@@ -4,7 +4,8 @@
 (opened here unless given; closed when the app shuts down). Pages are in `pages/`, one module per
 kind of page; each registers its HTML route and its JSON twin under `/api/`. The OpenAPI schema is
 at `/api/openapi.json` and its browsable documentation (Swagger UI from the `swagger-ui-bundle`
-package, served locally) at `/api/docs`.
+package, served locally) at `/api/docs`. Answers larger than 1 kB are gzipped when the browser
+accepts it; static files and assets carry a one-hour max-age (and their ETag).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from jumelage import __version__
@@ -29,6 +31,8 @@ from jumelage.web.pages import (
 from jumelage.web.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
+ASSET_MAX_AGE_S = 3600  # static files and vendored assets: also revalidated by ETag after that
+GZIP_MIN_BYTES = 1000
 SESSION_COOKIE = "jumelage_session"
 _CSP = ("default-src 'self'; img-src 'self' data: {tiles}; style-src 'self' 'unsafe-inline'; "
         "script-src 'self'{inline}; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -82,7 +86,13 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith(("/static/", "/assets/")) and response.status_code in (
+                200, 304):
+            response.headers.setdefault("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}")
         return response
+
+    # outermost: compresses every answer the browser accepts gzip for (the map, pages, assets)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

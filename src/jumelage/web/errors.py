@@ -6,6 +6,9 @@
 - anything else -> 500 with one generic line; the traceback goes to the server log, never to
   the page.
 An anonymous visitor asking for a page that needs an account is sent to the sign-in page instead.
+Pages show the web's own messages (sign in, CSRF, throttling, unknown page or record) in the
+page's language through the locale files (`MESSAGES`: English text -> locale key); the JSON API
+and the atlas's own one-line messages stay as they are.
 """
 from __future__ import annotations
 
@@ -20,6 +23,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jumelage.errors import AtlasError, DatabaseUnavailable, InvalidChange, NotFound
 
 log = logging.getLogger("jumelage.web")
+
+MESSAGES = {  # the web's own error lines -> their key in web/locales/*.json
+    "sign in to read this atlas": "error.msg.sign_in",
+    "sign in as an editor to change the atlas": "error.msg.sign_in_editor",
+    "only editors may change the atlas": "error.msg.editors_only",
+    "missing or wrong CSRF token: reload the page and try again": "error.msg.csrf",
+    "too many failed sign-ins: try again later": "error.msg.throttled",
+    "upload too large": "error.msg.upload_too_large",
+    "internal error": "error.msg.internal",
+    "Not Found": "error.msg.no_page",
+    "Method Not Allowed": "error.msg.method",
+}
+
+
+def page_message(t: Any, message: str, exc: Exception | None = None) -> str:
+    """`message` in the page's language (`t`: an `i18n.translator`) when it is one of the web's
+    own; a record not found is said with the record kind's own word."""
+    if isinstance(exc, NotFound) and message == f"no {exc.kind} with id {exc.key}":
+        return str(t("error.msg.not_found", kind=t(f"record.{exc.kind}"), id=exc.key))
+    key = MESSAGES.get(message)
+    return str(t(key)) if key else message
 
 
 def wants_json(request: Request) -> bool:
@@ -39,8 +63,10 @@ def status_of(exc: AtlasError) -> int:
 
 
 def error_response(request: Request, status: int, message: str,
-                   detail: Any = None, headers: dict[str, str] | None = None) -> Response:
-    """The error page or JSON body `{"error": {"status", "message"[, "detail"]}}`."""
+                   detail: Any = None, headers: dict[str, str] | None = None,
+                   exc: Exception | None = None) -> Response:
+    """The error page or JSON body `{"error": {"status", "message"[, "detail"]}}`; the page
+    says the web's own messages in its language (see `page_message`)."""
     if wants_json(request):
         body: dict[str, Any] = {"error": {"status": status, "message": message}}
         if detail is not None:
@@ -48,8 +74,10 @@ def error_response(request: Request, status: int, message: str,
         return JSONResponse(body, status_code=status, headers=headers)
     if status == 401 and request.method in ("GET", "HEAD"):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    from jumelage.web.render import render  # late: render imports the app's templates
-    return render(request, "error.html", {"status": status, "message": message},
+    from jumelage.web import i18n
+    from jumelage.web.render import language, render  # late: render imports the templates
+    shown = page_message(i18n.translator(language(request)), message, exc)
+    return render(request, "error.html", {"status": status, "message": shown},
                   status=status, headers=headers)
 
 
@@ -61,7 +89,7 @@ def install(app: FastAPI) -> None:
         status = status_of(exc)
         if status >= 500:
             log.error("atlas error on %s %s: %s", request.method, request.url.path, exc)
-        return error_response(request, status, str(exc))
+        return error_response(request, status, str(exc), exc=exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

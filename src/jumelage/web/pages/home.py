@@ -1,14 +1,15 @@
 """Home: a map of every place and partnership, the atlas's counts, the latest sources, a search box.
 
 `GET /` and its twin `GET /api/home` (counts and latest sources); the map reads `GET /api/map`,
-GeoJSON of places (points) and partnerships (lines), drawn clustered and on a canvas.
+GeoJSON of places (points) and partnerships (lines), drawn clustered and on a canvas; it carries
+an ETag (the atlas's last change) so a return visit downloads it only when the atlas changed.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from typing_extensions import TypedDict
 
 from jumelage.atlas import Atlas
@@ -44,6 +45,14 @@ def home_json(atlas: AtlasDep) -> dict[str, Any]:
     return home_data(atlas)
 
 
-@router.get("/api/map", tags=["home"], summary="Places and partnerships as GeoJSON")
-def map_json(atlas: AtlasDep) -> dict[str, Any]:
-    return export_geojson(atlas)
+@router.get("/api/map", tags=["home"], summary="Places and partnerships as GeoJSON",
+            responses={304: {"description": "unchanged since the ETag given in If-None-Match"}})
+def map_json(request: Request, atlas: AtlasDep) -> Response:
+    """The map, with an ETag from the atlas's last change to its places and partnerships: a
+    browser revalidates (`no-cache`) and gets a 304 without the body while nothing changed."""
+    tag = f'W/"map-{atlas.map_version()}"'
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+    if tag in wanted or "*" in wanted:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(export_geojson(atlas), headers=headers)

@@ -284,7 +284,8 @@ def _safe_name(name: str) -> str:
 
 def ingest_uploads(request: Request, atlas: Atlas,
                    files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-    """Ingest uploaded files `(name, content)`: `{"file", "state", "problem"}` for each, in order.
+    """Ingest uploaded files `(name, content)`: `{"file", "state", "problem", "problem_key",
+    "problem_values"}` for each, in order (`problem_key`: the locale key of the web's own refusals).
 
     A file of a type not allowed or larger than the limit is refused without being read.
     """
@@ -298,18 +299,23 @@ def ingest_uploads(request: Request, atlas: Atlas,
         wanted: dict[str, int] = {}
         for name, content in files:
             safe = _safe_name(name)
-            entry = {"file": safe, "state": None, "problem": None}
+            entry = {"file": safe, "state": None, "problem": None, "problem_key": None,
+                     "problem_values": {}}
             results.append(entry)
             if Path(safe).suffix.lower() not in settings.upload_types:
-                entry.update(state="refused", problem="type not accepted (" + ", ".join(
-                    settings.upload_types) + ")")
+                types = ", ".join(settings.upload_types)
+                entry.update(state="refused", problem=f"type not accepted ({types})",
+                             problem_key="upload.problem.type", problem_values={"types": types})
             elif len(content) > settings.upload_max_bytes:
-                entry.update(state="refused",
-                             problem=f"larger than {settings.upload_max_bytes // 1024} kB")
+                kb = settings.upload_max_bytes // 1024
+                entry.update(state="refused", problem=f"larger than {kb} kB",
+                             problem_key="upload.problem.size", problem_values={"kb": kb})
             elif not content:
-                entry.update(state="refused", problem="empty file")
+                entry.update(state="refused", problem="empty file",
+                             problem_key="upload.problem.empty")
             elif safe in wanted:
-                entry.update(state="refused", problem="two files of this name in one upload")
+                entry.update(state="refused", problem="two files of this name in one upload",
+                             problem_key="upload.problem.twice")
             else:
                 (Path(tmp) / safe).write_bytes(content)
                 wanted[safe] = len(results) - 1
@@ -319,8 +325,10 @@ def ingest_uploads(request: Request, atlas: Atlas,
                    .__setitem__(Path(o.path).name, o), writer=False)
             for name, index in wanted.items():
                 outcome = outcomes.get(name)
+                missing = "upload.problem.not_ingested"
                 results[index].update(state=outcome.state if outcome else "failed",
-                                      problem=outcome.problem if outcome else "not ingested")
+                                      problem=outcome.problem if outcome else "not ingested",
+                                      problem_key=None if outcome else missing)
     for entry in results:
         if isinstance(entry["problem"], str):
             entry["problem"] = entry["problem"].replace(tempfile.gettempdir(), "…")

@@ -12,20 +12,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from typing_extensions import TypedDict
-
-from jumelage.atlas import Atlas
+from jumelage.atlas import Atlas, Filters
 from jumelage.web.deps import AtlasDep, Id
-from jumelage.atlas.shapes import SourceDetail, SourceRow
+from jumelage.atlas.shapes import Page, SourceDetail, SourceRow
+from jumelage.web.pages.common import After, Limit, Text, clean, linked
 from jumelage.errors import NotFound
 from jumelage.web.render import record_url, render
 
 router = APIRouter()
 
 
-def sources_data(atlas: Atlas) -> dict[str, Any]:
-    """Every source by name, each with its number of evidence spans (the list is small)."""
-    return {"items": atlas.sources()}
+def sources_data(request: Request, atlas: Atlas, q: str | None, after: str | None,
+                 limit: int) -> dict[str, Any]:
+    """A page of sources by name (file name or title containing `q`, case ignored), each with
+    its number of evidence spans; `next` is the URL of the following page."""
+    found = atlas.sources(Filters(q=clean(q)), after=after, limit=limit)
+    return {**linked(request, found), "q": q}
 
 
 def source_data(atlas: Atlas, source_id: int) -> dict[str, Any]:
@@ -68,18 +70,16 @@ def segments(text: str, evidence: list[dict[str, Any]],
 
 
 @router.get("/sources", response_class=HTMLResponse, include_in_schema=False)
-def sources_page(request: Request, atlas: AtlasDep) -> HTMLResponse:
-    return render(request, "sources.html", sources_data(atlas))
+def sources_page(request: Request, atlas: AtlasDep, q: Text = None, after: After = None,
+                 limit: Limit = 50) -> HTMLResponse:
+    return render(request, "sources.html", sources_data(request, atlas, q, after, limit))
 
 
-class SourceList(TypedDict):
-    items: list[SourceRow]
-
-
-@router.get("/api/sources", tags=["sources"], summary="Every source, by name",
-            response_model=SourceList)
-def sources_json(atlas: AtlasDep) -> dict[str, Any]:
-    return sources_data(atlas)
+@router.get("/api/sources", tags=["sources"], summary="Sources, by name, paginated",
+            response_model=Page[SourceRow])
+def sources_json(request: Request, atlas: AtlasDep, q: Text = None, after: After = None,
+                 limit: Limit = 50) -> dict[str, Any]:
+    return sources_data(request, atlas, q, after, limit)
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse, include_in_schema=False)
