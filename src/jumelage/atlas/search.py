@@ -37,7 +37,7 @@ import Stemmer
 from sqlalchemy import (
     Column, Connection, Double, ForeignKey, Integer, MetaData, String, Table, Text,
     UniqueConstraint, and_, bindparam, cast, delete, func, insert, literal_column, or_, select,
-    text, tuple_,
+    text, true, tuple_,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
@@ -394,32 +394,33 @@ def _index(conn: Connection, kind: str, ids: list[int]) -> None:
 
 # -- querying ---------------------------------------------------------------------------------
 def _matches(conn: Connection, stems_: list[str], q: str, ranked: bool = True) -> Any:
-    """A subquery (id[, score]) of the documents matching every word; lower score is better.
-    Facet counts need no score: computing it for every hit costs more than the match."""
-    if conn.dialect.name == "sqlite":
-        match = " ".join(f'"{s}"' for s in stems_)
-        columns = [literal_column("rowid").label("id")]
-        if ranked:
-            columns.append(literal_column("bm25(search_fts)").label("score"))
-        return (select(*columns).select_from(text("search_fts"))
-                .where(text("search_fts MATCH :match").bindparams(match=match))
-                .subquery("m"))
-    # AND of the words, each run through unaccent and the French stemmer by the database
+    """SQLite: a subquery (id[, score]) of the documents matching every word; lower score is
+    better. Facet counts need no score: computing it for every hit costs more than the match."""
+    match = " ".join(f'"{s}"' for s in stems_)
+    columns = [literal_column("rowid").label("id")]
+    if ranked:
+        columns.append(literal_column("bm25(search_fts)").label("score"))
+    return (select(*columns).select_from(text("search_fts"))
+            .where(text("search_fts MATCH :match").bindparams(match=match))
+            .subquery("m"))
+
+
+def _pg_query(q: str) -> Any:
+    """PostgreSQL: the tsquery (AND of the words, each run through unaccent and the French
+    stemmer by the database) as a scalar subquery, so that it is computed once per statement
+    (an InitPlan) and not once per row when psycopg's prepared (generic) plan has a parameter
+    where a constant was."""
     ws = words(q[:QUERY_MAX])
     kept = [w for w in ws if w not in _stop_words()] or ws
-    query = func.to_tsquery(literal_column(f"'{CONFIG}'"),
-                            bindparam("tsq", " & ".join(f"'{w}'" for w in kept)))
-    tsv = literal_column("search_docs.tsv")
-    columns = [search_docs.c.id.label("id")]
-    if ranked:
-        # float8: a float4 rank would not survive the trip to a cursor and back exactly
-        columns.append(cast(-func.ts_rank(tsv, query), Double).label("score"))
-    return select(*columns).where(tsv.op("@@")(query)).subquery("m")
+    return select(func.to_tsquery(literal_column(f"'{CONFIG}'"),
+                                  bindparam("tsq", " & ".join(f"'{w}'" for w in kept), Text))
+                  ).scalar_subquery()
 
 
 def _filtered(conn: Connection, stems_: list[str], q: str, f: Filters,
-              ranked: bool = True) -> tuple[Any, Any]:
-    m = _matches(conn, stems_, q, ranked)
+              ranked: bool = True) -> tuple[Any, Any, Any]:
+    """(what to select from, the score column or None, the condition) of the matching
+    documents under the filters. PostgreSQL matches on `search_docs` itself (no join)."""
     conds: list[Any] = []
     d = search_docs.c
     if f.record:
@@ -438,7 +439,15 @@ def _filtered(conn: Connection, stems_: list[str], q: str, f: Filters,
         if value:
             conds.append(d.id.in_(select(search_facets.c.doc_id).where(
                 search_facets.c.facet == facet, search_facets.c.value == value)))
-    return m, and_(d.id == m.c.id, *conds)
+    if conn.dialect.name == "sqlite":
+        m = _matches(conn, stems_, q, ranked)
+        return (search_docs.join(m, d.id == m.c.id), m.c.score if ranked else None,
+                and_(true(), *conds))
+    query = _pg_query(q)
+    tsv = literal_column("search_docs.tsv")
+    # float8: a float4 rank would not survive the trip to a cursor and back exactly
+    score = cast(-func.ts_rank(tsv, query), Double) if ranked else None
+    return search_docs, score, and_(tsv.op("@@")(query), *conds)
 
 
 def _check(f: Filters) -> None:
@@ -479,7 +488,7 @@ def search(conn: Connection, q: str, filters: Filters | None = None, after: str 
     if key is not None and (len(key) != 2 or not isinstance(key[0], (int, float))
                             or isinstance(key[0], bool) or not isinstance(key[1], int)):
         raise InvalidChange("after: the cursor does not fit this list")
-    m, where = _filtered(conn, wanted, q, f)
+    source, score, where = _filtered(conn, wanted, q, f)
     d = search_docs.c
     if facets:
         # one pass over every hit: the facets count them all, the page is the best `size` after
@@ -487,19 +496,21 @@ def search(conn: Connection, q: str, filters: Filters | None = None, after: str 
         # plain tuples: (score, id, record, kind, status, year, tags); a Row's named access costs
         # more than the rest of the work on thousands of hits
         hits = [tuple(r) for r in conn.execute(
-            select(m.c.score, d.id, d.record, d.kind, d.status, d.year, d.tags)
-            .select_from(search_docs).join(m, where))]
+            select(score, d.id, d.record, d.kind, d.status, d.year, d.tags)
+            .select_from(source).where(where))]
         total, counts = len(hits), _count(hits)
         hits.sort()
         if key is not None:
             hits = hits[bisect_right(hits, (float(key[0]), key[1], "~")):]
         chosen = [(h[1], h[0]) for h in hits[:size + 1]]
     else:
-        stmt = select(d.id, m.c.score).select_from(search_docs).join(m, where)
+        m = select(d.id.label("id"), score.label("score")).select_from(source).where(
+            where).subquery("ranked")
+        stmt = select(m.c.id, m.c.score)
         if key is not None:
-            stmt = stmt.where(tuple_(m.c.score, d.id) > tuple_(float(key[0]), key[1]))
-        chosen = [(i, score) for i, score in conn.execute(
-            stmt.order_by(m.c.score, d.id).limit(size + 1))]
+            stmt = stmt.where(tuple_(m.c.score, m.c.id) > tuple_(float(key[0]), key[1]))
+        chosen = [(i, s) for i, s in conn.execute(
+            stmt.order_by(m.c.score, m.c.id).limit(size + 1))]
         total, counts = -1, _empty_facets()
     more = len(chosen) > size
     chosen = chosen[:size]
