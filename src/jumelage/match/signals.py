@@ -8,11 +8,14 @@ once, in `Signals.__init__`.
 
 Families (see `FEATURES` for the column order the model is trained on):
 - network: partners in common (count, Adamic-Adar, resource allocation), paths of length three
-  (raw and degree-damped), personalised PageRank, closeness in a spectral embedding of the
-  graph and membership of the same community (k-means clusters of that embedding);
+  (raw and degree-damped), beyond: a degree-damped walk of four steps and a truncated Katz sum
+  (paths of length 2 to 4), personalised PageRank,
+  closeness in a spectral embedding of the graph and membership of the same community (k-means
+  clusters of that embedding, coarse and fine);
 - country habits: the share of the query's country's partnerships that go to the candidate's
   country, that share over what the country's size alone would give, and the share of the
-  query's own partners in that country;
+  query's own partners in that country; and the habits of the query's partners' countries
+  (where their towns twin), weighted by the query's partners;
 - geography: great-circle distance; three "regional habit" signals through places within
   `NEAR_KM` of each other: the candidate is twinned with places near the query, lies near the
   query's partners, or lies near partners of places near the query; and the same habit between
@@ -234,12 +237,10 @@ class Signals:
         out = np.empty((len(FEATURES), n), np.float32).T     # column-major: filled by column
         a_q = np.zeros(n)
         a_q[g.partners(q)] = 1.0
-        out[:, 0] = A @ a_q
+        out[:, 0] = a2 = A @ a_q
         out[:, 1] = A @ (a_q * self.inv_log_deg)
-        out[:, 2] = A @ (a_q * self.inv_deg)
-        a2 = A @ a_q
+        out[:, 2] = walk1 = A @ (a_q * self.inv_deg)
         out[:, 3] = a3 = A @ a2
-        walk1 = A @ (a_q * self.inv_deg)
         walk2 = A @ (walk1 * self.inv_deg)
         out[:, 4] = walk2
         c = COLUMN
