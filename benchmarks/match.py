@@ -163,13 +163,13 @@ def run_seed(graph: Graph, seed: int, queries: int,
         allowed[q] = False
         allowed[visible.partners(q)] = False
         same = allowed & (graph.country == graph.country[t])
-        load = os.getloadavg()[0]
+        busy = os.getloadavg()[0]
         c1, t1 = time.process_time(), time.perf_counter()
         x = sig.compute(q)                       # what `Matcher.propose` does, minus reasons
         found = {"matcher": model.score(x, allowed)}
         t2, c2 = time.perf_counter(), time.process_time()
         if time_propose:                         # the other seeds run at nice 10: not timed
-            timing.append((t2 - t1, c2 - c1, load))
+            timing.append((t2 - t1, c2 - c1, busy))
         found.update((name, scorer(q, x)) for name, scorer in scorers.items())
         for name, s in found.items():
             ranks[name].append(expected_rank(s, allowed, t))
@@ -244,13 +244,14 @@ def main(argv: list[str] | None = None) -> int:
         best = max((n for n in names if n != "matcher"), key=means.get)
         print(f"mean hits@10 ratio to best baseline ({best}): {means['matcher'] / means[best]:.2f}")
     t = np.array(timing).reshape(-1, 3)
-    wall, cpu, load = t[:, 0] * 1000, t[:, 1] * 1000, t[:, 2]
+    wall, cpu, loadavg = t[:, 0] * 1000, t[:, 1] * 1000, t[:, 2]
     print(f"\nranking time, one place over {graph.n} places (seed {seeds[0]}, signals + model, "
           f"graph loaded once, {len(t)} queries, time.perf_counter per query): "
           f"p50 {np.percentile(wall, 50):.1f} ms, p95 {np.percentile(wall, 95):.1f} ms; "
           f"CPU time (time.process_time) p50 {np.percentile(cpu, 50):.1f} ms, "
           f"p95 {np.percentile(cpu, 95):.1f} ms; load average during these queries "
-          f"{load.min():.1f}-{load.max():.1f} (mean {load.mean():.1f}) on {os.cpu_count()} cores, "
+          f"{loadavg.min():.1f}-{loadavg.max():.1f} (mean {loadavg.mean():.1f}) "
+          f"on {os.cpu_count()} cores, "
           f"{min(args.jobs, len(seeds))} seed process(es) running")
     ms = np.array(propose_timing) * 1000
     print(f"Matcher.propose (top 10 with reasons), seed {seeds[0]}: p50 "

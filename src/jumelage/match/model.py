@@ -10,8 +10,9 @@ Two stages, because gradient boosting over all 17,000 places would cost about ha
 query: a logistic regression (scikit-learn) scores every place with one matrix product, and
 gradient boosting (`HistGradientBoostingClassifier`) re-ranks its `POOL` best. The first stage
 learns from random non-partners, the second from non-partners of the pool, which are the hard
-ones, and sees the first stage's score as one more input. Boosting takes unknown facts (NaN) as they are and learns interactions such as "country
-habits matter more for a place with few partners".
+ones, and sees the first stage's score as one more input. Boosting takes unknown facts (NaN)
+as they are and learns interactions such as "country habits matter more for a place with few
+partners".
 
 A graph too small to learn from (fewer than `MIN_EDGES_TO_FIT` partnerships) gets `PriorModel`,
 a fixed logistic combination whose weights come from the signals' meaning, not from data.

@@ -68,7 +68,8 @@ class Signals:
     def __init__(self, graph: Graph, seed: int = 0) -> None:
         g = self.graph = graph
         n = g.n
-        self.adj = g.adj.astype(np.float64).tocsr()   # float64 like the query vectors: no upcast copy per product
+        # float64 like the query vectors, so no product makes an upcast copy of the matrix
+        self.adj = g.adj.astype(np.float64).tocsr()
         deg = g.degree.astype(np.float64)
         self.deg = deg
         self.inv_deg = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
