@@ -279,3 +279,40 @@ def test_cli_match_errors_are_one_line(small_atlas: str) -> None:
         assert result.exit_code == 1
         assert result.output.strip().splitlines() == [f"error: {result.output.strip()[7:]}"]
         assert words in result.output
+
+
+# -- signals beyond two hops (round 2) ----------------------------------------------------------
+def test_paths_of_length_four_and_the_katz_sum_reach_beyond_three_hops() -> None:
+    from jumelage.match.signals import COLUMN, Signals
+
+    chain = [P(i, f"C{i}", "FR", 45.0 + i, 5.0, 10000) for i in range(7)]
+    g = Graph(chain, [Edge(i, i + 1) for i in range(5)])        # C0-C1-C2-C3-C4-C5, C6 alone
+    x = Signals(g).compute(0)
+    four, katz, three = (x[:, COLUMN[c]] for c in ("paths4_damped", "katz", "paths3_damped"))
+    assert four[4] > 0 and three[4] == 0                        # C4 is four steps from C0
+    assert three[3] > 0 and four[3] == 0                        # C3 three steps
+    assert katz[2] > katz[3] > katz[4] > 0                      # shorter paths weigh more
+    assert katz[5] == 0 and four[6] == 0 and katz[6] == 0       # five steps, no path: nothing
+
+
+def test_the_habits_of_the_partners_countries() -> None:
+    from jumelage.match.signals import COLUMN, Signals
+
+    places = [P(1, "Lyon", "FR"), P(2, "Köln", "DE"), P(3, "Kraków", "PL"),
+              P(4, "Bonn", "DE"), P(5, "Poznań", "PL"), P(6, "Madrid", "ES"),
+              P(7, "Toledo", "ES"), P(8, "Nowhere", None)]
+    edges = [Edge(1, 2), Edge(2, 3), Edge(4, 5), Edge(4, 3), Edge(6, 7)]
+    x = Signals(Graph(places, edges)).compute(0)                # Lyon, partner in DE
+    habit = x[:, COLUMN["partners_country_habit"]]
+    g = Graph(places, edges)
+    pl, es = g.index[5], g.index[7]
+    assert habit[pl] > habit[es]                                # German towns twin with Poland
+    assert np.isnan(habit[g.index[8]])                          # unknown country: unknown
+    lonely = Signals(Graph(places, [])).compute(0)
+    assert np.isnan(lonely[:, COLUMN["partners_country_habit"]]).all()
+
+
+def test_the_second_stage_sees_the_first_stages_score() -> None:
+    m = Matcher(_town_graph(), seed=1)
+    assert isinstance(m.model, LearnedModel)
+    assert m.model.clf.n_features_in_ == len(m.model.columns) + 1

@@ -10,8 +10,9 @@ Two stages, because gradient boosting over all 17,000 places would cost about ha
 query: a logistic regression (scikit-learn) scores every place with one matrix product, and
 gradient boosting (`HistGradientBoostingClassifier`) re-ranks its `POOL` best. The first stage
 learns from random non-partners, the second from non-partners of the pool, which are the hard
-ones. Boosting takes unknown facts (NaN) as they are and learns interactions such as "country
-habits matter more for a place with few partners".
+ones, and sees the first stage's score as one more input. Boosting takes unknown facts (NaN)
+as they are and learns interactions such as "country habits matter more for a place with few
+partners".
 
 A graph too small to learn from (fewer than `MIN_EDGES_TO_FIT` partnerships) gets `PriorModel`,
 a fixed logistic combination whose weights come from the signals' meaning, not from data.
@@ -26,14 +27,15 @@ from jumelage.match.signals import COLUMN, FEATURES, Signals
 
 MIN_EDGES_TO_FIT = 300
 FIT_FRACTION = 0.1        # share of partnerships hidden to make training examples
-LINEAR_QUERIES = 300      # training queries for the first stage
-BOOST_QUERIES = 1000      # training queries for the second stage
+LINEAR_QUERIES = 400      # training queries for the first stage
+BOOST_QUERIES = 1600      # training queries for the second stage
 RANDOM_NEGATIVES = 150    # random non-partners per first-stage training query
 POOL = 600                # places the second stage re-ranks, the first stage's best
 POOL_NEGATIVES = 100      # non-partners drawn from the pool per second-stage training query
 
 # Signals that are counts: the linear stage sees log1p of them.
 _COUNTS = ("common", "adamic_adar", "resource", "paths3", "paths3_damped", "ppr",
+           "paths4_damped", "katz",
            "twinned_near_you", "near_your_partners", "regional", "country_lift", "area_pairs",
            "area_pairs_wide", "area_lift", "area_lift_wide", "partners_in_your_country",
            "partners_in_your_area", "partners_in_your_area_wide", "your_partners_in_their_area",
@@ -125,8 +127,14 @@ class LearnedModel:
             return out
         pool = np.argpartition(-pick, k - 1)[:k]
         with threadpool_limits(1):      # OpenMP threads cost more than they give on 600 rows
-            out[pool] = 1.0 + self.clf.predict_proba(x[pool][:, self.columns])[:, 1]
+            out[pool] = 1.0 + self.clf.predict_proba(_boost_inputs(x[pool], first[pool],
+                                                                   self.columns))[:, 1]
         return out
+
+
+def _boost_inputs(x: np.ndarray, first: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The second stage's inputs: the signals it learns from, and the first stage's score."""
+    return np.column_stack([x[:, columns], first])
 
 
 def _fit_linear(xs: list[np.ndarray], ys: list[np.ndarray]) -> tuple[np.ndarray, float]:
@@ -181,14 +189,16 @@ def fit(graph: Graph, seed: int = 0) -> PriorModel | LearnedModel:
     xs, ys = [], []
     for q in second:
         x, positives, free = example(q)
-        s = linear_inputs(x) @ w + b
-        s[~free] = -np.inf
+        lin = linear_inputs(x) @ w + b
+        s = np.where(free, lin, -np.inf)
         k = min(POOL, int(free.sum()))
         pool = np.argpartition(-s, k - 1)[:k]
         neg = rng.choice(pool, size=min(POOL_NEGATIVES, len(pool)), replace=False)
-        xs += [x[positives], x[neg]]
+        rows = np.concatenate([positives, neg])
+        xs.append(np.column_stack([x[rows], lin[rows]]))
         ys += [np.ones(len(positives)), np.zeros(len(neg))]
-    x, y = np.concatenate(xs), np.concatenate(ys)
+    xf, y = np.concatenate(xs), np.concatenate(ys)
+    x, first = xf[:, :-1], xf[:, -1]
     # a signal the graph has no data for (no coasts known, no themes) teaches nothing
     known = ~np.all(np.isnan(x), axis=0)
     spread = np.array([np.nanstd(x[:, j]) if known[j] else 0.0 for j in range(x.shape[1])])
@@ -197,5 +207,5 @@ def fit(graph: Graph, seed: int = 0) -> PriorModel | LearnedModel:
                                          min_samples_leaf=80, l2_regularization=1.0,
                                          random_state=seed)
     with threadpool_limits(1):
-        clf.fit(x[:, columns], y)
+        clf.fit(_boost_inputs(x, first, columns), y)
     return LearnedModel(w, b, clf, columns)

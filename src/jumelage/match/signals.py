@@ -8,11 +8,14 @@ once, in `Signals.__init__`.
 
 Families (see `FEATURES` for the column order the model is trained on):
 - network: partners in common (count, Adamic-Adar, resource allocation), paths of length three
-  (raw and degree-damped), personalised PageRank, closeness in a spectral embedding of the
-  graph and membership of the same community (k-means clusters of that embedding);
+  (raw and degree-damped), beyond: a degree-damped walk of four steps and a truncated Katz sum
+  (paths of length 2 to 4), personalised PageRank,
+  closeness in a spectral embedding of the graph and membership of the same community (k-means
+  clusters of that embedding, coarse and fine);
 - country habits: the share of the query's country's partnerships that go to the candidate's
   country, that share over what the country's size alone would give, and the share of the
-  query's own partners in that country;
+  query's own partners in that country; and the habits of the query's partners' countries
+  (where their towns twin), weighted by the query's partners;
 - geography: great-circle distance; three "regional habit" signals through places within
   `NEAR_KM` of each other: the candidate is twinned with places near the query, lies near the
   query's partners, or lies near partners of places near the query; and the same habit between
@@ -36,6 +39,8 @@ NEAR_KM = 60.0          # places this close count as "near" for the regional hab
 NEAR_SCALE_KM = 25.0    # the weight of a near place fades as exp(-d / NEAR_SCALE_KM)
 EMBED_DIM = 48          # dimensions of the spectral embedding
 COMMUNITIES = 64        # k-means clusters of the embedding
+COMMUNITIES_FINE = 256  # a finer clustering of the same embedding
+KATZ_BETA = 0.05        # damping of the truncated Katz sum (paths of length 2 to 4)
 PPR_RESTART = 0.3
 PPR_STEPS = 12
 COUNTRY_PRIOR = 1.0     # add-one smoothing of the country-pair table
@@ -52,6 +57,7 @@ FEATURES = (
     "log_pop", "pop_gap", "query_log_pop",
     "log_degree", "query_log_degree", "capital", "both_capital", "same_language", "same_coast",
     "themes",
+    "paths4_damped", "same_community_fine", "partners_country_habit", "katz",
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
@@ -62,7 +68,8 @@ class Signals:
     def __init__(self, graph: Graph, seed: int = 0) -> None:
         g = self.graph = graph
         n = g.n
-        self.adj = g.adj.astype(np.float32).tocsr()
+        # float64 like the query vectors, so no product makes an upcast copy of the matrix
+        self.adj = g.adj.astype(np.float64).tocsr()
         deg = g.degree.astype(np.float64)
         self.deg = deg
         self.inv_deg = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
@@ -86,6 +93,7 @@ class Signals:
         if g.adj.nnz == 0 or g.n < 4:
             self.embed = np.zeros((g.n, 1), np.float32)
             self.community = np.full(g.n, -1)
+            self.community_fine = np.full(g.n, -1)
             return
         from sklearn.decomposition import TruncatedSVD
         from sklearn.cluster import MiniBatchKMeans
@@ -97,10 +105,13 @@ class Signals:
         self.embed = emb.astype(np.float32)
         linked = self.deg > 0
         self.community = np.full(g.n, -1)
-        clusters = min(COMMUNITIES, int(linked.sum()))
-        if clusters >= 2:
-            km = MiniBatchKMeans(n_clusters=clusters, random_state=seed, n_init=3)
-            self.community[linked] = km.fit_predict(self.embed[linked])
+        self.community_fine = np.full(g.n, -1)
+        for target, count in ((self.community, COMMUNITIES),
+                              (self.community_fine, COMMUNITIES_FINE)):
+            clusters = min(count, int(linked.sum()))
+            if clusters >= 2:
+                km = MiniBatchKMeans(n_clusters=clusters, random_state=seed, n_init=3)
+                target[linked] = km.fit_predict(self.embed[linked])
 
     def _countries(self) -> None:
         g = self.graph
@@ -131,7 +142,7 @@ class Signals:
         a, b = idx[pairs[:, 0]], idx[pairs[:, 1]]
         dist = EARTH_KM * 2 * np.arcsin(np.clip(
             np.linalg.norm(g.xyz[a] - g.xyz[b], axis=1) / 2, 0, 1))
-        w = np.exp(-dist / NEAR_SCALE_KM).astype(np.float32)
+        w = np.exp(-dist / NEAR_SCALE_KM)
         self.near = sp.csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]),
                                    np.concatenate([b, a]))), shape=(g.n, g.n))
 
@@ -227,15 +238,23 @@ class Signals:
         out = np.empty((len(FEATURES), n), np.float32).T     # column-major: filled by column
         a_q = np.zeros(n)
         a_q[g.partners(q)] = 1.0
-        out[:, 0] = A @ a_q
+        out[:, 0] = a2 = A @ a_q
         out[:, 1] = A @ (a_q * self.inv_log_deg)
-        out[:, 2] = A @ (a_q * self.inv_deg)
-        out[:, 3] = A @ (A @ a_q)
-        out[:, 4] = A @ ((A @ (a_q * self.inv_deg)) * self.inv_deg)
+        out[:, 2] = walk1 = A @ (a_q * self.inv_deg)
+        out[:, 3] = a3 = A @ a2
+        walk2 = A @ (walk1 * self.inv_deg)
+        out[:, 4] = walk2
+        c = COLUMN
+        # beyond three hops: a third step of the degree-damped walk, and a truncated Katz sum
+        # (paths of length 2, 3 and 4 from q, each step damped by KATZ_BETA)
+        out[:, c["paths4_damped"]] = A @ (walk2 * self.inv_deg)
+        out[:, c["katz"]] = (a2 + KATZ_BETA * a3 + KATZ_BETA ** 2 * (A @ a3)) / (1.0 + self.deg)
         out[:, 5] = self.ppr(q) * 1e3
         out[:, 6] = self.embed @ self.embed[q] if self.deg[q] > 0 else np.nan
         comm = self.community[q]
         out[:, 7] = (self.community == comm) if comm >= 0 else np.nan
+        fine = self.community_fine[q]
+        out[:, c["same_community_fine"]] = (self.community_fine == fine) if fine >= 0 else np.nan
         cq = g.country[q]
         cc = g.country
         if cq >= 0:
@@ -247,15 +266,22 @@ class Signals:
         if self.deg[q] > 0:
             mine = np.bincount(cc[g.partners(q)] + 1, minlength=len(g.countries) + 1)
             out[:, 10] = mine[cc + 1] / self.deg[q]
+            # the habits of the partners' countries: where do they twin, weighted by partners
+            habit = (mine[1:] @ self.country_share) / self.deg[q] if len(mine) > 1 else None
+            out[:, c["partners_country_habit"]] = (np.where(cc >= 0, habit[cc], np.nan)
+                                                   if habit is not None else np.nan)
         else:
             out[:, 10] = np.nan
-        near_q = self.near[q].toarray().ravel()
+            out[:, c["partners_country_habit"]] = np.nan
+        near_q = np.zeros(n)
+        lo, hi = self.near.indptr[q], self.near.indptr[q + 1]
+        near_q[self.near.indices[lo:hi]] = self.near.data[lo:hi]
         out[:, 12] = A @ near_q
-        out[:, 13] = self.near @ a_q
+        partners = g.partners(q)
+        out[:, 13] = np.asarray(self.near[partners].sum(0)).ravel() if len(partners) else 0.0
         out[:, 14] = self.near @ (A @ near_q)
         out[:, 15], out[:, 17] = self._area(q, 0)
         out[:, 16], out[:, 18] = self._area(q, 1)
-        c = COLUMN
         self._partner_groups(q, out)
         out[:, c["log_distance"]] = np.log1p(self.distance_km(q))
         out[:, c["log_pop"]] = g.log_pop
