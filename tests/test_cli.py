@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from jumelage.cli import app
+from cli_support import no_env_atlas, run  # noqa: F401 - the fixture applies to every test
 from jumelage.extract import default_extractor
 from jumelage.read import read_document
 
@@ -30,20 +29,6 @@ def model_loaded_once():
     default_extractor()
 
 
-@pytest.fixture(autouse=True)
-def no_env_atlas(monkeypatch):
-    monkeypatch.delenv("JUMELAGE_DATABASE_URL", raising=False)
-
-
-def run(*args: str, ok: bool = True):
-    """Run `jumelage ARGS` in-process; never a traceback; exit 0 unless `ok` is False."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def python_m(*args: str) -> subprocess.CompletedProcess:

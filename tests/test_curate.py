@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from typer.testing import CliRunner
 
 from jumelage.atlas import Atlas
 from jumelage.atlas.exchange import export_json
-from jumelage.cli import app
+from cli_support import no_env_atlas, run  # noqa: F401 - the fixture applies to every test
 from jumelage.extract import default_extractor
 from jumelage.ingest import ingest
 from jumelage.read import read_document, scan
@@ -42,19 +41,6 @@ def extractor():
     return default_extractor()
 
 
-@pytest.fixture(autouse=True)
-def no_env_atlas(monkeypatch):
-    monkeypatch.delenv("JUMELAGE_DATABASE_URL", raising=False)
-
-
-def run(*args, ok: bool = True):
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def docs(folder: Path, **texts: str) -> Path:
