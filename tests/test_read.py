@@ -580,3 +580,16 @@ def test_a_folder_never_reads_a_link_that_leads_out_of_it(tmp_path):
     reasons = {p.name: why for p, why in found.skipped}
     assert "outside the folder" in reasons["fuite.txt"] and "outside" in reasons["casse.txt"]
     assert [p.name for p in scan([folder / "fuite.txt"]).files] == ["fuite.txt"]
+
+
+def test_a_page_read_by_the_fallback_keeps_its_site_name_and_address(tmp_path):
+    """The owner hint reads og:site_name and the canonical address: a page too deeply nested for
+    trafilatura, read as plain text, still gives them."""
+    body = "<div>" * 500 + "<p>Lannion est jumelée avec Caerphilly depuis 1977.</p>" + "</div>" * 500
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><meta property="og:site_name" content="Ville de Lannion">'
+                    '<link rel="canonical" href="https://www.lannion.fr/jumelages"></head>'
+                    f"<body>{body}</body></html>", encoding="utf-8")
+    doc = read_document(page)
+    assert doc.notes and "Caerphilly" in doc.text
+    assert (doc.site_name, doc.url) == ("Ville de Lannion", "https://www.lannion.fr/jumelages")

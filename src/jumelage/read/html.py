@@ -346,6 +346,7 @@ def _fallback(source: str, label: object, date: str | None, title: str | None) -
         raise ReadError(label, NO_TEXT) from None
     date = date or page_date(tree)
     title = title or page_title(tree)
+    site_name, url = page_site(tree)        # the owner hint reads them, as on a parsed page
     etree.strip_tags(tree, "time")
     drop_boilerplate(tree)
     try:
@@ -354,4 +355,5 @@ def _fallback(source: str, label: object, date: str | None, title: str | None) -
         text = tidy("\n".join(squeeze_spaces(t) for t in tree.itertext() if t.strip()))
     if not text.strip():
         raise ReadError(label, NO_TEXT)
-    return Content(text=text, title=title, date=date, notes=(FALLBACK_NOTE,))
+    return Content(text=text, title=title, date=date, site_name=site_name, url=url,
+                   notes=(FALLBACK_NOTE,))
