@@ -45,6 +45,32 @@ def count_sources(url: str) -> int:
         engine.dispose()
 
 
+def kill_when_saved(proc: subprocess.Popen, url: str, saved: int) -> None:
+    """SIGKILL the process group of `proc` (started with `start_new_session=True`, so a writer
+    process goes too) as soon as `saved` documents are in the atlas at `url`."""
+    deadline = time.monotonic() + 240
+    try:
+        while count_sources(url) < saved:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the run made no progress"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)   # the whole run at once
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def assert_sqlite_whole(url: str) -> None:
+    """A SQLite atlas passes its integrity and foreign-key checks (nothing for PostgreSQL)."""
+    if url.startswith("sqlite:///"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def start_ingest(folder: Path, url: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("JUMELAGE_DATABASE_URL", None)
@@ -58,24 +84,8 @@ def start_ingest(folder: Path, url: str) -> subprocess.Popen:
 def test_kill_9_mid_ingest_then_resume(atlas_url, tmp_path):
     files = make_copies(tmp_path / "docs", COPIES)
     proc = start_ingest(tmp_path / "docs", atlas_url)
-    deadline = time.monotonic() + 240
-    try:
-        while count_sources(atlas_url) < KILL_AFTER:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "ingest made no progress"
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)   # the whole run, writer process included, at once
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-
-    if atlas_url.startswith("sqlite:///"):
-        with closing(sqlite3.connect(atlas_url.removeprefix("sqlite:///"))) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    kill_when_saved(proc, atlas_url, KILL_AFTER)
+    assert_sqlite_whole(atlas_url)
     with Atlas.open(atlas_url) as atlas:
         saved = list(atlas.every("sources"))
         assert KILL_AFTER <= len(saved) < len(files), "the kill should land mid-run"

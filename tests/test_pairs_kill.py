@@ -6,17 +6,13 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
-from contextlib import closing
 from pathlib import Path
 
 from jumelage.atlas import Atlas
 from jumelage.pairs import import_pairs
-from test_ingest_kill import count_sources
+from test_ingest_kill import assert_sqlite_whole, kill_when_saved
 
 # cities (name, ISO country, lat, lon): every pair of the first `USED` is a row (990 rows)
 CITIES = [
@@ -63,25 +59,10 @@ def test_kill_9_mid_import_then_resume(atlas_url, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "jumelage", "import-pairs", str(tmp_path / "pairs.csv"),
          "--db", atlas_url, "--batch-size", str(BATCH)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
-    deadline = time.monotonic() + 240
-    try:
-        while count_sources(atlas_url) < KILL_AFTER:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "import made no progress"
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-
-    if atlas_url.startswith("sqlite:///"):
-        with closing(sqlite3.connect(atlas_url.removeprefix("sqlite:///"))) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        start_new_session=True)
+    kill_when_saved(proc, atlas_url, KILL_AFTER)
+    assert_sqlite_whole(atlas_url)
     with Atlas.open(atlas_url) as atlas:
         saved = atlas.summary()["sources"]
         assert KILL_AFTER <= saved < total, "the kill should land mid-run"
