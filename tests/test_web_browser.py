@@ -87,7 +87,13 @@ def test_home_map_shows_one_marker_per_place(server: dict[str, Any], page: Page,
     base = server["base"]
     page.goto(base + "/")
     page.wait_for_selector("#atlas-map.loaded")
-    page.wait_for_timeout(500)  # clusters settle after their animation
+    # clusters settle after their animation: wait until the markers shown add up (a loaded
+    # machine can take longer than any fixed pause)
+    page.wait_for_function("""() => {
+        const el = document.querySelector('#atlas-map');
+        let n = document.querySelectorAll('#atlas-map .leaflet-marker-icon:not(.marker-cluster)').length;
+        document.querySelectorAll('#atlas-map .marker-cluster span').forEach(s => n += parseInt(s.textContent, 10));
+        return el && el.dataset.markers && n === parseInt(el.dataset.markers, 10); }""", timeout=15000)
     located = page.evaluate("""async () => {
         const geo = await (await fetch('/api/map')).json();
         return geo.features.filter(f => f.properties.record === 'place').length; }""")
