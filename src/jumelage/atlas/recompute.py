@@ -1,4 +1,11 @@
-"""The last step of saving a document: put kept evidence back, clear orphans, recompute records.
+"""The one write path of merged fields: recompute records from their claims, set-based.
+
+Every door that can leave a record `extracted` ends here: ingest and import-pairs (`save.py`,
+through `finish`), and review handing a record back to its sources (`review.py`, through
+`recompute`); the library, the CLI and the web all call those. So a record looks the same
+whichever door last touched it, and after a re-ingest.
+
+The last step of saving a document: put kept evidence back, clear orphans, recompute records.
 
 `finish(conn, text, pending, touched, took_back, now)` works on the records a document touched:
 1. evidence kept aside on reviewed records (`pending`) is found again in the new text by its quote;
@@ -10,6 +17,8 @@
 4. the search index of every record touched or deleted (and of a source in `touched["source"]`)
    is rewritten (`search.refresh`), in the same transaction.
 Each kind is loaded, computed and written in a few set-based statements, in id order.
+`recompute(conn, kind, ids, now)` is step 3 alone. Organisations named by claims are found or
+created by `organisations.Organisations`, the one find-or-create.
 """
 from __future__ import annotations
 
@@ -26,10 +35,18 @@ from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
+from jumelage.atlas.organisations import Organisations
 from jumelage.names import name_key
 
 Touched = defaultdict[str, set[int]]
 CHUNK = 500
+# what keeps an organisation or a place that lost its last evidence: something refers to it
+_ORGANISATION_USED = or_(exists().where(ActionOrganisation.organisation_id == Organisation.id),
+                         exists().where(InitiativeOrganisation.organisation_id == Organisation.id))
+_PLACE_USED = or_(
+    exists().where(or_(Partnership.place_a_id == Place.id, Partnership.place_b_id == Place.id)),
+    exists().where(ActionPlace.place_id == Place.id),
+    exists().where(Initiative.place_id == Place.id))
 
 
 class Kept(Protocol):
@@ -53,7 +70,7 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
         t["partnership"].update(pid for _, pid in statuses)
         _delete(conn, PartnershipStatus, [sid for sid, _ in statuses])
         removed["status"].update(sid for sid, _ in statuses)
-    for kind, model, column, recompute in (
+    for kind, model, column, redo in (
         ("action", Action, Evidence.action_id, _actions),
         ("initiative", Initiative, Evidence.initiative_id, _initiatives),
         ("partnership", Partnership, Evidence.partnership_id, _partnerships),
@@ -72,29 +89,12 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
             t[kind].difference_update(gone)
             removed[kind].update(gone)
         if t[kind]:
-            recompute(conn, sorted(t[kind]), now)
-    if took_back and t["organisation"]:
-        used = or_(exists().where(ActionOrganisation.organisation_id == Organisation.id),
-                   exists().where(InitiativeOrganisation.organisation_id == Organisation.id))
-        gone = list(conn.scalars(select(Organisation.id).where(
-            *_orphan(Organisation, Evidence.organisation_id, t["organisation"]), ~used)))
-        _delete(conn, Organisation, gone)
-        t["organisation"].difference_update(gone)
-        removed["organisation"].update(gone)
+            redo(conn, sorted(t[kind]), now)
+    _drop_orphans(conn, t, removed, "organisation", Organisation, Evidence.organisation_id,
+                  took_back, _ORGANISATION_USED)
     if t["organisation"]:
         _organisations(conn, sorted(t["organisation"]), now)
-    if took_back and t["place"]:
-        used = or_(
-            exists().where(or_(Partnership.place_a_id == Place.id,
-                               Partnership.place_b_id == Place.id)),
-            exists().where(ActionPlace.place_id == Place.id),
-            exists().where(Initiative.place_id == Place.id),
-        )
-        gone = list(conn.scalars(select(Place.id).where(
-            *_orphan(Place, Evidence.place_id, t["place"]), ~used)))
-        _delete(conn, Place, gone)
-        t["place"].difference_update(gone)
-        removed["place"].update(gone)
+    _drop_orphans(conn, t, removed, "place", Place, Evidence.place_id, took_back, _PLACE_USED)
     if t["place"]:
         _places(conn, sorted(t["place"]), now)
     changed = {kind: set(ids) for kind, ids in t.items()}
@@ -102,6 +102,29 @@ def finish(conn: Connection, text: str, pending: dict[tuple[str, int], list[Any]
         changed.setdefault(kind, set()).update(ids)
     search.refresh(conn, changed)
     return removed
+
+
+def recompute(conn: Connection, kind: str, ids: Iterable[int], now: datetime) -> None:
+    """Step 3 alone, for records of one `kind` (place, partnership, action, initiative,
+    organisation): the `extracted` ones among `ids` get their merged fields from their claims,
+    written only where something changed. The one recompute: ingest, import-pairs (through
+    `finish`) and review (a record handed back to its sources) all run it. It does not touch
+    the search index (`finish` and `Atlas.review` refresh it)."""
+    wanted = sorted(set(ids))
+    if wanted:
+        _RECOMPUTE[kind](conn, wanted, now)
+
+
+def _drop_orphans(conn: Connection, t: Touched, removed: dict[str, set[int]], kind: str,
+                  model: Any, column: Any, took_back: bool, used: Any) -> None:
+    """Delete the touched `extracted` records of `kind` that lost their last evidence and that
+    nothing refers to (`used`, a condition on `model`)."""
+    if not (took_back and t[kind]):
+        return
+    gone = list(conn.scalars(select(model.id).where(*_orphan(model, column, t[kind]), ~used)))
+    _delete(conn, model, gone)
+    t[kind].difference_update(gone)
+    removed[kind].update(gone)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -176,34 +199,6 @@ def _existing_places(conn: Connection, ids: Iterable[int]) -> set[int]:
     return {row[0] for row in _fetch(conn, q.EXISTING_PLACES, sorted(set(ids)))}
 
 
-class _Organisations:
-    """Organisation ids by folded name; missing ones are created (review state `extracted`)."""
-
-    def __init__(self, conn: Connection, names: Iterable[str], now: datetime) -> None:
-        self.c, self.now = conn, now
-        keys = sorted({name_key(n) for n in names} - {""})
-        self.ids: dict[str, int] = {}
-        for part in _chunks(keys):
-            self.ids.update(conn.execute(q.ORGANISATIONS, {"keys": part}).all())
-
-    def resolve(self, names: list[str]) -> list[int]:
-        """As `merge.organisation_ids`: ids of the organisations named, in order, once each."""
-        out: list[int] = []
-        for name in names:
-            key = name_key(name)
-            if not key:
-                continue
-            oid = self.ids.get(key)
-            if oid is None:
-                oid = self.c.execute(q.INSERT_ORGANISATION, dict(
-                    name=name, folded=key, review_state="extracted", created_at=self.now,
-                    updated_at=self.now)).scalar_one()
-                self.ids[key] = oid
-            if oid not in out:
-                out.append(oid)
-        return out
-
-
 def _replace_links(conn: Connection, model: Any, owner: str, wanted: dict[int, list[dict]]) -> None:
     """Replace the link rows of the records in `wanted` (record id -> new rows)."""
     if not wanted:
@@ -235,8 +230,8 @@ def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
     merged = {rid: merge.action_fields(items) for rid, items in claims.items()}
     existing = _existing_places(
         conn, (p for m in merged.values() for p in [*m["actors"], *m["partners"]]))
-    organisations = _Organisations(conn, (n for m in merged.values()
-                                          for n in m["organisations"]), now)
+    organisations = Organisations(conn, now)
+    organisations.load(n for m in merged.values() for n in m["organisations"])
     changed: list[dict[str, Any]] = []
     new_places: dict[int, list[dict]] = {}
     new_orgs: dict[int, list[dict]] = {}
@@ -246,7 +241,7 @@ def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
             continue
         fields = {f: m[f] for f in _ACTION_FIELDS}
         differs = any(getattr(row, f) != v for f, v in fields.items())
-        org_ids = organisations.resolve(m["organisations"])
+        org_ids = organisations.ids(m["organisations"])
         roles = merge.action_places([p for p in m["actors"] if p in existing],
                                     [p for p in m["partners"] if p in existing])
         if places.get(row.id, []) != roles:
@@ -274,8 +269,8 @@ def _initiatives(conn: Connection, ids: list[int], now: datetime) -> None:
     merged = {rid: merge.initiative_fields(items) for rid, items in claims.items()}
     existing = _existing_places(conn, (m["place_id"] for m in merged.values()
                                        if m["place_id"] is not None))
-    organisations = _Organisations(conn, (n for m in merged.values()
-                                          for n in m["organisations"]), now)
+    organisations = Organisations(conn, now)
+    organisations.load(n for m in merged.values() for n in m["organisations"])
     changed: list[dict[str, Any]] = []
     new_orgs: dict[int, list[dict]] = {}
     for row in rows:
@@ -286,7 +281,7 @@ def _initiatives(conn: Connection, ids: list[int], now: datetime) -> None:
         if fields["place_id"] is not None and fields["place_id"] not in existing:
             fields["place_id"] = row.place_id
         differs = any(getattr(row, f) != v for f, v in fields.items())
-        org_ids = organisations.resolve(m["organisations"])
+        org_ids = organisations.ids(m["organisations"])
         if orgs.get(row.id, []) != org_ids:
             new_orgs[row.id] = [{"initiative_id": row.id, "organisation_id": oid, "position": n}
                                 for n, oid in enumerate(org_ids)]
@@ -392,3 +387,9 @@ def _places(conn: Connection, ids: list[int], now: datetime) -> None:
     _delete(conn, PlaceName, dropped)
     if added:
         conn.execute(q.INSERT[PlaceName], added)
+
+
+_RECOMPUTE: dict[str, Any] = {
+    "action": _actions, "initiative": _initiatives, "partnership": _partnerships,
+    "organisation": _organisations, "place": _places,
+}

@@ -15,9 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jumelage.atlas import merge
+from jumelage.atlas.organisations import Organisations
+from jumelage.atlas.recompute import recompute
 from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.models import (
-    Action, Evidence, Initiative, Organisation, Partnership, PartnershipStatus, Place,
+    Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
+    Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
 from jumelage.names import name_key
 from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX, amount_problem
@@ -181,9 +184,9 @@ def review(session: Session, kind: str, record_id: int, state: str,
     record.updated_at = now
     session.flush()
     if state == "extracted":
-        recompute: Any = getattr(merge, kind)
-        recompute(session, record, now)
-        session.flush()
+        # the one recompute (set-based, as on ingest); the ORM copy of the record is stale after
+        recompute(session.connection(), kind, [record.id], now)
+        session.expire_all()
     return record
 
 
@@ -233,7 +236,7 @@ def _place(session: Session, p: Place, f: _Fields, now: datetime, new: bool = Fa
     if new:
         session.add(p)
         session.flush()
-    merge.set_names(session, p, [p.name, *aliases])
+    _set_names(session, p, [p.name, *aliases])
 
 
 def _organisation(session: Session, o: Organisation, f: _Fields, now: datetime,
@@ -282,8 +285,10 @@ def _partnership(session: Session, s: Partnership, f: _Fields, now: datetime,
 
 
 def _organisations(session: Session, f: _Fields, now: datetime) -> list[int]:
-    return merge.organisation_ids(session, f.texts("organisations", ORGANISATION_MAX), now,
-                                  state="manual")
+    """The ids of the organisations a person named, created (`manual`) when missing."""
+    names = f.texts("organisations", ORGANISATION_MAX)
+    session.flush()
+    return Organisations(session.connection(), now, state="manual").ids(names)
 
 
 def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = False) -> None:
@@ -309,7 +314,7 @@ def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = 
         raise f.fail("partners", f"place {both[0]} cannot be both an actor and a partner")
     orgs = (_organisations(session, f, now) if f.has("organisations")
             else [o.organisation_id for o in a.organisations])
-    merge.set_action_links(session, a, actors, [p for p in partners if p not in actors], orgs)
+    _set_action_links(session, a, actors, [p for p in partners if p not in actors], orgs)
 
 
 def _initiative(session: Session, i: Initiative, f: _Fields, now: datetime,
@@ -330,13 +335,53 @@ def _initiative(session: Session, i: Initiative, f: _Fields, now: datetime,
         session.add(i)
         session.flush()
     if f.has("organisations"):
-        merge.set_initiative_organisations(session, i, _organisations(session, f, now))
+        _set_initiative_organisations(session, i, _organisations(session, f, now))
 
 
 def _in_order(f: _Fields, start: str | None, end: str | None) -> None:
     """A period must not end before it starts (partial dates compare as their prefixes)."""
     if start and end and end[:len(start)] < start[:len(end)]:
         raise f.fail("end", f"{end} is before the start {start}")
+
+
+# -- a person's links and names (what `recompute` writes for `extracted` records) ------------
+def _set_names(session: Session, place: Place, names: list[str]) -> None:
+    """Make `names` (main name first) exactly the names of `place`, keeping existing rows."""
+    wanted = merge.wanted_names(names)
+    for row in list(place.names):
+        if row.name not in wanted:
+            place.names.remove(row)
+    have = {row.name for row in place.names}
+    for name in wanted:
+        if name not in have:
+            place.names.append(PlaceName(name=name, folded=name_key(name)))
+    session.flush()
+
+
+def _relink(session: Session, links: Any, wanted: list[Any], make: Any) -> None:
+    """Replace an ORM list of link rows by `make(value, position)` for each wanted value."""
+    links.clear()
+    session.flush()
+    links.extend(make(value, n) for n, value in enumerate(wanted))
+
+
+def _set_action_links(session: Session, record: Action, actors: list[int],
+                      partners: list[int], organisations: list[int]) -> None:
+    """Replace an action's places and organisations where they differ."""
+    places = merge.action_places(actors, partners)
+    if [(p.place_id, p.role) for p in record.places] != places:
+        _relink(session, record.places, places,
+                lambda pr, n: ActionPlace(place_id=pr[0], role=pr[1], position=n))
+    if [o.organisation_id for o in record.organisations] != organisations:
+        _relink(session, record.organisations, organisations,
+                lambda oid, n: ActionOrganisation(organisation_id=oid, position=n))
+
+
+def _set_initiative_organisations(session: Session, record: Initiative,
+                                  organisations: list[int]) -> None:
+    if [o.organisation_id for o in record.organisations] != organisations:
+        _relink(session, record.organisations, organisations,
+                lambda oid, n: InitiativeOrganisation(organisation_id=oid, position=n))
 
 
 _APPLY: dict[str, Any] = {

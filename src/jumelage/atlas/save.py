@@ -45,6 +45,7 @@ from jumelage.atlas.models import (
     InitiativeOrganisation, LostEvidence, Partnership, PartnershipStatus, PlaceName, Source,
 )
 from jumelage.atlas.names import FoldedText
+from jumelage.atlas.organisations import Organisations
 from jumelage.names import name_key
 from jumelage.atlas.recompute import Touched, finish
 from jumelage.atlas.twins import near_identical
@@ -285,7 +286,7 @@ class _Saver:
         self.places: dict[int, _PlaceRow] = {}
         self.by_geonames: dict[int, int] = {}
         self.by_folded: dict[str, set[int]] = defaultdict(set)
-        self.org_ids: dict[str, int] = {}
+        self.organisations = Organisations(conn, now)  # the one find-or-create
         self.ships: dict[tuple[int, int], int] = {}
         self.statuses: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
         self.actions: dict[tuple[str | None, str | None], list[_Candidate]] = defaultdict(list)
@@ -482,24 +483,17 @@ class _Saver:
     # organisations
     def _load_organisations(self) -> None:
         ext = self.ext
-        names = [*ext.organizations, *(n for a in ext.actions for n in a.organizations),
-                 *(n for i in ext.initiatives for n in i.organizations)]
-        keys = sorted({name_key(n) for n in names} - {""})
-        for part in _chunks(keys):
-            self.org_ids.update(self.c.execute(q.ORGANISATIONS, {"keys": part}).all())
+        self.organisations.load([*ext.organizations,
+                                 *(n for a in ext.actions for n in a.organizations),
+                                 *(n for i in ext.initiatives for n in i.organizations)])
 
     def _organisation(self, name: str) -> int | None:
         key = name_key(name)
-        if not key:
-            return None
         if key in self.orgs:
             return self.orgs[key]
-        oid = self.org_ids.get(key)
+        oid = self.organisations.id_of(name)
         if oid is None:
-            oid = self.c.execute(q.INSERT_ORGANISATION, dict(
-                name=name.strip(), folded=key, review_state="extracted", created_at=self.now,
-                updated_at=self.now)).scalar_one()
-            self.org_ids[key] = oid
+            return None
         span, quote = self._find([name])
         self._attach("organisation", oid, span, quote, {"name": name.strip()})
         self.orgs[key] = oid
