@@ -47,7 +47,13 @@ DbUrl = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (for pipes and scripts).")]
 
+CountryOpt = Annotated[
+    Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")]
+AfterOpt = Annotated[Optional[str], typer.Option(
+    "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")]
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _reports_errors(command: F) -> F:
@@ -374,14 +380,10 @@ def _short(text: str | None, width: int = 70) -> str:
 @app.command()
 @_reports_errors
 def places(
-    country: Annotated[
-        Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
-    ] = None,
+    country: CountryOpt = None,
     q: Annotated[Optional[str], typer.Option("--q", help="Part of a place name.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
-    after: Annotated[Optional[str], typer.Option(
-        "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")
-    ] = None,
+    after: AfterOpt = None,
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
@@ -414,13 +416,9 @@ def search(
     record: Annotated[Optional[str], typer.Option(
         "--record", help="place, partnership, action, initiative or source.")] = None,
     theme: Annotated[Optional[str], typer.Option("--theme", help="A theme code.")] = None,
-    country: Annotated[
-        Optional[str], typer.Option("--country", metavar="XX", help="ISO country code.")
-    ] = None,
+    country: CountryOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
-    after: Annotated[Optional[str], typer.Option(
-        "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")
-    ] = None,
+    after: AfterOpt = None,
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
@@ -843,14 +841,22 @@ def user_add(
     out.print(f"{'Updated' if replace else 'Created'} account {made['name']} ({made['role']}).")
 
 
+UserName = Annotated[str, typer.Argument(help="Account name.")]
+
+
+def _accounts(db: str | None, call: Callable[[Any, Any], T]) -> T:
+    """`call(accounts module, atlas)` on the atlas at `db`: the account commands' one door."""
+    from jumelage.atlas import accounts
+
+    with _open_atlas(db) as atlas:
+        return call(accounts, atlas)
+
+
 @user_app.command("list")
 @_reports_errors
 def user_list(db: DbUrl = None, as_json: AsJson = False) -> None:
     """List the accounts and their roles."""
-    from jumelage.atlas import accounts
-
-    with _open_atlas(db) as atlas:
-        found = accounts.users(atlas)
+    found = _accounts(db, lambda accounts, atlas: accounts.users(atlas))
     if as_json:
         _print_json(found)
         return
@@ -860,27 +866,18 @@ def user_list(db: DbUrl = None, as_json: AsJson = False) -> None:
 
 @user_app.command("remove")
 @_reports_errors
-def user_remove(name: Annotated[str, typer.Argument(help="Account name.")],
-                db: DbUrl = None) -> None:
+def user_remove(name: UserName, db: DbUrl = None) -> None:
     """Delete an account and its API tokens."""
-    from jumelage.atlas import accounts
-
-    with _open_atlas(db) as atlas:
-        if not accounts.remove_user(atlas, name):
-            raise JumelageError(f"no user {name}")
+    if not _accounts(db, lambda accounts, atlas: accounts.remove_user(atlas, name)):
+        raise JumelageError(f"no user {name}")
     out.print(f"Removed account {name}.")
 
 
 @user_app.command("token")
 @_reports_errors
-def user_token(name: Annotated[str, typer.Argument(help="Account name.")],
-               db: DbUrl = None) -> None:
+def user_token(name: UserName, db: DbUrl = None) -> None:
     """Make an API token for an account (`Authorization: Bearer TOKEN`); shown only once."""
-    from jumelage.atlas import accounts
-
-    with _open_atlas(db) as atlas:
-        token = accounts.new_token(atlas, name)
-    sys.stdout.write(token + "\n")
+    sys.stdout.write(_accounts(db, lambda accounts, atlas: accounts.new_token(atlas, name)) + "\n")
 
 
 # -- curating: sources, review, add ----------------------------------------------------------------

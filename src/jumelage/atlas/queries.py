@@ -322,6 +322,17 @@ def _page(listing: str, rows: list[Any], size: int, key: Any) -> tuple[list[Any]
     return rows, (cursor.encode(listing, key(rows[-1])) if more else None)
 
 
+def _keyset(session: Session, listing: str, stmt: Any, order: tuple[Any, Any],
+            after: str | None, size: int, key: Any) -> tuple[list[Any], str | None]:
+    """One page of `stmt` in `order` (a text sort key, then the id), after the cursor `after`;
+    returns the rows and the `next` cursor (`key(row)`: the row's [sort key, id])."""
+    at = cursor.decode(listing, after)
+    if at is not None:
+        stmt = stmt.where(tuple_(*order) > tuple_(*_key(at, str, int)))
+    found = list(session.scalars(stmt.order_by(*order).limit(size + 1)))
+    return _page(listing, found, size, key)
+
+
 def actions(session: Session, filters: Filters | None = None, after: str | None = None,
             limit: int | None = 50, include_rejected: bool = False) -> Page[ActionRow]:
     """Actions in timeline order (start date, undated last, then id).
@@ -353,11 +364,8 @@ def actions(session: Session, filters: Filters | None = None, after: str | None 
         stmt = stmt.where(Action.id.in_(sets[0] if len(sets) == 1 else intersect(*sets)))
     if f.status:
         stmt = stmt.where(Action.status == f.status)
-    key = cursor.decode("actions", after)
-    if key is not None:
-        stmt = stmt.where(tuple_(order, Action.id) > tuple_(*_key(key, str, int)))
-    found = list(session.scalars(stmt.order_by(order, Action.id).limit(size + 1)))
-    found, nxt = _page("actions", found, size, lambda a: [a.start or UNDATED, a.id])
+    found, nxt = _keyset(session, "actions", stmt, (order, Action.id), after, size,
+                         lambda a: [a.start or UNDATED, a.id])
     names = _names(session, {p.place_id for a in found for p in a.places})
     orgs = _org_names(session, {o.organisation_id for a in found for o in a.organisations})
     return {"items": [views.action(a, names, orgs) for a in found],  # type: ignore[misc]
@@ -387,11 +395,8 @@ def initiatives(session: Session, filters: Filters | None = None, after: str | N
                           if not include_rejected else _has_theme(Initiative.themes, f.theme))
     if f.context:
         stmt = stmt.where(Initiative.context == f.context)
-    key = cursor.decode("initiatives", after)
-    if key is not None:
-        stmt = stmt.where(tuple_(order, Initiative.id) > tuple_(*_key(key, str, int)))
-    found = list(session.scalars(stmt.order_by(order, Initiative.id).limit(size + 1)))
-    found, nxt = _page("initiatives", found, size, lambda i: [i.start or UNDATED, i.id])
+    found, nxt = _keyset(session, "initiatives", stmt, (order, Initiative.id), after, size,
+                         lambda i: [i.start or UNDATED, i.id])
     names = _names(session, {i.place_id for i in found if i.place_id is not None})
     orgs = _org_names(session, {o.organisation_id for i in found for o in i.organisations})
     return {"items": [views.initiative(i, names, orgs) for i in found],  # type: ignore[misc]
@@ -530,11 +535,8 @@ def sources(session: Session, filters: Filters | None = None, after: str | None 
         stmt = stmt.where(or_(func.lower(Source.name).contains(needle, autoescape=True),
                               func.lower(func.coalesce(Source.title, "")).contains(
                                   needle, autoescape=True)))
-    key = cursor.decode("sources", after)
-    if key is not None:
-        stmt = stmt.where(tuple_(Source.name, Source.id) > tuple_(*_key(key, str, int)))
-    found = list(session.scalars(stmt.order_by(Source.name, Source.id).limit(size + 1)))
-    found, nxt = _page("sources", found, size, lambda s: [s.name, s.id])
+    found, nxt = _keyset(session, "sources", stmt, (Source.name, Source.id), after, size,
+                         lambda s: [s.name, s.id])
     counts = dict(session.execute(
         select(Evidence.source_id, func.count(Evidence.id))
         .where(Evidence.source_id.in_([s.id for s in found])).group_by(Evidence.source_id)).all()

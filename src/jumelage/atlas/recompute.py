@@ -172,9 +172,13 @@ def _fetch(conn: Connection, statement: Any, ids: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _rows(conn: Connection, model: Any, fields: tuple[str, ...], ids: list[int]) -> list[Any]:
-    """The `extracted` records among `ids`, in id order, with `fields` by attribute name."""
-    return _fetch(conn, q.extracted(model, fields), ids)
+def _rows(conn: Connection, model: Any, fields: tuple[str, ...], ids: list[int],
+          column: str) -> tuple[list[Any], list[int], dict[int, list[dict[str, Any]]]]:
+    """The `extracted` records among `ids`, in id order, with `fields` by attribute name; their
+    ids; and their claims (`column`: the evidence column naming them)."""
+    rows = _fetch(conn, q.extracted(model, fields), ids)
+    found = [r.id for r in rows]
+    return rows, found, (_claims(conn, column, found) if rows else {})
 
 
 def _claims(conn: Connection, column: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -216,11 +220,9 @@ _INITIATIVE_FIELDS = ("place_id", "start", "end", "context", "themes", "amounts"
 
 
 def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
-    rows = _rows(conn, Action, _ACTION_FIELDS, ids)
+    rows, found, claims = _rows(conn, Action, _ACTION_FIELDS, ids, "action_id")
     if not rows:
         return
-    found = [r.id for r in rows]
-    claims = _claims(conn, "action_id", found)
     places: dict[int, list[tuple[int, str]]] = defaultdict(list)
     orgs: dict[int, list[int]] = defaultdict(list)
     for aid, pid, role in _fetch(conn, q.ACTION_PLACES, found):
@@ -258,11 +260,9 @@ def _actions(conn: Connection, ids: list[int], now: datetime) -> None:
 
 
 def _initiatives(conn: Connection, ids: list[int], now: datetime) -> None:
-    rows = _rows(conn, Initiative, _INITIATIVE_FIELDS, ids)
+    rows, found, claims = _rows(conn, Initiative, _INITIATIVE_FIELDS, ids, "initiative_id")
     if not rows:
         return
-    found = [r.id for r in rows]
-    claims = _claims(conn, "initiative_id", found)
     orgs: dict[int, list[int]] = defaultdict(list)
     for iid, oid in _fetch(conn, q.INITIATIVE_ORGANISATIONS, found):
         orgs[iid].append(oid)
@@ -299,11 +299,10 @@ class _Status:
 
 
 def _partnerships(conn: Connection, ids: list[int], now: datetime) -> None:
-    rows = _rows(conn, Partnership, ("kind", "since", "status"), ids)
+    rows, found, claims = _rows(conn, Partnership, ("kind", "since", "status"), ids,
+                                "partnership_id")
     if not rows:
         return
-    found = [r.id for r in rows]
-    claims = _claims(conn, "partnership_id", found)
     history: dict[int, list[_Status]] = defaultdict(list)
     for sid, pid, status, date in _fetch(conn, q.HISTORIES, found):
         history[pid].append(_Status(sid, status, date))
@@ -320,10 +319,7 @@ def _partnerships(conn: Connection, ids: list[int], now: datetime) -> None:
 
 
 def _organisations(conn: Connection, ids: list[int], now: datetime) -> None:
-    rows = _rows(conn, Organisation, ("name",), ids)
-    if not rows:
-        return
-    claims = _claims(conn, "organisation_id", [r.id for r in rows])
+    rows, _, claims = _rows(conn, Organisation, ("name",), ids, "organisation_id")
     changed = []
     for row in rows:
         items = claims.get(row.id)
@@ -338,11 +334,9 @@ _PLACE_FIELDS = ("name", "kind", "geonames_id", "country", "lat", "lon", "popula
 
 
 def _places(conn: Connection, ids: list[int], now: datetime) -> None:
-    rows = _rows(conn, Place, _PLACE_FIELDS, ids)
+    rows, found, claims = _rows(conn, Place, _PLACE_FIELDS, ids, "place_id")
     if not rows:
         return
-    found = [r.id for r in rows]
-    claims = _claims(conn, "place_id", found)
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for nid, pid, name in _fetch(conn, q.NAMES_OF_PLACES, found):
         names[pid].append((nid, name))

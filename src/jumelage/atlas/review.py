@@ -292,19 +292,9 @@ def _organisations(session: Session, f: _Fields, now: datetime) -> list[int]:
 
 
 def _action(session: Session, a: Action, f: _Fields, now: datetime, new: bool = False) -> None:
-    for field in ("start", "end"):
-        if f.has(field):
-            setattr(a, field, f.date(field))
     if f.has("status"):
         a.status = f.choice("status", ACTION_STATUSES, "done")
-    if f.has("themes"):
-        a.themes = f.themes()
-    if f.has("amounts"):
-        a.amounts = f.amounts()
-    _in_order(f, a.start, a.end)
-    if new:
-        session.add(a)
-        session.flush()
+    _dated(session, a, f, new)
     actors = f.place_ids("actors") if f.has("actors") else a.place_ids("actor")
     partners = f.place_ids("partners") if f.has("partners") else a.place_ids("partner")
     if not actors and (new or f.has("actors")):
@@ -321,21 +311,27 @@ def _initiative(session: Session, i: Initiative, f: _Fields, now: datetime,
                 new: bool = False) -> None:
     if f.has("place"):
         i.place_id = f.place_id("place", f.data["place"])
-    for field in ("start", "end"):
-        if f.has(field):
-            setattr(i, field, f.date(field))
     if f.has("context"):
         i.context = f.text("context", CONTEXT_MAX)
-    if f.has("themes"):
-        i.themes = f.themes()
-    if f.has("amounts"):
-        i.amounts = f.amounts()
-    _in_order(f, i.start, i.end)
-    if new:
-        session.add(i)
-        session.flush()
+    _dated(session, i, f, new)
     if f.has("organisations"):
         _set_initiative_organisations(session, i, _organisations(session, f, now))
+
+
+def _dated(session: Session, record: Action | Initiative, f: _Fields, new: bool) -> None:
+    """The fields actions and initiatives share: period, themes, amounts (a new record is
+    added to the session once they are set, so its links can name it)."""
+    for field in ("start", "end"):
+        if f.has(field):
+            setattr(record, field, f.date(field))
+    if f.has("themes"):
+        record.themes = f.themes()
+    if f.has("amounts"):
+        record.amounts = f.amounts()
+    _in_order(f, record.start, record.end)
+    if new:
+        session.add(record)
+        session.flush()
 
 
 def _in_order(f: _Fields, start: str | None, end: str | None) -> None:

@@ -342,24 +342,23 @@ class _Saver:
 
     # -- 3. merge the new extraction ---------------------------------------------------------
     def merge(self) -> None:
+        """Each kind in turn: what the document can meet is loaded, then its items merged."""
         ext = self.ext
-        self._load_places()
-        for p in ext.places:
-            self.refs[p.ref] = self._place(p)
-        self._load_organisations()
-        for name in ext.organizations:
-            self._organisation(name)
-        self._load_partnerships()
-        for s in ext.partnerships:
-            self._partnership(s)
-        self._load_twins()
-        self._load_actions()
-        for a in ext.actions:
-            self._action(a)
-        self._load_initiatives()
-        for i in ext.initiatives:
-            self._initiative(i)
+        steps: tuple[tuple[Any, list[Any], Any], ...] = (
+            (self._load_places, ext.places, self._place_ref),
+            (self._load_organisations, ext.organizations, self._organisation),
+            (self._load_partnerships, ext.partnerships, self._partnership),
+            (self._load_twins, [], None),
+            (self._load_actions, ext.actions, self._action),
+            (self._load_initiatives, ext.initiatives, self._initiative))
+        for load, items, merge_one in steps:
+            load()
+            for item in items:
+                merge_one(item)
         self.write()
+
+    def _place_ref(self, p: PlaceRecord) -> None:
+        self.refs[p.ref] = self._place(p)
 
     def write(self) -> None:
         """Send what the merge gathered: dropped evidence, names, links, new evidence."""

@@ -52,9 +52,10 @@ EPCI_KINDS = {"ME": "métropole", "CU": "communauté urbaine", "CA": "communaut�
               "CC": "communauté de communes"}
 
 
-@dataclass
-class FrenchPlace:
-    """One row for the index: a new place (`new=True`) or names for a GeoNames place."""
+@dataclass(frozen=True)
+class PlaceFields:
+    """The fields of one place of the gazetteer index, as the build writes them and the
+    look-ups read them back (`gazetteer._Row`)."""
 
     geonames_id: int
     name: str
@@ -64,6 +65,12 @@ class FrenchPlace:
     lon: float
     population: int
     feature: str                      # "city", "department", "epci", "region"
+
+
+@dataclass(frozen=True)
+class FrenchPlace(PlaceFields):
+    """One row for the index: a new place (`new=True`) or names for a GeoNames place."""
+
     names: set[str] = field(default_factory=set)   # as written; the build folds them
     new: bool = True
 

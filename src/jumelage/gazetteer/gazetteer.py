@@ -34,6 +34,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
+from jumelage.gazetteer.france import PlaceFields
 from jumelage.gazetteer.partners import KnownPartners
 from jumelage.gazetteer.index import (
     DATA,
@@ -135,15 +136,7 @@ class PlaceMatch:
 
 
 @dataclass(frozen=True)
-class _Row:
-    geonames_id: int
-    name: str
-    country: str
-    admin1: str
-    lat: float
-    lon: float
-    population: int
-    feature: str
+class _Row(PlaceFields):
     source: int
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from jumelage.atlas import Atlas, Filters
@@ -46,28 +46,27 @@ def partnership_view(atlas: Atlas, data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "actions": with_evidence(atlas, data["actions"], "action")}
 
 
-def _filters(kind: str | None, status: str | None, place: int | None, country: str | None,
-             year_from: int | None, year_to: int | None) -> Filters:
+def _filters(kind: Kind = None, status: Status = None, place: PlaceId = None,
+             country: Country = None, year_from: Year = None, year_to: Year = None) -> Filters:
+    """The list's filters, read from the query string (one dependency for page and twin)."""
     return Filters(kind=kind, status=status, place=place, country=country,
                    year_from=year_from, year_to=year_to)
 
 
+ShipFilters = Annotated[Filters, Depends(_filters)]
+
+
 @router.get("/partnerships", response_class=HTMLResponse, include_in_schema=False)
-def partnerships_page(request: Request, atlas: AtlasDep, kind: Kind = None, status: Status = None,
-                      place: PlaceId = None, country: Country = None, year_from: Year = None,
-                      year_to: Year = None, after: After = None, limit: Limit = 50) -> HTMLResponse:
-    filters = _filters(kind, status, place, country, year_from, year_to)
+def partnerships_page(request: Request, atlas: AtlasDep, filters: ShipFilters,
+                      after: After = None, limit: Limit = 50) -> HTMLResponse:
     return render(request, "partnerships.html",
                   partnerships_data(request, atlas, filters, after, limit))
 
 
 @router.get("/api/partnerships", tags=["partnerships"], summary="Partnerships, paginated",
             response_model=Page[PartnershipRow])
-def partnerships_json(request: Request, atlas: AtlasDep, kind: Kind = None, status: Status = None,
-                      place: PlaceId = None, country: Country = None, year_from: Year = None,
-                      year_to: Year = None, after: After = None,
-                      limit: Limit = 50) -> dict[str, Any]:
-    filters = _filters(kind, status, place, country, year_from, year_to)
+def partnerships_json(request: Request, atlas: AtlasDep, filters: ShipFilters,
+                      after: After = None, limit: Limit = 50) -> dict[str, Any]:
     return partnerships_data(request, atlas, filters, after, limit)
 
 

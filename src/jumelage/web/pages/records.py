@@ -6,9 +6,10 @@ the exact place in its source (`/sources/{id}#ev-{evidence id}`). Twins: `GET /a
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jumelage.atlas import Atlas, Filters, lookups
@@ -44,25 +45,37 @@ def record_data(atlas: Atlas, kind: str, record_id: int) -> dict[str, Any]:
     return {"kind": kind, "record": atlas.get(kind, record_id)}
 
 
+def _timeline_filters(theme: Theme = None, place: PlaceId = None, country: Country = None,
+                      year_from: Year = None, year_to: Year = None) -> Filters:
+    """The filters actions and initiatives share, read from the query string."""
+    return Filters(theme=theme, place=place, country=country, year_from=year_from,
+                   year_to=year_to)
+
+
+Shared = Annotated[Filters, Depends(_timeline_filters)]
+
+
+def _action_filters(shared: Shared, status: ActionStatus = None) -> Filters:
+    return replace(shared, status=status)
+
+
+def _initiative_filters(shared: Shared, context: Text = None) -> Filters:
+    return replace(shared, context=clean(context))
+
+
 @router.get("/api/actions", tags=["records"], summary="Actions by date, filtered, paginated",
             response_model=Page[ActionRow])
-def actions_json(request: Request, atlas: AtlasDep, theme: Theme = None,
-                 status: ActionStatus = None, place: PlaceId = None, country: Country = None,
-                 year_from: Year = None, year_to: Year = None, after: After = None,
-                 limit: Limit = 50) -> dict[str, Any]:
-    filters = Filters(theme=theme, status=status, place=place, country=country,
-                      year_from=year_from, year_to=year_to)
+def actions_json(request: Request, atlas: AtlasDep,
+                 filters: Annotated[Filters, Depends(_action_filters)],
+                 after: After = None, limit: Limit = 50) -> dict[str, Any]:
     return actions_data(request, atlas, filters, after, limit)
 
 
 @router.get("/api/initiatives", tags=["records"], summary="Initiatives, filtered, paginated",
             response_model=Page[InitiativeRow])
-def initiatives_json(request: Request, atlas: AtlasDep, theme: Theme = None, context: Text = None,
-                     place: PlaceId = None, country: Country = None, year_from: Year = None,
-                     year_to: Year = None, after: After = None,
-                     limit: Limit = 50) -> dict[str, Any]:
-    filters = Filters(theme=theme, context=clean(context), place=place, country=country,
-                      year_from=year_from, year_to=year_to)
+def initiatives_json(request: Request, atlas: AtlasDep,
+                     filters: Annotated[Filters, Depends(_initiative_filters)],
+                     after: After = None, limit: Limit = 50) -> dict[str, Any]:
     return initiatives_data(request, atlas, filters, after, limit)
 
 
