@@ -53,6 +53,12 @@ AfterOpt = Annotated[Optional[str], typer.Option(
     "--after", metavar="CURSOR", help="Start after this cursor (printed under a full page).")]
 
 F = TypeVar("F", bound=Callable[..., Any])
+_PLURALS = {"city": "cities"}
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 row`, `2 rows`, `0 cities`: a number and its noun, agreeing."""
+    return f"{n} {noun if n == 1 else _PLURALS.get(noun, noun + 's')}"
 T = TypeVar("T")
 
 
@@ -152,7 +158,7 @@ def ingest(
         _error("no documents found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
     if report.all_failed:
-        _error(f"none of the {report.total} files could be ingested")
+        _error(f"none of the {_count(report.total, 'file')} could be ingested")
         raise typer.Exit(1)
 
 
@@ -191,7 +197,8 @@ def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bo
         except Interrupted as stop:
             _print_file_lines(stop.report)
             r = stop.report
-            _error(f"interrupted after {r.total} files: {r.saved} documents saved "
+            _error(f"interrupted after {_count(r.total, 'file')}: "
+                   f"{_count(r.saved, 'document')} saved "
                    f"({len(r.new)} new, {len(r.updated)} updated), {len(r.unchanged)} "
                    f"unchanged, {r.failed} failed; each saved document is complete. Run the "
                    "same command again to ingest the rest.")
@@ -226,21 +233,22 @@ def _quote_arg(text: str) -> str:
 
 def _print_report(report: Any, totals: dict[str, Any]) -> None:
     c = report.counts()
-    skipped = f" {len(report.skipped)} files in the folders were skipped (each named with its reason)." \
-        if report.skipped else ""
+    n = len(report.skipped)
+    skipped = (f" {_count(n, 'file')} in the folders {'was' if n == 1 else 'were'} skipped "
+               "(each named with its reason).") if n else ""
     out.print(
-        f"Ingested {c['total']} files in {report.seconds:.1f} s: {c['new']} new, "
+        f"Ingested {_count(c['total'], 'file')} in {report.seconds:.1f} s: {c['new']} new, "
         f"{c['unchanged']} unchanged, {c['updated']} updated, {c['failed']} failed.{skipped}"
     )
     out.print(_totals_line(totals))
 
 
-TOTALS = ("places", "partnerships", "actions", "initiatives", "organisations", "sources")
+TOTALS = ("place", "partnership", "action", "initiative", "organisation", "source")
 
 
 def _totals_line(totals: dict[str, Any]) -> str:
     """`Atlas URL: N places, …` from a summary that carries the atlas URL."""
-    counts = ", ".join(f"{totals.get(key, 0)} {key}" for key in TOTALS)
+    counts = ", ".join(_count(totals.get(f"{key}s", 0), key) for key in TOTALS)
     return f"Atlas {totals['url']}: {counts}."
 
 
@@ -406,7 +414,7 @@ def places(
     for p in rows:
         table.add_row(str(p["id"]), p["name"], p["country"] or "", p["kind"],
                       str(p["partner_count"]), str(p["action_count"]), _latlon(p))
-    _print_table(table, rows, count="places" if len(rows) != 1 else "place")
+    _print_table(table, rows, count="place")
 
 
 @app.command()
@@ -433,7 +441,7 @@ def search(
     if not page["items"]:
         err.print(f"nothing matches {query!r}")
         return
-    table = _table(f"{page['total']} results", "record", "id", "what", "year", "evidence")
+    table = _table(_count(page["total"], "result"), "record", "id", "what", "year", "evidence")
     for h in page["items"]:
         ev = h["evidence"]
         where = f"{ev['source']} [{ev['start']}:{ev['end']}]" if ev else ""
@@ -546,8 +554,9 @@ def _table(title: str, *columns: str) -> Table:
 
 def _print_table(table: Table, rows: list[Any], count: str | None = None) -> None:
     """A Rich table on a terminal; tab-separated values (a `# title` line, a header, one row per
-    line, nothing cut) when the output is a pipe or a file. `count` (e.g. "places") ends a
-    list with its count: below the table on a terminal, on stderr when piped."""
+    line, nothing cut) when the output is a pipe or a file. `count` (a noun, e.g. "place") ends
+    a list with its count (`1 place`, `2 places`): below the table on a terminal, on stderr
+    when piped."""
     if not out.is_terminal:
         _print_tsv(table, rows, count is None)
     elif rows:
@@ -555,7 +564,7 @@ def _print_table(table: Table, rows: list[Any], count: str | None = None) -> Non
     elif count is None:
         out.print(f"{table.title}: none", style="dim")
     if count is not None:
-        line = f"{len(rows)} {count}"
+        line = _count(len(rows), count)
         if out.is_terminal:
             out.print(line, style="dim")
         else:
@@ -655,8 +664,7 @@ def export(
         data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)
     if fmt == "geojson" and data["places_without_coordinates"]:
         n = data["places_without_coordinates"]
-        err.print(f"{n} place{'s' if n != 1 else ''} without coordinates kept with a null "
-                  "geometry")
+        err.print(f"{_count(n, 'place')} without coordinates kept with a null geometry")
     payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if out_path is None:
         sys.stdout.write(payload)
@@ -679,7 +687,8 @@ def import_(
     with _open_atlas(db, create=True) as atlas:
         counts = exchange.import_json(atlas, data)
         totals = {"url": atlas.url, **atlas.summary()}
-    out.print(f"Imported {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    out.print(f"Imported {file}: " + ", ".join(_count(n, k.removesuffix("s"))
+                                               for k, n in counts.items()) + ".")
     out.print(_totals_line(totals))
 
 
@@ -761,12 +770,13 @@ def import_pairs(
         _print_json({"import_pairs": result.to_dict(), "atlas": totals})
         return
     out.print(
-        f"Imported {c['rows']} rows of {file} in {result.seconds:.1f} s: {c['new']} new, "
-        f"{c['unchanged']} already in the atlas, {c['updated']} updated, {c['skipped']} "
-        f"skipped.")
-    out.print(f"{c['cities']} cities, {c['cities_unresolved']} not resolved to GeoNames (stored "
-              f"as the file gives them); {c['rows_unresolved']} rows with such a city, "
-              f"{c['rows_doubtful']} doubtful: see {result.report_path}.")
+        f"Imported {_count(c['rows'], 'row')} of {file} in {result.seconds:.1f} s: "
+        f"{c['new']} new, {c['unchanged']} already in the atlas, {c['updated']} updated, "
+        f"{c['skipped']} skipped.")
+    out.print(f"{_count(c['cities'], 'city')}, {c['cities_unresolved']} not resolved to GeoNames "
+              f"(stored as the file gives them); {_count(c['rows_unresolved'], 'row')} with such "
+              f"a city or an unknown country, {c['rows_doubtful']} doubtful: see "
+              f"{result.report_path}.")
     out.print(_totals_line(totals))
 # -- web ------------------------------------------------------------------------------------------
 
@@ -915,7 +925,7 @@ def sources_list(ctx: typer.Context, db: DbUrl = None, as_json: AsJson = False) 
         table.add_row(str(r["id"]), r["name"], r["date"] or "", str(n["place"]),
                       str(n["partnership"]), str(n["action"]), str(n["initiative"]),
                       str(n["organisation"]))
-    _print_table(table, rows, count="sources" if len(rows) != 1 else "source")
+    _print_table(table, rows, count="source")
 
 
 @sources_app.command("remove")
@@ -931,13 +941,13 @@ def sources_remove(
     if as_json:
         _print_json(report)
         return
-    removed = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
-                        for kind, n in report["removed"].items() if n) or "no records"
+    removed = ", ".join(_count(n, kind) for kind, n in report["removed"].items() if n) \
+        or "no records"
     out.print(f"Removed source {report['source']} and {removed} only it supported.")
     if report["kept"]:
         kept = ", ".join(f"{k['kind']}:{k['id']} ({k['review_state']})" for k in report["kept"])
-        out.print(f"Kept {len(report['kept'])} reviewed records, noted as having lost this "
-                  f"source: {kept}")
+        out.print(f"Kept {_count(len(report['kept']), 'reviewed record')}, noted as having "
+                  f"lost this source: {kept}")
 
 
 @review_app.callback(invoke_without_command=True)
@@ -972,7 +982,7 @@ def review_list(
         quote = next((e["quote"] for e in r["evidence"] if e["quote"]), "")
         table.add_row(r["ref"], r["label"] + note, r["review_state"], sources or "—",
                       _short(quote))
-    _print_table(table, rows, count="records" if len(rows) != 1 else "record")
+    _print_table(table, rows, count="record")
 
 
 def _review(ref: str, state: str, db: str | None, note: str | None,
@@ -1019,7 +1029,7 @@ def review_correct(
     ref: RecordRef,
     changes: Annotated[list[str], typer.Argument(
         metavar="FIELD=VALUE...",
-        help="e.g. start=2021-05 status=done themes=eau,santé actors=Padoue partners=12 "
+        help="e.g. start=2021-05 status=done themes=water_sanitation,health actors=Padoue partners=12 "
              "amounts='5000 EUR'; an empty value clears the field.")],
     note: Note = None,
     db: DbUrl = None,
