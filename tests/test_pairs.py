@@ -184,6 +184,26 @@ def test_unresolved_rows_are_reported_never_dropped(atlas: Atlas, tmp_path) -> N
     assert atlas.find_place("Zzyzxville")["partner_count"] == 1
 
 
+def test_an_unknown_country_is_reported_not_stored_without_one(atlas: Atlas, tmp_path) -> None:
+    path = write_list(tmp_path / "twins.csv", [
+        [1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36],
+        [2, "Cholet", "FR", 47.06, -0.88, "Nowhereburg", "QQ", 10.0, 10.0],
+    ])
+    report = import_pairs(path, atlas, report=tmp_path / "r.csv", progress=False)
+    assert (report.new, report.skipped, report.counts()["rows_unresolved"]) == (1, 1, 1)
+    [problem] = report.problems
+    assert (problem.row, problem.outcome) == (3, "unresolved")
+    assert problem.reason == "city_b Nowhereburg: unknown country 'QQ'; the row is not stored"
+    assert "no country given" not in problem.reason  # one reason, not two that disagree
+    assert atlas.find_place("Nowhereburg") is None
+    assert all(p["country"] for p in atlas.places()["items"])
+    # the list once corrected imports the row
+    write_list(path, [[1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36],
+                      [2, "Cholet", "FR", 47.06, -0.88, "Nowhereburg", "DE", 10.0, 10.0]])
+    again = import_pairs(path, atlas, report=tmp_path / "r2.csv", progress=False)
+    assert (again.new, again.unchanged) == (1, 1)
+
+
 def test_a_second_run_changes_nothing(atlas: Atlas, tmp_path) -> None:
     path = write_list(tmp_path / "twins.csv", [
         [1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36],

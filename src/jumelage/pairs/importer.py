@@ -14,7 +14,10 @@ documents said stays (in their evidence, and in reviewed records).
 
 A city the gazetteer cannot resolve is still stored, as the list gives it (name, country,
 coordinates), and the reason goes to the report; a row that cannot be stored at all (no name,
-the same place on both sides, a value the atlas refuses) is reported and skipped. Nothing is
+the same place on both sides, a value the atlas refuses) is reported and skipped. A row whose
+country is not a known code or name (`ZZ`, « Atlantis ») is not stored either: a place with no
+country would be a guess, so it is reported `unresolved`, « unknown country 'ZZ'; the row is not
+stored », and a corrected list imports it on the next run. Nothing is
 dropped silently: the report file (CSV: row, city_a, city_b, outcome, reason) lists every row
 that is not a clean import.
 
@@ -61,7 +64,8 @@ class Problem:
     country_a: str
     city_b: str
     country_b: str
-    outcome: str      # "unresolved" (stored as the list gives it), "doubtful", "skipped"
+    outcome: str      # "unresolved" (a city stored as the list gives it, or, for an unknown
+    #                   country, the row not stored), "doubtful", "skipped"
     reason: str
 
     def as_row(self) -> list[str]:
@@ -144,6 +148,11 @@ class _Rows:
         """The document and extraction of one row; None (and a problem) when it is skipped."""
         if not row.a.name or not row.b.name:
             self._problem(row, "skipped", "a city name is missing")
+            return None
+        unknown = [f"city_{side} {city.name}: {city.problem}; the row is not stored"
+                   for side, city in (("a", row.a), ("b", row.b)) if city.country_unknown]
+        if unknown:  # a place with no country would be a guess: the row waits for a fix
+            self._problem(row, "unresolved", "; ".join(unknown))
             return None
         found = {side: self._resolve(city) for side, city in (("a", row.a), ("b", row.b))}
         places = [_place("p1", row.a, found["a"]), _place("p2", row.b, found["b"])]

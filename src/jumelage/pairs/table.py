@@ -39,6 +39,7 @@ class City:
     country: str | None               # ISO 3166-1 alpha-2, upper case; None when unknown
     coords: tuple[float, float] | None  # (lat, lon) in degrees
     problem: str | None = None        # a value that could not be read (the row still counts)
+    country_unknown: bool = False     # a country was given but is no known code or name
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _city(row: dict[str, str], side: str, iso_column: bool) -> City:
     country = country_of(raw)
     coords, problem = _coords(row, side)
     if raw.strip() and country is None:
-        problem = f"unknown country {raw.strip()!r}"
+        return City(name, None, coords, f"unknown country {raw.strip()!r}", True)
     return City(name, country, coords, problem)
 
 
