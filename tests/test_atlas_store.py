@@ -177,10 +177,14 @@ def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
     def flag(day: date) -> bool:
         return atlas.partnerships(as_of=day)["items"][0]["dormant"]
 
+    def activity(day: date) -> str:
+        return atlas.partnerships(as_of=day)["items"][0]["activity"]
+
     assert flag(date(2025, 1, 1)) is False
     assert flag(date(2029, 3, 31)) is False
-    assert flag(date(2029, 4, 1)) is True
-    assert flag(date(2018, 6, 1)) is True   # before any recorded action, 33 years after 1985
+    assert flag(date(2029, 4, 1)) is True and activity(date(2029, 4, 1)) == "dormant"
+    # before any recorded action, 33 years after 1985: nothing lets the atlas judge
+    assert flag(date(2018, 6, 1)) is False and activity(date(2018, 6, 1)) == "unrecorded"
     assert atlas.place_detail(ship["places"][0]["id"], as_of=date(2030, 1, 1))["partners"][0][
         "dormant"] is True
 
@@ -195,7 +199,11 @@ def test_status_history_and_dormant_flag(atlas: Atlas) -> None:
                     if s["places"][1]["name"] == "Sibiu")
 
     assert sibiu(date(2024, 1, 1)) is False
-    assert sibiu(date(2028, 1, 1)) is True
+    # six years on, still no recorded action: not dormant, the atlas cannot tell
+    assert sibiu(date(2028, 1, 1)) is False
+    [row] = [s for s in atlas.partnerships(as_of=date(2028, 1, 1))["items"]
+             if s["places"][1]["name"] == "Sibiu"]
+    assert row["activity"] == "unrecorded"
 
 
 def test_status_change_without_date_takes_the_document_date(atlas: Atlas) -> None:

@@ -204,6 +204,18 @@ def test_an_unknown_country_is_reported_not_stored_without_one(atlas: Atlas, tmp
     assert (again.new, again.unchanged) == (1, 1)
 
 
+def test_a_partnership_known_only_from_a_list_is_not_called_dormant(atlas: Atlas,
+                                                                     tmp_path) -> None:
+    path = write_list(tmp_path / "twins.csv", [
+        [1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36]])
+    import_pairs(path, atlas, progress=False)
+    [ship] = atlas.partnerships()["items"]
+    assert (ship["dormant"], ship["activity"]) == (False, "unrecorded")
+    cholet = atlas.find_place("Cholet")
+    [partner] = atlas.place_detail(cholet["id"])["partners"]
+    assert (partner["dormant"], partner["activity"]) == (False, "unrecorded")
+
+
 def test_a_second_run_changes_nothing(atlas: Atlas, tmp_path) -> None:
     path = write_list(tmp_path / "twins.csv", [
         [1, "Cholet", "FR", 47.06, -0.88, "Hameln", "DE", 52.10, 9.36],

@@ -506,12 +506,12 @@ def _print_place(detail: dict[str, Any]) -> None:
     if place.get("aliases"):
         out.print("also: " + ", ".join(place["aliases"]))
 
-    table = _table("Partners", "id", "partner", "kind", "since", "status", "history", "dormant")
+    table = _table("Partners", "id", "partner", "kind", "since", "status", "history", "activity")
     for p in detail["partners"]:
         history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
         table.add_row(f"partnership:{p['partnership_id']}", _place_label(p["place"]), p["kind"],
                       p["since"] or "", _with_state(p["status"], p["review_state"]), history,
-                      "dormant" if p["dormant"] else "")
+                      _ACTIVITY[p["activity"]])
     _print_table(table, detail["partners"])
 
     table = _table("Timeline of actions", "id", "period", "status", "actors → partners",
@@ -584,6 +584,10 @@ def _print_tsv(table: Table, rows: list[Any], titled: bool) -> None:
         lines += ["\t".join(cell(v) for v in row) for row in zip(*columns, strict=True)]
     sys.stdout.write("\n".join(lines) + ("\n\n" if titled else "\n"))
     sys.stdout.flush()
+
+
+# a partnership's activity (`atlas/dormancy.py`) as `show` prints it; recent needs no word
+_ACTIVITY = {"recent": "", "dormant": "dormant", "unrecorded": "no recorded action"}
 
 
 def _place_label(p: dict[str, Any]) -> str:

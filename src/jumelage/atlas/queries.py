@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from jumelage.atlas import cursor, search, views
-from jumelage.atlas.dormancy import dormant
+from jumelage.atlas.dormancy import activity
 from jumelage.atlas.models import (
     Action, ActionPlace, Evidence, Initiative, Organisation, Partnership, PartnershipStatus,
     Place, PlaceName, Source,
@@ -231,13 +231,14 @@ def _org_names(session: Session, ids: Iterable[int] | None = None) -> dict[int, 
 
 def _partnership_rows(session: Session, ships: list[Partnership],
                       as_of: date | None) -> list[PartnershipRow]:
-    flags = dormant(session, ships, as_of)
+    flags = activity(session, ships, as_of)
     ids = [s.id for s in ships]
     counts = dict(session.execute(
         select(Evidence.partnership_id, func.count(Evidence.id))
         .where(Evidence.partnership_id.in_(ids)).group_by(Evidence.partnership_id)).all()
     ) if ids else {}
-    return [{**views.partnership(s), "dormant": flags[s.id],  # type: ignore[typeddict-item]
+    return [{**views.partnership(s),  # type: ignore[typeddict-item]
+             "dormant": flags[s.id] == "dormant", "activity": flags[s.id],
              "evidence_count": counts.get(s.id, 0)} for s in ships]
 
 
@@ -445,6 +446,7 @@ def place_detail(session: Session, place_id: int, as_of: date | None = None,
         other = s["places"][1] if s["places"][0]["id"] == place_id else s["places"][0]
         partners.append({"partnership_id": s["id"], "place": other, "kind": s["kind"],
                          "since": s["since"], "status": s["status"], "dormant": s["dormant"],
+                         "activity": s["activity"],
                          "review_state": s["review_state"],
                          "history": histories.get(s["id"], [])})
     timeline = actions(session, Filters(place=place_id), None, timeline_limit, include_rejected)

@@ -143,8 +143,10 @@ class OrganisationRow(Review):
 
 
 class PartnershipRow(Review):
-    """A partnership in a list. `dormant`: no recorded activity between the two places in the five
-    years before the reference date (see `atlas/dormancy.py`)."""
+    """A partnership in a list. `activity`: `recent`, `dormant` (the atlas records dated actions
+    between the two places, none in the five years before the reference date) or `unrecorded`
+    (no dated action between them: the atlas cannot judge); `dormant` is `activity ==
+    "dormant"` (see `atlas/dormancy.py`)."""
 
     id: int
     places: list[PlaceBrief]
@@ -152,6 +154,7 @@ class PartnershipRow(Review):
     since: str | None
     status: str
     dormant: bool
+    activity: str
     evidence_count: int
 
 
@@ -193,6 +196,7 @@ class Partner(TypedDict):
     since: str | None
     status: str
     dormant: bool
+    activity: str
     review_state: str
     history: list[StatusRow]
 
