@@ -29,6 +29,7 @@ from jumelage.atlas.models import (
     InitiativeOrganisation, LostEvidence, Organisation, Partnership, PartnershipStatus, Place,
     PlaceName, Source,
 )
+from jumelage.atlas.names import sort_key
 from jumelage.names import name_key
 from jumelage.errors import AtlasError, InvalidChange
 
@@ -176,7 +177,8 @@ def _restore(session: Session, data: dict[str, Any]) -> None:
         for name in dict.fromkeys([p["name"], *p.get("aliases", [])]):
             names.append({"place_id": p["id"], "name": name, "folded": name_key(name)})
     add(Place, [{
-        "id": p["id"], "name": p["name"], "country": p.get("country"),
+        "id": p["id"], "name": p["name"], "sort_name": sort_key(p["name"]),
+        "country": p.get("country"),
         "geonames_id": p.get("geonames_id"), "lat": p.get("lat"), "lon": p.get("lon"),
         "kind": p.get("kind", "city"), "population": p.get("population"), **record_fields(p),
     } for p in places])

@@ -28,8 +28,9 @@ from sqlalchemy import (
     JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from jumelage.atlas.names import sort_key
 from jumelage.records import REVIEW_STATES
 
 NAMING = {
@@ -48,6 +49,16 @@ NO_REUSE = {"sqlite_autoincrement": True}
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# compared character by character on both databases (PostgreSQL's default collation would
+# ignore spaces and differ from SQLite)
+SORT_TEXT = String(600).with_variant(String(600, collation="C"), "postgresql")
+
+
+def _sort_name(context: Any) -> str:
+    """Default of `places.sort_name` for a Core insert that does not give it."""
+    return sort_key(context.get_current_parameters().get("name") or "")
 
 
 def _review_state() -> Mapped[str]:
@@ -82,13 +93,16 @@ class Place(Base):
     __table_args__ = (
         CheckConstraint(REVIEW_CHECK, name="review_state"),
         CheckConstraint("kind IN ('city', 'region', 'district', 'camp')", name="kind"),
-        Index("ix_places_name_id", "name", "id"),  # places listed by name, a page at a time
+        Index("ix_places_sort_name_id", "sort_name", "id"),  # places listed by name, by page
         NO_REUSE,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     geonames_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(300))
+    # `atlas.names.sort_key(name)`: lists sort by it (French order on both databases); set with
+    # the name (`_keep_sort_name`, or by the writer of a Core insert or update)
+    sort_name: Mapped[str] = mapped_column(SORT_TEXT, default=_sort_name)
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
@@ -108,6 +122,11 @@ class Place(Base):
     @property
     def aliases(self) -> list[str]:
         return [n.name for n in self.names if n.name != self.name]
+
+    @validates("name")
+    def _keep_sort_name(self, _key: str, value: str) -> str:
+        self.sort_name = sort_key(value or "")
+        return value
 
 
 class PlaceName(Base):

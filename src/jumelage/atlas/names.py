@@ -7,7 +7,9 @@ atlas needs around it:
 - `FoldedText`: a name's occurrence in a document's text, case and accents aside, so evidence
   points into the text even when the extractor gave a name without a span;
 - `rekey_stored_names(conn)`: recompute every stored key (run by the Alembic data migration that
-  follows each change of `NAME_KEY_VERSION`).
+  follows each change of `NAME_KEY_VERSION`);
+- `sort_key(name)`: where a name goes in a list (`places.sort_name`), in French dictionary order
+  on both databases: « Évry » between « Étampes » and « Ézy », not after « Zurich ».
 """
 from __future__ import annotations
 
@@ -24,6 +26,17 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     return plain_letters(ch)
+
+
+def sort_key(name: str) -> str:
+    """The key lists sort place names by: case, accents and ligatures aside (`plain_letters`),
+    punctuation read as a space, words joined by one space (`"Île-d'Yeu"` -> `"ile d yeu"`,
+    `"Œuilly"` -> `"oeuilly"`). Compared character by character (binary on SQLite, collation
+    `C` on PostgreSQL), it gives the French order of letters, a shorter word before a longer one
+    it begins (« Saint Denis » < « Saintes »), digits before letters. Unlike `name_key` it keeps
+    `St` as written, since a list shows the name as written."""
+    plain = plain_letters(name)
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
 
 
 class _OneToOne(dict[int, str]):

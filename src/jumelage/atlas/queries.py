@@ -24,6 +24,7 @@ from jumelage.atlas.models import (
     Action, ActionPlace, Evidence, Initiative, Organisation, Partnership, PartnershipStatus,
     Place, PlaceName, Source,
 )
+from jumelage.atlas.names import sort_key
 from jumelage.names import name_key
 from jumelage.atlas.shapes import (
     ActionRow, EvidenceRow, Filters, InitiativeRow, OrganisationRow, Page, Partner,
@@ -153,7 +154,8 @@ def _place_row(p: Place, partners: dict[int, int], actions: dict[int, int]) -> P
 
 def places(session: Session, filters: Filters | None = None, after: str | None = None,
            limit: int | None = 50, include_rejected: bool = False) -> Page[PlaceRow]:
-    """Places by name then id, with partner and action counts.
+    """Places by name (`atlas.names.sort_key`: French order, accents aside) then id, with
+    partner and action counts.
 
     Filters: `q` (a folded substring of any of the place's names), `country`, `kind`.
     """
@@ -170,13 +172,8 @@ def places(session: Session, filters: Filters | None = None, after: str | None =
         stmt = stmt.where(Place.country == f.country.upper())
     if f.kind:
         stmt = stmt.where(Place.kind == f.kind)
-    key = cursor.decode("places", after)
-    if key is not None:
-        stmt = stmt.where(tuple_(Place.name, Place.id) > tuple_(*_key(key, str, int)))
-    found = list(session.scalars(stmt.order_by(Place.name, Place.id).limit(size + 1)))
-    more = len(found) > size
-    found = found[:size]
-    nxt = cursor.encode("places", [found[-1].name, found[-1].id]) if more else None
+    found, nxt = _keyset(session, "places", stmt, (Place.sort_name, Place.id), after, size,
+                         lambda p: [p.sort_name, p.id])
     return {"items": _place_rows(session, found), "next": nxt}
 
 
@@ -406,8 +403,8 @@ def initiatives(session: Session, filters: Filters | None = None, after: str | N
 
 def organisations(session: Session, include_rejected: bool = False) -> list[OrganisationRow]:
     stmt = select(Organisation).where(_live(Organisation, include_rejected))
-    return [views.organisation(o)  # type: ignore[misc]
-            for o in session.scalars(stmt.order_by(Organisation.name))]
+    found = sorted(session.scalars(stmt), key=lambda o: (sort_key(o.name), o.id))
+    return [views.organisation(o) for o in found]  # type: ignore[misc]
 
 
 def _sources_of(session: Session, evidence: list[EvidenceRow]) -> list[SourceEvidence]:

@@ -35,6 +35,7 @@ from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
+from jumelage.atlas.names import sort_key
 from jumelage.atlas.organisations import Organisations
 from jumelage.names import name_key
 
@@ -367,7 +368,8 @@ def _places(conn: Connection, ids: list[int], now: datetime) -> None:
             continue
         dropped += gone
         added += [{"place_id": row.id, "name": n, "folded": name_key(n)} for n in new]
-        update_row = {"id": row.id, **fields, "updated_at": now}
+        update_row = {"id": row.id, **fields, "sort_name": sort_key(fields["name"]),
+                      "updated_at": now}
         if fields["geonames_id"] != row.geonames_id:
             # one at a time, in order: a GeoNames id another place just gave up may be taken
             _write(conn, Place, [update_row])

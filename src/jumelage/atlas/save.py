@@ -44,7 +44,7 @@ from jumelage.atlas.models import (
     RECORD_COLUMNS, RECORD_MODELS, Action, ActionOrganisation, ActionPlace, Evidence, Initiative,
     InitiativeOrganisation, LostEvidence, Partnership, PartnershipStatus, PlaceName, Source,
 )
-from jumelage.atlas.names import FoldedText
+from jumelage.atlas.names import FoldedText, sort_key
 from jumelage.atlas.organisations import Organisations
 from jumelage.names import name_key
 from jumelage.atlas.recompute import Touched, finish
@@ -461,7 +461,8 @@ class _Saver:
         place = self._match_place(p)
         if place is None:
             pid = self.c.execute(q.INSERT_PLACE, dict(
-                name=names[0], geonames_id=p.geonames_id, country=country, lat=p.lat, lon=p.lon,
+                name=names[0], sort_name=sort_key(names[0]), geonames_id=p.geonames_id,
+                country=country, lat=p.lat, lon=p.lon,
                 kind=p.kind, population=p.population, review_state="extracted",
                 created_at=self.now, updated_at=self.now)).scalar_one()
             place = _PlaceRow(pid, p.geonames_id, country, p.kind, "extracted")
