@@ -277,3 +277,32 @@ def test_demo_builds_an_atlas_and_says_how_to_open_it(tmp_path):
 def test_version_and_help():
     assert run("--version").stdout.startswith("jumelage ")
     assert "ingest" in run("--help").stdout
+
+
+def test_counts_agree_with_their_nouns_and_messages_are_english(tmp_path):
+    """« 1 rows » was printed; every count now agrees, and what the command line says about
+    the atlas (its messages and the atlas's errors) is in English, French names aside."""
+    import re
+
+    from jumelage.cli import _count
+
+    assert [_count(n, "row") for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]
+    assert _count(1, "city") == "1 city" and _count(3, "city") == "3 cities"
+    pairs = tmp_path / "twins.csv"
+    pairs.write_text("city_a,country_a_iso2,city_b,country_b_iso2\n"
+                     "Cholet,FR,Hameln,DE\n", encoding="utf-8")
+    db = tmp_path / "a.sqlite"
+    done = run("import-pairs", pairs, "--db", db, "--report", tmp_path / "r.csv")
+    assert "Imported 1 row of" in done.output and "1 rows" not in done.output
+    assert "1 partnership," in done.output and "1 partnerships" not in done.output
+    places = run("places", "--db", db)
+    shown = run("show", "Cholet", "--db", db)
+    assert "no recorded action" in shown.output and "dormant" not in shown.output.split(
+        "activity", 1)[1]
+    outputs = [places.output, shown.output]
+    for args in (["show", "Nulle-Part"], ["review", "confirm", "place:999"],
+                 ["review", "correct", "action:1", "start=mai"], ["sources", "remove", "x.txt"],
+                 ["places", "--country", "ZZZ"]):
+        outputs.append(run(*args, "--db", db, ok=False).output)
+    french = re.compile(r"«|»|\b(?:aucun|aucune|introuvable|erreur|fichier|inconnu|pas de)\b", re.I)
+    assert not [o for o in outputs if french.search(o)]
