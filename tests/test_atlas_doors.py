@@ -1,6 +1,7 @@
-"""One write path: the same correction made through the library's review and through the web
-review gives the same stored record, which a re-ingest keeps; handing it back to its sources
-through either door gives back exactly what ingest computed. On SQLite and PostgreSQL."""
+"""One write path: the same correction made through the library's review, the web review form,
+the web's JSON API and the command line gives the same stored record, which a re-ingest keeps;
+handing it back to its sources through any door gives back exactly what ingest computed. On
+SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
@@ -37,7 +38,9 @@ def _concert(name: str, home: tuple[str, int], guest: tuple[str, int], extra: st
 
 
 DOCS = {"a.txt": (("Valmont-sur-Lys", 9100001), ("Oberhain", 9100002)),
-        "b.txt": (("Saint-Aubert", 9100003), ("Niederfeld", 9100004))}
+        "b.txt": (("Saint-Aubert", 9100003), ("Niederfeld", 9100004)),
+        "c.txt": (("Montreval", 9100005), ("Unterbach", 9100006)),
+        "d.txt": (("Villeneuve-la-Petite", 9100007), ("Kleinhausen", 9100008))}
 
 
 def _fields(atlas: Atlas, aid: int) -> dict[str, Any]:
@@ -77,7 +80,7 @@ def test_a_correction_is_the_same_whichever_door_and_after_a_re_ingest(atlas_url
             atlas.save_extraction(*_concert(name, home, guest))
         ids = {name: atlas.actions(limit=10)["items"][n]["id"] for n, name in enumerate(DOCS)}
         extracted = {name: _fields(atlas, aid) for name, aid in ids.items()}
-        assert extracted["a.txt"] == extracted["b.txt"]
+        assert len({repr(v) for v in extracted.values()}) == 1
         accounts.add_user(atlas, "edith", PASSWORD, "editor")
 
         # the library door corrects a.txt's action ...
@@ -90,8 +93,23 @@ def test_a_correction_is_the_same_whichever_door_and_after_a_re_ingest(atlas_url
                 "themes": CHANGES["themes"], "organisations": CHANGES["organisations"][0]},
                 follow_redirects=False)
             assert r.status_code == 303, r.text
+            # ... the web's JSON API on c.txt's
+            r = client.post(f"/api/records/action/{ids['c.txt']}/review",
+                            json={"state": "corrected", "changes": CHANGES},
+                            headers={"X-CSRF-Token": token})
+            assert r.status_code == 200, r.text
+        # ... and the command line on d.txt's
+        from typer.testing import CliRunner
+
+        from jumelage.cli import app
+
+        done = CliRunner().invoke(app, [
+            "review", "correct", f"action:{ids['d.txt']}", f"start={CHANGES['start']}",
+            "themes=" + ",".join(CHANGES["themes"]),
+            f"organisations={CHANGES['organisations'][0]}", "--db", atlas_url])
+        assert done.exit_code == 0, done.output
         corrected = {name: _fields(atlas, aid) for name, aid in ids.items()}
-        assert corrected["a.txt"] == corrected["b.txt"]
+        assert len({repr(v) for v in corrected.values()}) == 1
         assert corrected["a.txt"]["start"] == "2018-06"
         assert corrected["a.txt"]["organisations"] == ["Office de Tourisme de la Ville"]
         assert len(atlas.organisations()) == 2  # the second door found the first's organisation
@@ -104,6 +122,10 @@ def test_a_correction_is_the_same_whichever_door_and_after_a_re_ingest(atlas_url
 
         # handed back to its sources through either door: what ingest computed, again
         atlas.review("action", ids["a.txt"], "extracted")
+        atlas.review("action", ids["c.txt"], "extracted")
+        assert CliRunner().invoke(app, ["review", "confirm", f"action:{ids['d.txt']}",
+                                        "--db", atlas_url]).exit_code == 0
+        atlas.review("action", ids["d.txt"], "extracted")
         with _web(atlas_url) as client:
             token = _login(client)
             r = client.post(f"/review/action/{ids['b.txt']}",

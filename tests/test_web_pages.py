@@ -312,3 +312,16 @@ def test_the_map_and_assets_are_compressed_and_cached(client: Any) -> None:
     assert asset.headers["content-encoding"] == "gzip"
     plain = client.get("/api/map", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
+
+
+def test_a_partnership_without_dated_action_is_not_shown_dormant(client: Any) -> None:
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        a = atlas.add_manual("place", {"name": "Valmont-des-Prés", "country": "FR"})
+        b = atlas.add_manual("place", {"name": "Oberwald", "country": "DE"})
+        ship = atlas.add_manual("partnership", {"places": [a, b], "since": "1990"})
+    twin = client.get(f"/api/partnerships/{ship}").json()
+    assert (twin["dormant"], twin["activity"]) == (False, "unrecorded")
+    page = client.get(f"/partnerships/{ship}").text
+    assert "aucune action enregistrée" in page and "en sommeil" not in page
+    english = client.get(f"/partnerships/{ship}?lang=en").text
+    assert "no recorded action" in english
