@@ -279,9 +279,10 @@ class Reason:
 
 
 @dataclass
-class MatchPlace:
-    """A place as the matcher shows it. `id`: the atlas place id (or the caller's key);
-    `population`: GeoNames inhabitants; `partner_count`: partnerships the matcher knows."""
+class MatchPlaceBase:
+    """What the matcher knows and shows of every place. `id`: the atlas place id (or the
+    caller's key: a CSV node id, a test's number); `country`: ISO 3166-1 alpha-2; `lat`/`lon`:
+    WGS84 degrees; `population`: GeoNames inhabitants; `kind`: one of `PLACE_KINDS`."""
 
     id: Any
     name: str
@@ -290,6 +291,14 @@ class MatchPlace:
     lon: float | None = None
     population: int | None = None
     capital: bool = False
+    kind: str = "city"
+
+
+@dataclass
+class MatchPlace(MatchPlaceBase):
+    """A place as the matcher shows it: `MatchPlaceBase` and `partner_count`, the partnerships
+    the matcher knows."""
+
     partner_count: int = 0
 
 
