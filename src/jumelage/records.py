@@ -304,10 +304,12 @@ class MatchPlace(MatchPlaceBase):
 
 @dataclass
 class Proposal:
-    """One possible partner: its `score` (0..1, higher is better; comparable within one list),
-    the `components` the score was built from (each 0..1, None when a fact is unknown: network,
-    community, country_habits, area_habits, distance, size, capital, language, coast, themes),
-    `distance_km` from the asking place, and the reasons in French and English."""
+    """One possible partner: its `score` (0..1, the model's log-odds L shown as
+    1 / (1 + exp(-L / 4)); higher is better; comparable within one list), the `components`
+    (each family's share, 0..1, of what lifted it above the average place; None when its facts
+    are unknown: network, paths, community, country_habits, area_habits, distance, size,
+    partners, capital, language, coast, themes), `distance_km` from the asking place, and the
+    reasons in French and English (at least one, from the families that lifted it)."""
 
     place: MatchPlace
     score: float
