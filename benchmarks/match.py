@@ -112,7 +112,7 @@ def load(path: Path) -> tuple[Graph, dict[str, int]]:
             cap = is_capital(_QUALIFIER.sub("", row["city"]), cc)
             stats["capital"] += cap
             stats["places"] += 1
-            places.append(PlaceFacts(key=row["city_id"], name=row["city"], country=cc, lat=lat,
+            places.append(PlaceFacts(id=row["city_id"], name=row["city"], country=cc, lat=lat,
                                      lon=lon, population=pop, capital=cap))
     with path.open(encoding="utf-8") as f:
         edges = [Edge(r["city_a_id"], r["city_b_id"]) for r in csv.DictReader(f)]

@@ -713,18 +713,27 @@ def match(
                                     help="Only partners of this size (inhabitants; either "
                                          "bound may be left out: 10000: or :50000).")] = None,
     kind: Annotated[
-        Optional[str], typer.Option("--kind", help="Only partners already holding a "
-                                    "partnership of this kind (twinning, cooperation, ...).")
+        Optional[str], typer.Option("--kind", help="Kind of the partners: city, region, "
+                                    "district, camp or any (default: the place's own kind); "
+                                    "or a partnership kind they already hold (twinning, "
+                                    "cooperation, ...).")
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, max=200, help="How many.")] = 10,
+    top: Annotated[int, typer.Option("--top", help="How many (1 to 200).")] = 10,
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: fr or en.")] = "fr",
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
     """Possible partners for a place, best first, with the reasons for each."""
-    from jumelage.match import parse_population, propose
+    from jumelage.match import BadFilter, check_filters, parse_population, propose
 
-    span = parse_population(population) if population else None
+    try:
+        if lang not in ("fr", "en"):
+            raise BadFilter(f"--lang {lang!r}: expected fr or en")
+        span = parse_population(population) if population else None
+        check_filters(country, span, theme, kind, top)
+    except BadFilter as e:          # a wrong option value: usage error, status 2
+        _error(str(e))
+        raise typer.Exit(2) from None
     with _open_atlas(db) as atlas:
         result = propose(atlas, place, country=country or None, population=span, theme=theme,
                          kind=kind, top=top)
@@ -732,7 +741,7 @@ def match(
         _print_json(result.to_dict())
         return
     here = result.place
-    out.print(f"Possible partners for {here.name} ({here.country or '?'}), "
+    out.print(f"Possible partners for {here.name} ({here.country or '?'}, {here.kind}), "
               f"{here.partner_count} partner(s) known:")
     if not result.proposals:
         err.print("no place matches these filters")
@@ -740,7 +749,7 @@ def match(
     table = _table("Proposals", "#", "place", "country", "score", "km", "reasons")
     for p in result.proposals:
         words = "; ".join(r.en if lang == "en" else r.fr for r in p.reasons)
-        table.add_row(str(p.rank), p.place.name, p.place.country or "", f"{p.score:.3f}",
+        table.add_row(str(p.rank), p.place.name, p.place.country or "", f"{p.score:.4f}",
                       "" if p.distance_km is None else f"{p.distance_km:,.0f}", words)
     out.print(table)
 

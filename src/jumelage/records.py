@@ -279,9 +279,10 @@ class Reason:
 
 
 @dataclass
-class MatchPlace:
-    """A place as the matcher shows it. `id`: the atlas place id (or the caller's key);
-    `population`: GeoNames inhabitants; `partner_count`: partnerships the matcher knows."""
+class MatchPlaceBase:
+    """What the matcher knows and shows of every place. `id`: the atlas place id (or the
+    caller's key: a CSV node id, a test's number); `country`: ISO 3166-1 alpha-2; `lat`/`lon`:
+    WGS84 degrees; `population`: GeoNames inhabitants; `kind`: one of `PLACE_KINDS`."""
 
     id: Any
     name: str
@@ -290,15 +291,25 @@ class MatchPlace:
     lon: float | None = None
     population: int | None = None
     capital: bool = False
+    kind: str = "city"
+
+
+@dataclass
+class MatchPlace(MatchPlaceBase):
+    """A place as the matcher shows it: `MatchPlaceBase` and `partner_count`, the partnerships
+    the matcher knows."""
+
     partner_count: int = 0
 
 
 @dataclass
 class Proposal:
-    """One possible partner: its `score` (0..1, higher is better; comparable within one list),
-    the `components` the score was built from (each 0..1, None when a fact is unknown: network,
-    community, country_habits, area_habits, distance, size, capital, language, coast, themes),
-    `distance_km` from the asking place, and the reasons in French and English."""
+    """One possible partner: its `score` (0..1, the model's log-odds L shown as
+    1 / (1 + exp(-L / 4)); higher is better; comparable within one list), the `components`
+    (each family's share, 0..1, of what lifted it above the average place; None when its facts
+    are unknown: network, paths, community, country_habits, area_habits, distance, size,
+    partners, capital, language, coast, themes), `distance_km` from the asking place, and the
+    reasons in French and English (at least one, from the families that lifted it)."""
 
     place: MatchPlace
     score: float

@@ -8,10 +8,12 @@
         for p in result.proposals:
             print(p.rank, p.place.name, p.score, [r.fr for r in p.reasons])
 
-`propose(source, place, ...)` takes an open `Atlas` (its graph and model are built on first use
-and kept for the atlas object's life: build once per process, rank in milliseconds) or a
-`Matcher`. The web keeps `matcher_for(atlas)` and calls `propose` per request. Signals:
-`signals.py`; learned combination: `model.py`; words of the reasons: `data/reasons.json`.
+`propose(source, place, ...)` takes an open `Atlas` or a `Matcher`. With an atlas, the place is
+looked up first (an unknown place fails at once, with close names); the matcher (graph, signals,
+fitted model) is then taken from the on-disk cache of that atlas version (`cache.py`), or built
+and saved there, and kept for the atlas object's life: ranking then takes milliseconds. The web
+keeps `matcher_for(atlas)` and calls `propose` per request. Signals: `signals.py`; learned
+combination: `model.py`; reasons and components: `explain.py`, words in `data/reasons.json`.
 """
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ import weakref
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING
 
+from jumelage.match.cache import cached_matcher
 from jumelage.match.graph import Edge, Graph, PlaceFacts
-from jumelage.match.load import graph_from_atlas
-from jumelage.match.matcher import MAX_TOP, Matcher, MatchError, parse_population
+from jumelage.match.load import close_names, graph_from_atlas
+from jumelage.match.matcher import (MAX_TOP, BadFilter, Matcher, MatchError, check_filters,
+                                    parse_population)
 from jumelage.records import MatchPlace, MatchResult, Proposal, Reason
 
 if TYPE_CHECKING:
@@ -31,12 +35,25 @@ _MATCHERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def matcher_for(atlas: Atlas) -> Matcher:
-    """The `Matcher` over `atlas` as it is now, built on first call and kept for this atlas
-    object (a new atlas object, or `refresh=True` of `propose`, rebuilds it)."""
+    """The `Matcher` over `atlas` as it is now: from the on-disk cache of this atlas version or
+    built (and cached), then kept for this atlas object (a new atlas object, or `refresh=True` of
+    `propose`, looks again)."""
     m = _MATCHERS.get(atlas)
     if m is None:
-        m = _MATCHERS[atlas] = Matcher(graph_from_atlas(atlas))
+        m = _MATCHERS[atlas] = cached_matcher(atlas)
     return m
+
+
+def find(atlas: Atlas, place: Hashable) -> int:
+    """The atlas id of `place` (an atlas id, GeoNames id, name or alias; see
+    `Atlas.find_place`), without building the matcher. Raises `MatchError` naming the place and
+    up to five close names when the atlas has no such place."""
+    found = atlas.find_place(str(place))
+    if found is None:
+        close = close_names(atlas, str(place))
+        hint = f"; close names: {', '.join(close)}" if close else ""
+        raise MatchError(f"no place named {str(place)!r} in the atlas{hint}")
+    return found["id"]
 
 
 def propose(source: Atlas | Matcher, place: Hashable, *,
@@ -50,9 +67,11 @@ def propose(source: Atlas | Matcher, place: Hashable, *,
     Raises `MatchError` (a `JumelageError`) for an unknown place or a bad filter, `AtlasError`
     when the atlas cannot be read. Never writes to the atlas.
     """
+    check_filters(country, population, theme, kind, top)
     if isinstance(source, Matcher):
         matcher = source
     else:
+        place = find(source, place)
         if refresh:
             _MATCHERS.pop(source, None)
         matcher = matcher_for(source)
@@ -60,6 +79,6 @@ def propose(source: Atlas | Matcher, place: Hashable, *,
                            kind=kind, top=top)
 
 
-__all__ = ["Edge", "Graph", "MAX_TOP", "MatchError", "MatchPlace", "MatchResult", "Matcher",
-           "PlaceFacts", "Proposal", "Reason", "graph_from_atlas", "matcher_for",
-           "parse_population", "propose"]
+__all__ = ["BadFilter", "Edge", "Graph", "MAX_TOP", "MatchError", "MatchPlace", "MatchResult",
+           "Matcher", "PlaceFacts", "Proposal", "Reason", "cached_matcher", "check_filters", "find",
+           "graph_from_atlas", "matcher_for", "parse_population", "propose"]

@@ -1,31 +1,74 @@
-"""Turn the signals of one proposed place into component scores and reasons people can read.
+"""Why a place is proposed: component scores and reasons people can read, from the signals that
+actually ranked it.
 
-Components are each signal family squashed to 0..1 (None when a fact is unknown), so a page can
-draw them as bars; they explain the score, they do not make it (the model does). Reasons are
-sentences in French and English, worded in `data/reasons.json`, only for signals strong enough
-to matter: partners in common, links of length three, partners near the asking place, the
-habits of the two countries, comparable size, capitals, language, coast and shared themes.
+The ranking is learned (`model.py`); its first stage is a linear combination of the signals, and
+the second stage re-ranks with that combination as its strongest input. So the part each family
+of signals (`FAMILIES`) plays for a candidate is read from the first stage: the weight of each
+signal times how far the candidate's value lies from the average candidate's, summed over the
+family (over every place but the asking one and its partners, before filters). The components
+are those parts, positive ones as shares of their sum (0..1), others 0;
+None when every fact of the family is unknown for the candidate (never guessed).
+
+Reasons are sentences in French and English (words in `data/reasons.json`), one family at a
+time, the family that lifted the candidate most first, each sentence a fact of the graph (counts,
+names, distances) and never a guess. Every proposal gets at least one: when no lifting family
+can say anything, the strongest family that can speak does.
 """
 from __future__ import annotations
 
 import gettext
 import json
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from jumelage.match.graph import THEME_INDEX
-from jumelage.match.signals import COLUMN, Signals
+from jumelage.match.model import linear_inputs
+from jumelage.match.signals import COLUMN, FEATURES, Signals
 from jumelage.records import THEMES, Reason
 
 DATA = Path(__file__).with_name("data") / "reasons.json"
 SIZE_RATIO = 1.6          # "comparable size": populations within this ratio of each other
-HABIT_SHARE = 0.05        # a country habit worth saying: this share of the country's twinnings
 NEAR_KM = 100.0           # a partner of the candidate "near you", or the candidate near yours
-SHOW_DISTANCE_KM = 1500.0
 MAX_NAMES = 3
+MAX_REASONS = 5           # sentences per proposal, the strongest families first
+
+# Families of signals: a component score each, and the reasons that speak for it.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "network": ("common", "adamic_adar", "resource"),
+    "paths": ("paths3", "paths3_damped", "paths4_damped", "katz", "ppr"),
+    "community": ("embedding", "same_community", "same_community_fine"),
+    "country_habits": ("country_habit", "country_lift", "partner_country_share", "same_country",
+                       "partners_country_habit", "partners_in_your_country"),
+    "area_habits": ("twinned_near_you", "near_your_partners", "regional", "area_pairs",
+                    "area_pairs_wide", "area_lift", "area_lift_wide", "partners_in_your_area",
+                    "partners_in_your_area_wide", "your_partners_in_their_area",
+                    "your_partners_in_their_area_wide"),
+    "distance": ("log_distance",),
+    "size": ("log_pop", "pop_gap", "query_log_pop"),
+    "partners": ("log_degree", "query_log_degree"),
+    "capital": ("capital", "both_capital"),
+    "language": ("same_language",),
+    "coast": ("same_coast",),
+    "themes": ("themes",),
+}
+_FAMILY_OF = np.array([next(i for i, cols in enumerate(FAMILIES.values()) if f in cols)
+                       for f in FEATURES])
+# which family each reason code speaks for (tests check reasons against components with it)
+REASON_FAMILY = {
+    "common": "network", "paths3": "paths", "paths4": "paths", "community": "community",
+    "neighbourhood": "community",
+    "country_pairs": "country_habits", "same_country": "country_habits",
+    "partners_in_your_country": "country_habits", "your_partners_there": "country_habits",
+    "twinned_near_you": "area_habits", "near_your_partner": "area_habits",
+    "area_habit": "area_habits", "area_habit_wide": "area_habits", "distance": "distance",
+    "size": "size", "population": "size", "partners": "partners", "capital": "capital",
+    "capital_only": "capital", "language": "language", "coast": "coast", "inland": "coast",
+    "theme": "themes",
+}
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +80,11 @@ def _say(code: str, **fields: object) -> Reason:
     w = _words()[code]
     return Reason(code=code.removesuffix("_one"), fr=w["fr"].format(**fields),
                   en=w["en"].format(**fields))
+
+
+def _count(code: str, n: int, **fields: object) -> Reason:
+    """The sentence `code` for a count: its `_one` form when n is 1."""
+    return _say(f"{code}_one" if n == 1 and f"{code}_one" in _words() else code, n=n, **fields)
 
 
 def fr_number(n: float) -> str:
@@ -69,91 +117,202 @@ def _country_names(code: str) -> tuple[str, str]:
     return country_name_fr(code), (getattr(c, "common_name", None) or c.name) if c else code
 
 
-def _val(x: np.ndarray, name: str) -> float:
-    return float(x[COLUMN[name]])
+def contributions(w: np.ndarray, x: np.ndarray, rows: np.ndarray,
+                  others: np.ndarray) -> np.ndarray:
+    """(len(rows), len(FAMILIES)): the part of each family in the first-stage score of each
+    candidate of `rows`: weights `w` (on `linear_inputs`) times the distance of the candidate's
+    inputs from their mean over `others` (bool mask over all rows of x: every place but the
+    asking one and its partners, before filters, so a country asked for still counts)."""
+    z = linear_inputs(x[rows])
+    mean = linear_inputs(x[others]).mean(0) if others.any() else np.zeros(len(FEATURES))
+    parts = (z - mean) * w
+    out = np.zeros((len(rows), len(FAMILIES)))
+    np.add.at(out.T, _FAMILY_OF, parts.T)
+    return out
 
 
-def _known(v: float) -> float | None:
-    return None if math.isnan(v) else round(v, 3)
+def components(part: np.ndarray, x: np.ndarray) -> dict[str, float | None]:
+    """Component scores of one candidate from its family parts (a row of `contributions`) and
+    signals (its row of `Signals.compute`): positive parts as shares of their sum, 0 for the
+    others, None for a family whose facts are all unknown."""
+    positive = np.maximum(part, 0.0)
+    total = positive.sum()
+    out: dict[str, float | None] = {}
+    for j, (family, cols) in enumerate(FAMILIES.items()):
+        unknown = all(math.isnan(float(x[COLUMN[c]])) for c in cols)
+        out[family] = None if unknown else round(float(positive[j] / total) if total > 0
+                                                 else 0.0, 3)
+    return out
 
 
-def components(x: np.ndarray, distance_km: float) -> dict[str, float | None]:
-    """Signal families of one candidate (its row of `Signals.compute`) squashed to 0..1."""
-    v = lambda name: _val(x, name)  # noqa: E731
-    network = 1 - math.exp(-(0.7 * v("common") + 0.05 * v("paths3")))
-    area = np.nan_to_num([v("twinned_near_you"), v("partners_in_your_area_wide"),
-                          v("area_pairs_wide")])
-    return {
-        "network": round(network, 3),
-        "community": _known(v("same_community") * max(v("embedding"), 0.0)),
-        "country_habits": _known(v("country_habit")),
-        "area_habits": round(1 - math.exp(-(area[0] + 0.5 * area[1] + 0.05 * area[2])), 3),
-        "distance": _known(math.exp(-distance_km / 1500.0)),
-        "size": _known(math.exp(-2.0 * v("pop_gap"))),
-        "capital": _known(v("both_capital")),
-        "language": _known(v("same_language")),
-        "coast": _known(v("same_coast")),
-        "themes": round(v("themes"), 3),
-    }
+def _names(g, rows: list[int]) -> str:
+    shown = sorted(g.names[p] for p in rows)
+    return ", ".join(shown[:MAX_NAMES]) + ("…" if len(shown) > MAX_NAMES else "")
 
 
-def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float) -> list[Reason]:
-    """The reasons, strongest first, why place c is proposed to place q."""
-    g = sig.graph
-    name = g.names[c]
-    out: list[Reason] = []
-    mine = set(g.partners(q).tolist())
-    theirs = g.partners(c).tolist()
-    common = [g.names[p] for p in theirs if p in mine]
-    if common:
-        shown = ", ".join(sorted(common)[:MAX_NAMES]) + ("…" if len(common) > MAX_NAMES else "")
-        out.append(_say("common_one" if len(common) == 1 else "common", n=len(common),
-                        name=name, names=shown))
-    elif _val(x, "paths3") >= 1:
-        n = int(_val(x, "paths3"))
-        out.append(_say("paths3_one" if n == 1 else "paths3", n=n, name=name))
-    dist = sig.distance_km(q)
-    near = sorted((dist[p], p) for p in theirs if dist[p] <= NEAR_KM)
+class _Facts:
+    """What the reasons of one candidate c for the query q read, computed once."""
+
+    def __init__(self, sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float) -> None:
+        g = self.g = sig.graph
+        self.sig, self.q, self.c, self.x, self.km = sig, q, c, x, distance_km
+        self.name = g.names[c]
+        self.mine = set(g.partners(q).tolist())
+        self.theirs = g.partners(c).tolist()
+
+    def val(self, name: str) -> float:
+        return float(self.x[COLUMN[name]])
+
+
+def _network(f: _Facts) -> list[Reason]:
+    common = [p for p in f.theirs if p in f.mine]
+    if not common:
+        return []
+    return [_count("common", len(common), name=f.name, names=_names(f.g, common))]
+
+
+def _paths(f: _Facts) -> list[Reason]:
+    g = f.g
+    second = set()
+    for p in f.mine:
+        second.update(g.partners(p).tolist())
+    second -= f.mine | {f.q}
+    via = [p for p in f.theirs if p in second]
+    if via:
+        return [_count("paths3", len(via), name=f.name, names=_names(g, via))]
+    if f.val("paths4_damped") > 0:
+        return [_say("paths4", name=f.name)]
+    return []
+
+
+def _community(f: _Facts) -> list[Reason]:
+    if f.val("same_community") == 1 or f.val("same_community_fine") == 1:
+        return [_say("community", name=f.name)]
+    if f.val("embedding") >= 0.5:
+        return [_say("neighbourhood", name=f.name)]
+    return []
+
+
+def _country(f: _Facts) -> list[Reason]:
+    g, out = f.g, []
+    cq, cc = g.country[f.q], g.country[f.c]
+    if cq < 0 or cc < 0:
+        return []
+    fr, en = _country_names(g.countries[cc])
+    qfr, qen = _country_names(g.countries[cq])
+    if cq == cc:
+        out.append(_say("same_country", country_fr=fr, country_en=en))
+    else:
+        n = int(f.sig.country_pairs[cq, cc])
+        if n >= 1:
+            out.append(_count("country_pairs", n, country_fr=fr, country_en=en,
+                              yours_fr=qfr, yours_en=qen))
+    there = sum(1 for p in f.mine if g.country[p] == cc)
+    if there and cq != cc:
+        out.append(_count("your_partners_there", there, country_fr=fr, country_en=en))
+    here = sum(1 for p in f.theirs if g.country[p] == cq)
+    if here and cq != cc:
+        out.append(_count("partners_in_your_country", here, name=f.name, country_fr=qfr,
+                          country_en=qen))
+    return out
+
+
+def _area(f: _Facts) -> list[Reason]:
+    g, sig, out = f.g, f.sig, []
+    dist = sig.distance_km(f.q)
+    near = sorted((dist[p], p) for p in f.theirs if dist[p] <= NEAR_KM)
     if near:
-        out.append(_say("twinned_near_you", name=name, other=g.names[near[0][1]],
+        out.append(_say("twinned_near_you", name=f.name, other=g.names[near[0][1]],
                         km=fr_number(near[0][0])))
-    if mine and g.has_coords[c]:
-        dc = sig.distance_km(c)
-        close = sorted((dc[p], p) for p in mine if dc[p] <= NEAR_KM)
+    if f.mine and g.has_coords[f.c]:
+        dc = sig.distance_km(f.c)
+        close = sorted((dc[p], p) for p in f.mine if dc[p] <= NEAR_KM)
         if close:
-            out.append(_say("near_your_partner", name=name, other=g.names[close[0][1]],
+            out.append(_say("near_your_partner", name=f.name, other=g.names[close[0][1]],
                             km=fr_number(close[0][0])))
-    area = _val(x, "area_pairs")
-    if not near and area >= 2:
-        out.append(_say("area_habit", n=int(area), name=name))
-    cq, cc = g.country[q], g.country[c]
-    if cq >= 0 and cc >= 0:
-        fr, en = _country_names(g.countries[cc])
-        share = _val(x, "country_habit")
-        if cq == cc:
-            out.append(_say("same_country", country_fr=fr, country_en=en))
-        elif share >= HABIT_SHARE:
-            out.append(_say("country_habit", pct=round(100 * share), country_fr=fr,
-                            country_en=en))
-    if not common and _val(x, "same_community") == 1 and _val(x, "embedding") > 0.5:
-        out.append(_say("community"))
-    pq, pc = g.population[q], g.population[c]
+    if not out:
+        for code, col in (("area_habit", "area_pairs"), ("area_habit_wide", "area_pairs_wide")):
+            n = f.val(col)
+            if n >= 1:
+                out.append(_count(code, int(n), name=f.name))
+                break
+    return out
+
+
+def _distance(f: _Facts) -> list[Reason]:
+    return [] if math.isnan(f.km) else [_say("distance", km=fr_number(f.km))]
+
+
+def _size(f: _Facts) -> list[Reason]:
+    pq, pc = f.g.population[f.q], f.g.population[f.c]
     if pq > 0 and pc > 0 and max(pq, pc) / min(pq, pc) <= SIZE_RATIO:
-        out.append(_say("size", population=fr_number(pc)))
-    if g.capital[q] and g.capital[c]:
-        out.append(_say("capital"))
-    lq = g.language[q]
-    if lq >= 0 and g.language[c] == lq and cq != cc:
+        return [_say("size", population=fr_number(pc))]
+    if pc > 0:
+        return [_say("population", population=fr_number(pc),
+                     yours=fr_number(pq) if pq > 0 else "?")]
+    return []
+
+
+def _partners(f: _Facts) -> list[Reason]:
+    n = len(f.theirs)
+    return [_count("partners", n, name=f.name)] if n else []
+
+
+def _capital(f: _Facts) -> list[Reason]:
+    g = f.g
+    if g.capital[f.c]:
+        return [_say("capital")] if g.capital[f.q] else [_say("capital_only", name=f.name)]
+    return []
+
+
+def _language(f: _Facts) -> list[Reason]:
+    g = f.g
+    lq = g.language[f.q]
+    if lq >= 0 and g.language[f.c] == lq:
         lfr, len_ = _language_names(g.languages[lq])
-        out.append(_say("language", language_fr=lfr, language_en=len_))
-    if not (np.isnan(g.coast[q]) or np.isnan(g.coast[c])) and g.coast[q] == g.coast[c]:
-        out.append(_say("coast" if g.coast[c] else "inland"))
-    both = np.minimum(g.themes[q], g.themes[c])
+        return [_say("language", language_fr=lfr, language_en=len_)]
+    return []
+
+
+def _coast(f: _Facts) -> list[Reason]:
+    g = f.g
+    if not (np.isnan(g.coast[f.q]) or np.isnan(g.coast[f.c])) and g.coast[f.q] == g.coast[f.c]:
+        return [_say("coast" if g.coast[f.c] else "inland")]
+    return []
+
+
+def _themes(f: _Facts) -> list[Reason]:
+    both = np.minimum(f.g.themes[f.q], f.g.themes[f.c])
     shared = sorted((t for t in THEMES if both[THEME_INDEX[t]] > 0),
                     key=lambda t: -both[THEME_INDEX[t]])
+    out = []
     for t in shared[:MAX_NAMES]:
         w = _words()["themes"][t]
         out.append(_say("theme", theme_fr=w["fr"], theme_en=w["en"]))
-    if not math.isnan(distance_km) and distance_km <= SHOW_DISTANCE_KM:
-        out.append(_say("distance", km=fr_number(distance_km)))
     return out
+
+
+_SPEAKERS: dict[str, Callable[[_Facts], list[Reason]]] = {
+    "network": _network, "paths": _paths, "community": _community, "country_habits": _country,
+    "area_habits": _area, "distance": _distance, "size": _size, "partners": _partners,
+    "capital": _capital, "language": _language, "coast": _coast, "themes": _themes,
+}
+
+
+def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
+            part: np.ndarray) -> list[Reason]:
+    """The reasons why place c is proposed to place q, the family that lifted it most first:
+    the sentences of every family with a positive part (`part`: c's row of `contributions`),
+    or, when none of them can say anything, those of the strongest family that can."""
+    f = _Facts(sig, q, c, x, distance_km)
+    order = sorted(range(len(FAMILIES)), key=lambda j: -part[j])
+    families = list(FAMILIES)
+    out: list[Reason] = []
+    for j in order:
+        if part[j] > 0:
+            out += _SPEAKERS[families[j]](f)
+    for j in order:
+        if out:
+            break
+        out += _SPEAKERS[families[j]](f)
+    return out[:MAX_REASONS]

@@ -13,28 +13,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from jumelage.records import PARTNERSHIP_KINDS, THEMES
+from jumelage.records import PARTNERSHIP_KINDS, PLACE_KINDS, THEMES, MatchPlaceBase
 
 THEME_INDEX = {t: i for i, t in enumerate(THEMES)}
 
 
-@dataclass(frozen=True)
-class PlaceFacts:
-    """What the matcher knows of one place.
-
-    `key`: the caller's id (atlas place id, CSV node id); `country`: ISO 3166-1 alpha-2;
-    `lat`/`lon`: WGS84 degrees; `population`: GeoNames inhabitants; `coast`: None when unknown;
-    `language`: ISO 639-1 code of the main language, None to take the country's (GeoNames);
-    `themes`: how many actions or initiatives of the place carry each theme of `records.THEMES`.
+@dataclass
+class PlaceFacts(MatchPlaceBase):
+    """What the matcher knows of one place: the fields of `records.MatchPlaceBase` (`id`: the
+    caller's key, atlas place id or CSV node id), and `coast` (None when unknown), `language`
+    (ISO 639-1 code of the main language, None to take the country's, from GeoNames) and
+    `themes` (how many actions or initiatives of the place carry each theme of
+    `records.THEMES`).
     """
 
-    key: Hashable
-    name: str
-    country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    population: int | None = None
-    capital: bool = False
     coast: bool | None = None
     language: str | None = None
     themes: dict[str, int] = field(default_factory=dict)
@@ -54,7 +46,8 @@ class Graph:
 
     Attributes (n places): `keys`, `names` (lists); `country` (int codes into `countries`, -1
     unknown); `lat`, `lon` (degrees, NaN unknown); `xyz` (unit vectors, zero when unknown);
-    `log_pop` (log10 inhabitants, NaN unknown); `capital` (bool); `coast` (float 1/0, NaN
+    `log_pop` (log10 inhabitants, NaN unknown); `capital` (bool); `kind` (int codes into
+    `records.PLACE_KINDS`, an unknown kind counting as the first, "city"); `coast` (float 1/0, NaN
     unknown); `language` (int codes into `languages`, -1 unknown); `themes` (n x len(THEMES)
     counts); `adj` (n x n CSR, 1.0 per partnership, symmetric); `kinds` (dict kind -> CSR of that
     kind's partnerships); `degree` (partners per place).
@@ -66,7 +59,7 @@ class Graph:
         from jumelage.match.facts import country_language
 
         self.places = list(places)
-        self.keys = [p.key for p in self.places]
+        self.keys = [p.id for p in self.places]
         self.index = {k: i for i, k in enumerate(self.keys)}
         if len(self.index) != len(self.keys):
             raise ValueError("two places share one key")
@@ -87,6 +80,8 @@ class Graph:
         self.log_pop = np.where(self.population > 0,
                                 np.log10(np.maximum(self.population, 1)), np.nan)
         self.capital = np.array([bool(p.capital) for p in self.places])
+        kinds = {k: i for i, k in enumerate(PLACE_KINDS)}
+        self.kind = np.array([kinds.get(p.kind, 0) for p in self.places], dtype=np.int8)
         self.coast = np.array([np.nan if p.coast is None else float(p.coast)
                                for p in self.places])
         langs = [p.language or country_language(p.country) for p in self.places]

@@ -6,6 +6,10 @@ initiative once, and keeps them in memory. Capital: a place whose name or one of
 its country's GeoNames capital. Themes: for each place, how many actions it takes part in (as
 actor or partner) and initiatives it runs carry each theme. Coast: the atlas does not store it,
 so it stays unknown. Language: the main language of the place's country (see `facts.py`).
+
+`atlas_version` is the cheap side of the same read: a few aggregates per table the graph comes
+from (through `Atlas.read`, the door for outside readers), which change whenever a record the
+matcher reads is added, changed, reviewed or removed; `cache.py` keys the built matcher on it.
 """
 from __future__ import annotations
 
@@ -17,6 +21,43 @@ from jumelage.match.graph import Edge, Graph, PlaceFacts
 
 if TYPE_CHECKING:
     from jumelage.atlas import Atlas
+
+
+# the tables the graph is read from; their ids, counts and times make the atlas version
+_VERSION_TABLES = ("places", "place_names", "partnerships", "actions", "action_places",
+                   "initiatives")
+_VERSION_COLUMNS = ("id", "place_id", "action_id", "updated_at", "reviewed_at", "review_state")
+
+
+def atlas_version(atlas: Atlas) -> str:
+    """A short text that changes whenever the places, names, partnerships, actions or
+    initiatives of `atlas` change: per table, the row count, sum and maximum of its ids, and the
+    latest update and review times. Milliseconds, where reading the graph takes seconds.
+    Raises `AtlasError` when the atlas cannot be read."""
+    from sqlalchemy import func, select
+
+    from jumelage.atlas.models import Base
+
+    tables = Base.metadata.tables
+
+    def read(session) -> str:
+        parts = []
+        for name in _VERSION_TABLES:
+            t = tables[name]
+            cols = [func.count()]
+            for c in _VERSION_COLUMNS:
+                if c in t.c:
+                    col = t.c[c]
+                    if c.endswith("id"):
+                        cols += [func.sum(col), func.max(col)]
+                    elif c == "review_state":
+                        cols.append(func.count(col).filter(col == "rejected"))
+                    else:
+                        cols.append(func.max(col))
+            parts.append(f"{name}:{tuple(session.execute(select(*cols).select_from(t)).one())}")
+        return "|".join(parts)
+
+    return atlas.read(read)
 
 
 def graph_from_atlas(atlas: Atlas) -> Graph:
@@ -33,9 +74,38 @@ def graph_from_atlas(atlas: Atlas) -> Graph:
     for p in atlas.every("places"):
         names = [p["name"], *(p.get("aliases") or [])]
         places.append(PlaceFacts(
-            key=p["id"], name=p["name"], country=p["country"], lat=p["lat"], lon=p["lon"],
+            id=p["id"], name=p["name"], country=p["country"], lat=p["lat"], lon=p["lon"],
+            kind=p["kind"],
             population=p["population"], capital=any(is_capital(n, p["country"]) for n in names),
             themes=dict(themes.get(p["id"], {}))))
     edges = [Edge(s["places"][0]["id"], s["places"][1]["id"], s["kind"])
              for s in atlas.every("partnerships")]
     return Graph(places, edges)
+
+
+def close_names(atlas: Atlas, text: str, limit: int = 5) -> list[str]:
+    """Up to `limit` names of live places of `atlas` closest to `text` (rapidfuzz ratio on the
+    folded names, at least 60 of 100), best first, each as "Name (CC)"; for "did you mean"."""
+    from rapidfuzz import fuzz, process
+    from sqlalchemy import select
+
+    from jumelage.atlas.models import Place, PlaceName
+    from jumelage.names import name_key
+
+    key = name_key(text)
+
+    def read(session) -> list[str]:
+        rows = session.execute(
+            select(PlaceName.folded, Place.name, Place.country)
+            .join(Place, Place.id == PlaceName.place_id)
+            .where(Place.review_state != "rejected")).all()
+        hits = process.extract(key, [r[0] for r in rows], scorer=fuzz.ratio, score_cutoff=60,
+                               limit=limit * 4)
+        out: list[str] = []
+        for _, _, i in hits:
+            shown = f"{rows[i][1]} ({rows[i][2] or '?'})"
+            if shown not in out:
+                out.append(shown)
+        return out[:limit]
+
+    return atlas.read(read) if key else []

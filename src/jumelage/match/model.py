@@ -10,8 +10,9 @@ Two stages, because gradient boosting over all 17,000 places would cost about ha
 query: a logistic regression (scikit-learn) scores every place with one matrix product, and
 gradient boosting (`HistGradientBoostingClassifier`) re-ranks its `POOL` best. The first stage
 learns from random non-partners, the second from non-partners of the pool, which are the hard
-ones, and sees the first stage's score as one more input. Boosting takes unknown facts (NaN)
-as they are and learns interactions such as "country habits matter more for a place with few
+ones (and a few from below the pool, so that filters which reach below it are still scored
+where it learned), and sees the first stage's score as one more input. Boosting takes unknown
+facts (NaN) as they are and learns interactions such as "country habits matter more for a place with few
 partners".
 
 A graph too small to learn from (fewer than `MIN_EDGES_TO_FIT` partnerships) gets `PriorModel`,
@@ -32,6 +33,9 @@ BOOST_QUERIES = 1600      # training queries for the second stage
 RANDOM_NEGATIVES = 150    # random non-partners per first-stage training query
 POOL = 600                # places the second stage re-ranks, the first stage's best
 POOL_NEGATIVES = 100      # non-partners drawn from the pool per second-stage training query
+OUTSIDE_NEGATIVES = 20    # and from outside the pool, so that a filtered query (only French
+                          # towns, say), whose pool reaches far below the first stage's best,
+                          # is not scored where the second stage saw positives only
 
 # Signals that are counts: the linear stage sees log1p of them.
 _COUNTS = ("common", "adamic_adar", "resource", "paths3", "paths3_damped", "ppr",
@@ -85,6 +89,22 @@ def _sigmoid(v: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(v, -50, 50)))
 
 
+# Scores of the final stage are OFFSET + its log-odds (clipped to +-LOGIT_CLIP), so they stay
+# apart where a probability would round to 1.0, and sit above the first stage's probabilities
+# (0..1) given to the places outside the re-ranked pool.
+OFFSET = 1000.0
+LOGIT_CLIP = 500.0
+TIE_BREAK = 0.01    # the first stage's log-odds, this small, part the second stage's near-ties
+
+
+def log_odds(scores: np.ndarray) -> np.ndarray:
+    """The log-odds behind `score` values: the final stage's where it scored, else the first
+    stage's (from its probability)."""
+    s = np.asarray(scores, dtype=np.float64)
+    p = np.clip(s, 1e-300, 1 - 1e-16)
+    return np.where(s >= OFFSET - LOGIT_CLIP, s - OFFSET, np.log(p) - np.log1p(-p))
+
+
 class PriorModel:
     """A fixed linear combination of the signals (`PRIOR_WEIGHTS`); no fitting."""
 
@@ -98,15 +118,17 @@ class PriorModel:
         return linear_inputs(x) @ self.w + self.b
 
     def score(self, x: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
-        """Scores in (0, 1) for rows of signals x ((n, len(FEATURES))); `allowed` is not
-        needed (every row is scored the same way)."""
-        return _sigmoid(self.linear(x))
+        """Scores (`OFFSET` + log-odds) for rows of signals x ((n, len(FEATURES)));
+        `allowed` is not needed (every row is scored the same way)."""
+        return OFFSET + np.clip(self.linear(x), -LOGIT_CLIP, LOGIT_CLIP)
 
 
 class LearnedModel:
     """Two stages: a logistic regression over every place, then gradient boosting over the
-    `POOL` best of it. Scores: the second stage's probability plus 1 inside the pool, the first
-    stage's probability (below 1) outside it, so the order is total and ties are rare."""
+    `POOL` best of it. Scores: `OFFSET` plus the second stage's log-odds (near-ties parted by
+    `TIE_BREAK` times the first stage's) inside the pool, the
+    first stage's probability (below 1) outside it, so the order is total and ties are rare
+    (a probability would tie the most likely places at 1.0)."""
 
     def __init__(self, w: np.ndarray, b: float, clf, columns: np.ndarray) -> None:
         self.w, self.b = w, b
@@ -127,8 +149,9 @@ class LearnedModel:
             return out
         pool = np.argpartition(-pick, k - 1)[:k]
         with threadpool_limits(1):      # OpenMP threads cost more than they give on 600 rows
-            out[pool] = 1.0 + self.clf.predict_proba(_boost_inputs(x[pool], first[pool],
-                                                                   self.columns))[:, 1]
+            raw = self.clf.decision_function(_boost_inputs(x[pool], first[pool], self.columns))
+        # boosting gives whole groups of places the same leaves, hence the same log-odds
+        out[pool] = OFFSET + np.clip(raw + TIE_BREAK * first[pool], -LOGIT_CLIP, LOGIT_CLIP)
         return out
 
 
@@ -194,6 +217,12 @@ def fit(graph: Graph, seed: int = 0) -> PriorModel | LearnedModel:
         k = min(POOL, int(free.sum()))
         pool = np.argpartition(-s, k - 1)[:k]
         neg = rng.choice(pool, size=min(POOL_NEGATIVES, len(pool)), replace=False)
+        rest = free.copy()
+        rest[pool] = False
+        rest = np.flatnonzero(rest)
+        if len(rest):
+            far = rng.choice(rest, size=min(OUTSIDE_NEGATIVES, len(rest)), replace=False)
+            neg = np.concatenate([neg, far])
         rows = np.concatenate([positives, neg])
         xs.append(np.column_stack([x[rows], lin[rows]]))
         ys += [np.ones(len(positives)), np.zeros(len(neg))]

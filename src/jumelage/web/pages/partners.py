@@ -65,8 +65,10 @@ def partners_json(place_id: Id, atlas: AtlasDep, country: Country = None, theme:
 
 Population = Annotated[str | None, Query(max_length=40, pattern=r"^\d*:\d*$",
                                          description="MIN:MAX inhabitants (either may be empty)")]
-Kind = Annotated[str | None, Query(max_length=20, description="a partnership kind the candidates "
-                                                              "already hold (twinning, …)")]
+Kind = Annotated[str | None, Query(
+    max_length=20, description="kind of the candidates: city, region, district, camp or any "
+                               "(default: the place's own kind), or a partnership kind they "
+                               "already hold (twinning, …)")]
 
 
 @router.get("/api/match/{place}", tags=["places"],
