@@ -46,16 +46,18 @@ def test_places_are_listed_in_french_order_page_after_page(atlas_url: str) -> No
             "Amicale Laïque", "Échanges et Amitié", "Zonta Club"]
 
 
-def test_an_older_atlas_gets_its_sort_keys_on_upgrade(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = create_engine(url)
+def test_an_older_atlas_gets_its_sort_keys_on_upgrade(atlas_url: str) -> None:
+    from datetime import datetime, timezone
+
+    engine = create_engine(atlas_url)
     with engine.begin() as conn:
         command.upgrade(schema.config(conn), "0005")
-        for n, name in enumerate(["Zurich", "Évry", "Aachen"], start=1):
+        for n, name in enumerate(["Zurich", "Évry", "Saintes", "Aachen", "Saint Denis"], start=1):
             conn.execute(text(
                 "INSERT INTO places (id, name, kind, review_state, created_at, updated_at) "
-                "VALUES (:i, :n, 'city', 'manual', '2024-01-01', '2024-01-01')"),
-                {"i": n, "n": name})
+                "VALUES (:i, :n, 'city', 'manual', :t, :t)"),
+                {"i": n, "n": name, "t": datetime(2024, 1, 1, tzinfo=timezone.utc)})
     engine.dispose()
-    with Atlas.open(url) as atlas:
-        assert [p["name"] for p in atlas.places()["items"]] == ["Aachen", "Évry", "Zurich"]
+    with Atlas.open(atlas_url) as atlas:
+        assert [p["name"] for p in atlas.places()["items"]] == [
+            "Aachen", "Évry", "Saint Denis", "Saintes", "Zurich"]

@@ -84,7 +84,7 @@ def test_a_bad_file_gets_one_line_and_the_atlas_is_untouched(
     lines = result.stderr.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{bad}: ") and problem in lines[0]
-    assert lines[1] == "error: none of the 1 files could be ingested"
+    assert lines[1] == "error: the file could not be ingested"  # not « none of the 1 files »
     assert export(sample_atlas) == before
 
 

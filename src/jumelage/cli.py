@@ -158,7 +158,8 @@ def ingest(
         _error("no documents found in " + ", ".join(str(p) for p in paths))
         raise typer.Exit(1)
     if report.all_failed:
-        _error(f"none of the {_count(report.total, 'file')} could be ingested")
+        _error("the file could not be ingested" if report.total == 1
+               else f"none of the {report.total} files could be ingested")
         raise typer.Exit(1)
 
 

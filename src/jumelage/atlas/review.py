@@ -2,7 +2,10 @@
 
 A reviewed record (`confirmed`, `corrected`, `rejected`) or a hand-made one (`manual`) is never
 rewritten or deleted by ingestion again; a rejected one stays rejected even when a document says it
-anew. Reviewing a record back to `extracted` hands it back to its sources (recomputed from them).
+anew. Reviewing a record back to `extracted` hands it back to its sources: it is recomputed by
+the same set-based `recompute.recompute` that ends every ingest, so it comes out as a fresh
+ingest would make it. Organisations a person names are found or made by the one
+`organisations.Organisations` (review state `manual`).
 Every change is checked first; a bad one is one InvalidChange line (an AtlasError) and nothing
 is written.
 """

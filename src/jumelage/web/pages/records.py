@@ -63,18 +63,20 @@ def _initiative_filters(shared: Shared, context: Text = None) -> Filters:
     return replace(shared, context=clean(context))
 
 
+ActionFilters = Annotated[Filters, Depends(_action_filters)]
+InitiativeFilters = Annotated[Filters, Depends(_initiative_filters)]
+
+
 @router.get("/api/actions", tags=["records"], summary="Actions by date, filtered, paginated",
             response_model=Page[ActionRow])
-def actions_json(request: Request, atlas: AtlasDep,
-                 filters: Annotated[Filters, Depends(_action_filters)],
-                 after: After = None, limit: Limit = 50) -> dict[str, Any]:
+def actions_json(request: Request, atlas: AtlasDep, filters: ActionFilters, after: After = None,
+                 limit: Limit = 50) -> dict[str, Any]:
     return actions_data(request, atlas, filters, after, limit)
 
 
 @router.get("/api/initiatives", tags=["records"], summary="Initiatives, filtered, paginated",
             response_model=Page[InitiativeRow])
-def initiatives_json(request: Request, atlas: AtlasDep,
-                     filters: Annotated[Filters, Depends(_initiative_filters)],
+def initiatives_json(request: Request, atlas: AtlasDep, filters: InitiativeFilters,
                      after: After = None, limit: Limit = 50) -> dict[str, Any]:
     return initiatives_data(request, atlas, filters, after, limit)
 
