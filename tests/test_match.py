@@ -192,13 +192,14 @@ def test_ties_count_at_their_expected_rank() -> None:
         expected_rank(scores, allowed, 1)
 
 
-def _town_graph(n: int = 400, seed: int = 3) -> Graph:
-    """Towns in four countries; each twins with 3 to 6 towns abroad, mostly one country over."""
+def _town_graph(n: int = 400, seed: int = 3, countries: tuple[str, ...] = ("FR", "DE", "PL", "UA"),
+                more: tuple[list, list] = ([], [])) -> Graph:
+    """Towns in four countries; each twins with 3 to 6 towns abroad, mostly one country over;
+    `more`: places and edges to add."""
     rng = np.random.default_rng(seed)
-    countries = ["FR", "DE", "PL", "UA"]
     places = [P(i, f"Town{i}", countries[i % 4], 45 + rng.random() * 8, rng.random() * 30,
-                int(10 ** rng.uniform(3.5, 6))) for i in range(n)]
-    edges = []
+                int(10 ** rng.uniform(3.5, 6))) for i in range(n)] + more[0]
+    edges = list(more[1])
     for i in range(n):
         for _ in range(rng.integers(1, 4)):
             j = int(rng.integers(0, n // 4)) * 4 + (i + 1) % 4
