@@ -368,11 +368,31 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
+    _unsupported_words(mentions, doc, {c.code for c in countries})
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+UNSUPPORTED_POPULATION = 100_000
+
+
+def _unsupported_words(mentions: list[Mention], doc, named: set[str]) -> None:
+    """A word that only happens to name a small town abroad (« l'Atlas de la coopération », « le
+    théâtre Chopin », « M. Salmon », « MIM 2000 ») is no actor: named once, in a country the
+    document never names, under 100,000 inhabitants, and not a location for the parser."""
+    loc = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("LOC", "GPE")]
+    count = Counter(m.key for m in mentions if m.actor)
+    for m in mentions:
+        if not m.actor or count[m.key] != 1 or m.country in named or m.country in (None, "FR"):
+            continue
+        if m.kind != "city" or (m.population or 0) >= UNSUPPORTED_POPULATION:
+            continue
+        if any(s <= m.start < e for s, e in loc):
+            continue
+        m.actor = False
 
 
 DASH_NAME = re.compile(r"\s*[-–—]\s*([A-ZÀ-Ý][\w’'-]+(?:[ -][A-ZÀ-Ý][\w’'-]+)?)")
