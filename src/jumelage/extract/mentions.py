@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jumelage.extract import cues
 from jumelage.extract.layout import Layout
-from jumelage.extract.lexicon import fold_same_length
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.gazetteer import country_code, get_gazetteer
 
 PREFIX = re.compile(
@@ -435,16 +435,31 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
     return out
 
 
-NAME = r"[A-ZÀ-Ý][\w’'-]+(?:[ -](?:(?:et|de|du|des|sur|en|la|le)[ -])?[A-ZÀ-Ý][\w’'-]+)*"
-ADMIN_UNITS = [
-    # (pattern, group holding the name, kind): departments, regions, provinces, cantons, metropolises
-    (re.compile(rf"\b(?:[Dd][ée]partement|[Cc]onseil (?:d[ée]partemental|g[ée]n[ée]ral))\s+"
-                rf"(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
-    (re.compile(rf"\b(?:[Rr][ée]gion|[Cc]onseil r[ée]gional)\s+(?:de la |de l['’]|du |des |de |d['’])?({NAME})"), 1, "region"),
-    (re.compile(rf"\b(?:[Pp]rovince|[Cc]anton|[Dd]istrict|[Ll]andkreis|[Cc]omt[ée])\s+(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
-    (re.compile(rf"\b({NAME} M[ée]tropole)\b"), 1, "metropolis"),
-    (re.compile(rf"\b(M[ée]tropole (?:de |du |d['’]|européenne de )?{NAME})"), 1, "metropolis"),
-]
+def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
+    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`."""
+    data = load_json("admin_units.json")
+    stop = "|".join(data["not_name_words"])
+    word = rf"(?!(?i:{stop})\b)[A-ZÀ-Ý][\w’'-]+"
+    connectors = "|".join(data["name_connectors"])
+    name = rf"{word}(?:[ -](?:(?:{connectors})[ -])?{word})*"
+    adjective = rf"(?:(?i:{'|'.join(data['head_adjectives'])})\s+)?"
+    out = []
+    for unit in data["units"]:
+        heads = "|".join(unit["heads"])
+        if unit["position"] == "after":
+            out.append((re.compile(rf"\b({name} (?:{heads}))\b"), 1, unit["kind"]))
+            continue
+        links = "|".join(unit.get("extra_links", []) + data["links"])
+        link = f"(?i:{links})" + ("?" if unit["link"] == "optional" else "")
+        if unit.get("head_in_name"):
+            pattern = rf"\b((?:{heads}) {link}{name})"
+        else:
+            pattern = rf"\b(?i:{heads})\s+{adjective}{link}({name})"
+        out.append((re.compile(pattern), 1, unit["kind"]))
+    return out
+
+
+ADMIN_UNITS = _admin_patterns()
 
 
 AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)

@@ -80,6 +80,10 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+        if len(places) >= 3 and (ENTRE.search(folded_unit) or _enumerated(an, unit)):
+            # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »:
+            # every pair, except two towns of one country signing with a third together
+            return _clique(an, places)
         if ENTRE.search(folded_unit) or owner in places:
             head = owner if owner in places else places[0]
             return [(head, p) for p in places if p != head]
@@ -87,6 +91,25 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
     if len(places) == 1 and owner and places[0] != owner and _abroad(an, places[0]):
         return [(owner, places[0])]
     return []
+
+
+LIST_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:et|ainsi que)\s+)?(?:(?:la|le|les|l')\s*)?"
+                      r"(?:(?:ville|commune|municipalite|cite)\s+(?:de\s+|d'))?$")
+
+
+def _enumerated(an: Analysis, unit: Unit) -> bool:
+    """The unit's places are written as one list (« A, B et C », « A, la ville de B et C »)."""
+    ms = an.mentions_in(unit.start, unit.end)
+    return len(ms) >= 3 and all(LIST_GAP.match(an.folded[x.end:y.start]) for x, y in zip(ms, ms[1:]))
+
+
+def _clique(an: Analysis, places: list[str]) -> list[tuple[str, str]]:
+    """Every pair of `places` but those of one known country, when places of another country
+    are there to partner with (« Brest, Lorient et Odessa » gives Brest–Odessa and Lorient–Odessa)."""
+    pairs = [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+    mixed = [(p, q) for p, q in pairs
+             if an.country(p) is None or an.country(q) is None or an.country(p) != an.country(q)]
+    return mixed or pairs
 
 
 VENUE = re.compile(r"(?:\b(?:signee?s?|tenue?s?|reunie?s?|organisee?s?|celebree?s?|lieu)\b[^.;]{0,25})?\ba\s*$")
