@@ -18,12 +18,14 @@ from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
 from jumelage.partial_dates import earliest
+from jumelage.extract.lexicon import load_json
 from jumelage.records import StatusChange
 
-AVEC = re.compile(r"\bavec\b")
-ENTRE = re.compile(r"\bentre\b")
-CO_SUBJECTS = re.compile(r"\bles (?:\w+ )?(?:villes|communes|collectivites)(?: \w+)? (?:de|d')")
-POSSESSIVE_APPOSITION = re.compile(r"^\s*,?\s*(?:sa|notre|leur|son)\s+(?:ville\s+)?(jumel\w*|partenaire|amie)")
+_SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
+AVEC, ENTRE, CO_SUBJECTS = _SHAPES["with"], _SHAPES["between"], _SHAPES["co_subjects"]
+POSSESSIVE_APPOSITION, LIST_GAP = _SHAPES["possessive_apposition"], _SHAPES["list_gap"]
+VENUE, NEGATED, TWIN_WORD = _SHAPES["venue_before"], _SHAPES["negated_before"], _SHAPES["twin_word"]
+
 
 
 @dataclass
@@ -93,8 +95,6 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
     return []
 
 
-LIST_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:et|ainsi que)\s+)?(?:(?:la|le|les|l')\s*)?"
-                      r"(?:(?:ville|commune|municipalite|cite)\s+(?:de\s+|d'))?$")
 
 
 def _enumerated(an: Analysis, unit: Unit) -> bool:
@@ -112,7 +112,6 @@ def _clique(an: Analysis, places: list[str]) -> list[tuple[str, str]]:
     return mixed or pairs
 
 
-VENUE = re.compile(r"(?:\b(?:signee?s?|tenue?s?|reunie?s?|organisee?s?|celebree?s?|lieu)\b[^.;]{0,25})?\ba\s*$")
 
 
 def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[str]:
@@ -177,7 +176,6 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
     return str(ref - years), celebration
 
 
-NEGATED = re.compile(r"\b(?:ne|n')\b[^.;]*$|\bpas\s+(?:encore\s+)?$")
 
 
 def find_partnerships(an: Analysis) -> Links:
@@ -282,7 +280,6 @@ def find_partnerships(an: Analysis) -> Links:
 
 
 DASH_BETWEEN = re.compile(r"^\s*[-–—]\s*$")
-TWIN_WORD = re.compile(r"jumel")
 
 
 def _dash_pairs(an: Analysis, links: Links) -> None:
