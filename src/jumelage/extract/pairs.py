@@ -28,6 +28,7 @@ DASH = re.compile(r"^\s*[-–—/]\s*$")
 
 
 KEEP_RULE = 0.05         # a rule's pair is dropped only below this probability
+OWNER_FALLBACK = 0.4     # the owner's likeliest partner is kept from this probability when it has none
 
 
 @dataclass
@@ -202,13 +203,19 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     if model is None:
         return links
     kept = Links()
-    for c in candidates(an, links):
+    scored = [(c, model.probability([c.features.get(n, 0.0) for n in model.features]))
+              for c in candidates(an, links)]
+    chosen = [(c, p) for c, p in scored
+              # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
+              if p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair else model.threshold)]
+    if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
+        # a page about partnerships names at least one partner of its speaker: its likeliest one
+        best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
+        if best is not None and best[1] >= OWNER_FALLBACK and cues.kinds_in(an.folded):
+            chosen.append(best)
+    for c, _ in chosen:
         key = frozenset((c.a, c.b))
         old = links.by_pair.get(key)
-        p = model.probability([c.features.get(n, 0.0) for n in model.features])
-        # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
-        if p < (KEEP_RULE if old is not None else model.threshold):
-            continue
         if old is not None:
             kept.by_pair[key] = old
             continue
