@@ -82,7 +82,7 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
-        if len(places) >= 3 and (ENTRE.search(folded_unit) or _enumerated(an, unit)):
+        if len(places) >= 3 and _enumerated(an, unit):
             # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »:
             # every pair, except two towns of one country signing with a third together
             return _clique(an, places)
@@ -98,7 +98,8 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
 
 
 def _enumerated(an: Analysis, unit: Unit) -> bool:
-    """The unit's places are written as one list (« A, B et C », « A, la ville de B et C »)."""
+    """The unit's places are written as one list (« entre A, B et C », « A, la ville de B au Mali
+    et C »), not told one by one with their own dates (« avec A depuis 1999, B depuis 2012 »)."""
     ms = an.mentions_in(unit.start, unit.end)
     return len(ms) >= 3 and all(LIST_GAP.match(an.folded[x.end:y.start]) for x, y in zip(ms, ms[1:]))
 
