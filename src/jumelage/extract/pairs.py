@@ -27,7 +27,7 @@ AVEC = re.compile(r"\bavec\b|\bentre\b|\bet\b")
 DASH = re.compile(r"^\s*[-–—/]\s*$")
 
 
-KEEP_RULE = 0.05         # a rule's pair is dropped only below this probability
+KEEP_RULE = 0.1         # a rule's pair is dropped only below this probability
 OWNER_FALLBACK = 0.4     # the owner's likeliest partner is kept from this probability when it has none
 
 
