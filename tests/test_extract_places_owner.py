@@ -126,3 +126,9 @@ def test_speaker_keeps_its_likeliest_partner_when_no_sentence_pairs_them():
     ext = extract_text("Jumelages\n\nLa Ville de Niort soutient depuis longtemps Atakpamé (Togo). En 2019, "
                        "Atakpamé a ouvert une nouvelle école. Les élus d'Atakpamé remercient les Niortais.")
     assert frozenset({"Niort", "Atakpamé"}) in pairs(ext)
+
+
+def test_mayors_of_three_towns_signing_are_a_listed_group_inside_a_longer_sentence():
+    ext = extract_text("Lors du festival donné à Guingamp, des conventions de jumelage ont été signées par "
+                       "les maires de Paimpol, de Tréguier et de Kaédi.")
+    assert pairs(ext) == {frozenset({"Paimpol", "Kaédi"}), frozenset({"Tréguier", "Kaédi"})}

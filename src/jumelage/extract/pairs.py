@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import Link, Links
+from jumelage.extract.relations import Link, Links, listed_places
 
 VENUE_BEFORE = re.compile(r"(?:\b(?:a|au|aux|en|sur|vers|depuis|pres de|de|d'|du)\s*)$")
 AVEC = re.compile(r"\bavec\b|\bentre\b|\bet\b")
@@ -45,6 +45,7 @@ FEATURES = [
     "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
+    "listed_shared",
 ]
 
 
@@ -151,6 +152,8 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["kind_doc"] = math.log1p(doc_kinds)
         f["anniversary_shared"] = float(any(cues.search("anniversary", an.folded[u.start:u.end]) for u in shared))
         f["subject_b"] = float(any(c.b in v for v in an.subjects.values()))
+        f["listed_shared"] = float(any(
+            c.a in listed and c.b in listed for u in kinds_shared for listed in [listed_places(an, u)]))
         f["dated_kind_shared"] = float(any(
             find_dates(an.text[u.start:u.end], an.date) for u in kinds_shared[:3]))
         c.units = kinds_shared + [u for u in shared if u not in kinds_shared]

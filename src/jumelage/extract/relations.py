@@ -82,10 +82,11 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
-        if len(places) >= 3 and _enumerated(an, unit):
+        listed = listed_places(an, unit) if len(places) >= 3 else []
+        if listed:
             # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »:
             # every pair, except two towns of one country signing with a third together
-            return _clique(an, places)
+            return _clique(an, [p for p in listed if p in places])
         if ENTRE.search(folded_unit) or owner in places:
             head = owner if owner in places else places[0]
             return [(head, p) for p in places if p != head]
@@ -97,11 +98,19 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
 
 
 
-def _enumerated(an: Analysis, unit: Unit) -> bool:
-    """The unit's places are written as one list (« entre A, B et C », « A, la ville de B au Mali
-    et C »), not told one by one with their own dates (« avec A depuis 1999, B depuis 2012 »)."""
+def listed_places(an: Analysis, unit: Unit) -> list[str]:
+    """The places of the longest run of three or more mentions written as one list (« entre A, B
+    et C », « les maires de A, de B et de C », « A, la ville de B au Mali et C »), not told one by
+    one with their own dates (« avec A depuis 1999, B depuis 2012 »); [] when there is none."""
     ms = an.mentions_in(unit.start, unit.end)
-    return len(ms) >= 3 and all(LIST_GAP.match(an.folded[x.end:y.start]) for x, y in zip(ms, ms[1:]))
+    best: list = []
+    run = ms[:1]
+    for x, y in zip(ms, ms[1:]):
+        run = run + [y] if LIST_GAP.match(an.folded[x.end:y.start]) else [y]
+        if len(run) > len(best):
+            best = run
+    keys = list(dict.fromkeys(an.key(m) for m in best))
+    return keys if len(keys) >= 3 else []
 
 
 def _clique(an: Analysis, places: list[str]) -> list[tuple[str, str]]:
