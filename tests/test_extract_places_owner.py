@@ -132,3 +132,10 @@ def test_mayors_of_three_towns_signing_are_a_listed_group_inside_a_longer_senten
     ext = extract_text("Lors du festival donné à Guingamp, des conventions de jumelage ont été signées par "
                        "les maires de Paimpol, de Tréguier et de Kaédi.")
     assert pairs(ext) == {frozenset({"Paimpol", "Kaédi"}), frozenset({"Tréguier", "Kaédi"})}
+
+
+def test_canton_named_as_such_speaks_rather_than_a_village_whose_mayor_signs():
+    ext = extract_text("Quarante ans de jumelage\n\nLe canton historique de Brou et le district de Coburg "
+                       "ont renouvelé leur charte de jumelage. Le maire de la commune de Dampierre a signé "
+                       "au nom du canton de Brou.")
+    assert owner(ext) == "Brou"
