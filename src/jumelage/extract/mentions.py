@@ -368,7 +368,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
-    _unsupported_words(mentions, doc, {c.code for c in countries})
+    _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
@@ -379,10 +379,11 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
 UNSUPPORTED_POPULATION = 100_000
 
 
-def _unsupported_words(mentions: list[Mention], doc, named: set[str]) -> None:
+def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: str) -> None:
     """A word that only happens to name a small town abroad (« l'Atlas de la coopération », « le
     théâtre Chopin », « M. Salmon », « MIM 2000 ») is no actor: named once, in a country the
-    document never names, under 100,000 inhabitants, and not a location for the parser."""
+    document never names, under 100,000 inhabitants, not a location for the parser, and not
+    right after a partnership word (« jumelée avec Beit Sahour » names a town)."""
     loc = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("LOC", "GPE")]
     count = Counter(m.key for m in mentions if m.actor)
     for m in mentions:
@@ -390,7 +391,7 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str]) -> None:
             continue
         if m.kind != "city" or (m.population or 0) >= UNSUPPORTED_POPULATION:
             continue
-        if any(s <= m.start < e for s, e in loc):
+        if any(s <= m.start < e for s, e in loc) or cues.kinds_in(folded[max(0, m.start - 40):m.start]):
             continue
         m.actor = False
 
