@@ -1,23 +1,10 @@
 """Places and owner fault kinds of issue 10 (round 3), each on French sentences written for these
 tests: real towns, invented facts, wordings that appear in no shared document."""
 import pytest
+from test_extract_kinds import _model, names, pairs  # noqa: F401 - the model fixture applies to every test
 
-from jumelage.extract import default_extractor, extract_text
+from jumelage.extract import extract_text
 from jumelage.extract.mentions import ADMIN_UNITS
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
-def names(ext) -> set[str]:
-    return {p.name for p in ext.places}
-
-
-def pairs(ext) -> set[frozenset]:
-    by_ref = {p.ref: p.name for p in ext.places}
-    return {frozenset(by_ref[r] for r in link.places) for link in ext.partnerships}
 
 
 def owner(ext) -> str | None:
