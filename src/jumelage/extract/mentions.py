@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jumelage.extract import cues
 from jumelage.extract.layout import Layout
-from jumelage.extract.lexicon import fold_same_length
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.gazetteer import country_code, get_gazetteer
 
 PREFIX = re.compile(
@@ -368,11 +368,32 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
         mentions.append(mention)
+    _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+UNSUPPORTED_POPULATION = 100_000
+
+
+def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: str) -> None:
+    """A word that only happens to name a small town abroad (« l'Atlas de la coopération », « le
+    théâtre Chopin », « M. Salmon », « MIM 2000 ») is no actor: named once, in a country the
+    document never names, under 100,000 inhabitants, not a location for the parser, and not
+    right after a partnership word (« jumelée avec Beit Sahour » names a town)."""
+    loc = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("LOC", "GPE")]
+    count = Counter(m.key for m in mentions if m.actor)
+    for m in mentions:
+        if not m.actor or count[m.key] != 1 or m.country in named or m.country in (None, "FR"):
+            continue
+        if m.kind != "city" or (m.population or 0) >= UNSUPPORTED_POPULATION:
+            continue
+        if any(s <= m.start < e for s, e in loc) or cues.kinds_in(folded[max(0, m.start - 40):m.start]):
+            continue
+        m.actor = False
 
 
 DASH_NAME = re.compile(r"\s*[-–—]\s*([A-ZÀ-Ý][\w’'-]+(?:[ -][A-ZÀ-Ý][\w’'-]+)?)")
@@ -415,16 +436,31 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
     return out
 
 
-NAME = r"[A-ZÀ-Ý][\w’'-]+(?:[ -](?:(?:et|de|du|des|sur|en|la|le)[ -])?[A-ZÀ-Ý][\w’'-]+)*"
-ADMIN_UNITS = [
-    # (pattern, group holding the name, kind): departments, regions, provinces, cantons, metropolises
-    (re.compile(rf"\b(?:[Dd][ée]partement|[Cc]onseil (?:d[ée]partemental|g[ée]n[ée]ral))\s+"
-                rf"(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
-    (re.compile(rf"\b(?:[Rr][ée]gion|[Cc]onseil r[ée]gional)\s+(?:de la |de l['’]|du |des |de |d['’])?({NAME})"), 1, "region"),
-    (re.compile(rf"\b(?:[Pp]rovince|[Cc]anton|[Dd]istrict|[Ll]andkreis|[Cc]omt[ée])\s+(?:de la |de l['’]|du |des |de |d['’])({NAME})"), 1, "department"),
-    (re.compile(rf"\b({NAME} M[ée]tropole)\b"), 1, "metropolis"),
-    (re.compile(rf"\b(M[ée]tropole (?:de |du |d['’]|européenne de )?{NAME})"), 1, "metropolis"),
-]
+def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
+    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`."""
+    data = load_json("admin_units.json")
+    stop = "|".join(data["not_name_words"])
+    word = rf"(?!(?i:{stop})\b)[A-ZÀ-Ý][\w’'-]+"
+    connectors = "|".join(data["name_connectors"])
+    name = rf"{word}(?:[ -](?:(?:{connectors})[ -])?{word})*"
+    adjective = rf"(?:(?i:{'|'.join(data['head_adjectives'])})\s+)?"
+    out = []
+    for unit in data["units"]:
+        heads = "|".join(unit["heads"])
+        if unit["position"] == "after":
+            out.append((re.compile(rf"\b({name} (?:{heads}))\b"), 1, unit["kind"]))
+            continue
+        links = "|".join(unit.get("extra_links", []) + data["links"])
+        link = f"(?i:{links})" + ("?" if unit["link"] == "optional" else "")
+        if unit.get("head_in_name"):
+            pattern = rf"\b((?:{heads}) {link}{name})"
+        else:
+            pattern = rf"\b(?i:{heads})\s+{adjective}{link}({name})"
+        out.append((re.compile(pattern), 1, unit["kind"]))
+    return out
+
+
+ADMIN_UNITS = _admin_patterns()
 
 
 AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)

@@ -8,12 +8,15 @@ paragraph or table row is about ("KAUNAS demeure…", "# PADOUE INVENTE…").
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis
 from jumelage.extract.layout import is_caps
-from jumelage.extract.lexicon import fold_same_length
+from jumelage.extract.lexicon import fold_same_length, load_json
+
+UNIT_BEFORE = re.compile(load_json("owner.json")["unit_owner_before"])
 
 
 
@@ -40,8 +43,9 @@ def _owner_scores(an: Analysis, keep) -> dict[str, tuple[tuple[float, int], bool
         key = m.key
         first_seen.setdefault(key, m.start)
         scores[key] += 1.0
-        if cues.search("owner_before", an.folded[max(0, m.start - 30):m.start]):
-            scores[key] += 2.5
+        before = an.folded[max(0, m.start - 30):m.start]
+        if cues.search("owner_before", before) or (m.kind != "city" and UNIT_BEFORE.search(before)):
+            scores[key] += 2.5     # « la ville de X », « le département du X »: a body that acts
             named[key] = True
         if m.start < 300:
             scores[key] += 2.0

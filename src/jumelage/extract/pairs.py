@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import Link, Links
+from jumelage.extract.relations import Link, Links, listed_places
 
 VENUE_BEFORE = re.compile(r"(?:\b(?:a|au|aux|en|sur|vers|depuis|pres de|de|d'|du)\s*)$")
 AVEC = re.compile(r"\bavec\b|\bentre\b|\bet\b")
 DASH = re.compile(r"^\s*[-–—/]\s*$")
 
 
-KEEP_RULE = 0.05         # a rule's pair is dropped only below this probability
+KEEP_RULE = 0.1         # a rule's pair is dropped only below this probability
+OWNER_FALLBACK = 0.4     # the owner's likeliest partner is kept from this probability when it has none
 
 
 @dataclass
@@ -44,6 +45,7 @@ FEATURES = [
     "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
+    "listed_shared",
 ]
 
 
@@ -150,6 +152,8 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["kind_doc"] = math.log1p(doc_kinds)
         f["anniversary_shared"] = float(any(cues.search("anniversary", an.folded[u.start:u.end]) for u in shared))
         f["subject_b"] = float(any(c.b in v for v in an.subjects.values()))
+        f["listed_shared"] = float(any(
+            c.a in listed and c.b in listed for u in kinds_shared for listed in [listed_places(an, u)]))
         f["dated_kind_shared"] = float(any(
             find_dates(an.text[u.start:u.end], an.date) for u in kinds_shared[:3]))
         c.units = kinds_shared + [u for u in shared if u not in kinds_shared]
@@ -202,13 +206,19 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     if model is None:
         return links
     kept = Links()
-    for c in candidates(an, links):
+    scored = [(c, model.probability([c.features.get(n, 0.0) for n in model.features]))
+              for c in candidates(an, links)]
+    chosen = [(c, p) for c, p in scored
+              # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
+              if p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair else model.threshold)]
+    if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
+        # a page about partnerships names at least one partner of its speaker: its likeliest one
+        best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
+        if best is not None and best[1] >= OWNER_FALLBACK and cues.kinds_in(an.folded):
+            chosen.append(best)
+    for c, _ in chosen:
         key = frozenset((c.a, c.b))
         old = links.by_pair.get(key)
-        p = model.probability([c.features.get(n, 0.0) for n in model.features])
-        # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
-        if p < (KEEP_RULE if old is not None else model.threshold):
-            continue
         if old is not None:
             kept.by_pair[key] = old
             continue

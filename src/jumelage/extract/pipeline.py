@@ -190,7 +190,7 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
                 prev = units[-1] if units else None
                 if (prev is not None and prev.block == bi and prev.kind == "para"
                         and not SENTENCE_END.search(layout.text[prev.start:prev.end])
-                        and layout.text[s].islower()):
+                        and (layout.text[s].islower() or layout.text[s] in ",;)")):
                     prev.end = e          # the parser cut a sentence in two ("Séville et Porto | ont signé")
                 else:
                     units.append(Unit(s, e, bi, "para"))

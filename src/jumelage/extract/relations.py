@@ -18,12 +18,14 @@ from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
 from jumelage.partial_dates import earliest
+from jumelage.extract.lexicon import load_json
 from jumelage.records import StatusChange
 
-AVEC = re.compile(r"\bavec\b")
-ENTRE = re.compile(r"\bentre\b")
-CO_SUBJECTS = re.compile(r"\bles (?:\w+ )?(?:villes|communes|collectivites)(?: \w+)? (?:de|d')")
-POSSESSIVE_APPOSITION = re.compile(r"^\s*,?\s*(?:sa|notre|leur|son)\s+(?:ville\s+)?(jumel\w*|partenaire|amie)")
+_SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
+AVEC, ENTRE, CO_SUBJECTS = _SHAPES["with"], _SHAPES["between"], _SHAPES["co_subjects"]
+POSSESSIVE_APPOSITION, LIST_GAP = _SHAPES["possessive_apposition"], _SHAPES["list_gap"]
+VENUE, NEGATED, TWIN_WORD = _SHAPES["venue_before"], _SHAPES["negated_before"], _SHAPES["twin_word"]
+
 
 
 @dataclass
@@ -80,6 +82,11 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
                 return [(owner, o) for o in obj if o != owner]
         if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
             return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+        listed = listed_places(an, unit) if len(places) >= 3 else []
+        if listed:
+            # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »:
+            # every pair, except two towns of one country signing with a third together
+            return _clique(an, [p for p in listed if p in places])
         if ENTRE.search(folded_unit) or owner in places:
             head = owner if owner in places else places[0]
             return [(head, p) for p in places if p != head]
@@ -89,7 +96,32 @@ def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> lis
     return []
 
 
-VENUE = re.compile(r"(?:\b(?:signee?s?|tenue?s?|reunie?s?|organisee?s?|celebree?s?|lieu)\b[^.;]{0,25})?\ba\s*$")
+
+
+def listed_places(an: Analysis, unit: Unit) -> list[str]:
+    """The places of the longest run of three or more mentions written as one list (« entre A, B
+    et C », « les maires de A, de B et de C », « A, la ville de B au Mali et C »), not told one by
+    one with their own dates (« avec A depuis 1999, B depuis 2012 »); [] when there is none."""
+    ms = an.mentions_in(unit.start, unit.end)
+    best: list = []
+    run = ms[:1]
+    for x, y in zip(ms, ms[1:]):
+        run = run + [y] if LIST_GAP.match(an.folded[x.end:y.start]) else [y]
+        if len(run) > len(best):
+            best = run
+    keys = list(dict.fromkeys(an.key(m) for m in best))
+    return keys if len(keys) >= 3 else []
+
+
+def _clique(an: Analysis, places: list[str]) -> list[tuple[str, str]]:
+    """Every pair of `places` but those of one known country, when places of another country
+    are there to partner with (« Brest, Lorient et Odessa » gives Brest–Odessa and Lorient–Odessa)."""
+    pairs = [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+    mixed = [(p, q) for p, q in pairs
+             if an.country(p) is None or an.country(q) is None or an.country(p) != an.country(q)]
+    return mixed or pairs
+
+
 
 
 def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[str]:
@@ -154,7 +186,6 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
     return str(ref - years), celebration
 
 
-NEGATED = re.compile(r"\b(?:ne|n')\b[^.;]*$|\bpas\s+(?:encore\s+)?$")
 
 
 def find_partnerships(an: Analysis) -> Links:
@@ -259,7 +290,6 @@ def find_partnerships(an: Analysis) -> Links:
 
 
 DASH_BETWEEN = re.compile(r"^\s*[-–—]\s*$")
-TWIN_WORD = re.compile(r"jumel")
 
 
 def _dash_pairs(an: Analysis, links: Links) -> None:
