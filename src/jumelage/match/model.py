@@ -12,8 +12,8 @@ gradient boosting (`HistGradientBoostingClassifier`) re-ranks its `POOL` best. T
 learns from random non-partners, the second from non-partners of the pool, which are the hard
 ones (and a few from below the pool, so that filters which reach below it are still scored
 where it learned), and sees the first stage's score as one more input. Boosting takes unknown
-facts (NaN) as they are and learns interactions such as "country habits matter more for a place with few
-partners".
+facts (NaN) as they are and learns interactions such as "country habits matter more for a
+place with few partners".
 
 A graph too small to learn from (fewer than `MIN_EDGES_TO_FIT` partnerships) gets `PriorModel`,
 a fixed logistic combination whose weights come from the signals' meaning, not from data.
