@@ -69,8 +69,8 @@ def display_score(scores: np.ndarray) -> np.ndarray:
     """The score a proposal shows, from the model's ranking scores: 1 / (1 + exp(-L / 4)),
     L the model's log-odds that the candidate is a partner (`model.log_odds`), rounded to 6
     decimals (the command line shows 4). Monotone in the ranking, 0.5 at even odds; dividing
-    by `SCORE_SCALE` keeps the most likely places apart (log-odds 8, 12, 16 show 0.8808, 0.9526, 0.982) where the
-    probability itself would show 1.000 for all of them."""
+    by `SCORE_SCALE` keeps the most likely places apart (log-odds 8, 12, 16 show 0.8808,
+    0.9526, 0.982) where the probability itself would show 1.000 for all of them."""
     z = log_odds(scores) / SCORE_SCALE
     return np.round(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))), 6)
 
