@@ -14,7 +14,8 @@ asked), `theme` (one of `records.THEMES`: the candidate has actions or initiativ
 kind or of every kind, or a partnership kind (`records.PARTNERSHIP_KINDS`: the candidate holds
 at least one partnership of that kind, and is of the asking place's kind).
 
-The score shown is the second stage's log-odds (`LearnedModel.logit`) mapped to 0..1 by
+The ranking re-ranks the best of all places but the asking one and its partners (as the model
+learned), then applies the filters. The score shown is the model's log-odds mapped to 0..1 by
 `display_score`: it orders the proposals as the ranking does and keeps them apart where a
 probability would round to 1.000 (see `display_score`).
 """
@@ -67,9 +68,9 @@ def split_kind(kind: str | None) -> tuple[str | None, str | None]:
 def display_score(scores: np.ndarray) -> np.ndarray:
     """The score a proposal shows, from the model's ranking scores: 1 / (1 + exp(-L / 4)),
     L the model's log-odds that the candidate is a partner (`model.log_odds`), rounded to 6
-    decimals (the command line shows 4). Monotone in the ranking, 0.5 at even odds; dividing by `SCORE_SCALE` keeps the
-    most likely places apart (log-odds 8, 12, 16 show 0.8808, 0.9526, 0.982) where the
-    probability itself would show 1.000 for all of them."""
+    decimals (the command line shows 4). Monotone in the ranking, 0.5 at even odds; dividing
+    by `SCORE_SCALE` keeps the most likely places apart (log-odds 8, 12, 16 show 0.8808,
+    0.9526, 0.982) where the probability itself would show 1.000 for all of them."""
     z = log_odds(scores) / SCORE_SCALE
     return np.round(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))), 6)
 
@@ -224,16 +225,18 @@ class Matcher:
         result = MatchResult(place=self.place(q), filters=filters)
         if not allowed.any():
             return result
-        x, s = self.scores(q, allowed)
+        others = np.ones(self.graph.n, bool)     # every place but q and its partners
+        others[q] = False
+        others[self.graph.partners(q)] = False
+        # the second stage re-ranks the best of all these, as it learned to, then filters
+        # apply: a pool drawn from the filtered places only would reach where it never learned
+        x, s = self.scores(q, others)
         s = np.where(allowed, s, -np.inf)
         k = min(top, int(allowed.sum()))
         best = np.argpartition(-s, k - 1)[:k]
         best = best[np.lexsort((best, -s[best]))]          # score, then row: a stable order
         dist = self.signals.distance_km(q)
         shown = display_score(s[best])
-        others = np.ones(self.graph.n, bool)     # the average place it is compared with
-        others[q] = False
-        others[self.graph.partners(q)] = False
         parts = contributions(self.model.w, x, best, others)
         for rank, (c, score, part) in enumerate(zip(best.tolist(), shown, parts), 1):
             d = float(dist[c])

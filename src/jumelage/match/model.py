@@ -12,8 +12,8 @@ gradient boosting (`HistGradientBoostingClassifier`) re-ranks its `POOL` best. T
 learns from random non-partners, the second from non-partners of the pool, which are the hard
 ones (and a few from below the pool, so that filters which reach below it are still scored
 where it learned), and sees the first stage's score as one more input. Boosting takes unknown
-facts (NaN) as they are and learns interactions such as "country habits matter more for a place with few
-partners".
+facts (NaN) as they are and learns interactions such as "country habits matter more for a
+place with few partners".
 
 A graph too small to learn from (fewer than `MIN_EDGES_TO_FIT` partnerships) gets `PriorModel`,
 a fixed logistic combination whose weights come from the signals' meaning, not from data.
@@ -85,10 +85,6 @@ def linear_inputs(x: np.ndarray) -> np.ndarray:
     return np.nan_to_num(z, nan=0.0)
 
 
-def _sigmoid(v: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(v, -50, 50)))
-
-
 # Scores of the final stage are OFFSET + its log-odds (clipped to +-LOGIT_CLIP), so they stay
 # apart where a probability would round to 1.0, and sit above the first stage's probabilities
 # (0..1) given to the places outside the re-ranked pool.
@@ -126,9 +122,9 @@ class PriorModel:
 class LearnedModel:
     """Two stages: a logistic regression over every place, then gradient boosting over the
     `POOL` best of it. Scores: `OFFSET` plus the second stage's log-odds (near-ties parted by
-    `TIE_BREAK` times the first stage's) inside the pool, the
-    first stage's probability (below 1) outside it, so the order is total and ties are rare
-    (a probability would tie the most likely places at 1.0)."""
+    `TIE_BREAK` times the first stage's) inside the pool, and below it the first stage's
+    log-odds shifted to continue under the pool's lowest, so the order is total, ties are rare
+    (a probability would tie the most likely places at 1.0) and the shown score is monotone."""
 
     def __init__(self, w: np.ndarray, b: float, clf, columns: np.ndarray) -> None:
         self.w, self.b = w, b
@@ -142,16 +138,19 @@ class LearnedModel:
         """Scores for rows of signals x ((n, len(FEATURES))); `allowed` (bool, n) marks the
         candidates worth re-ranking (default all)."""
         first = self.linear(x)
-        out = _sigmoid(first)
         pick = first if allowed is None else np.where(allowed, first, -np.inf)
         k = min(POOL, int(np.isfinite(pick).sum()))
         if k == 0:
-            return out
+            return OFFSET + np.clip(first, -LOGIT_CLIP, LOGIT_CLIP)
         pool = np.argpartition(-pick, k - 1)[:k]
         with threadpool_limits(1):      # OpenMP threads cost more than they give on 600 rows
             raw = self.clf.decision_function(_boost_inputs(x[pool], first[pool], self.columns))
         # boosting gives whole groups of places the same leaves, hence the same log-odds
-        out[pool] = OFFSET + np.clip(raw + TIE_BREAK * first[pool], -LOGIT_CLIP, LOGIT_CLIP)
+        boosted = raw + TIE_BREAK * first[pool]
+        # below the pool, the first stage's order, continued under the pool's lowest score
+        out = first - first[pool].min() + boosted.min() - 1.0
+        out[pool] = boosted
+        out = OFFSET + np.clip(out, -LOGIT_CLIP, LOGIT_CLIP)
         return out
 
 
