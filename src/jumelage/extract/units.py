@@ -228,7 +228,68 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             last.end_char = unit.end
             continue
         new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
-    return sorted(kept + new, key=lambda e: e.start_char)
+    return merge_stories(an, sorted(kept + new, key=lambda e: e.start_char))
+
+
+def _interval(ev: Event) -> tuple[str, str] | None:
+    """The days an event's dates cover, as comparable ISO bounds ("2022" → 2022-00…2022-99)."""
+    if not ev.start:
+        return None
+    end = ev.end or ev.start
+    return ev.start, end + "-99"
+
+
+def _consistent(a: Event, b: Event) -> bool:
+    """Can `b` tell more of the same event as `a`: no date of its own, or dates that overlap."""
+    ia, ib = _interval(a), _interval(b)
+    if ib is None or ia is None:
+        return True
+    return ib[0] <= ia[1] and ia[0] <= ib[1]
+
+
+def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
+    """One project told in several sentences is one action (SCHEMA: one action per distinct
+    activity): an action that follows another of the same section within one paragraph, in
+    running text, by the same actors, with no new linked partner (or filling a partner the first
+    left unnamed) and dates that do not contradict it, extends it; its amounts stay in the span."""
+    out: list[Event] = []
+    for ev in events:
+        last = out[-1] if out else None
+        if (last is not None and last.kind == ev.kind == "action" and _same_story(an, last, ev)):
+            last.end_char = max(last.end_char, ev.end_char)
+            if not last.partners and ev.partners:
+                last.partners = list(ev.partners)
+            last.places = list(dict.fromkeys(last.actors + last.partners))
+            if not last.start and ev.start:
+                last.start, last.end, last.open_end = ev.start, ev.end, ev.open_end
+            last.paragraph = max(last.paragraph, ev.paragraph)
+            continue
+        out.append(ev)
+    return out
+
+
+def _same_story(an: Analysis, a: Event, b: Event) -> bool:
+    """Does action `b` go on telling action `a`? Same section, next paragraph at most, running
+    text, same actors, no new partner, no « également » opening, and one of: `a` left its partner
+    unnamed and `b` names it; both give the same dates (the lead and the body of a news item);
+    `b` refers back to `a` (« Ce séjour », « Leur programme ») with no date of its own or dates
+    inside `a`'s. An undated statement followed by a dated one is two occasions."""
+    ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
+    if ba is None or bb is None or ba.kind != "para" or bb.kind != "para" or ba.section != bb.section:
+        return False
+    last_block = an.layout.block_at(max(a.start_char, a.end_char - 1))
+    if last_block is None or bb.paragraph - last_block.paragraph > 1:
+        return False
+    if set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners)):
+        return False
+    head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
+    if cues.has("new_event", head) or not _consistent(a, b):
+        return False
+    if a.start and (a.start, a.end) == (b.start, b.end):
+        return True
+    if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
+        return True
+    return bool(cues.search("story_anaphora", head)) and (not b.start or bool(a.start))
 
 
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
