@@ -39,6 +39,7 @@ class Event:
     open_end: bool = False
     paragraph: int = 0
     status: str | None = None
+    member: bool = False                       # one member of a split enumeration: never merged back
 
 
 def _is_explicit(d) -> bool:
@@ -161,6 +162,8 @@ def _only_since(folded: str, explicit) -> bool:
     de 50 000 euros")."""
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
+    if not explicit and cues.has("decision", folded):
+        return False      # « a décidé de poursuivre son soutien à X, avec qui elle est jumelée »
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 

@@ -228,7 +228,107 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             last.end_char = unit.end
             continue
         new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
-    return merge_stories(an, sorted(kept + new, key=lambda e: e.start_char))
+    out = [piece for ev in sorted(kept + new, key=lambda e: e.start_char) for piece in split_enumeration(an, ev)]
+    return merge_stories(an, out)
+
+
+MEMBER_SEP = re.compile(r"\s*[;,]\s*|\s+et\s+")
+MEMBER_MAX = 160                                 # characters
+SENTENCE_STOP = re.compile(r"[.!?](?=\s+[A-ZÀ-Ý«\"])|\n\s*\n")
+
+
+def _members(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The members of an enumeration text[start:end], split at « ; », « , » and « et » outside
+    parentheses; a member of fewer than 12 characters joins the previous one."""
+    depth, depths = 0, {}
+    for i in range(start, end):
+        depths[i] = depth
+        depth += (text[i] == "(") - (text[i] == ")")
+    pieces, pos = [], start
+    for m in MEMBER_SEP.finditer(text, start, end):
+        if depths.get(m.start(), 0) == 0:
+            pieces.append([pos, m.start()])
+            pos = m.end()
+    pieces.append([pos, end])
+    merged: list[list[int]] = []
+    for s, e in pieces:
+        while s < e and not text[s].isalnum():
+            s += 1
+        if e - s < 12 and merged:
+            merged[-1][1] = e
+        elif e > s:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
+    """Two events in one sentence are two: an enumeration (« les évènements de l'année : un bal,
+    l'accueil des cyclistes de X ; un voyage à Y ») whose members mix local events (a dance, a
+    forum) and activities with a partner (an accueil, a trip) becomes one record per member, the
+    local ones the owner's initiatives, the others actions with the event's places. The programme
+    of one stay (« le programme du séjour : … ») stays one record. Returns [ev] otherwise."""
+    if an.owner is None:
+        return [ev]
+    text, folded = an.text, an.folded
+    m = cues.search("enumeration_lead", folded[ev.start_char:ev.end_char])
+    if m is None:
+        return [ev]
+    colon = ev.start_char + m.start()
+    first = ev.start_char + m.end()
+    block = an.layout.block_at(first)
+    limit = max(ev.end_char, block.end if block is not None else ev.end_char)
+    stop = SENTENCE_STOP.search(text, first, limit)     # the sentence may run on past the event
+    last = stop.start() if stop else limit
+    lead_start = max([ev.start_char] + [x.end() for x in SENTENCE_STOP.finditer(text, ev.start_char, colon)])
+    if cues.has("one_stay", folded[lead_start:colon]):
+        return [ev]
+    members = _members(text, first, last)
+    if len(members) < 3 or max(e - s for s, e in members) > MEMBER_MAX:
+        return [ev]                              # members of a list are short phrases, not stories
+    kinds = []
+    for s, e in members:
+        f = folded[s:e]
+        foreign = [k for k in an.keys_in(s, e) if k != an.owner]
+        if cues.has("local_event", f) and not foreign:
+            kinds.append("initiative")
+        elif foreign or cues.has("strong_triggers", f) or cues.has("partner_contact", f):
+            kinds.append("action")
+        else:
+            kinds.append(None)                   # goes on telling the previous member
+    if "initiative" not in kinds or "action" not in kinds or kinds[0] is None:
+        return [ev]
+    lead_dates = [d for d in find_dates(text[lead_start:first], an.date) if d.start]
+    actors = list(ev.actors) if ev.kind == "action" else [an.owner]
+    partners = list(ev.partners) if ev.kind == "action" else []
+    out: list[Event] = []
+    if lead_start - ev.start_char >= 40:
+        head = Event(ev.kind, ev.start_char, lead_start, list(ev.places), list(ev.actors), list(ev.partners),
+                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status)
+        out.append(head)
+    paragraph = an.layout.block_at(first).paragraph if an.layout.block_at(first) else ev.paragraph
+    for (s, e), kind in zip(members, kinds):
+        if kind is None:
+            out[-1].end_char = e
+            continue
+        own = [d for d in find_dates(text[s:e], an.date) if d.start]
+        if kind == "initiative":
+            piece = Event("initiative", s, e, [an.owner], paragraph=paragraph)
+        else:
+            named = [k for k in an.keys_in(s, e) if k not in actors]
+            piece = Event("action", s, e, actors + (named or partners), list(actors), named or list(partners),
+                          paragraph=paragraph, status=ev.status)
+        _date(piece, own or lead_dates)
+        piece.member = True
+        if kind == "action":
+            piece.status = _status(an, Unit(s, e, an.units[0].block if an.units else 0, "item"), piece)
+        out.append(piece)
+    if ev.end_char - last >= 40:
+        tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
+                     paragraph=ev.paragraph, status=ev.status)
+        while tail.start_char < tail.end_char and not text[tail.start_char].isalnum():
+            tail.start_char += 1
+        out.append(tail)
+    return out
 
 
 def _interval(ev: Event) -> tuple[str, str] | None:
@@ -255,7 +355,8 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     for ev in events:
         last = out[-1] if out else None
-        if (last is not None and last.kind == ev.kind == "action" and _same_story(an, last, ev)):
+        if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
+                and _same_story(an, last, ev)):
             last.end_char = max(last.end_char, ev.end_char)
             if not last.partners and ev.partners:
                 last.partners = list(ev.partners)
@@ -280,12 +381,14 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     last_block = an.layout.block_at(max(a.start_char, a.end_char - 1))
     if last_block is None or bb.paragraph - last_block.paragraph > 1:
         return False
-    if set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners)):
+    same_dates = bool(a.start) and (a.start, a.end) == (b.start, b.end)
+    retold = same_dates and set(a.places) == set(b.places)     # the lead, then the body, of a news item
+    if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
         return False
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
     if cues.has("new_event", head) or not _consistent(a, b):
         return False
-    if a.start and (a.start, a.end) == (b.start, b.end):
+    if same_dates:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
         return True
