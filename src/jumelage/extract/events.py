@@ -189,7 +189,9 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             modes[governing] = section_mode(an, governing)
         mode = modes[governing]
         block_subjects = an.subjects.get(unit.block, [])
-        trigger = cues.has("action_triggers", folded)
+        # « X a offert … à sa jumelle »: a gift to the owner, told about X
+        toward_owner = cues.has("gift", folded) and bool(cues.search("collective_possessive", folded))
+        trigger = cues.has("action_triggers", folded) or toward_owner
         kinds = cues.kinds_in(folded)
         # the owner's own act at home; "a voté la suspension du jumelage avec Tver" is about a partner
         home = cues.has("home_acts", folded) and not (kinds and partners)
@@ -218,7 +220,8 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         block_local = bool(block_subjects) and block.kind in ("para", "row") and \
             an.owner not in an.keys_in(block.start, block.end)
         subjects = block_subjects if block_local else (section if mode == "local" else [])
-        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item
+        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item \
+            and not toward_owner
         if not partners and not local:
             partners = [k for k in (block_subjects or section) if k != an.owner]
         if not partners and not local and current is not None and current.kind == "action" and trigger \

@@ -228,7 +228,15 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             last.end_char = unit.end
             continue
         new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
-    out = [piece for ev in sorted(kept + new, key=lambda e: e.start_char) for piece in split_enumeration(an, ev)]
+    out, lists = [], []
+    for ev in sorted(kept + new, key=lambda e: e.start_char):
+        pieces = split_enumeration(an, ev)
+        members = [p for p in pieces if p.member]
+        if members:
+            lists.append((members[0].start_char, members[-1].end_char))
+        out.extend(pieces)
+    # a sentence the parser cut inside a split enumeration made events of its own: the members tell them
+    out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
     return merge_stories(an, out)
 
 
