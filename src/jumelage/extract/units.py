@@ -318,7 +318,9 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         if kind is None:
             out[-1].end_char = e
             continue
-        own = [d for d in find_dates(text[s:e], an.date) if d.start]
+        # « les évènements 2018 : … le festival de septembre »: a month in the list takes the lead's year
+        anchor = lead_dates[0].start if lead_dates else an.date
+        own = [d for d in find_dates(text[s:e], anchor) if d.start]
         if kind == "initiative":
             piece = Event("initiative", s, e, [an.owner], paragraph=paragraph)
         else:
