@@ -81,3 +81,15 @@ def test_programme_of_one_stay_stays_one_action():
     ext = extract_text(text)
     assert len(ext.actions) == 1
     assert not ext.initiatives
+
+
+def test_dated_item_telling_two_ceremonies_gives_two_actions():
+    text = ("Historique du jumelage entre Lannion et Caerphilly\n\n"
+            "- 1978 – 1979 : après une première visite d'élus de Lannion à Caerphilly en 1978, "
+            "la charte de jumelage est signée à la mairie de Caerphilly le 12 mars 1979 en présence des deux maires "
+            "et des présidents des comités. Le 8 septembre 1979, la même cérémonie s'est tenue à Lannion.\n"
+            "- 1985 : premier échange de collégiens entre Lannion et Caerphilly.\n")
+    ext = extract_text(text)
+    starts = sorted(a.start for a in ext.actions)
+    assert "1979-09-08" in starts
+    assert len(ext.actions) == 3

@@ -229,7 +229,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
     out, lists = [], []
-    for ev in sorted(kept + new, key=lambda e: e.start_char):
+    for ev in sorted((p for e in kept + new for p in split_dated_item(an, e)), key=lambda e: e.start_char):
         pieces = split_enumeration(an, ev)
         members = [p for p in pieces if p.member]
         if members:
@@ -339,6 +339,48 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
             tail.start_char += 1
         out.append(tail)
     return out
+
+
+def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
+    """Two events in one list item are two: a long dated item (« 1985 – 1987 : … célébré le
+    2 novembre 1986. Le 19 juin 1987, la même cérémonie … ») is cut before each sentence that
+    gives a day or month of its own, finer than the item's or outside its period; each part keeps
+    the item's places and takes its own dates."""
+    if ev.kind != "action" or not ev.start:
+        return [ev]
+    block = an.layout.block_at(ev.start_char)
+    if block is None or block.kind != "item" or ev.end_char - ev.start_char < 200:
+        return [ev]
+    cuts = []
+    for stop in SENTENCE_STOP.finditer(an.text, ev.start_char, ev.end_char):
+        begin = stop.end()
+        while begin < ev.end_char and an.text[begin].isspace():
+            begin += 1
+        end = SENTENCE_STOP.search(an.text, begin, ev.end_char)
+        sentence = an.text[begin:end.start() if end else ev.end_char]
+        dates = [d for d in find_dates(sentence, an.date) if d.start and d.kind != "relative"]
+        if dates and len(dates[0].start) >= 7 and _new_date(ev, dates[0]) \
+                and begin > (cuts[-1][0] if cuts else ev.start_char):
+            cuts.append((begin, dates))
+    if not cuts:
+        return [ev]
+    out = [ev]
+    for begin, dates in cuts:
+        piece = Event("action", begin, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
+                      paragraph=ev.paragraph, status=ev.status)
+        _date(piece, dates)
+        out[-1].end_char = begin
+        out.append(piece)
+    return out
+
+
+def _new_date(ev: Event, d) -> bool:
+    """A date finer than the event's (a day in its year) or outside its period."""
+    start, end = ev.start, ev.end or ev.start
+    if (d.start, d.end) == (ev.start, ev.end):
+        return False
+    inside = start[:4] <= d.start[:4] <= end[:4]
+    return not inside or len(d.start) > max(len(start), len(end))
 
 
 def _interval(ev: Event) -> tuple[str, str] | None:
