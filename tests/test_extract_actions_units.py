@@ -93,3 +93,11 @@ def test_dated_item_telling_two_ceremonies_gives_two_actions():
     starts = sorted(a.start for a in ext.actions)
     assert "1979-09-08" in starts
     assert len(ext.actions) == 3
+
+
+def test_objective_of_a_programme_is_no_action():
+    text = ("La commune de Lannion coopère avec la commune de Caerphilly depuis 2004.\n\n"
+            "Le programme de coopération vise à promouvoir l'artisanat et la formation des jeunes "
+            "dans les deux communes.")
+    ext = extract_text(text)
+    assert not ext.actions

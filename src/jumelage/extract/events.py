@@ -235,8 +235,10 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             continue
         if links is not None:
             partners = _group_partners(an, owner_partners, folded, here, partners)
+        # an objective or a frame (« le programme vise à », « s'inscrit dans ») tells no new activity
+        generic = cues.has("generic_statement", folded) and not dated_item and not find_amounts(folded)
         is_action = (
-            partners and (trigger or dated_item) and not home and not local
+            partners and (trigger or dated_item) and not home and not local and not generic
             and (an.owner or len(set(here)) >= 2 or dated_item)
             and not (not dated_item and _only_since(folded, explicit))
         )
