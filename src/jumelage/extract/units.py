@@ -332,7 +332,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         if kind == "action":
             piece.status = _status(an, Unit(s, e, an.units[0].block if an.units else 0, "item"), piece)
         out.append(piece)
-    if ev.end_char - last >= 40:
+    if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
         tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
                      paragraph=ev.paragraph, status=ev.status)
         while tail.start_char < tail.end_char and not text[tail.start_char].isalnum():
