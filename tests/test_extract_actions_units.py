@@ -101,3 +101,12 @@ def test_objective_of_a_programme_is_no_action():
             "dans les deux communes.")
     ext = extract_text(text)
     assert not ext.actions
+
+
+def test_outing_inside_a_stay_belongs_to_that_stay():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n"
+            "Quinze enfants de Caerphilly seront accueillis à Lannion du 3 au 20 juillet 2024. "
+            "Ils visiteront l'aquarium de Brest puis camperont à Morlaix du 10 au 12 juillet 2024.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert ext.actions[0].start == "2024-07-03"

@@ -435,12 +435,17 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
         return False
     same_dates = bool(a.start) and (a.start, a.end) == (b.start, b.end)
     retold = same_dates and set(a.places) == set(b.places)     # the lead, then the body, of a news item
+    # the programme of one stay belongs to that stay: dates inside the stay's period
+    within = bool(a.start and b.start and a.end and a.end != a.start) and \
+        a.start <= b.start and (b.end or b.start) <= a.end + "-99" and (a.start, a.end) != (b.start, b.end)
+    if within and set(b.actors) <= set(a.actors) | set(a.partners):
+        retold = True
     if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
         return False
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
     if cues.has("new_event", head) or not _consistent(a, b):
         return False
-    if same_dates:
+    if same_dates or within:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
         return True
