@@ -110,3 +110,11 @@ def test_outing_inside_a_stay_belongs_to_that_stay():
     ext = extract_text(text)
     assert len(ext.actions) == 1
     assert ext.actions[0].start == "2024-07-03"
+
+
+def test_committee_reports_and_dues_are_not_recorded():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n"
+            "Le comité de jumelage de Lannion a tenu son assemblée générale le 14 janvier 2023. "
+            "Le rapport moral et le rapport financier ont été votés à l'unanimité et la cotisation reste à 15 euros.")
+    ext = extract_text(text)
+    assert not ext.actions and not ext.initiatives

@@ -195,6 +195,8 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         kinds = cues.kinds_in(folded)
         # the owner's own act at home; "a voté la suspension du jumelage avec Tver" is about a partner
         home = cues.has("home_acts", folded) and not (kinds and partners)
+        if cues.has("internal_business", folded) and not cues.has("strong_triggers", folded):
+            continue          # a committee's reports, dues and board (SCHEMA: internal business is not recorded)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
         # the running event goes on: no date or new partner of its own, close by, no "également",
