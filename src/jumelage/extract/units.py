@@ -11,6 +11,11 @@ owner is named, the layout. A logistic regression fitted on the gold
 about the same place become one record. Features never name a place or document. (The same
 candidates carry initiative labels for training; that decision is not applied yet, see
 `decide_units`.)
+
+The records then get their boundaries from SCHEMA's conventions, not from sentence cuts: a long
+dated list item telling two dated occasions is cut in two (`split_dated_item`), an enumeration
+mixing local events and partner activities gives one record per member (`split_enumeration`),
+and one project told over several sentences is joined back into one action (`merge_stories`).
 """
 from __future__ import annotations
 
