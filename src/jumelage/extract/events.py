@@ -39,6 +39,7 @@ class Event:
     open_end: bool = False
     paragraph: int = 0
     status: str | None = None
+    member: bool = False                       # one member of a split enumeration: never merged back
 
 
 def _is_explicit(d) -> bool:
@@ -161,6 +162,8 @@ def _only_since(folded: str, explicit) -> bool:
     de 50 000 euros")."""
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
+    if not explicit and cues.has("decision", folded):
+        return False      # « a décidé de poursuivre son soutien à X, avec qui elle est jumelée »
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 
@@ -186,10 +189,14 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             modes[governing] = section_mode(an, governing)
         mode = modes[governing]
         block_subjects = an.subjects.get(unit.block, [])
-        trigger = cues.has("action_triggers", folded)
+        # « X a offert … à sa jumelle »: a gift to the owner, told about X
+        toward_owner = cues.has("gift", folded) and bool(cues.search("collective_possessive", folded))
+        trigger = cues.has("action_triggers", folded) or toward_owner
         kinds = cues.kinds_in(folded)
         # the owner's own act at home; "a voté la suspension du jumelage avec Tver" is about a partner
         home = cues.has("home_acts", folded) and not (kinds and partners)
+        if cues.has("internal_business", folded) and not cues.has("strong_triggers", folded):
+            continue          # a committee's reports, dues and board (SCHEMA: internal business is not recorded)
         dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
 
         # the running event goes on: no date or new partner of its own, close by, no "également",
@@ -215,7 +222,8 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         block_local = bool(block_subjects) and block.kind in ("para", "row") and \
             an.owner not in an.keys_in(block.start, block.end)
         subjects = block_subjects if block_local else (section if mode == "local" else [])
-        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item
+        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item \
+            and not toward_owner
         if not partners and not local:
             partners = [k for k in (block_subjects or section) if k != an.owner]
         if not partners and not local and current is not None and current.kind == "action" and trigger \
@@ -229,8 +237,10 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             continue
         if links is not None:
             partners = _group_partners(an, owner_partners, folded, here, partners)
+        # an objective or a frame (« le programme vise à », « s'inscrit dans ») tells no new activity
+        generic = cues.has("generic_statement", folded) and not dated_item and not find_amounts(folded)
         is_action = (
-            partners and (trigger or dated_item) and not home and not local
+            partners and (trigger or dated_item) and not home and not local and not generic
             and (an.owner or len(set(here)) >= 2 or dated_item)
             and not (not dated_item and _only_since(folded, explicit))
         )

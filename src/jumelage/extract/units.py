@@ -11,6 +11,11 @@ owner is named, the layout. A logistic regression fitted on the gold
 about the same place become one record. Features never name a place or document. (The same
 candidates carry initiative labels for training; that decision is not applied yet, see
 `decide_units`.)
+
+The records then get their boundaries from SCHEMA's conventions, not from sentence cuts: a long
+dated list item telling two dated occasions is cut in two (`split_dated_item`), an enumeration
+mixing local events and partner activities gives one record per member (`split_enumeration`),
+and one project told over several sentences is joined back into one action (`merge_stories`).
 """
 from __future__ import annotations
 
@@ -228,7 +233,228 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             last.end_char = unit.end
             continue
         new.append(_new_event(an, unit, place) if kind == "action" else _new_initiative(an, unit, place))
-    return sorted(kept + new, key=lambda e: e.start_char)
+    out, lists = [], []
+    for ev in sorted((p for e in kept + new for p in split_dated_item(an, e)), key=lambda e: e.start_char):
+        pieces = split_enumeration(an, ev)
+        members = [p for p in pieces if p.member]
+        if members:
+            lists.append((members[0].start_char, members[-1].end_char))
+        out.extend(pieces)
+    # a sentence the parser cut inside a split enumeration made events of its own: the members tell them
+    out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
+    return merge_stories(an, out)
+
+
+MEMBER_SEP = re.compile(r"\s*[;,]\s*|\s+et\s+")
+MEMBER_MAX = 160                                 # characters
+SENTENCE_STOP = re.compile(r"[.!?](?=\s+[A-ZÀ-Ý«\"])|\n\s*\n")
+
+
+def _members(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The members of an enumeration text[start:end], split at « ; », « , » and « et » outside
+    parentheses; a member of fewer than 12 characters joins the previous one."""
+    depth, depths = 0, {}
+    for i in range(start, end):
+        depths[i] = depth
+        depth += (text[i] == "(") - (text[i] == ")")
+    pieces, pos = [], start
+    for m in MEMBER_SEP.finditer(text, start, end):
+        if depths.get(m.start(), 0) == 0:
+            pieces.append([pos, m.start()])
+            pos = m.end()
+    pieces.append([pos, end])
+    merged: list[list[int]] = []
+    for s, e in pieces:
+        while s < e and not text[s].isalnum():
+            s += 1
+        if e - s < 12 and merged:
+            merged[-1][1] = e
+        elif e > s:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
+    """Two events in one sentence are two: an enumeration (« les évènements de l'année : un bal,
+    l'accueil des cyclistes de X ; un voyage à Y ») whose members mix local events (a dance, a
+    forum) and activities with a partner (an accueil, a trip) becomes one record per member, the
+    local ones the owner's initiatives, the others actions with the event's places. The programme
+    of one stay (« le programme du séjour : … ») stays one record. Returns [ev] otherwise."""
+    if an.owner is None:
+        return [ev]
+    text, folded = an.text, an.folded
+    m = cues.search("enumeration_lead", folded[ev.start_char:ev.end_char])
+    if m is None:
+        return [ev]
+    colon = ev.start_char + m.start()
+    first = ev.start_char + m.end()
+    block = an.layout.block_at(first)
+    limit = max(ev.end_char, block.end if block is not None else ev.end_char)
+    stop = SENTENCE_STOP.search(text, first, limit)     # the sentence may run on past the event
+    last = stop.start() if stop else limit
+    lead_start = max([ev.start_char] + [x.end() for x in SENTENCE_STOP.finditer(text, ev.start_char, colon)])
+    if cues.has("one_stay", folded[lead_start:colon]):
+        return [ev]
+    members = _members(text, first, last)
+    if len(members) < 3 or max(e - s for s, e in members) > MEMBER_MAX:
+        return [ev]                              # members of a list are short phrases, not stories
+    kinds = []
+    for s, e in members:
+        f = folded[s:e]
+        foreign = [k for k in an.keys_in(s, e) if k != an.owner]
+        if cues.has("local_event", f) and not foreign:
+            kinds.append("initiative")
+        elif foreign or cues.has("strong_triggers", f) or cues.has("partner_contact", f):
+            kinds.append("action")
+        else:
+            kinds.append(None)                   # goes on telling the previous member
+    if "initiative" not in kinds or "action" not in kinds or kinds[0] is None:
+        return [ev]
+    lead_dates = [d for d in find_dates(text[lead_start:first], an.date) if d.start]
+    actors = list(ev.actors) if ev.kind == "action" else [an.owner]
+    partners = list(ev.partners) if ev.kind == "action" else []
+    out: list[Event] = []
+    if lead_start - ev.start_char >= 40:
+        head = Event(ev.kind, ev.start_char, lead_start, list(ev.places), list(ev.actors), list(ev.partners),
+                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status)
+        out.append(head)
+    paragraph = an.layout.block_at(first).paragraph if an.layout.block_at(first) else ev.paragraph
+    for (s, e), kind in zip(members, kinds):
+        if kind is None:
+            out[-1].end_char = e
+            continue
+        # « les évènements 2018 : … le festival de septembre »: a month in the list takes the lead's year
+        anchor = lead_dates[0].start if lead_dates else an.date
+        own = [d for d in find_dates(text[s:e], anchor) if d.start]
+        if kind == "initiative":
+            piece = Event("initiative", s, e, [an.owner], paragraph=paragraph)
+        else:
+            named = [k for k in an.keys_in(s, e) if k not in actors]
+            piece = Event("action", s, e, actors + (named or partners), list(actors), named or list(partners),
+                          paragraph=paragraph, status=ev.status)
+        _date(piece, own or lead_dates)
+        piece.member = True
+        if kind == "action":
+            piece.status = _status(an, Unit(s, e, an.units[0].block if an.units else 0, "item"), piece)
+        out.append(piece)
+    if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
+        tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
+                     paragraph=ev.paragraph, status=ev.status)
+        while tail.start_char < tail.end_char and not text[tail.start_char].isalnum():
+            tail.start_char += 1
+        out.append(tail)
+    return out
+
+
+def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
+    """Two events in one list item are two: a long dated item (« 1985 – 1987 : … célébré le
+    2 novembre 1986. Le 19 juin 1987, la même cérémonie … ») is cut before each sentence that
+    gives a day or month of its own, finer than the item's or outside its period; each part keeps
+    the item's places and takes its own dates."""
+    if ev.kind != "action" or not ev.start:
+        return [ev]
+    block = an.layout.block_at(ev.start_char)
+    if block is None or block.kind != "item" or ev.end_char - ev.start_char < 200:
+        return [ev]
+    cuts = []
+    for stop in SENTENCE_STOP.finditer(an.text, ev.start_char, ev.end_char):
+        begin = stop.end()
+        while begin < ev.end_char and an.text[begin].isspace():
+            begin += 1
+        end = SENTENCE_STOP.search(an.text, begin, ev.end_char)
+        sentence = an.text[begin:end.start() if end else ev.end_char]
+        dates = [d for d in find_dates(sentence, an.date) if d.start and d.kind != "relative"]
+        if dates and len(dates[0].start) >= 7 and _new_date(ev, dates[0]) \
+                and begin > (cuts[-1][0] if cuts else ev.start_char):
+            cuts.append((begin, dates))
+    if not cuts:
+        return [ev]
+    out = [ev]
+    for begin, dates in cuts:
+        piece = Event("action", begin, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
+                      paragraph=ev.paragraph, status=ev.status)
+        _date(piece, dates)
+        out[-1].end_char = begin
+        out.append(piece)
+    return out
+
+
+def _new_date(ev: Event, d) -> bool:
+    """A date finer than the event's (a day in its year) or outside its period."""
+    start, end = ev.start, ev.end or ev.start
+    if (d.start, d.end) == (ev.start, ev.end):
+        return False
+    inside = start[:4] <= d.start[:4] <= end[:4]
+    return not inside or len(d.start) > max(len(start), len(end))
+
+
+def _interval(ev: Event) -> tuple[str, str] | None:
+    """The days an event's dates cover, as comparable ISO bounds ("2022" → 2022-00…2022-99)."""
+    if not ev.start:
+        return None
+    end = ev.end or ev.start
+    return ev.start, end + "-99"
+
+
+def _consistent(a: Event, b: Event) -> bool:
+    """Can `b` tell more of the same event as `a`: no date of its own, or dates that overlap."""
+    ia, ib = _interval(a), _interval(b)
+    if ib is None or ia is None:
+        return True
+    return ib[0] <= ia[1] and ia[0] <= ib[1]
+
+
+def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
+    """One project told in several sentences is one action (SCHEMA: one action per distinct
+    activity): an action that follows another of the same section within one paragraph, in
+    running text, by the same actors, with no new linked partner (or filling a partner the first
+    left unnamed) and dates that do not contradict it, extends it; its amounts stay in the span."""
+    out: list[Event] = []
+    for ev in events:
+        last = out[-1] if out else None
+        if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
+                and _same_story(an, last, ev)):
+            last.end_char = max(last.end_char, ev.end_char)
+            if not last.partners and ev.partners:
+                last.partners = list(ev.partners)
+            last.places = list(dict.fromkeys(last.actors + last.partners))
+            if not last.start and ev.start:
+                last.start, last.end, last.open_end = ev.start, ev.end, ev.open_end
+            last.paragraph = max(last.paragraph, ev.paragraph)
+            continue
+        out.append(ev)
+    return out
+
+
+def _same_story(an: Analysis, a: Event, b: Event) -> bool:
+    """Does action `b` go on telling action `a`? Same section, next paragraph at most, running
+    text, same actors, no new partner, no « également » opening, and one of: `a` left its partner
+    unnamed and `b` names it; both give the same dates (the lead and the body of a news item);
+    `b` refers back to `a` (« Ce séjour », « Leur programme ») with no date of its own or dates
+    inside `a`'s. An undated statement followed by a dated one is two occasions."""
+    ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
+    if ba is None or bb is None or ba.kind != "para" or bb.kind != "para" or ba.section != bb.section:
+        return False
+    last_block = an.layout.block_at(max(a.start_char, a.end_char - 1))
+    if last_block is None or bb.paragraph - last_block.paragraph > 1:
+        return False
+    same_dates = bool(a.start) and (a.start, a.end) == (b.start, b.end)
+    retold = same_dates and set(a.places) == set(b.places)     # the lead, then the body, of a news item
+    # the programme of one stay belongs to that stay: dates inside the stay's period
+    within = bool(a.start and b.start and a.end and a.end != a.start) and \
+        a.start <= b.start and (b.end or b.start) <= a.end + "-99" and (a.start, a.end) != (b.start, b.end)
+    if within and set(b.actors) <= set(a.actors) | set(a.partners):
+        retold = True
+    if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
+        return False
+    head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
+    if cues.has("new_event", head) or not _consistent(a, b):
+        return False
+    if same_dates or within:
+        return True
+    if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
+        return True
+    return bool(cues.search("story_anaphora", head)) and (not b.start or bool(a.start))
 
 
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
