@@ -140,14 +140,18 @@ class Extractor:
 
         global _FORKED
         self.nlp  # loaded before the fork, so that every process shares it
-        _FORKED = (self, document)
-        try:
-            with threadpool_limits(1), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with threadpool_limits(1):               # one core per process: no BLAS threads
+            with _FORK_LOCK:                     # the workers are forked here, with their job
+                _FORKED = (self, document)
+                try:
+                    pool = multiprocessing.get_context("fork").Pool(workers - 1,
+                                                                    initializer=_quiet_worker)
+                finally:
+                    _FORKED = None
+            with pool:
                 theirs = pool.imap(_forked_piece, [j for k, j in enumerate(jobs) if k % workers])
                 for k, job in enumerate(jobs):
                     yield _extract_piece(self, document, job) if k % workers == 0 else next(theirs)
-        finally:
-            _FORKED = None
 
     def _extract_stream(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         for document, layout, sdoc in self.parse_many(documents):
@@ -192,12 +196,20 @@ class Extractor:
 
 
 _FORKED: tuple | None = None   # (extractor, document) a forked piece worker inherits
+_FORK_LOCK = threading.Lock()
 
 
 def _extract_piece(extractor: Extractor, document: Document, job) -> tuple[int, Extraction]:
     start, end, date = job
     piece = replace(document, text=document.text[start:end], date=date)
     return start, next(extractor._extract_stream([piece]))
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle (it stops the workers): no traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _forked_piece(job) -> tuple[int, Extraction]:
