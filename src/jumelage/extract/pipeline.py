@@ -49,11 +49,15 @@ def load_nlp(model: str = MODEL):
     bundled with thinc falls back to its generic kernels on CPUs it does not recognise (the AMD
     EPYC of the development machine: 17 against 55 GFLOP per CPU-second), which made the model
     about 40 % slower there. Every seed gives the same extraction either way; only the time
-    changes.
+    changes. Loading it also sets this process's BLAS to one thread: the model's matrices are
+    small, and OpenBLAS's extra thread spun more than it helped (200 short documents: 44 s of CPU
+    with two threads, 23 s with one, on a shared 2-core machine).
     """
     import spacy
     from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
 
+    threadpool_limits(limits=1, user_api="blas")
     with use_ops("numpy", use_blis=False):
         nlp = spacy.load(model, exclude=list(UNUSED))
     nlp.max_length = CHUNK * 2
