@@ -10,6 +10,7 @@ sentences while every offset still points into the original text (the view has t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●\*]|-{1,2}(?=\s|-)|–(?=\s))[ \t-]*")
@@ -51,10 +52,12 @@ class Layout:
     blocks: list[Block] = field(default_factory=list)
 
     def block_at(self, offset: int) -> Block | None:
-        for b in self.blocks:
-            if b.start <= offset < b.end:
-                return b
-        return None
+        """The block holding `offset`, found by bisection (blocks are in text order, apart)."""
+        starts = self.__dict__.get("_starts")
+        if starts is None or len(starts) != len(self.blocks):
+            starts = self.__dict__["_starts"] = [b.start for b in self.blocks]
+        i = bisect_right(starts, offset) - 1
+        return self.blocks[i] if i >= 0 and offset < self.blocks[i].end else None
 
 
 def is_caps(line: str) -> bool:

@@ -101,8 +101,13 @@ def governing_section(an: Analysis, block_index: int) -> int:
     """The heading a block belongs to; a sub-heading that names no place ("Objectifs de la
     coopération") stays in its parent's section."""
     blocks = an.layout.blocks
+    caps = an.__dict__.setdefault("_caps_headings", {})   # is_caps once per heading, not per call
     section = blocks[block_index].section
-    while section >= 0 and section not in an.subjects and not is_caps(blocks[section].text):
+    while section >= 0 and section not in an.subjects:
+        if section not in caps:
+            caps[section] = is_caps(blocks[section].text)
+        if caps[section]:
+            break
         section = blocks[section - 1].section if section > 0 else -1
     return section
 

@@ -177,10 +177,13 @@ def _section_kinds(an: Analysis) -> set[str]:
 
 def _dash_joined(an: Analysis, a: str, b: str) -> bool:
     ms = an.mentions
-    for x, y in zip(ms, ms[1:]):
-        if {an.key(x), an.key(y)} == {a, b} and DASH.match(an.text[x.end:y.start]):
-            return True
-    return False
+    state = (len(ms), len(an.aliases))   # the pairs are listed once per document, not per call
+    cached = an.__dict__.get("_dash_pairs")
+    if cached is None or cached[0] != state:
+        cached = an.__dict__["_dash_pairs"] = (state, {
+            frozenset((an.key(x), an.key(y))) for x, y in zip(ms, ms[1:])
+            if DASH.match(an.text[x.end:y.start])})
+    return frozenset((a, b)) in cached[1]
 
 
 def _linked_in(an: Analysis, unit: Unit, a: str, b: str) -> bool:

@@ -7,6 +7,7 @@ places are only those that act in something.
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -35,14 +36,44 @@ from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiati
 MODEL = "fr_core_news_md"
 CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
 BATCH_CHARS = 200_000    # characters in the model at once, whatever the number of documents
+# Components whose output nothing reads: the lemmatizer (no step reads `lemma_`). Leaving it out
+# changes no extraction and saves its time and memory.
+UNUSED = ("lemmatizer",)
+LONG_WORKERS = 2         # processes for the pieces of a very long text (`Extractor.workers`)
+
+
+def load_nlp(model: str = MODEL):
+    """The spaCy pipeline `model`, without the components nothing reads (`UNUSED`).
+
+    Its layers multiply matrices with numpy (OpenBLAS) rather than thinc's default BLIS: the BLIS
+    bundled with thinc falls back to its generic kernels on CPUs it does not recognise (the AMD
+    EPYC of the development machine: 17 against 55 GFLOP per CPU-second), which made the model
+    about 40 % slower there. Every seed gives the same extraction either way; only the time
+    changes. Loading it also sets this process's BLAS to one thread: the model's matrices are
+    small, and OpenBLAS's extra thread spun more than it helped (200 short documents: 44 s of CPU
+    with two threads, 23 s with one, on a shared 2-core machine).
+    """
+    import spacy
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        nlp = spacy.load(model, exclude=list(UNUSED))
+    nlp.max_length = CHUNK * 2
+    return nlp
 
 
 class Extractor:
     """Turns documents into records. The spaCy model is loaded once, on first use."""
 
-    def __init__(self, model: str = MODEL, batch_size: int = 8, known_partners=None) -> None:
-        """`known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
+    def __init__(self, model: str = MODEL, batch_size: int = 8, known_partners=None,
+                 workers: int = LONG_WORKERS) -> None:
+        """`known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior).
+        `workers`: processes that share a very long text's pieces (at most one per CPU; 1: this
+        process alone)."""
         self.model = model
+        self.workers = workers
         self.batch_size = batch_size
         self.known_partners = known_partners
         self._nlp = None
@@ -50,14 +81,11 @@ class Extractor:
 
     @property
     def nlp(self):
+        """The spaCy pipeline, loaded on first use (see `load_nlp`)."""
         if self._nlp is None:
             with self._lock:
                 if self._nlp is None:
-                    import spacy
-
-                    nlp = spacy.load(self.model)
-                    nlp.max_length = CHUNK * 2
-                    self._nlp = nlp
+                    self._nlp = load_nlp(self.model)
         return self._nlp
 
     def extract(self, document: Document, owner: str | None = None) -> Extraction:
@@ -74,8 +102,8 @@ class Extractor:
         is bounded by the batch, and time grows linearly with the text. A long document's
         pieces are joined into one `Doc` (without the model's internal tensors, which nothing
         after the model reads) before the components run on it; a very long one (over
-        `pieces.LONG_TEXT` characters) is extracted piece by piece and the results merged, so
-        only one piece's parse is ever held.
+        `pieces.LONG_TEXT` characters) is extracted piece by piece, on `workers` processes,
+        and the results merged, so that a process only ever holds one piece's parse.
         """
         for long, run in groupby(documents, key=lambda d: len(d.text) > pieces.LONG_TEXT):
             if long:
@@ -85,15 +113,49 @@ class Extractor:
                 yield from self._extract_stream(run)
 
     def _extract_long(self, document: Document) -> Extraction:
-        """A very long text, a piece at a time (`pieces.py`): one piece's parse in memory."""
-        date = document.date
-        parts = []
-        for start, end in pieces.split(document.text):
-            piece = replace(document, text=document.text[start:end], date=date)
-            ext = next(self._extract_stream([piece]))
-            date = date or ext.date      # the first piece's date anchors the next ones
-            parts.append((start, ext))
-        return pieces.merge(document.name, parts)
+        """A very long text, a piece at a time (`pieces.py`), on up to `self.workers` processes.
+
+        Each piece is extracted as a document of its own, dated like the ones before it (the
+        first date a piece states anchors the later pieces' relative dates), and the pieces'
+        extractions are merged. The pieces are shared out between this process and
+        `workers - 1` forked ones, which inherit the loaded model (its pages are shared, not
+        copied) and send back only their pieces' extractions; each process holds one piece's
+        parse at a time. Without `fork` (not POSIX), or with `workers=1`, they run here in turn.
+        """
+        spans = pieces.split(document.text)
+        dates, date = [], document.date
+        for start, end in spans:
+            dates.append(date)
+            if date is None:    # what the piece's own extraction would date it with
+                date = document_date(document.text[start:end], None) or document.metadata_date
+        jobs = [(start, end, d) for (start, end), d in zip(spans, dates)]
+        return pieces.merge(document.name, list(self._pieces(document, jobs)))
+
+    def _pieces(self, document: Document, jobs: list) -> Iterator[tuple[int, Extraction]]:
+        """(offset, extraction) of each job (start, end, date), in order."""
+        import multiprocessing
+
+        workers = min(self.workers, len(jobs), os.cpu_count() or 1)
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for job in jobs:
+                yield _extract_piece(self, document, job)
+            return
+        from threadpoolctl import threadpool_limits
+
+        global _FORKED
+        self.nlp  # loaded before the fork, so that every process shares it
+        with threadpool_limits(1):               # one core per process: no BLAS threads
+            with _FORK_LOCK:                     # the workers are forked here, with their job
+                _FORKED = (self, document)
+                try:
+                    pool = multiprocessing.get_context("fork").Pool(workers - 1,
+                                                                    initializer=_quiet_worker)
+                finally:
+                    _FORKED = None
+            with pool:
+                theirs = pool.imap(_forked_piece, [j for k, j in enumerate(jobs) if k % workers])
+                for k, job in enumerate(jobs):
+                    yield _extract_piece(self, document, job) if k % workers == 0 else next(theirs)
 
     def _extract_stream(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         for document, layout, sdoc in self.parse_many(documents):
@@ -135,6 +197,28 @@ class Extractor:
             size += len(text)
         if group:
             yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+
+
+_FORKED: tuple | None = None   # (extractor, document) a forked piece worker inherits
+_FORK_LOCK = threading.Lock()
+
+
+def _extract_piece(extractor: Extractor, document: Document, job) -> tuple[int, Extraction]:
+    start, end, date = job
+    piece = replace(document, text=document.text[start:end], date=date)
+    return start, next(extractor._extract_stream([piece]))
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle (it stops the workers): no traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _forked_piece(job) -> tuple[int, Extraction]:
+    extractor, document = _FORKED
+    return _extract_piece(extractor, document, job)
 
 
 def _chunks(view: str) -> list[tuple[int, int]]:
