@@ -593,3 +593,20 @@ def test_a_page_read_by_the_fallback_keeps_its_site_name_and_address(tmp_path):
     doc = read_document(page)
     assert doc.notes and "Caerphilly" in doc.text
     assert (doc.site_name, doc.url) == ("Ville de Lannion", "https://www.lannion.fr/jumelages")
+
+
+def test_a_text_limit_set_for_a_block_applies_there_only(tmp_path) -> None:
+    """`read.limits.text_limit` (the web's upload cap) refuses a longer text inside its block,
+    names the limit without pointing at a command-line option, and leaves the default after."""
+    from jumelage.read.limits import text_limit
+
+    f = tmp_path / "note.txt"
+    f.write_text("Le jumelage entre deux villes. " * 100, encoding="utf-8")   # 3,100 characters
+    with text_limit(0.001):
+        with pytest.raises(ReadError) as err:
+            read_document(f)
+    assert "text too long" in err.value.problem and "--max-text-size" not in err.value.problem
+    assert read_document(f).text.startswith("Le jumelage")
+    with pytest.raises(ValueError):
+        with text_limit(0):
+            pass

@@ -138,6 +138,23 @@ def test_uploads_are_limited_and_reported_per_file(client: Any) -> None:
                        data={}).status_code == 403  # no CSRF
 
 
+def test_an_upload_whose_text_is_too_long_is_refused_once_read(client: Any) -> None:
+    """A small file can hold a long text (a compressed PDF, a DOCX): the web's own text limit,
+    far below `jumelage ingest`'s, keeps one upload from holding a server thread for minutes."""
+    token = login(client, "edith")
+    client.app.state.settings.upload_max_text_mb = 0.001      # 1,048 characters
+    long_text = ("Le comité de jumelage de Cholet prépare la visite des amis de Hamelin. " * 30).encode()
+    r = client.post("/upload", data={"csrf": token}, files=[
+        ("files", ("long-story.txt", long_text, "text/plain"))])
+    assert r.status_code == 200
+    rows = dict((name, state) for state, name in
+                re.findall(r'<tr class="upload-(\w+)"><td>([^<]+)</td>', r.text))
+    assert rows == {"long-story.txt": "failed"}
+    assert "text too long" in r.text and "--max-text-size" not in r.text
+    with Atlas.open(client.atlas_info["url"]) as atlas:
+        assert not any(s["name"] == "long-story.txt" for s in list(atlas.every("sources")))
+
+
 def test_api_writes_with_a_token_or_a_session(client: Any) -> None:
     with Atlas.open(client.atlas_info["url"]) as atlas:
         token = accounts.new_token(atlas, "edith")

@@ -5,12 +5,16 @@
   one paragraph is read);
 - text: what a file gives once read is refused beyond `JUMELAGE_MAX_TEXT_MB` (default: the
   file limit) megabytes of characters — time and memory of extraction follow the text's length,
-  not the file's (`jumelage ingest --max-text-size MB` sets it for one run).
+  not the file's (`jumelage ingest --max-text-size MB` sets it for one run; `text_limit` sets it
+  for one block of code, as the web atlas does for uploads, without touching the environment).
 """
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from jumelage.errors import JumelageError
 
@@ -21,6 +25,7 @@ CONTAINERS = ("application/pdf",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 DEFAULT_MAX_MB = 20.0
 MB = 1024 * 1024
+_TEXT_LIMIT: ContextVar[float | None] = ContextVar("jumelage_text_limit_mb", default=None)
 
 
 def _megabytes(variable: str, default: float) -> float:
@@ -47,13 +52,33 @@ def max_file_bytes(media_type: str | None = None) -> int:
     return max(1, int(max_file_mb(media_type) * MB))
 
 
+def _text_limit_mb() -> float:
+    override = _TEXT_LIMIT.get()
+    return override if override is not None else _megabytes(TEXT_ENV_VAR, max_file_mb())
+
+
+@contextmanager
+def text_limit(mb: float) -> Iterator[None]:
+    """Within the block (this thread or task only), texts over `mb` megabytes of characters are
+    refused, whatever `JUMELAGE_MAX_TEXT_MB` says. Raises ValueError for a non-positive `mb`."""
+    if not (mb > 0 and math.isfinite(mb)):
+        raise ValueError(f"a text limit is a positive number of megabytes, not {mb!r}")
+    token = _TEXT_LIMIT.set(mb)
+    try:
+        yield
+    finally:
+        _TEXT_LIMIT.reset(token)
+
+
 def max_text_chars() -> int:
     """The longest text, in characters, extracted from one document."""
-    return max(1, int(_megabytes(TEXT_ENV_VAR, max_file_mb()) * MB))
+    return max(1, int(_text_limit_mb() * MB))
 
 
 def too_long_problem(length: int) -> str:
     """The one-line problem for a text of `length` characters, over the text limit."""
+    if _TEXT_LIMIT.get() is not None:
+        return f"text too long ({length / MB:.1f} MB of text > limit {_TEXT_LIMIT.get():g} MB)"
     limit = _megabytes(TEXT_ENV_VAR, max_file_mb())
     return (f"text too long ({length / MB:.1f} MB of text > limit {limit:g} MB; "
             "raise it with --max-text-size)")

@@ -27,6 +27,9 @@ class Settings:
     - `tiles_url`: an online tile layer (`https://…/{z}/{x}/{y}.png`), opt-in; the offline world
       outline is always drawn beneath it, so the map still works without internet.
     - `upload_max_bytes` / `upload_max_files`: per file and per upload; `upload_types`: suffixes.
+    - `upload_max_text_mb`: megabytes of text (characters) extracted from one uploaded file; a
+      longer text is refused, so that one upload cannot hold a server thread for many minutes
+      (extraction costs about a minute of CPU per megabyte of text; `jumelage ingest` has no such cap).
     - `login_attempts` failures within `login_window_s` seconds lock a name and an address out.
     - `page_size` / `page_max`: default and largest `limit` of a paginated list.
     """
@@ -38,6 +41,7 @@ class Settings:
     tiles_attribution: str = ""
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_files: int = 20
+    upload_max_text_mb: float = 0.5
     upload_types: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
     login_attempts: int = 5
     login_window_s: int = 15 * 60

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jumelage.atlas import Atlas
 from jumelage.atlas import accounts
 from jumelage.errors import InvalidChange, JumelageError, NotFound
+from jumelage.read.limits import text_limit
 from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web.deps import ApiWriterDep, AtlasDep, EditorDep, Id, check_csrf, current_user
 from jumelage.web.render import record_url, render
@@ -282,12 +283,24 @@ def _safe_name(name: str) -> str:
     return base[:120]
 
 
+def _upload_extractor(request: Request):
+    """The server's one extractor for uploads, made on first use: it never forks worker
+    processes for a long text (`workers=1`), which is unsafe in a threaded server."""
+    state = request.app.state
+    if getattr(state, "upload_extractor", None) is None:
+        from jumelage.extract.pipeline import Extractor
+
+        state.upload_extractor = Extractor(workers=1)
+    return state.upload_extractor
+
+
 def ingest_uploads(request: Request, atlas: Atlas,
                    files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
     """Ingest uploaded files `(name, content)`: `{"file", "state", "problem", "problem_key",
     "problem_values"}` for each, in order (`problem_key`: the locale key of the web's own refusals).
 
-    A file of a type not allowed or larger than the limit is refused without being read.
+    A file of a type not allowed or larger than the limit is refused without being read; one whose
+    text is longer than `settings.upload_max_text_mb` is refused once read.
     """
     from jumelage.ingest import ingest
 
@@ -321,8 +334,9 @@ def ingest_uploads(request: Request, atlas: Atlas,
                 wanted[safe] = len(results) - 1
         if wanted:
             outcomes: dict[str, Any] = {}
-            ingest([Path(tmp) / n for n in wanted], atlas, progress=lambda o, *_: outcomes
-                   .__setitem__(Path(o.path).name, o), writer=False)
+            with text_limit(settings.upload_max_text_mb):
+                ingest([Path(tmp) / n for n in wanted], atlas, extractor=_upload_extractor(request),
+                       progress=lambda o, *_: outcomes.__setitem__(Path(o.path).name, o), writer=False)
             for name, index in wanted.items():
                 outcome = outcomes.get(name)
                 missing = "upload.problem.not_ingested"
