@@ -89,3 +89,44 @@ def test_an_atlas_from_a_newer_jumelage_is_refused(tmp_path: Path) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(AtlasError, match="written by a newer version"):
         Atlas.open(str(path))
+
+
+def test_a_migration_that_rebuilds_a_table_loses_no_row_that_refers_to_it(tmp_path: Path) -> None:
+    """SQLite changes a column by copying the table and dropping the old one; with foreign keys
+    on, that drop used to delete every place's names, partnerships and evidence (migration 0006
+    rebuilds `places`). An atlas taken back to 0005 and opened again keeps every row."""
+    import hashlib
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from jumelage.records import Action, Document, Extraction, Partnership, Place
+
+    url = f"sqlite:///{tmp_path}/old.sqlite"
+    said = "Depuis 1990, Valmont-sur-Lys et Oberhain sont jumelées ; en 2018 leurs chorales ont chanté ensemble."
+    doc = Document(name="a.txt", text=said, media_type="text/plain",
+                   content_hash=hashlib.sha256(said.encode()).hexdigest())
+    ext = Extraction(source="a.txt", places=[Place("h", "Valmont-sur-Lys", "FR", 9100001, 45.0, 5.0),
+                                             Place("g", "Oberhain", "DE", 9100002, 50.0, 9.0)])
+    ext.partnerships.append(Partnership(("h", "g"), since="1990", span=(0, len(said))))
+    ext.actions.append(Action(["h"], ["g"], "2018", "2018", "done", ["culture"], span=(0, len(said))))
+    tables = ("places", "place_names", "partnerships", "actions", "evidence", "sources")
+
+    def counts() -> dict[str, int]:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            out = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+        engine.dispose()
+        return out
+
+    with Atlas.open(url) as atlas:
+        atlas.save_extraction(doc, ext)
+    before = counts()
+    assert before["place_names"] >= 2 and before["partnerships"] == 1 and before["evidence"] >= 2
+    engine = create_engine(url)              # a plain connection: foreign keys off, as a downgrade wants
+    with engine.begin() as conn:
+        command.downgrade(schema.config(conn), "0005")
+    engine.dispose()
+    with Atlas.open(url):                    # upgrades to the head again, rebuilding `places`
+        pass
+    assert counts() == before

@@ -83,10 +83,27 @@ def upgrade(engine: Engine) -> None:
         )
     # a writer's transaction: on SQLite it takes the write lock first (BEGIN IMMEDIATE), so two
     # processes opening a new atlas at once migrate one after the other
-    with engine.execution_options(**{WRITE: True}).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-        command.upgrade(config(conn), "head")
+    with engine.execution_options(**{WRITE: True}).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's way to change a table (which Alembic's batch mode follows) makes a new one and
+            # drops the old: with foreign keys on, that drop deletes every row that cascades from it
+            # (a place's names, partnerships, evidence). They are off during the migration, as
+            # SQLite's documentation prescribes, checked before commit, and on again after.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+                command.upgrade(config(conn), "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise AtlasError(f"the schema upgrade would break a reference ({broken[0]} "
+                                         f"row {broken[1]} -> {broken[2]}); the atlas is unchanged")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _revision(message: str) -> None:
