@@ -29,9 +29,9 @@ from jumelage.match.signals import COLUMN, FEATURES, Signals
 MIN_EDGES_TO_FIT = 300
 FIT_FRACTION = 0.1        # share of partnerships hidden to make training examples
 LINEAR_QUERIES = 200      # training queries for the first stage
-BOOST_QUERIES = 400       # training queries for the second stage (each costs the signals of
+BOOST_QUERIES = 600       # training queries for the second stage (each costs the signals of
                           # one query over every place: 1,600 made the first `match` on the
-                          # world atlas take minutes; 400 lose no more than noise in hits@10)
+                          # world atlas take minutes; 600 lose no more than noise in hits@10)
 RANDOM_NEGATIVES = 150    # random non-partners per first-stage training query
 POOL = 600                # places the second stage re-ranks, the first stage's best
 POOL_NEGATIVES = 100      # non-partners drawn from the pool per second-stage training query
