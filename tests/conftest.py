@@ -4,6 +4,8 @@
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres); tests that need it skip loudly without it.
 `atlas_url` runs a test once per backend, each time on a fresh, empty database: a file for
 SQLite, a uniquely named database (created and dropped around the test) for PostgreSQL.
+`_cache_in_tmp` (autouse, session) points JUMELAGE_CACHE_DIR at a temporary folder, so no test
+writes matcher caches into the user's real cache directory (~/.cache/jumelage).
 """
 from __future__ import annotations
 
@@ -17,6 +19,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "JUMELAGE_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Caches (`jumelage.match.cache`) go to a session temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUMELAGE_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -224,3 +224,16 @@ def test_a_theme_no_place_has_is_said_plainly(atlas_url) -> None:
     assert result.exit_code == 1
     assert "no place with recorded theme 'health'" in result.output
     assert not result.stdout.strip() or not json.loads(result.stdout)
+
+
+def test_the_suite_never_uses_the_real_cache_dir(monkeypatch) -> None:
+    """conftest's session fixture: even without a test's own folder, caches go to a tmp dir."""
+    import os
+    from pathlib import Path
+
+    from jumelage.match.cache import cache_dir
+
+    monkeypatch.undo()                   # drop this file's per-test folder, keep conftest's
+    root = Path(os.environ["JUMELAGE_CACHE_DIR"]).resolve()
+    assert cache_dir().resolve() == root / "match"
+    assert not str(root).startswith(str(Path.home().resolve() / ".cache"))

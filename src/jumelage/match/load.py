@@ -1,5 +1,7 @@
 """Build the matcher's `Graph` from an atlas, through the atlas's public read methods only
-(`Atlas.every`, the paged lists read to the end).
+(`Atlas.every` for actions and initiatives; places, names and partnerships in three plain
+SELECTs through `Atlas.read`, the door for outside readers, which is 20 times faster on the
+world list than the paged lists).
 
 The matcher never writes: it reads every live (not rejected) place, partnership, action and
 initiative once, and keeps them in memory. Capital: a place whose name or one of its aliases is
@@ -70,17 +72,36 @@ def graph_from_atlas(atlas: Atlas) -> Graph:
     for i in atlas.every("initiatives"):
         if i["place"] is not None:
             themes[i["place"]["id"]].update(i["themes"])
-    places = []
-    for p in atlas.every("places"):
-        names = [p["name"], *(p.get("aliases") or [])]
-        places.append(PlaceFacts(
-            id=p["id"], name=p["name"], country=p["country"], lat=p["lat"], lon=p["lon"],
-            kind=p["kind"],
-            population=p["population"], capital=any(is_capital(n, p["country"]) for n in names),
-            themes=dict(themes.get(p["id"], {}))))
-    edges = [Edge(s["places"][0]["id"], s["places"][1]["id"], s["kind"])
-             for s in atlas.every("partnerships")]
+    places, edges = atlas.read(_places_and_partnerships)
+    places = [PlaceFacts(id=i, name=name, country=country, lat=lat, lon=lon, kind=kind,
+                         population=population,
+                         capital=any(is_capital(n, country) for n in names),
+                         themes=dict(themes.get(i, {})))
+              for i, name, country, lat, lon, kind, population, names in places]
     return Graph(places, edges)
+
+
+def _places_and_partnerships(session) -> tuple[list[tuple], list[Edge]]:
+    """Every live place (id, name, country, lat, lon, kind, population, [name and aliases]) and
+    every live partnership as an `Edge`, in three plain SELECTs: the paged lists
+    (`Atlas.every`) build a dictionary per row and took 15 s on the world list."""
+    from sqlalchemy import select
+
+    from jumelage.atlas.models import Partnership, Place, PlaceName
+
+    live = Place.review_state != "rejected"
+    names: dict[int, list[str]] = defaultdict(list)
+    for pid, name in session.execute(select(PlaceName.place_id, PlaceName.name)
+                                     .join(Place, Place.id == PlaceName.place_id).where(live)):
+        names[pid].append(name)
+    places = [(i, name, country, lat, lon, kind, population, [name, *names.get(i, ())])
+              for i, name, country, lat, lon, kind, population in session.execute(
+                  select(Place.id, Place.name, Place.country, Place.lat, Place.lon, Place.kind,
+                         Place.population).where(live).order_by(Place.id))]
+    edges = [Edge(a, b, kind) for a, b, kind in session.execute(
+        select(Partnership.place_a_id, Partnership.place_b_id, Partnership.kind)
+        .where(Partnership.review_state != "rejected").order_by(Partnership.id))]
+    return places, edges
 
 
 def close_names(atlas: Atlas, text: str, limit: int = 5) -> list[str]:

@@ -110,7 +110,7 @@ class Signals:
                               (self.community_fine, COMMUNITIES_FINE)):
             clusters = min(count, int(linked.sum()))
             if clusters >= 2:
-                km = MiniBatchKMeans(n_clusters=clusters, random_state=seed, n_init=3)
+                km = MiniBatchKMeans(n_clusters=clusters, random_state=seed, n_init=1)
                 target[linked] = km.fit_predict(self.embed[linked])
 
     def _countries(self) -> None:
