@@ -39,6 +39,8 @@ class Analysis:
     aliases: dict[str, str] = field(default_factory=dict)   # mention key -> canonical key
     subjects: dict[int, list[str]] = field(default_factory=dict)  # block index -> subject keys
     context: str | None = None     # document-level context tag (covid-19, war...)
+    links: Any = None              # the partnership links found (`relations.Links`), then kept
+    events: list[Any] = field(default_factory=list)   # the events found (`events.Event`), then kept
     _starts: list[int] = field(default_factory=list, repr=False)
     _countries: dict[str, str | None] = field(default_factory=dict, repr=False)
     unit_blocks: list[int] = field(default_factory=list, repr=False)   # block of each unit, for bisection

@@ -1,9 +1,10 @@
 """The extraction pipeline: a `Document` in, an `Extraction` (interchange format) out.
 
 `Extractor` loads spaCy's French model once, lazily, and runs it with `nlp.pipe` over the NLP
-view of each document's layout; then small components fill one shared `Analysis` (mentions →
-date → owner → subjects → partnerships → events) and the result is assembled into records whose
-places are only those that act in something.
+view of each document's layout; then the components listed in `components.py` fill one shared
+`Analysis` (units → mentions → date → owner → subjects → partnerships → events, each with its
+learned decision), and the result is assembled into records whose places are only those that act
+in something.
 """
 from __future__ import annotations
 
@@ -15,21 +16,14 @@ from dataclasses import replace
 from itertools import groupby
 from typing import Any
 
-from jumelage.extract import cues, pieces
+from jumelage.extract import components, cues, pieces
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import document_date
-from jumelage.extract.events import Event, describe, find_events
+from jumelage.extract.events import Event, describe
 from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold_same_length
-from jumelage.extract.mentions import Mention, find_places
+from jumelage.extract.mentions import Mention
 from jumelage.extract.organisations import find_organisations, unique_names
-from jumelage.extract.model import load as load_model
-from jumelage.extract.owner import find_owner, find_subjects, fold_short_names
-from jumelage.extract.owner_hint import choose_owner as owner_from_hint
-from jumelage.extract.pairs import decide_pairs
-from jumelage.extract.relations import find_partnerships
-from jumelage.extract.themes import context_for
-from jumelage.extract.units import decide_units
 from jumelage.partial_dates import earliest
 from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiative, Partnership, Place
 
@@ -253,7 +247,9 @@ def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _units(layout: Layout, sdoc) -> list[Unit]:
+def sentence_units(layout: Layout, sdoc) -> list[Unit]:
+    """The units of a parsed document: each heading, list item and table row whole, and each of
+    the parser's sentences inside a paragraph (a sentence the parser cut in two joined again)."""
     units: list[Unit] = []
     sents = [(s.start_char, s.end_char) for s in sdoc.sents]
     si = 0
@@ -284,42 +280,28 @@ def _units(layout: Layout, sdoc) -> list[Unit]:
 
 def build(document: Document, layout: Layout, sdoc, models: dict | None = None,
           known_partners=None) -> Extraction:
-    """The records of one parsed document. `models` maps a decision name ("pairs") to its
-    `LinearModel`; by default the packaged weights (loaded once per process) are used.
-    `known_partners`: a `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
-    an = analyse_document(document, layout, sdoc, known_partners=known_partners)
-    links = find_partnerships(an)
-    links = decide_pairs(an, links, _model(models, "pairs"))
-    events = find_events(an, links)
-    events = decide_units(an, events, {"actions": _model(models, "actions")})
-    return assemble(an, links, events)
+    """The records of one parsed document: the components of `components.PIPELINE` in order, then
+    `assemble`. `models` maps a decision name ("pairs", "actions") to its `LinearModel`; by
+    default the packaged weights (loaded once per process) are used. `known_partners`: a
+    `gazetteer.KnownPartners` prior for homonyms (None: no prior)."""
+    an = _analysis(document, layout, sdoc)
+    components.run(components.PIPELINE, an, components.Context(document, models, known_partners))
+    return assemble(an, an.links, an.events)
 
 
-def _model(models: dict | None, name: str):
-    if models is not None:
-        return models.get(name)
-    return load_model(name)
+def _analysis(document: Document, layout: Layout, sdoc) -> Analysis:
+    return Analysis(name=document.name, text=document.text, folded=fold_same_length(document.text),
+                    layout=layout, doc=sdoc)
 
 
 def analyse_document(document: Document, layout: Layout, sdoc, choose_owner=None,
                      known_partners=None) -> Analysis:
-    """Mentions, date, owner, subjects and context of a parsed document: what every decision reads.
-    `choose_owner(an)`, when given, picks the owner instead of the rules (training may use the gold's)."""
-    text = document.text
-    an = Analysis(name=document.name, text=text, folded=fold_same_length(text), layout=layout, doc=sdoc)
-    an.units = _units(layout, sdoc)
-    persons = [(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PER"]
-    organisations = find_organisations(text, an.folded, sdoc, set())
-    an.mentions, an.countries = find_places(layout, sdoc, persons, [(s, e) for s, e, _ in organisations],
-                                            known=known_partners)
-    # the date the text (or the page's own marker) states wins; file metadata only without one
-    an.date = document_date(text, document.date) or document.metadata_date
-    an.owner = (choose_owner(an) if choose_owner is not None
-                else owner_from_hint(an, document, find_owner(an)))   # hint > text > metadata
-    fold_short_names(an)
-    find_subjects(an)
-    an.context = context_for(text)
-    return an
+    """Mentions, date, owner, subjects and context of a parsed document (`components.ANALYSE`):
+    what every decision reads. `choose_owner(an)`, when given, picks the owner instead of the
+    rules (training may use the gold's)."""
+    an = _analysis(document, layout, sdoc)
+    ctx = components.Context(document, known_partners=known_partners, choose_owner=choose_owner)
+    return components.run(components.ANALYSE, an, ctx)
 
 
 # Mentions know finer administrative levels than the records' `PLACE_KINDS`: a department,
