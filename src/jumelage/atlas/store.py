@@ -16,7 +16,7 @@ outside this facade.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
@@ -117,22 +117,40 @@ class Atlas:
     # -- transactions ------------------------------------------------------------------------
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            raise connect.atlas_error(self._url, exc, "cannot read atlas at") from None
+        with self._transaction(self.engine, "cannot read atlas at", lock=False) as session:
+            yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         """One transaction; committed when the block ends, rolled back if anything fails."""
+        with self._transaction(self._writer, "cannot write atlas at",
+                               lock=self.backend == "postgresql") as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, engine: Engine, failure: str, lock: bool) -> Iterator[Session]:
+        """A session in one transaction. Database errors become one-line AtlasErrors. Ctrl-C
+        stays Ctrl-C: an interrupt that lands mid-query leaves the connection busy, so the
+        rollback can fail (« connection in transaction status ACTIVE ») and would hide the
+        interrupt; the connection is then thrown away instead of returned to the pool (the
+        database drops what the transaction had done) and the interrupt is raised."""
+        session = Session(engine, expire_on_commit=False)
         try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                if self.backend == "postgresql":
+            with session.begin():
+                if lock:
                     session.execute(_LOCK, {"k": _WRITE_LOCK})
                 yield session
-        except DBAPIError as exc:
-            raise connect.atlas_error(self._url, exc, "cannot write atlas at") from None
+        except BaseException as exc:
+            interrupt = _interrupt_in(exc)
+            if interrupt is not None:
+                with suppress(Exception):
+                    session.invalidate()
+                raise interrupt from None
+            session.close()
+            if isinstance(exc, DBAPIError):
+                raise connect.atlas_error(self._url, exc, failure) from None
+            raise
+        session.close()
 
     def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self._reading() as session:
@@ -394,3 +412,16 @@ class Atlas:
         """The source page: its text and every evidence span in it, by position; None if
         unknown."""
         return self._read(queries.source_detail, source_id)
+
+
+def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt that `exc` is or that happened while it was being handled (a
+    database error raised by the clean-up of an interrupted query carries it as its context)."""
+    seen: set[int] = set()
+    at: BaseException | None = exc
+    while at is not None and id(at) not in seen:
+        if isinstance(at, KeyboardInterrupt):
+            return at
+        seen.add(id(at))
+        at = at.__cause__ or at.__context__
+    return None
