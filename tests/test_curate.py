@@ -553,3 +553,23 @@ def test_a_very_long_text_is_extracted_piece_by_piece_into_one_extraction(extrac
     for record in [*ext.partnerships, *ext.actions]:
         assert record.span is None or text[record.span[0]:record.span[1]] == record.quote
     assert ext.date == "2023-05"
+
+
+def test_the_text_limit_of_one_ingest_is_a_parameter_not_the_environment(tmp_path, monkeypatch):
+    """`ingest(max_text_mb=)` refuses longer texts for that run only, leaves the environment as
+    it was, and refuses a non-positive limit before reading anything."""
+    import os
+
+    from jumelage.atlas import Atlas
+    from jumelage.ingest import ingest
+
+    monkeypatch.delenv("JUMELAGE_MAX_TEXT_MB", raising=False)
+    long = tmp_path / "long.txt"
+    long.write_text(ERLANGEN * 400, encoding="utf-8")
+    with Atlas.open(f"sqlite:///{tmp_path / 'a.sqlite'}") as atlas:
+        report = ingest([long], atlas, progress=False, max_text_mb=0.01)
+        assert [f.problem.split(" (")[0] for f in report.failures] == ["text too long"]
+        assert "JUMELAGE_MAX_TEXT_MB" not in os.environ
+        with pytest.raises(ValueError):
+            ingest([long], atlas, progress=False, max_text_mb=0)
+        assert atlas.summary()["sources"] == 0

@@ -137,19 +137,8 @@ def ingest(
     Ctrl-C stops the run: what was saved stays (each document whole), and running the same
     command again does the rest (exit status 130).
     """
-    from jumelage.read.limits import TEXT_ENV_VAR
-
-    before = os.environ.get(TEXT_ENV_VAR)
-    if max_text_size is not None:
-        os.environ[TEXT_ENV_VAR] = repr(max_text_size)   # the readers' limit, for this run
-    try:
-        report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [],
-                                     owner=owner)
-    finally:
-        if before is None:
-            os.environ.pop(TEXT_ENV_VAR, None)
-        else:
-            os.environ[TEXT_ENV_VAR] = before
+    report, totals, _ = _ingest(paths, db, batch_size, exclude=exclude or [], owner=owner,
+                                 max_text_mb=max_text_size)
     if as_json:
         _print_json({"ingest": report.to_dict(), "atlas": totals})
     else:
@@ -184,7 +173,8 @@ def demo(db: DbUrl = None) -> None:
 
 
 def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bool = False,
-            exclude: list[str] | None = None, owner: str | None = None):
+            exclude: list[str] | None = None, owner: str | None = None,
+            max_text_mb: float | None = None):
     """Run an ingest; print one line per failed, skipped or noted file; the report, atlas
     totals, a place to show. Ctrl-C: says what was saved and how to resume, exit 130."""
     from jumelage.demo import busiest_place
@@ -194,7 +184,7 @@ def _ingest(paths: list[Path], db: str | None, batch_size: int = 16, suggest: bo
     with _open_atlas(db, create=True) as atlas:
         try:
             report = run_ingest(paths, atlas, batch_size=batch_size, exclude=exclude or (),
-                               owner=owner)
+                               owner=owner, max_text_mb=max_text_mb)
         except Interrupted as stop:
             _print_file_lines(stop.report)
             r = stop.report

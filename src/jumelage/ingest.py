@@ -19,14 +19,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from jumelage.errors import JumelageError, ReadError
 from jumelage.read import read_document, scan
-from jumelage.read.limits import max_file_bytes
+from jumelage.read.limits import max_file_bytes, text_limit
 from jumelage.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ def ingest(
     writer: bool | None = None,
     owner: str | None = None,
     exclude: Sequence[str] = (),
+    max_text_mb: float | None = None,
 ) -> IngestReport:
     """Read, extract and store every document under `paths` (files or folders, recursively).
 
@@ -153,6 +154,9 @@ def ingest(
     in every document (`Document.owner`), when the caller knows it; content already in the
     atlas is still skipped. `exclude`: shell patterns of
     files to leave out of folders (besides each folder's `.jumelageignore`; see `read.scan`).
+    `max_text_mb`: the longest text extracted from one document, in megabytes of characters, for
+    this run (None: `JUMELAGE_MAX_TEXT_MB`, else the file limit; see `read.limits`); a longer
+    text is that file's failure. ValueError for a non-positive value.
 
     A read-only atlas is an AtlasError before any document is read. Ctrl-C raises `Interrupted`
     carrying the report of what was saved (every saved document is whole; a re-run does the
@@ -169,8 +173,9 @@ def ingest(
         writer = len(files) >= WRITER_MIN_FILES
     report.writer = writer = writer and atlas.process_url is not None
     store: _Store = _WriterStore(atlas) if writer else _Store(atlas)
+    limit = text_limit(max_text_mb) if max_text_mb is not None else nullcontext()
     try:
-        with _progress(progress, len(files)) as notify:
+        with limit, _progress(progress, len(files)) as notify:
             for outcome in _run(files, atlas, extractor, max(1, batch_size), store, owner):
                 report.record(outcome)
                 if outcome.note:

@@ -5,8 +5,9 @@
   one paragraph is read);
 - text: what a file gives once read is refused beyond `JUMELAGE_MAX_TEXT_MB` (default: the
   file limit) megabytes of characters — time and memory of extraction follow the text's length,
-  not the file's (`jumelage ingest --max-text-size MB` sets it for one run; `text_limit` sets it
-  for one block of code, as the web atlas does for uploads, without touching the environment).
+  not the file's. `text_limit` sets it for one block of code without touching the environment;
+  `ingest(..., max_text_mb=)` uses it for one run (`jumelage ingest --max-text-size MB`, and the
+  web atlas's uploads).
 """
 from __future__ import annotations
 

@@ -23,7 +23,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jumelage.atlas import Atlas
 from jumelage.atlas import accounts
 from jumelage.errors import InvalidChange, JumelageError, NotFound
-from jumelage.read.limits import text_limit
 from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web.deps import ApiWriterDep, AtlasDep, EditorDep, Id, check_csrf, current_user
 from jumelage.web.render import record_url, render
@@ -334,9 +333,9 @@ def ingest_uploads(request: Request, atlas: Atlas,
                 wanted[safe] = len(results) - 1
         if wanted:
             outcomes: dict[str, Any] = {}
-            with text_limit(settings.upload_max_text_mb):
-                ingest([Path(tmp) / n for n in wanted], atlas, extractor=_upload_extractor(request),
-                       progress=lambda o, *_: outcomes.__setitem__(Path(o.path).name, o), writer=False)
+            ingest([Path(tmp) / n for n in wanted], atlas, extractor=_upload_extractor(request),
+                   progress=lambda o, *_: outcomes.__setitem__(Path(o.path).name, o), writer=False,
+                   max_text_mb=settings.upload_max_text_mb)
             for name, index in wanted.items():
                 outcome = outcomes.get(name)
                 missing = "upload.problem.not_ingested"
