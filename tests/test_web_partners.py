@@ -10,11 +10,48 @@ from web_atlas import EVIL, atlas_copy, built_atlas, client  # noqa: F401
 from jumelage.web.pages import partners
 
 
-def test_without_the_matcher_the_routes_are_absent(client: Any) -> None:
-    if partners.available():
-        pytest.skip("the matcher is installed")
-    assert client.get("/api/places/1/partners").status_code == 404
-    assert "possible-partners" not in client.get("/places/1").text
+def test_without_the_matcher_the_routes_are_absent(atlas_copy: dict[str, Any],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A jumelage without the matcher (`available()` False) mounts no partner route and shows
+    no possible-partners section."""
+    from fastapi.testclient import TestClient
+
+    from jumelage.web import Settings, create_app
+
+    monkeypatch.setattr(partners, "available", lambda: False)
+    app = create_app(atlas_copy["url"], Settings(secret_key="test-secret"))
+    with TestClient(app, raise_server_exceptions=False) as bare:
+        assert bare.get("/api/places/1/partners").status_code == 404
+        assert bare.get("/api/match/Troyes").status_code == 404
+        assert "possible-partners" not in bare.get("/places/1").text
+
+
+def test_a_partner_added_while_the_server_runs_is_never_proposed(
+        client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web keeps its matcher between requests; a partnership added meanwhile (another
+    process, the review page) is excluded at once, and the matcher is rebuilt in the background
+    once the atlas version is checked again."""
+    from jumelage.atlas import Atlas
+    from jumelage.web import matching
+
+    troyes = client.get("/api/places?q=troyes").json()["items"][0]
+    before = client.get(f"/api/places/{troyes['id']}/partners?top=5").json()["proposals"]
+    first = before[0]["place"]
+    with Atlas.open(client.atlas_info["url"], create=False) as other:
+        other.add_manual("partnership", {"places": [troyes["id"], first["id"]],
+                                         "kind": "twinning", "since": "2026"})
+    after = client.get(f"/api/places/{troyes['id']}/partners?top=5").json()["proposals"]
+    assert first["id"] not in [p["place"]["id"] for p in after]
+    assert [p["rank"] for p in after] == list(range(1, len(after) + 1))
+    assert len(before) == len(after) == 5           # the place left is taken by the next one
+    kept = matching._KEPT[client.app.state.atlas]
+    old = kept.matcher
+    monkeypatch.setattr(matching, "RECHECK_S", 0.0)
+    client.get(f"/api/places/{troyes['id']}/partners?top=5")
+    matching.wait_for_rebuild(client.app.state.atlas, timeout=120)
+    assert kept.matcher is not old and kept.building is None
+    again = client.get(f"/api/places/{troyes['id']}/partners?top=5").json()["proposals"]
+    assert first["id"] not in [p["place"]["id"] for p in again]
 
 
 def test_possible_partners_with_reasons(client: Any) -> None:

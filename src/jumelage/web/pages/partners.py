@@ -4,8 +4,9 @@ its score, distance and the reasons in plain words, in the page's language.
 `GET /places/{id}/partners` and its twin `GET /api/places/{id}/partners` (`country`, `theme`,
 `top`), and `GET /api/match/{place}` (an id or a name; also `population`, `kind`), as `jumelage
 match` answers. The routes are mounted only when the installed jumelage has the matcher (`available()`),
-so the web atlas runs the same with or without it. The matcher is built once per atlas object
-(`match.matcher_for`) and ranks per request; it never writes.
+so the web atlas runs the same with or without it. The matcher is kept in step with the atlas
+people edit (`web/matching.py`: current partners never proposed, rebuilt in the background when
+the atlas changed) and ranks per request; it never writes.
 """
 from __future__ import annotations
 
@@ -38,11 +39,11 @@ def partners_data(atlas: Atlas, place_id: int, country: str | None, theme: str |
     """`MatchResult.to_dict()`: the place, its proposals best first, the filters applied.
 
     Raises NotFound for an unknown place, InvalidChange for a filter the matcher refuses."""
-    from jumelage.match import propose
+    from jumelage.web.matching import propose_current
 
     atlas.get("place", place_id)
     try:
-        return propose(atlas, place_id, country=country, theme=theme, top=top).to_dict()
+        return propose_current(atlas, place_id, country=country, theme=theme, top=top).to_dict()
     except JumelageError as exc:
         if isinstance(exc, InvalidChange) or type(exc).__name__ == "MatchError":
             raise InvalidChange(str(exc)) from None
@@ -79,15 +80,16 @@ def match_json(place: Annotated[str, Path(max_length=200)], atlas: AtlasDep,
                kind: Kind = None, top: Top = 10) -> dict[str, Any]:
     """The matcher's proposals for a place given by atlas id or by name (`/api/match/Troyes`),
     with every filter of `jumelage match`: `country`, `theme`, `population` (`MIN:MAX`), `kind`."""
-    from jumelage.match import parse_population, propose
+    from jumelage.match import parse_population
+    from jumelage.web.matching import propose_current
 
     found = atlas.find_place(place)
     if found is None:
         raise NotFound("place", place, f"no place matching {place!r} in the atlas")
     try:
         span = parse_population(population) if population else None
-        return propose(atlas, found["id"], country=country, theme=theme, population=span,
-                       kind=kind, top=top).to_dict()
+        return propose_current(atlas, found["id"], country=country, theme=theme,
+                               population=span, kind=kind, top=top).to_dict()
     except JumelageError as exc:
         if isinstance(exc, InvalidChange) or type(exc).__name__ == "MatchError":
             raise InvalidChange(str(exc)) from None
