@@ -30,6 +30,8 @@ BULLETED = re.compile(r"[ \t]*[•·▪◦●\*-]")
 
 @dataclass
 class Event:
+    """An action or an initiative found, with its span in the text (`start_char`, `end_char`)."""
+
     kind: str                                  # "action" | "initiative"
     start_char: int
     end_char: int
@@ -45,6 +47,7 @@ class Event:
 
 
 def _is_explicit(d) -> bool:
+    """A date stated outright ("en mars 2020"), not a relative one ("l'an dernier")."""
     return d.kind not in ("relative",) and bool(d.start)
 
 
@@ -230,6 +233,7 @@ class Facts:
 
     @cached_property
     def explicit(self) -> list:
+        """The dates stated outright."""
         return [d for d in self.dates if _is_explicit(d)]
 
     @cached_property
@@ -239,10 +243,12 @@ class Facts:
 
     @property
     def owner_here(self) -> bool:
+        """Whether the unit names the owner."""
         return self.owner in self.here
 
     @cached_property
     def kinds(self) -> list:
+        """The partnership-kind cues of the unit (`cues.kinds_in`)."""
         return cues.kinds_in(self.folded)
 
     @cached_property
