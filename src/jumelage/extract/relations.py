@@ -21,10 +21,11 @@ from jumelage.partial_dates import earliest
 from jumelage.extract.lexicon import load_json
 from jumelage.records import StatusChange
 
-_SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
-AVEC, ENTRE, CO_SUBJECTS = _SHAPES["with"], _SHAPES["between"], _SHAPES["co_subjects"]
-POSSESSIVE_APPOSITION, LIST_GAP = _SHAPES["possessive_apposition"], _SHAPES["list_gap"]
-VENUE, NEGATED, TWIN_WORD = _SHAPES["venue_before"], _SHAPES["negated_before"], _SHAPES["twin_word"]
+# the sentence shapes of data/fr/relations.json, compiled once (pairs.py reads some too)
+SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
+AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subjects"]
+POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
+VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
 
 
 @dataclass
