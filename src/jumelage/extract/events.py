@@ -13,21 +13,25 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates, period_status
+from jumelage.extract.lexicon import load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import governing_section, section_subjects
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
-INDEFINITE_START = re.compile(r"(?:Un|Une|Des)\s+(?!premi|second|deuxi|autre)\w")
+INDEFINITE_START = re.compile(load_json("events.json")["indefinite_start"])   # « Une délégation… »
 BULLETED = re.compile(r"[ \t]*[•·▪◦●\*-]")
 
 
 @dataclass
 class Event:
+    """An action or an initiative found, with its span in the text (`start_char`, `end_char`)."""
+
     kind: str                                  # "action" | "initiative"
     start_char: int
     end_char: int
@@ -43,6 +47,7 @@ class Event:
 
 
 def _is_explicit(d) -> bool:
+    """A date stated outright ("en mars 2020"), not a relative one ("l'an dernier")."""
     return d.kind not in ("relative",) and bool(d.start)
 
 
@@ -115,6 +120,9 @@ def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
 
 
 def _status(an: Analysis, unit: Unit, ev: Event) -> str:
+    """Decision: in what state is the event `ev` told by `unit`? "cancelled" or "abandoned" by
+    their cues (unless it runs on), "planned" by an intent or a plan not in the past, else from its
+    dates and the verbs' tense (`period_status`): "done", "ongoing" or "planned"."""
     folded = an.folded[unit.start:unit.end]
     open_ongoing = ev.open_end and not ev.end
     if cues.has("cancelled", folded) and not open_ongoing:
@@ -168,6 +176,10 @@ def _only_since(folded: str, explicit) -> bool:
 
 
 def find_events(an: Analysis, links=None) -> list[Event]:
+    """The actions and initiatives of the document, unit by unit, each unit's fate told by the
+    named decisions below: does it go on with the running event, who is the partner, is it an
+    action or an initiative, who acts, does it repeat an earlier event. `links`: the
+    partnerships found (`relations.Links`), or None."""
     events: list[Event] = []
     current: Event | None = None
     modes: dict[int, str] = {}
@@ -176,122 +188,258 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         if unit.kind == "heading":
             current = None
             continue
-        block = an.block(unit)
-        folded = an.folded[unit.start:unit.end]
-        dates = _unit_dates(an, unit)
-        explicit = [d for d in dates if _is_explicit(d)]
-        here = an.keys_in(unit.start, unit.end)
-        partners = [k for k in here if k != an.owner]
-        owner_here = an.owner in here
-        section = section_subjects(an, unit.block)
+        f = read_unit(an, unit)
+        if is_internal_business(f):
+            continue
+        if continues(an, f, current, owner_partners):
+            current.end_char = unit.end
+            current.paragraph = f.paragraph
+            continue
         governing = governing_section(an, unit.block)
         if governing not in modes:
             modes[governing] = section_mode(an, governing)
-        mode = modes[governing]
-        block_subjects = an.subjects.get(unit.block, [])
-        # « X a offert … à sa jumelle »: a gift to the owner, told about X
-        toward_owner = cues.has("gift", folded) and bool(cues.search("collective_possessive", folded))
-        trigger = cues.has("action_triggers", folded) or toward_owner
-        kinds = cues.kinds_in(folded)
-        # the owner's own act at home; "a voté la suspension du jumelage avec Tver" is about a partner
-        home = cues.has("home_acts", folded) and not (kinds and partners)
-        if cues.has("internal_business", folded) and not cues.has("strong_triggers", folded):
-            continue          # a committee's reports, dues and board (SCHEMA: internal business is not recorded)
-        dated_item = unit.kind == "item" and bool(explicit) and explicit[0].start_char <= 12
-
-        # the running event goes on: no date or new partner of its own, close by, no "également",
-        # no switch from what was done to what is planned. A place the owner has no link with (a
-        # town visited during the stay) does not open a new event.
-        linked = owner_partners
-        new_places = set(partners) - set(current.places) if current is not None else set()
-        if (
-            current is not None and not explicit and not dated_item
-            and block.paragraph - current.paragraph <= 1
-            and (not new_places or (current.kind == "action" and not new_places & set(linked)))
-            and not cues.has("new_event", folded) and not home
-            and not (INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", folded))
-            and (unit.kind == "para" or (unit.kind == "item" and not trigger) or
-                 (unit.kind == "item" and BULLETED.match(an.text, unit.start)))
-            and (current.kind == "action" or not partners)
-            and not (current.kind == "action" and _switches_tense(an, unit, current))
-        ):
-            current.end_char = unit.end
-            current.paragraph = block.paragraph
-            continue
-
-        block_local = bool(block_subjects) and block.kind in ("para", "row") and \
-            an.owner not in an.keys_in(block.start, block.end)
-        subjects = block_subjects if block_local else (section if mode == "local" else [])
-        local = bool(subjects) and not owner_here and set(partners) <= set(subjects) and not dated_item \
-            and not toward_owner
-        if not partners and not local:
-            partners = [k for k in (block_subjects or section) if k != an.owner]
-        if not partners and not local and current is not None and current.kind == "action" and trigger \
-                and block.paragraph - current.paragraph <= 2 and not home:
-            partners = list(current.partners)
-
-        gathered = _gathering(an, index, here)
+        subjects = local_subjects(an, unit, modes[governing])
+        local = is_local(f, subjects)
+        partners = partners_of(an, f, local, current)
+        gathered = _gathering(an, index, f.here)
         if gathered is not None:
             events.append(gathered)
             current = gathered
             continue
         if links is not None:
-            partners = _group_partners(an, owner_partners, folded, here, partners)
-        # an objective or a frame (« le programme vise à », « s'inscrit dans ») tells no new activity
-        generic = cues.has("generic_statement", folded) and not dated_item and not find_amounts(folded)
-        is_action = (
-            partners and (trigger or dated_item) and not home and not local and not generic
-            and (an.owner or len(set(here)) >= 2 or dated_item)
-            and not (not dated_item and _only_since(folded, explicit))
-        )
-        if is_action:
-            actors = [an.owner] if an.owner else [p for p in here if p in partners][:1]
-            if links is not None and an.owner:
-                actors += [x for x in _co_actors(an, links, partners) if x not in actors]
-            subject = subject_place(an, unit) if an.owner else None
-            if subject is not None and subject != an.owner and subject in partners:
-                # « La ville de Tver a offert … à sa jumelle »: the partner named as subject acts
-                actors = [subject]
-                partners = [an.owner] + [p for p in partners if p != subject]
-            partners_only = [p for p in partners if p not in actors]
-            ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
-                       paragraph=block.paragraph)
-            _date(ev, explicit or dates)
-            ev.status = _status(an, unit, ev)
-            kept = _repeats(an, events, ev)
-            if kept is None:
-                events.append(ev)
-                current = ev
-            else:
-                current = kept
-            continue
-
-        place = None
-        measures = cues.has("initiative_triggers", folded) and not kinds
-        if home and an.owner and (owner_here or not partners or unit.kind == "item"):
-            place = an.owner
-        elif home and not owner_here and len(set(partners)) == 1:
-            place = partners[0]               # "le conseil municipal d'Ourense a voté une aide"
-        elif local and measures:
-            place = (partners or subjects)[0]
-        if place is None:
-            if current is not None and block.paragraph - current.paragraph > 1:
-                current = None
-            continue
-        last = events[-1] if events else None
-        if (
-            last is not None and last.kind == "initiative" and last.places == [place] and not home
-            and block.section == an.layout.block_at(last.start_char).section
-            and not (block.paragraph != last.paragraph and cues.has("new_measure", folded[:40]))
-            and unit.kind != "item" and (block.section >= 0 or block.paragraph == last.paragraph)
-        ):
-            last.end_char = unit.end
-            continue
-        ev = Event("initiative", unit.start, unit.end, [place], paragraph=block.paragraph)
-        _date(ev, explicit or dates)
-        events.append(ev)
-        current = ev if unit.kind == "item" else None
+            partners = _group_partners(an, owner_partners, f.folded, f.here, partners)
+        role, place = classify(f, partners, local, subjects)
+        if role == "action":
+            current = _add_action(an, events, f, partners, links)
+        elif role == "initiative":
+            current = _add_initiative(an, events, f, place, current)
+        elif current is not None and f.paragraph - current.paragraph > 1:
+            current = None
     return events
+
+
+@dataclass
+class Facts:
+    """What one unit tells, read once (`read_unit`); every decision reads it. Tests build it by
+    hand: `unit`, its folded text, paragraph, dates (`_unit_dates`), the places it names (keys, in
+    order) and the owner's key; the rest is derived from these."""
+
+    unit: Unit
+    folded: str
+    paragraph: int
+    dates: list
+    here: list[str]
+    owner: str | None
+
+    @cached_property
+    def explicit(self) -> list:
+        """The dates stated outright."""
+        return [d for d in self.dates if _is_explicit(d)]
+
+    @cached_property
+    def partners(self) -> list[str]:
+        """The places named other than the owner."""
+        return [k for k in self.here if k != self.owner]
+
+    @property
+    def owner_here(self) -> bool:
+        """Whether the unit names the owner."""
+        return self.owner in self.here
+
+    @cached_property
+    def kinds(self) -> list:
+        """The partnership-kind cues of the unit (`cues.kinds_in`)."""
+        return cues.kinds_in(self.folded)
+
+    @cached_property
+    def toward_owner(self) -> bool:
+        """« X a offert … à sa jumelle »: a gift to the owner, told about X."""
+        return cues.has("gift", self.folded) and bool(cues.search("collective_possessive", self.folded))
+
+    @cached_property
+    def trigger(self) -> bool:
+        """An action cue ("délégation", "accueil", "subvention"…) or a gift to the owner."""
+        return cues.has("action_triggers", self.folded) or self.toward_owner
+
+    @cached_property
+    def home(self) -> bool:
+        """The owner's own act at home ("citoyen d'honneur", "motion"); "a voté la suspension du
+        jumelage avec Tver" is about a partner."""
+        return cues.has("home_acts", self.folded) and not (self.kinds and self.partners)
+
+    @cached_property
+    def dated_item(self) -> bool:
+        """A list item that opens with its date ("2019 : accueil de…")."""
+        return self.unit.kind == "item" and bool(self.explicit) and self.explicit[0].start_char <= 12
+
+
+def read_unit(an: Analysis, unit: Unit) -> Facts:
+    """The `Facts` of `unit`: its folded text, paragraph, dates and places."""
+    return Facts(unit, an.folded[unit.start:unit.end], an.block(unit).paragraph, _unit_dates(an, unit),
+                 an.keys_in(unit.start, unit.end), an.owner)
+
+
+def is_internal_business(f: Facts) -> bool:
+    """Decision: is the unit a committee's reports, dues and board (not recorded, SCHEMA), not an
+    act ("strong" cues such as "délégation" win)? In: the unit's facts. Out: True to skip it."""
+    return cues.has("internal_business", f.folded) and not cues.has("strong_triggers", f.folded)
+
+
+def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) -> bool:
+    """Decision: does the unit go on telling the running event `current`? Yes when it has no date
+    or new partner of its own (a place the owner has no link with, in `linked`, does not open a new
+    action: a town visited during the stay), is close by (next paragraph at most), says no
+    "également", opens no new indefinite act (« Une délégation… »), is no triggering list item,
+    and does not switch from what was done to what is planned. Out: True to extend `current`."""
+    if current is None or f.explicit or f.dated_item or f.paragraph - current.paragraph > 1:
+        return False
+    new_places = set(f.partners) - set(current.places)
+    if new_places and not (current.kind == "action" and not new_places & set(linked)):
+        return False
+    if cues.has("new_event", f.folded) or f.home:
+        return False
+    unit = f.unit
+    if INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", f.folded):
+        return False
+    if not (unit.kind == "para" or (unit.kind == "item" and not f.trigger)
+            or (unit.kind == "item" and BULLETED.match(an.text, unit.start))):
+        return False
+    if current.kind != "action":
+        return not f.partners
+    return not _switches_tense(an, unit, current)
+
+
+def local_subjects(an: Analysis, unit: Unit, mode: str) -> list[str]:
+    """Decision: which foreign places may the unit be telling about, as their own doings? The
+    subjects of its paragraph or row when that block does not name the owner, else those of its
+    section when the section reports a place's own doings (`mode` "local", see `section_mode`).
+    Out: place keys, [] for none."""
+    block = an.block(unit)
+    block_subjects = an.subjects.get(unit.block, [])
+    if block_subjects and block.kind in ("para", "row") and an.owner not in an.keys_in(block.start, block.end):
+        return block_subjects
+    return section_subjects(an, unit.block) if mode == "local" else []
+
+
+def is_local(f: Facts, subjects: list[str]) -> bool:
+    """Decision: does the unit report what a foreign place did at home (no partner involved)? Yes
+    when it names no place but the `subjects` it is about, not the owner, and is neither a dated
+    list item nor a gift to the owner."""
+    return (bool(subjects) and not f.owner_here and set(f.partners) <= set(subjects)
+            and not f.dated_item and not f.toward_owner)
+
+
+def partners_of(an: Analysis, f: Facts, local: bool, current: Event | None) -> list[str]:
+    """Decision: who is the partner? The places the unit names besides the owner; else (when not
+    `local`) the place its paragraph or section is about; else, for an action cue close to the
+    running action `current`, that action's partners. Out: place keys, possibly []."""
+    if f.partners or local:
+        return f.partners
+    section = section_subjects(an, f.unit.block)
+    partners = [k for k in (an.subjects.get(f.unit.block, []) or section) if k != an.owner]
+    if not partners and current is not None and current.kind == "action" and f.trigger \
+            and f.paragraph - current.paragraph <= 2 and not f.home:
+        return list(current.partners)
+    return partners
+
+
+def is_action(f: Facts, partners: list[str], local: bool) -> bool:
+    """Decision: is the unit an action done with a partner? It needs `partners`, an action cue or
+    a dated list item, no home act, not be `local`, no generic statement (« le programme vise à »),
+    an owner or two places, and not be a mere partnership statement (`_only_since`)."""
+    if not partners or not (f.trigger or f.dated_item) or f.home or local:
+        return False
+    # an objective or a frame (« le programme vise à », « s'inscrit dans ») tells no new activity
+    if cues.has("generic_statement", f.folded) and not f.dated_item and not find_amounts(f.folded):
+        return False
+    if not (f.owner or len(set(f.here)) >= 2 or f.dated_item):
+        return False
+    return f.dated_item or not _only_since(f.folded, f.explicit)
+
+
+def initiative_place(f: Facts, partners: list[str], local: bool, subjects: list[str]) -> str | None:
+    """Decision: whose initiative is the unit? The owner's for its own act at home; a single named
+    foreign place's for its act at home (« le conseil municipal d'Ourense a voté une aide »); the
+    place a `local` unit describing measures is about. Out: a place key, None for no initiative."""
+    if f.home and f.owner and (f.owner_here or not partners or f.unit.kind == "item"):
+        return f.owner
+    if f.home and not f.owner_here and len(set(partners)) == 1:
+        return partners[0]
+    if local and cues.has("initiative_triggers", f.folded) and not f.kinds:
+        return (partners or subjects)[0]
+    return None
+
+
+def classify(f: Facts, partners: list[str], local: bool, subjects: list[str]) -> tuple[str | None, str | None]:
+    """Decision: is the unit an action, an initiative or neither? Out: ("action", None),
+    ("initiative", place key) or (None, None)."""
+    if is_action(f, partners, local):
+        return "action", None
+    place = initiative_place(f, partners, local, subjects)
+    return ("initiative", place) if place is not None else (None, None)
+
+
+def actors_and_partners(an: Analysis, unit: Unit, f: Facts, partners: list[str],
+                        links=None) -> tuple[list[str], list[str]]:
+    """Decision: who acts, and with whom? The owner acts (with a third town of a three-way
+    cooperation, from `links`), or without an owner the first partner named; a partner that is the
+    sentence's subject (« La ville de Tver a offert … à sa jumelle ») acts instead, the owner
+    becoming its partner. Out: (actors, partners that are not actors)."""
+    actors = [an.owner] if an.owner else [p for p in f.here if p in partners][:1]
+    if links is not None and an.owner:
+        actors += [x for x in _co_actors(an, links, partners) if x not in actors]
+    subject = subject_place(an, unit) if an.owner else None
+    if subject is not None and subject != an.owner and subject in partners:
+        actors = [subject]
+        partners = [an.owner] + [p for p in partners if p != subject]
+    return actors, [p for p in partners if p not in actors]
+
+
+def which_date(f: Facts) -> list:
+    """Decision: which dates date the event? The unit's explicit dates, else its relative ones;
+    the first is used (`_date`)."""
+    return f.explicit or f.dates
+
+
+def _add_action(an: Analysis, events: list[Event], f: Facts, partners: list[str], links) -> Event:
+    """Append the action `f` tells (unless it repeats an earlier one) and return the running event."""
+    unit = f.unit
+    actors, partners_only = actors_and_partners(an, unit, f, partners, links)
+    ev = Event("action", unit.start, unit.end, actors + partners_only, actors, partners_only,
+               paragraph=f.paragraph)
+    _date(ev, which_date(f))
+    ev.status = _status(an, unit, ev)
+    kept = _repeats(an, events, ev)
+    if kept is None:
+        events.append(ev)
+        return ev
+    return kept
+
+
+def _add_initiative(an: Analysis, events: list[Event], f: Facts, place: str,
+                    current: Event | None) -> Event | None:
+    """Extend the last initiative of `place` or append a new one; return the running event."""
+    last = events[-1] if events else None
+    if last is not None and extends_initiative(an, last, f, place):
+        last.end_char = f.unit.end
+        return current
+    ev = Event("initiative", f.unit.start, f.unit.end, [place], paragraph=f.paragraph)
+    _date(ev, which_date(f))
+    events.append(ev)
+    return ev if f.unit.kind == "item" else None
+
+
+def extends_initiative(an: Analysis, last: Event, f: Facts, place: str) -> bool:
+    """Decision: does the unit go on with the last event, an initiative of the same `place`? Yes
+    in the same section, for no home act and no list item, unless a new paragraph opens a new
+    measure ("Par ailleurs"); outside any section only within one paragraph."""
+    block = an.block(f.unit)
+    return (
+        last.kind == "initiative" and last.places == [place] and not f.home
+        and block.section == an.layout.block_at(last.start_char).section
+        and not (block.paragraph != last.paragraph and cues.has("new_measure", f.folded[:40]))
+        and f.unit.kind != "item" and (block.section >= 0 or block.paragraph == last.paragraph)
+    )
 
 
 def _gathering(an: Analysis, index: int, here: list[str]) -> Event | None:
@@ -320,6 +468,7 @@ def _gathering(an: Analysis, index: int, here: list[str]) -> Event | None:
 
 
 def _owner_partners(an: Analysis, links) -> list[str]:
+    """The places linked with the owner, in the order the text first names them."""
     order = {an.key(m): m.start for m in reversed(an.mentions)}
     found = {link.b if link.a == an.owner else link.a
              for link in links.by_pair.values() if an.owner in (link.a, link.b)}
@@ -364,22 +513,10 @@ def _figures(text: str) -> set[str]:
 
 
 def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
-    """The same event told twice (a news lead and its body, a quote of the same letter): places
-    within an earlier action's, no conflicting dates, most of the words shared. Returns the action
-    kept (the dated telling wins), or None when `ev` is new."""
-    words = set(an.folded[ev.start_char:ev.end_char].split())
-    figures = _figures(an.text[ev.start_char:ev.end_char])
+    """Decision: does `ev` repeat an earlier action (`same_event`)? Out: the action kept (the dated
+    telling wins and replaces the undated one in `events`), or None when `ev` is new."""
     for k, old in enumerate(events):
-        if old.kind != "action" or not set(ev.places) <= set(old.places):
-            continue
-        if ev.start and old.start and (ev.start, ev.end) != (old.start, old.end):
-            continue
-        old_words = set(an.folded[old.start_char:old.end_char].split())
-        shared = len(words & old_words) / max(1, min(len(words), len(old_words)))
-        strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[ev.start_char:ev.end_char])}
-        old_strong = {m.group(0) for m in cues.finditer("strong_triggers", an.folded[old.start_char:old.end_char])}
-        same_figure = bool(figures & _figures(an.text[old.start_char:old.end_char]))
-        if shared >= 0.6 or same_figure or (strong & old_strong and shared >= 0.35 and ev.start == old.start):
+        if same_event(an, old, ev):
             if ev.start and not old.start:
                 events[k] = ev
                 return ev
@@ -387,7 +524,27 @@ def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
     return None
 
 
+def same_event(an: Analysis, old: Event, ev: Event) -> bool:
+    """Decision: is `ev` the same event as the earlier `old`, told twice (a news lead and its body,
+    a quote of the same letter)? Yes when `old` is an action whose places include all of `ev`'s,
+    their dates do not conflict, and they share most words (60 %), a figure ("5.000 masques"), or
+    a strong cue with a third of the words and the same start date."""
+    if old.kind != "action" or not set(ev.places) <= set(old.places):
+        return False
+    if ev.start and old.start and (ev.start, ev.end) != (old.start, old.end):
+        return False
+    folded, old_folded = an.folded[ev.start_char:ev.end_char], an.folded[old.start_char:old.end_char]
+    words, old_words = set(folded.split()), set(old_folded.split())
+    shared = len(words & old_words) / max(1, min(len(words), len(old_words)))
+    if shared >= 0.6 or _figures(an.text[ev.start_char:ev.end_char]) & _figures(an.text[old.start_char:old.end_char]):
+        return True
+    strong = {m.group(0) for m in cues.finditer("strong_triggers", folded)}
+    old_strong = {m.group(0) for m in cues.finditer("strong_triggers", old_folded)}
+    return bool(strong & old_strong) and shared >= 0.35 and ev.start == old.start
+
+
 def _date(ev: Event, dates) -> None:
+    """Date `ev` by the first of `dates` (start, end, open end); leave it undated without any."""
     if not dates:
         return
     d = dates[0]
@@ -395,10 +552,12 @@ def _date(ev: Event, dates) -> None:
 
 
 def amounts_in(text: str) -> list[Amount]:
+    """The amounts of money `text` quotes, as records."""
     return [Amount(a.value, a.currency, a.per) for a in find_amounts(text)]
 
 
 def describe(an: Analysis, ev: Event) -> tuple[list[str], str | None, list[Amount]]:
+    """The themes, context (the document's when the event states none) and amounts of `ev`."""
     text = an.text[ev.start_char:ev.end_char]
     context = context_for(text) or an.context
     return themes_for(text), context, amounts_in(text)

@@ -10,21 +10,39 @@ sentences while every offset still points into the original text (the view has t
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from jumelage.extract.lexicon import load_json
+
 BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●\*]|-{1,2}(?=\s|-)|–(?=\s))[ \t-]*")
+
+
+def _either_accent(word: str) -> str:
+    """`word` (a regular-expression fragment) with each accented letter matching its plain form too."""
+    out = []
+    for c in word:
+        plain = unicodedata.normalize("NFD", c)[0]
+        out.append(f"[{plain}{c}]" if plain != c else c)
+    return "".join(out)
+
+
+def _names(words) -> str:
+    """An alternation of month or season names, accents optional."""
+    return "|".join(dict.fromkeys(_either_accent(w) for w in words))
+
+
+_DATES, _WORDS = load_json("dates.json"), load_json("layout.json")
+_MONTH, _SEASON = _names(_DATES["months"]), _names(_DATES["seasons"])
+_OPENER, _RANGE = "|".join(_WORDS["dated_item_openers"]), "|".join(_WORDS["range_words"])
+# "2006 – 2008 : …", "Avril - mai 2018 :", "depuis 1999, …": a line that opens with its date
 DATED_ITEM = re.compile(
-    r"^[ \t]*(?:(?:depuis|de|d[eè]s|en|fin|d[ée]but|mi-?)\s+)?"
-    r"(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
-    r"\s*(?:[-–]|à|et)\s*)?"
-    r"(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
-    r"printemps|[ée]t[ée]|automne|hiver)\s+)?"
-    r"(?:19|20)\d\d(?:\s*(?:[-–/]|à|et|,)\s*(?:(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
-    r"septembre|octobre|novembre|d[ée]cembre)\s+)?(?:(?:19|20)\d\d|\d\d))*\s*(?:[:,]|[-–]\s)",
+    rf"^[ \t]*(?:(?:{_OPENER})\s+)?(?:(?:{_MONTH})\s*(?:[-–]|{_RANGE})\s*)?(?:(?:{_MONTH}|{_SEASON})\s+)?"
+    rf"(?:19|20)\d\d(?:\s*(?:[-–/]|{_RANGE}|,)\s*(?:(?:{_MONTH})\s+)?(?:(?:19|20)\d\d|\d\d))*\s*(?:[:,]|[-–]\s)",
     re.IGNORECASE,
 )
-DATELINE = re.compile(r"^(?:publi[ée]e?|mis[e]? à jour|modifi[ée]e?|date|le)\b.*\d", re.IGNORECASE)
+DATELINE = re.compile(rf"^(?:{'|'.join(_WORDS['dateline_starts'])})\b.*\d", re.IGNORECASE)
 HEADING_MARK = re.compile(r"^[ \t]*#+\s*")
 SENTENCE_END = re.compile(r"[.!?:;»\"”…]\s*$")
 

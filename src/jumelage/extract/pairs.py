@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import Link, Links, listed_places
+from jumelage.extract.relations import SHAPES, Link, Links, listed_places
 
-VENUE_BEFORE = re.compile(r"(?:\b(?:a|au|aux|en|sur|vers|depuis|pres de|de|d'|du)\s*)$")
-AVEC = re.compile(r"\bavec\b|\bentre\b|\bet\b")
+VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à Lyon », « X et Y »
 DASH = re.compile(r"^\s*[-–—/]\s*$")
 
 

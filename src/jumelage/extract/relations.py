@@ -21,15 +21,18 @@ from jumelage.partial_dates import earliest
 from jumelage.extract.lexicon import load_json
 from jumelage.records import StatusChange
 
-_SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
-AVEC, ENTRE, CO_SUBJECTS = _SHAPES["with"], _SHAPES["between"], _SHAPES["co_subjects"]
-POSSESSIVE_APPOSITION, LIST_GAP = _SHAPES["possessive_apposition"], _SHAPES["list_gap"]
-VENUE, NEGATED, TWIN_WORD = _SHAPES["venue_before"], _SHAPES["negated_before"], _SHAPES["twin_word"]
-
+# the sentence shapes of data/fr/relations.json, compiled once (pairs.py reads some too)
+SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if not k.startswith("_")}
+AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subjects"]
+POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
+VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
 
 
 @dataclass
 class Link:
+    """A partnership found between places `a` and `b` (keys): the kinds its cues said, the dates it
+    runs since, the units that tell it, and the statuses it went through."""
+
     a: str
     b: str
     kinds: list[str] = field(default_factory=list)
@@ -40,14 +43,19 @@ class Link:
 
     @property
     def kind(self) -> str:
+        """The first of its kinds in the order of kinds; "partnership" without one."""
         return cues.best_kind(self.kinds) or "partnership"
 
 
 class Links:
+    """The partnerships of a document, one `Link` per pair of places (in either order)."""
+
     def __init__(self) -> None:
         self.by_pair: dict[frozenset, Link] = {}
 
     def add(self, a: str, b: str, kind: str | None, unit: Unit | None) -> Link | None:
+        """The link of `a` and `b` (made on first use), with `kind` and `unit`'s span added; None
+        when `a` is `b`."""
         if a == b:
             return None
         key = frozenset((a, b))
@@ -61,41 +69,58 @@ class Links:
         return link
 
 
-def _pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
+def linked_pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
+    """Decision: which pairs of `places` does a unit with a kind cue link? « nos villes jumelées »
+    links the owner with each; two places or more follow the sentence's shape (`_pairs_of_many`);
+    one foreign place alone is the owner's partner. In: the unit, its folded text (appositions
+    blanked), its places. Out: (a, b) pairs, [] for none."""
     owner = an.owner
     if cues.search("collective_possessive", folded_unit) and owner:
         return [(owner, p) for p in places if p != owner]
     if len(places) >= 2:
-        m = AVEC.search(folded_unit)
-        if m:
-            cut = unit.start + m.start()
-            subj = [an.key(x) for x in an.mentions_in(unit.start, cut)]
-            obj = [an.key(x) for x in an.mentions_in(cut, unit.end)]
-            subj, obj = list(dict.fromkeys(subj)), list(dict.fromkeys(obj))
-            if subj and obj:
-                pairs = [(s, o) for s in subj for o in obj if s != o]
-                pairs += [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
-                return pairs
-            if obj and not subj and owner:
-                # « Notre ville est jumelée avec A, B et C »: the speaker is the subject, the
-                # places listed after "avec" are each its partner, never each other's
-                return [(owner, o) for o in obj if o != owner]
-        if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
-            return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
-        listed = listed_places(an, unit) if len(places) >= 3 else []
-        if listed:
-            # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »:
-            # every pair, except two towns of one country signing with a third together
-            return _clique(an, [p for p in listed if p in places])
-        if ENTRE.search(folded_unit) or owner in places:
-            head = owner if owner in places else places[0]
-            return [(head, p) for p in places if p != head]
-        return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+        return _pairs_of_many(an, unit, folded_unit, places)
     if len(places) == 1 and owner and places[0] != owner and _abroad(an, places[0]):
         return [(owner, places[0])]
     return []
 
 
+def _pairs_of_many(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
+    """The pairs two places or more are linked in: around "avec" (`_pairs_around_with`); all
+    together for "les N communes" or "les villes de"; every pair of a written list, but two towns
+    of one country with a third (`_clique`); the owner (or the first place, after "entre") with
+    each other place; else every pair."""
+    owner = an.owner
+    around = _pairs_around_with(an, unit, folded_unit)
+    if around is not None:
+        return around
+    if cues.search("group_of_n", folded_unit) or CO_SUBJECTS.search(folded_unit):
+        return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+    listed = listed_places(an, unit) if len(places) >= 3 else []
+    if listed:
+        # « un jumelage tripartite entre A, B et C », « A, B et C ont signé une charte »
+        return _clique(an, [p for p in listed if p in places])
+    if ENTRE.search(folded_unit) or owner in places:
+        head = owner if owner in places else places[0]
+        return [(head, p) for p in places if p != head]
+    return [(p, q) for i, p in enumerate(places) for q in places[i + 1:]]
+
+
+def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple[str, str]] | None:
+    """« X et Y … avec Z »: the places before "avec" are each linked with those after it and with
+    each other; « Notre ville est jumelée avec A, B et C »: the speaker (the owner) with each place
+    after it, never those places with each other. None when the unit has no such shape."""
+    m = AVEC.search(folded_unit)
+    if not m:
+        return None
+    cut = unit.start + m.start()
+    subj = list(dict.fromkeys(an.key(x) for x in an.mentions_in(unit.start, cut)))
+    obj = list(dict.fromkeys(an.key(x) for x in an.mentions_in(cut, unit.end)))
+    if subj and obj:
+        pairs = [(s, o) for s in subj for o in obj if s != o]
+        return pairs + [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
+    if obj and not subj and an.owner:
+        return [(an.owner, o) for o in obj if o != an.owner]
+    return None
 
 
 def listed_places(an: Analysis, unit: Unit) -> list[str]:
@@ -120,8 +145,6 @@ def _clique(an: Analysis, places: list[str]) -> list[tuple[str, str]]:
     mixed = [(p, q) for p, q in pairs
              if an.country(p) is None or an.country(q) is None or an.country(p) != an.country(q)]
     return mixed or pairs
-
-
 
 
 def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[str]:
@@ -186,107 +209,181 @@ def _anniversary(an: Analysis, folded_unit: str, unit_dates: list) -> tuple[str 
     return str(ref - years), celebration
 
 
-
-
 def find_partnerships(an: Analysis) -> Links:
+    """The partnerships of the document, unit by unit: items under a list announced by a kind
+    ("La ville est jumelée avec :"), units with a kind cue (`_link_statement`), group statements
+    ("les quatre communes"), then dash-joined pairs, groups and collective statements."""
     links = Links()
     list_kind: str | None = None        # a kind announced by a unit ending with ":" for the list below
     groups: list[tuple[Unit, int, str | None, list[str]]] = []
-    previous: Unit | None = None
-    for unit in an.units:
-        text = an.text[unit.start:unit.end]
+    for index, unit in enumerate(an.units):
         folded = an.folded[unit.start:unit.end]
         kinds = cues.kinds_in(folded)
-        places = an.keys_in(unit.start, unit.end)
-        foreign = [p for p in places if p != an.owner]
-        prev, previous = previous, unit
         if unit.kind == "item" and list_kind and not kinds:
-            # "- Warendorf (Allemagne), depuis 1969" under "La ville est jumelée avec :"
-            item_dates = [d.start for d in find_dates(text, an.date) if d.start and d.kind != "until"]
-            for p in foreign:
-                if an.owner:
-                    link = links.add(an.owner, p, list_kind, unit)
-                    if link is not None and item_dates and len(foreign) == 1:
-                        link.since.append(earliest(item_dates))
+            _link_list_item(an, links, unit, list_kind)
             continue
         if unit.kind != "item":
             list_kind = None
-        size = cues.group_size(folded)
         if not kinds:
-            if size and len(places) < size and cues.has("founding", folded):
+            size = group_beyond(folded, an.keys_in(unit.start, unit.end))
+            if size and cues.has("founding", folded):
                 # "Serments renouvelés le 29 avril 2000, liant désormais les quatre communes."
-                groups.append((unit, size, None, [d.start for d in find_dates(text, an.date) if d.start]))
-            continue
-        if text.rstrip().endswith(":") and not foreign:
+                dates = [d.start for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start]
+                groups.append((unit, size, None, dates))
+        elif announces_list(an, unit):
             list_kind = cues.best_kind([k for k, _, _ in kinds])
-            continue
-        unit_dates = find_dates(text, an.date)
-        dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
-        # "X, sa jumelle allemande": the apposition links the owner with X whatever the sentence says
-        apposed: list[tuple[int, int]] = []
-        for m in an.mentions_in(unit.start, unit.end):
-            ap = POSSESSIVE_APPOSITION.match(an.folded[m.end:min(unit.end, m.end + 40)])
-            if ap and an.owner:
-                lo, hi = m.end - unit.start, m.end - unit.start + ap.end()
-                apposed.append((lo, hi))
-                ap_kind = cues.best_kind([k for k, _, _ in cues.kinds_in(ap.group(0))])
-                links.add(an.owner, an.key(m), ap_kind or "twinning", unit)
-        rest = [k for k, s, _ in kinds if not any(lo <= s < hi for lo, hi in apposed)]
-        if not rest:
-            continue
-        kind = cues.best_kind(rest)
-        chars = list(folded)
-        for lo, hi in apposed:
-            chars[lo:hi] = " " * (hi - lo)
-        plain = "".join(chars)
-        pairs = _pairs(an, unit, plain, _without_venues(an, unit, plain, places))
-        context_dates = []
-        if not pairs and an.owner and not foreign:
-            # "l'élu allait signer une lettre d'intention de jumelage": the partner is the one just named,
-            # or the place the section is about
-            context = [k for k in section_subjects(an, unit.block) if k != an.owner]
-            if not context and prev is not None and prev.block == unit.block:
-                context = [k for k in an.keys_in(prev.start, prev.end) if k != an.owner]
-                if context:
-                    context_dates = find_dates(an.text[prev.start:prev.end], an.date)
-            pairs = [(an.owner, k) for k in context]
-        if context_dates:
-            unit_dates = unit_dates + context_dates
-        anniversary, celebration = _anniversary(an, folded, unit_dates)
-        statuses = [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)]
-                    if m and not NEGATED.search(folded[max(0, m.start() - 20):m.start()])]
-        blocked = (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded)
-        # a plain date founds the link only in a sentence about its founding ("signé le 6 juin
-        # 1965", "a débuté en 1991"), not "une rencontre aura lieu en juin à Lörrach"; with a
-        # suspension in the sentence, only "depuis 1970" tells the founding
-        founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
-        since_dates = [] if blocked else [
-            d.start for d in unit_dates
-            if d.start and d.kind != "until" and d is not celebration
-            and (d.kind == "since" or (founding and not any(st in ("suspended", "ended") for st, _ in statuses)))
-        ]
-        event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
-        if size and len(places) < size:
-            groups.append((unit, size, kind, since_dates))
-        owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since_dates])
-        for a, b in pairs:
-            link = links.add(a, b, kind, unit)
-            if link is None:
-                continue
-            pair_dates = owned.get(b, owned.get(a)) if owned is not None else since_dates
-            if pair_dates:
-                link.since.append(earliest(pair_dates))
-            if anniversary:
-                link.anniversary_since.append(anniversary)
-            for st, m in statuses:
-                when = earliest(event_dates) or an.date
-                if not any(h.status == st and h.date == when for h in link.history):
-                    link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
+        else:
+            group = _link_statement(an, links, unit, kinds, an.units[index - 1] if index else None)
+            if group is not None:
+                groups.append(group)
     _dash_pairs(an, links)
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
     return links
+
+
+def announces_list(an: Analysis, unit: Unit) -> bool:
+    """Decision: does a unit with a kind cue announce a list of partners below it (« La ville est
+    jumelée avec : »)? Yes when it ends with a colon and names no place but the owner."""
+    foreign = [p for p in an.keys_in(unit.start, unit.end) if p != an.owner]
+    return an.text[unit.start:unit.end].rstrip().endswith(":") and not foreign
+
+
+def item_since(an: Analysis, unit: Unit) -> str | None:
+    """Decision: since when is the partner of a list item (« - Warendorf (Allemagne), depuis 1969 »)?
+    The earliest date it states (not an end date); None without one."""
+    return earliest([d.start for d in find_dates(an.text[unit.start:unit.end], an.date)
+                     if d.start and d.kind != "until"])
+
+
+def _link_list_item(an: Analysis, links: Links, unit: Unit, list_kind: str) -> None:
+    """Link the owner with each place of an item under a list announced with `list_kind`; dated
+    by `item_since` when the item names one place."""
+    foreign = [p for p in an.keys_in(unit.start, unit.end) if p != an.owner]
+    since = item_since(an, unit)
+    for p in foreign:
+        if an.owner:
+            link = links.add(an.owner, p, list_kind, unit)
+            if link is not None and since and len(foreign) == 1:
+                link.since.append(since)
+
+
+def group_beyond(folded: str, places: list[str]) -> int | None:
+    """Decision: does the unit speak of a group of N places (« les quatre communes ») larger than
+    the places it names? Out: N, or None."""
+    size = cues.group_size(folded)
+    return size if size and len(places) < size else None
+
+
+def appositions(an: Analysis, unit: Unit) -> list[tuple[str, str, int, int]]:
+    """Decision: which places does an apposition make the owner's partners (« X, sa jumelle
+    allemande »), whatever the sentence says, and of which kind (twinning unless it says another)?
+    Out: (place key, kind, start, end of the apposition within the unit); [] without an owner."""
+    out = []
+    for m in an.mentions_in(unit.start, unit.end):
+        ap = POSSESSIVE_APPOSITION.match(an.folded[m.end:min(unit.end, m.end + 40)])
+        if ap and an.owner:
+            kind = cues.best_kind([k for k, _, _ in cues.kinds_in(ap.group(0))])
+            out.append((an.key(m), kind or "twinning", m.end - unit.start, m.end - unit.start + ap.end()))
+    return out
+
+
+def statement_kind(kinds: list[tuple[str, int, int]], apposed: list[tuple[int, int]]) -> str | None:
+    """Decision: of which kind is the partnership a unit tells, beside its appositions? The first
+    in the order of kinds of its kind cues (`kinds_in`) outside the `apposed` spans; None when
+    every cue is inside one."""
+    rest = [k for k, s, _ in kinds if not any(lo <= s < hi for lo, hi in apposed)]
+    return cues.best_kind(rest) if rest else None
+
+
+def implied_partners(an: Analysis, unit: Unit, prev: Unit | None) -> tuple[list[str], list]:
+    """Decision: who is the partner of a kind cue that names no foreign place (« l'élu allait
+    signer une lettre d'intention de jumelage »)? The places its section is about, else those of
+    the sentence just before in the same block (with that sentence's dates). Out: (keys, dates)."""
+    context = [k for k in section_subjects(an, unit.block) if k != an.owner]
+    if context or prev is None or prev.block != unit.block:
+        return context, []
+    context = [k for k in an.keys_in(prev.start, prev.end) if k != an.owner]
+    return context, (find_dates(an.text[prev.start:prev.end], an.date) if context else [])
+
+
+def statuses_in(folded: str) -> list[tuple[str, re.Match]]:
+    """Decision: in what state does the unit put the partnership (suspended, ended, renewed…)?
+    Out: (status, match) of each status cue not negated just before (« n'a pas été suspendu »)."""
+    return [(st, m) for st, pat in cues.status_patterns() for m in [pat.search(folded)]
+            if m and not NEGATED.search(folded[max(0, m.start() - 20):m.start()])]
+
+
+def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list, celebration) -> list[str]:
+    """Decision: since when, by the unit's dates? "depuis 1970" always; a plain date only in a
+    sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
+    cue, not beside a suspension or an end, nor the anniversary's `celebration`. None at all in
+    a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
+    if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
+        return []
+    founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
+    stopped = any(st in ("suspended", "ended") for st, _ in statuses)
+    return [d.start for d in unit_dates
+            if d.start and d.kind != "until" and d is not celebration
+            and (d.kind == "since" or (founding and not stopped))]
+
+
+def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: Unit | None):
+    """Link the places of a unit with kind cues (appositions first, then `linked_pairs`, else
+    `implied_partners`), dated by `since_dates` (per partner when `_dates_by_partner` says so), the
+    anniversary and the statuses. Returns its group statement (unit, N, kind, since) or None."""
+    folded = an.folded[unit.start:unit.end]
+    apposed = appositions(an, unit)
+    for key, ap_kind, _, _ in apposed:
+        links.add(an.owner, key, ap_kind, unit)
+    kind = statement_kind(kinds, [(lo, hi) for _, _, lo, hi in apposed])
+    if kind is None:
+        return None
+    plain = _blank(folded, [(lo, hi) for _, _, lo, hi in apposed])
+    places = an.keys_in(unit.start, unit.end)
+    pairs = linked_pairs(an, unit, plain, _without_venues(an, unit, plain, places))
+    unit_dates = find_dates(an.text[unit.start:unit.end], an.date)
+    dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
+    if not pairs and an.owner and places in ([], [an.owner]):
+        context, context_dates = implied_partners(an, unit, prev)
+        pairs = [(an.owner, k) for k in context]
+        unit_dates = unit_dates + context_dates
+    anniversary, celebration = _anniversary(an, folded, unit_dates)
+    statuses = statuses_in(folded)
+    since = since_dates(folded, unit_dates, dated_item, statuses, celebration)
+    owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
+    event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
+    for a, b in pairs:
+        link = links.add(a, b, kind, unit)
+        if link is None:
+            continue
+        pair_dates = owned.get(b, owned.get(a)) if owned is not None else since
+        if pair_dates:
+            link.since.append(earliest(pair_dates))
+        if anniversary:
+            link.anniversary_since.append(anniversary)
+        _add_statuses(an, link, unit, statuses, event_dates)
+    size = group_beyond(folded, places)
+    return (unit, size, kind, since) if size else None
+
+
+def _blank(folded: str, spans: list[tuple[int, int]]) -> str:
+    """`folded` with the `spans` (unit offsets) turned into spaces, same length."""
+    chars = list(folded)
+    for lo, hi in spans:
+        chars[lo:hi] = " " * (hi - lo)
+    return "".join(chars)
+
+
+def _add_statuses(an: Analysis, link: Link, unit: Unit, statuses: list, event_dates: list[str]) -> None:
+    """Append each status of the unit to the link's history, dated by the unit's earliest event
+    date (else the document's), once per status and date."""
+    text = an.text[unit.start:unit.end]
+    for st, _ in statuses:
+        when = earliest(event_dates) or an.date
+        if not any(h.status == st and h.date == when for h in link.history):
+            link.history.append(StatusChange(st, when, (unit.start, unit.end), text))
 
 
 DASH_BETWEEN = re.compile(r"^\s*[-–—]\s*$")
