@@ -50,6 +50,9 @@ class _Vocab:
         self.numbers: dict[str, Decimal] = {}
         self.per: dict[str, str] = {}
         self.per_words: dict[str, str] = {}
+        links: list[str] = []
+        per_leads: list[str] = []
+        joiners: list[str] = []
         for row in rows:
             if len(row) < 3:
                 continue
@@ -69,6 +72,12 @@ class _Vocab:
                 self.per[form] = value
             elif kind == "per_word":
                 self.per_words[form] = value
+            elif kind == "link":
+                links.append(form)
+            elif kind == "per_lead":
+                per_leads.append(form)
+            elif kind == "joiner":
+                joiners.append(form)
         word_end = r"(?![\w])"
         # after a symbol anything may follow ("300€."), after a name a word must end
         cur = rf"(?P<cur>{_alt(list(self.currency))})(?:(?<=[^\w])|(?![\w]))"
@@ -76,16 +85,20 @@ class _Vocab:
                   r"|\d+(?:[,.]\d+)?)")
         words = rf"(?P<word>{_alt(list(self.numbers))}){word_end}"
         mult = rf"(?:\s*(?P<mult>{_alt(list(self.multipliers))})(?![a-z]))?"
-        link = r"(?:\s*(?:d'|de\s+))?"
+        # an elided link (« d' ») touches the currency; a word link is followed by spaces
+        link = "(?:\\s*(?:" + "|".join(
+            re.escape(f) if f.endswith("'") else re.escape(f) + r"\s+" for f in links) + "))?"
         self.after = re.compile(rf"(?<![\w.,])(?:{number}|{words}){mult}{link}\s*{cur}")
         self.before = re.compile(
             rf"(?<![\w])(?P<pre>{_alt(list(self.symbols) + sorted(self.codes))})\s*"
             rf"(?P<num>\d{{1,3}}(?:(?:[ .,])\d{{3}})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?)(?![\d])"
             rf"(?:\s*(?P<mult>{_alt(list(self.multipliers))})(?![a-z]))?")
         self.per_unit = re.compile(
-            rf"(?:par\s+|/\s*)(?P<u>{_alt(list(self.per))})(?![\w])")
+            rf"(?:(?:{_alt(per_leads)})\s+|/\s*)(?P<u>{_alt(list(self.per))})(?![\w])")
         self.per_word_re = re.compile(rf"\s*(?P<w>{_alt(list(self.per_words))})(?![\w])")
         self.code_check = re.compile(r"[A-Z]{3}")
+        self.per_gap = re.compile(r"\s*,?\s*")
+        self.per_joiner = re.compile(rf"\s+(?:{_alt(joiners)})\s+|\s*,\s*")
 
 
 @lru_cache(maxsize=4)
@@ -114,7 +127,7 @@ def _per(v: _Vocab, t: str, pos: int) -> tuple[str | None, int]:
     """The "per" units right after position `pos` ("par jour et par patient"), and where they end."""
     units: list[str] = []
     end = pos
-    m = re.compile(r"\s*,?\s*").match(t, pos)
+    m = v.per_gap.match(t, pos)
     at = m.end() if m else pos
     while True:
         u = v.per_unit.match(t, at)
@@ -124,7 +137,7 @@ def _per(v: _Vocab, t: str, pos: int) -> tuple[str | None, int]:
         if gloss not in units:
             units.append(gloss)
         end = u.end()
-        joined = re.compile(r"\s+et\s+|\s*,\s*").match(t, end)
+        joined = v.per_joiner.match(t, end)
         if not joined:
             break
         at = joined.end()

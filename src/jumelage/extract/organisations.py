@@ -10,11 +10,15 @@ import re
 from functools import lru_cache
 
 from jumelage.extract import cues
-from jumelage.extract.lexicon import fold_same_length
+from jumelage.extract.lexicon import fold_same_length, load_json
 
-TAIL = re.compile(r"(?:[ \t]+(?:de|du|des|d['’]|la|le|l['’]|en|et|pour)?[ \t]*[A-ZÀ-Ý][\w’'-]*)*(?:[ \t]*\([^()]{2,60}\))?")
-NOT_ORG = re.compile(r"^(?:la |le |les |l['’])?(?:ville|mairie|commune|conseil municipal|municipalit[ée])\b", re.I)
-
+_WRITING = load_json("writing.json")
+# the proper-noun (or acronym) tail of a name, its words joined by « de », « et »…; then « (ACRONYM) »
+TAIL = re.compile(rf"(?:[ \t]+(?:{'|'.join(_WRITING['organisation_name_links'])})?[ \t]*[A-ZÀ-Ý][\w’'-]*)*"
+                  r"(?:[ \t]*\([^()]{2,60}\))?")
+# the town's own bodies are the place speaking, not an organisation
+NOT_ORG = re.compile(rf"^(?:{'|'.join(_WRITING['not_organisation_articles'])})?"
+                     rf"(?:{'|'.join(_WRITING['not_organisations'])})\b", re.I)
 
 MARKUP = re.compile(r"[<>/]")
 

@@ -15,15 +15,17 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jumelage.extract.lexicon import fold_same_length, load_tsv
+from jumelage.extract.lexicon import fold_same_length, load_json, load_tsv
 from jumelage.records import THEMES
 
-# Words that may stand for one another inside a cue: "aide aux réfugiés" ~ "aide à des réfugiés".
-_FUNCTION_WORDS = frozenset(["de", "d", "du", "des", "la", "le", "l", "les", "en", "a", "au", "aux", "un", "une", "et"])
+# Words that may stand for one another inside a cue, and inclusive-writing endings: data/fr/writing.json
+_WRITING = load_json("writing.json")
+_FUNCTION_WORDS = frozenset(_WRITING["function_words"])
+_SEPARATORS = re.escape(_WRITING["inclusive_separators"])
 _INCLUSIVE = re.compile(
-    r"(?<=[a-z])[·.•](?:e|es|ne|nes|te|tes|se|ses|le|les|re|res|ere|eres|rice|rices|euse|euses|s)"
-    r"(?:[·.•]s)?(?![a-z])")
-_PARENS_E = re.compile(r"(?<=[a-z])\((?:e|es|ne|nes)\)(?:s)?(?![a-z])")
+    rf"(?<=[a-z])[{_SEPARATORS}](?:{'|'.join(_WRITING['inclusive_endings'])})"
+    rf"(?:[{_SEPARATORS}]s)?(?![a-z])")
+_PARENS_E = re.compile(rf"(?<=[a-z])\((?:{'|'.join(_WRITING['parenthesised_endings'])})\)(?:s)?(?![a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
