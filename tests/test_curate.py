@@ -225,6 +225,24 @@ def test_read_commands_never_create_an_atlas(command, tmp_path):
     assert not typo.exists()
 
 
+def _serve(url: str) -> subprocess.CompletedProcess[str]:
+    """`jumelage serve --db url` in a subprocess (a server that did start is killed at the
+    timeout, and the test then fails on its exit status)."""
+    try:
+        return subprocess.run([sys.executable, "-m", "jumelage", "serve", "--port", "8799",
+                               "--db", url], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        return subprocess.CompletedProcess(exc.cmd, -9, str(exc.stdout), str(exc.stderr))
+
+
+def test_serve_never_creates_an_atlas(tmp_path):
+    typo = tmp_path / "atlass.sqlite"
+    result = _serve(f"sqlite:///{typo}")
+    assert result.returncode == 1, result.stdout
+    assert f"no atlas at {typo}" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not typo.exists()
+
+
 def test_a_postgres_database_without_an_atlas_is_not_made_one(postgres_url):
     server = make_url(postgres_url).set(drivername="postgresql+psycopg")
     name = f"jumelage_test_noatlas_{os.getpid()}"
@@ -235,6 +253,8 @@ def test_a_postgres_database_without_an_atlas_is_not_made_one(postgres_url):
         url = server.set(database=name).render_as_string(hide_password=False)
         result = run("summary", "--db", url, ok=False)
         assert result.exit_code == 1 and "no atlas at" in result.output
+        served = _serve(url)
+        assert served.returncode == 1 and "no atlas at" in served.stderr
         engine = create_engine(url)
         with engine.connect() as conn:
             tables = conn.execute(text("SELECT count(*) FROM information_schema.tables "

@@ -812,7 +812,7 @@ def serve(
     loopback = host in ("127.0.0.1", "localhost", "::1")
     settings = Settings(private=private, tiles_url=tiles,
                         secure_cookies=(not loopback) if secure_cookies is None else secure_cookies)
-    web = create_app(db, settings)
+    web = create_app(db, settings, create=False)
     out.print(f"Serving the atlas {web.state.atlas.url} on http://{_url_host(host)}:{port}/ "
               "(Ctrl-C to stop)")
     uvicorn.run(web, host=host, port=port, log_level="warning")

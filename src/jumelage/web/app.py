@@ -49,14 +49,16 @@ def _tiles_origin(url: str | None) -> str:
 
 
 def create_app(db_url: str | None = None, settings: Settings | None = None,
-               atlas: Atlas | None = None) -> FastAPI:
+               atlas: Atlas | None = None, create: bool = True) -> FastAPI:
     """A web atlas over the database at `db_url` (see `Atlas.open`), or over `atlas`.
 
+    `create` False: the atlas must already be there (`jumelage serve`: a mistyped URL is
+    « no atlas at … », not an empty atlas created and served).
     Raises AtlasError (one line) when the database cannot be opened.
     """
     settings = settings or Settings()
     own = atlas is None
-    atlas = atlas or Atlas.open(db_url)
+    atlas = atlas or Atlas.open(db_url, create=create)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
