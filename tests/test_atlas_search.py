@@ -216,6 +216,11 @@ def test_search_from_the_command_line(tmp_path: Path) -> None:
         atlas.save_extraction(document("kayes.txt", SCHOOL), school_extraction())
     shown = CliRunner().invoke(app, ["search", "ECOLE", "--db", db])
     assert shown.exit_code == 0 and "Bellerive, Kayes" in shown.stdout and "kayes.txt" in shown.stdout
+    # piped: tab-separated values, nothing cut or boxed; the facets go to stderr
+    lines = shown.stdout.strip().splitlines()
+    assert lines[1] == "record\tid\twhat\tyear\tevidence"
+    assert all(len(line.split("\t")) == 5 for line in lines[1:]) and "│" not in shown.stdout
+    assert "record: " in shown.stderr and "record: " not in shown.stdout
     data = json.loads(CliRunner().invoke(app, ["search", "ecoles", "--record", "action",
                                                "--json", "--db", db]).stdout)
     assert [h["label"] for h in data["items"]] == ["2022: Bellerive, Kayes"]

@@ -437,11 +437,12 @@ def search(
         ev = h["evidence"]
         where = f"{ev['source']} [{ev['start']}:{ev['end']}]" if ev else ""
         table.add_row(h["record"], str(h["id"]), h["label"], str(h["year"] or ""), where)
-    out.print(table)
+    _print_table(table, page["items"])
+    facets = out if out.is_terminal else err     # piped: stdout holds only the TSV
     for name in ("record", "theme", "country", "year"):
         counts = page["facets"][name]  # type: ignore[literal-required]
         if counts:
-            out.print(f"{name}: " + ", ".join(f"{c['value']} {c['count']}" for c in counts[:12]))
+            facets.print(f"{name}: " + ", ".join(f"{c['value']} {c['count']}" for c in counts[:12]))
     if page["next"]:
         err.print(f"more: --after {page['next']}")
 
