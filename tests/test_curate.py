@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -359,6 +360,9 @@ def test_ctrl_c_in_a_real_ingest_says_what_was_saved(atlas_url, tmp_path):
     with Atlas.open(atlas_url) as atlas:
         count = atlas.summary()["sources"]
         assert 2 <= count < 200
+        # the message counts every document in the atlas, those the writer saved last included
+        said = re.search(r"(\d+) documents? saved", err)
+        assert said is not None and int(said.group(1)) == count, err
         # every saved document is whole: it supports its partnership and its actions
         assert all(s["records"]["partnership"] == 1 and s["records"]["action"] >= 2
                    for s in atlas.source_list())

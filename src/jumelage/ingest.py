@@ -182,6 +182,8 @@ def ingest(
                     report.notes.append(Failure(outcome.path, outcome.note))
                 notify(outcome, report.total)
     except KeyboardInterrupt:
+        for outcome in store.late:          # stored by the writer before it stopped
+            report.record(outcome)
         report.interrupted = True
         report.seconds = time.perf_counter() - started
         raise Interrupted(report) from None
@@ -231,7 +233,7 @@ def _run(
         finished = True
     finally:
         if not finished:
-            store.abort()
+            store.late = store.abort()
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,7 @@ class _Store:
 
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
+        self.late: list[Outcome] = []       # what `abort` found stored but not yet reported
 
     def start(self) -> None:
         pass
@@ -450,8 +453,9 @@ class _Store:
     def finish(self) -> list[Outcome]:
         return []
 
-    def abort(self) -> None:
-        pass
+    def abort(self) -> list[Outcome]:
+        """Stop now; the outcomes of documents stored but not reported yet."""
+        return []
 
 
 class _WriterStore(_Store):
@@ -484,9 +488,17 @@ class _WriterStore(_Store):
     def finish(self) -> list[Outcome]:
         return self._outcomes(self.writer.finish()) if self.writer else []
 
-    def abort(self) -> None:
-        if self.writer is not None:
-            self.writer.abort()
+    def abort(self) -> list[Outcome]:
+        if self.writer is None:
+            return []
+        out = []
+        for s in self.writer.abort():       # saved before the stop, not yet reported
+            doc, _, _ = self.jobs.pop(s.key)
+            if s.error is None and s.problem is None:
+                out.append(Outcome(_where(doc), s.state, note=_note(doc)))  # type: ignore[arg-type]
+            elif s.error is None:
+                out.append(Outcome(_where(doc), "failed", _without_name(s.problem, doc)))
+        return out
 
     def _outcomes(self, saved: list[Saved]) -> list[Outcome]:
         out = []

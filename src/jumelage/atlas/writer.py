@@ -126,8 +126,10 @@ class Writer:
         self._process.join(STOP_SECONDS)
         return out
 
-    def abort(self) -> None:
-        """Stop after the document being saved; forget the queued ones; end the process."""
+    def abort(self) -> list[Saved]:
+        """Stop after the document being saved; forget the queued ones; end the process.
+        Returns the outcomes of the documents it saved that were not yet read (so that an
+        interrupted run reports every document that is in the atlas); never lost ones."""
         self._stop.set()
         try:
             self._jobs.put_nowait(None)      # wakes a waiting writer; if full, the stop is enough
@@ -138,7 +140,12 @@ class Writer:
         if self._process.is_alive():
             self._process.terminate()       # its open transaction, if any, is rolled back
             self._process.join(STOP_SECONDS)
+        try:
+            saved = [s for s in self.ready() if not s.lost]
+        except Exception:                   # noqa: BLE001 - a message cut by the terminate
+            saved = []
         self._open.clear()
+        return saved
 
     def _receive(self, message: tuple[Any, ...]) -> list[Saved]:
         kind = message[0]
