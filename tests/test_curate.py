@@ -529,7 +529,7 @@ def test_the_limit_is_on_the_text_and_a_large_pdf_with_little_text_is_read(tmp_p
     result = run("ingest", long, "--max-text-size", "0.01",
                  "--db", f"sqlite:///{tmp_path / 'a.sqlite'}", ok=False)
     assert result.exit_code == 1
-    assert "long.txt: text too long (0.1 MB of text > limit 0.01 MB" in result.output
+    assert "long.txt: text too long (66.4 KB of text > limit 0.01 MB" in result.output
 
 
 def test_long_texts_go_to_the_model_in_bounded_pieces(extractor, monkeypatch):

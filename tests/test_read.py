@@ -610,3 +610,18 @@ def test_a_text_limit_set_for_a_block_applies_there_only(tmp_path) -> None:
     with pytest.raises(ValueError):
         with text_limit(0):
             pass
+
+
+@pytest.mark.parametrize("depth", [1_000, 2_500, 3_000, 20_000])
+def test_a_page_nested_deeper_than_the_parser_still_gives_its_sentence(tmp_path, depth):
+    """libxml2 stops building the tree after ~2,000 levels and drops what is deeper; the
+    fallback then reads the page as a stream of tags: the sentence is there, and the note
+    says how the page was read. Boilerplate is still left out."""
+    body = ("<nav>Accueil Menu</nav>" + "<div>" * depth
+            + "<p>Cholet est jumelée avec Bridgwater depuis 1977.</p>" + "</div>" * depth)
+    page = tmp_path / "nested.html"
+    page.write_text(f"<html><head><title>Cholet</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    doc = read_document(page)
+    assert "Cholet est jumelée avec Bridgwater depuis 1977." in doc.text
+    assert "Menu" not in doc.text and doc.notes

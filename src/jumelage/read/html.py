@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import trafilatura
 from lxml import etree
@@ -284,6 +285,56 @@ def plain_text(tree: HtmlElement) -> str:
     return tidy("\n".join(lines))
 
 
+class _TextStream(HTMLParser):
+    """Text of a page read tag by tag, holding no tree: no depth limit, whatever the nesting.
+    Boilerplate elements (`_DROP`) are skipped with their content; blocks and lines break."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skipping: list[str] = []     # the open boilerplate elements being skipped
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        role = (dict(attrs).get("role") or "").lower()
+        if self.skipping or tag in _DROP or role in _DROP_ROLES:
+            if tag not in _VOID:
+                self.skipping.append(tag)
+            return
+        self._break(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag in self.skipping:      # close up to the matching open element
+                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
+            return
+        if tag in ("td", "th"):
+            self.out.append("\t")
+        self._break(tag)
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.out.append(data)
+
+    def _break(self, tag: str) -> None:
+        self.out.append("\n\n" if tag in _BLOCK else "\n" if tag in _LINE else "")
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+
+
+def streamed_text(source: str) -> str:
+    """The text of the <body> of `source` (HTML), read as a stream (`_TextStream`): what a page
+    nested deeper than libxml2 builds a tree for still gives its text."""
+    start = source.lower().find("<body")
+    stream = _TextStream()
+    stream.feed(source if start < 0 else source[start:])
+    stream.close()
+    lines = ["\t".join(squeeze_spaces(cell) for cell in line.split("\t")).strip("\t")
+             for line in "".join(stream.out).split("\n")]
+    return tidy("\n".join(lines))
+
+
 def _is_page_dump(body: etree._Element) -> bool:
     """trafilatura's last resort: the whole page's text as one paragraph of lines."""
     return (len(body) == 1 and body[0].tag == "p" and len(body[0]) == 0
@@ -353,6 +404,9 @@ def _fallback(source: str, label: object, date: str | None, title: str | None) -
         text = plain_text(tree)
     except RecursionError:               # deeper than Python's stack: each text piece a line
         text = tidy("\n".join(squeeze_spaces(t) for t in tree.itertext() if t.strip()))
+    streamed = streamed_text(source)
+    if len(streamed) > len(text) + max(40, len(text) // 10):
+        text = streamed                  # libxml2 stops nesting (~2,000 levels) and drops the rest
     if not text.strip():
         raise ReadError(label, NO_TEXT)
     return Content(text=text, title=title, date=date, site_name=site_name, url=url,

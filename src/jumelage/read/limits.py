@@ -79,9 +79,9 @@ def max_text_chars() -> int:
 def too_long_problem(length: int) -> str:
     """The one-line problem for a text of `length` characters, over the text limit."""
     if _TEXT_LIMIT.get() is not None:
-        return f"text too long ({length / MB:.1f} MB of text > limit {_TEXT_LIMIT.get():g} MB)"
+        return f"text too long ({_size(length)} of text > limit {_TEXT_LIMIT.get():g} MB)"
     limit = _megabytes(TEXT_ENV_VAR, max_file_mb())
-    return (f"text too long ({length / MB:.1f} MB of text > limit {limit:g} MB; "
+    return (f"text too long ({_size(length)} of text > limit {limit:g} MB; "
             "raise it with --max-text-size)")
 
 
