@@ -407,6 +407,14 @@ def test_csv_for_a_french_spreadsheet_and_geojson_counts(tmp_path, extractor):
         rows = list(csv.DictReader(f, delimiter=";"))
     assert any(r["id"] == str(school["id"]) and r["quote"].startswith("En juin 2022")
                for r in rows)
+    # coordinates with a decimal comma, which a French spreadsheet reads as numbers
+    with (tmp_path / "csv" / "places.csv").open(encoding="utf-8-sig", newline="") as f:
+        places = [r for r in csv.DictReader(f, delimiter=";") if r["lat"]]
+    assert places and all(re.fullmatch(r"-?\d+,\d+", r["lat"]) for r in places)
+    plain = tmp_path / "plain"
+    run("export", "--format", "csv", "--out", plain, "--db", url)
+    with (plain / "places.csv").open(encoding="utf-8", newline="") as f:
+        assert all("," not in r["lat"] for r in csv.DictReader(f))
     geo = run("export", "--format", "geojson", "--db", url)
     data = json.loads(geo.stdout)
     assert data["places_without_coordinates"] == 1

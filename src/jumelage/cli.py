@@ -635,7 +635,7 @@ def export(
     db: DbUrl = None,
     excel: Annotated[bool, typer.Option(
         "--excel", help="CSV for a spreadsheet set to French: UTF-8 with a BOM, fields "
-                        "separated by ';'.")] = False,
+                        "separated by ';', decimal comma (46,16).")] = False,
     bom: Annotated[bool, typer.Option("--bom", help="CSV: start each file with a UTF-8 "
                                                     "BOM.")] = False,
     delimiter: Annotated[Optional[str], typer.Option(
@@ -653,8 +653,9 @@ def export(
                                  param_hint="--out")
     with _open_atlas(db) as atlas:
         if fmt == "csv":
-            for written in exchange.export_csv(atlas, out_path, bom=bom or excel,
-                                               delimiter=delimiter or (";" if excel else ",")):
+            sep = delimiter or (";" if excel else ",")
+            for written in exchange.export_csv(atlas, out_path, bom=bom or excel, delimiter=sep,
+                                               decimal="," if excel and sep != "," else "."):
                 typer.echo(str(written))
             return
         data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)

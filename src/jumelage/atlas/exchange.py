@@ -309,43 +309,52 @@ def _first_quotes(session: Session) -> dict[tuple[str, int], str]:
 
 
 def _write(path: Path, header: list[str], rows: list[list[Any]], bom: bool = False,
-           delimiter: str = ",") -> Path:
+           delimiter: str = ",", decimal: str = ".") -> Path:
     """One CSV table; every field with a delimiter, quote or line break is quoted, so a
-    multi-line quote stays in one cell. `bom` and `delimiter=";"`: what a French spreadsheet
-    opens directly (Excel reads UTF-8 only with a BOM, and `,` is its decimal mark)."""
+    multi-line quote stays in one cell. `bom`, `delimiter=";"` and `decimal=","`: what a French
+    spreadsheet opens directly (Excel reads UTF-8 only with a BOM, `,` is its decimal mark, so
+    « 46.16 » would be read as text)."""
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=delimiter)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([_cell(v, decimal) for v in row])
     return path
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, decimal: str = ".") -> Any:
     """A CSV cell a spreadsheet shows as text: a string that would start a formula
     (« =HYPERLINK(…) » in a place name from a document or a twin-city list) gets a leading `'`,
-    as OWASP advises against CSV injection; numbers are written as they are."""
+    as OWASP advises against CSV injection; numbers are written as they are, a float with
+    `decimal` as its decimal mark."""
     if value is None:
         return ""
+    if isinstance(value, float) and decimal != ".":
+        return repr(value).replace(".", decimal)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None,
-               bom: bool = False, delimiter: str = ",") -> list[Path]:
+               bom: bool = False, delimiter: str = ",", decimal: str = ".") -> list[Path]:
     """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv.
 
     `bom` starts each file with a UTF-8 byte order mark; `delimiter` separates fields (`;` for
-    spreadsheets set to French; lists inside a cell are then quoted with it)."""
+    spreadsheets set to French; lists inside a cell are then quoted with it); `decimal` is the
+    decimal mark of coordinates and other fractional numbers (`,` for those spreadsheets).
+    AtlasError for a delimiter or decimal mark that cannot be one."""
     if len(delimiter) != 1 or delimiter in "\"\r\n":
         raise AtlasError(f"CSV delimiter {delimiter!r}: must be one character, not a quote or "
                          "a line break")
+    if decimal not in (".", ",") or decimal == delimiter:
+        raise AtlasError(f"CSV decimal mark {decimal!r}: must be . or , and differ from the "
+                         f"delimiter {delimiter!r}")
     out = Path(out_dir)
-    style = {"bom": bom, "delimiter": delimiter}
+    style = {"bom": bom, "delimiter": delimiter, "decimal": decimal}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
