@@ -110,8 +110,9 @@ def source_name(path: Path, line: int) -> str:
 def _place(ref: str, city: City, found: Resolution) -> Place:
     if found.match is not None:
         place = found.match.to_place(ref)
-        if city.name and city.name != place.name:
-            place.aliases.append(city.name)
+        for alias in (found.alias, city.name):   # GeoNames' name of a region named as listed
+            if alias and alias != place.name and alias not in place.aliases:
+                place.aliases.append(alias)
         return place
     lat, lon = city.coords if city.coords else (None, None)
     return Place(ref=ref, name=city.name, country=city.country, lat=lat, lon=lon)
