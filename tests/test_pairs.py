@@ -130,6 +130,35 @@ def test_a_region_and_its_town_are_two_places_of_their_own_kinds(atlas: Atlas,
     assert "Lviv" in atlas.find_place("Lviv Oblast")["aliases"]
 
 
+def test_a_list_imported_by_an_older_resolution_is_resolved_afresh(atlas: Atlas, tmp_path,
+                                                                    monkeypatch) -> None:
+    """An atlas filled before towns came first (Riga stored as its region) is repaired by
+    importing the list again; a further run changes nothing."""
+    import jumelage.pairs.importer as importer
+    from jumelage.pairs.resolve import Resolution
+
+    path = write_list(tmp_path / "twins.csv", [
+        [1, "Riga", "LV", 56.9502, 24.1108, "Hameln", "DE", 52.10, 9.36]])
+    region = next(m for m in get_gazetteer().lookup("Riga") if m.kind == "region")
+    real = CityResolver._resolve
+
+    def old_way(self, name, country, coords):
+        return Resolution(region) if name == "Riga" else real(self, name, country, coords)
+
+    with monkeypatch.context() as old:
+        old.setattr(importer, "RESOLUTION", 1)
+        old.setattr(CityResolver, "_resolve", old_way)
+        import_pairs(path, atlas, progress=False)
+    assert {p["name"]: p["kind"] for p in atlas.places()["items"]}["Riga"] == "region"
+    again = import_pairs(path, atlas, progress=False)
+    assert again.counts()["updated"] == 1
+    assert {(p["name"], p["kind"]) for p in atlas.places()["items"]} == {
+        ("Riga", "city"), ("Hameln", "city")}                        # the region is gone
+    [ship] = atlas.partnerships()["items"]
+    assert {p["kind"] for p in ship["places"]} == {"city"}
+    assert import_pairs(path, atlas, progress=False).counts()["unchanged"] == 1
+
+
 # -- importing ------------------------------------------------------------------------------------
 
 def test_a_list_becomes_twinnings_with_their_rows_as_evidence(atlas: Atlas, tmp_path) -> None:
