@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
+from rich.console import Console
+from rich.table import Table
 from typer.core import TyperCommand
+
+from jumelage import __version__
+from jumelage.errors import JumelageError, ReadError
+from jumelage.records import THEMES
 
 try:        # typer 0.2x carries its own copy of click; older ones use click itself
     from typer._click import exceptions as _click_errors
 except ImportError:                                                    # pragma: no cover
     from click import exceptions as _click_errors  # type: ignore[no-redef]
-from rich.console import Console
-from rich.table import Table
-
-from jumelage import __version__
-from jumelage.errors import JumelageError, ReadError
-from jumelage.records import THEMES
 
 app = typer.Typer(
     name="jumelage",
