@@ -93,7 +93,7 @@ def test_size_theme_capital_and_language_reasons(matcher: Matcher) -> None:
     fr = [r.fr for r in sanok.reasons]
     en = [r.en for r in sanok.reasons]
     assert "taille comparable : 18 000 habitants" in fr
-    assert "comparable size: 18 000 inhabitants" in en
+    assert "comparable size: 18,000 inhabitants" in en
     assert sanok.components["size"] > 0                  # size lifted it: its reason is said
     kielce = propose(matcher, "Kielce", top=20, country="FR")
     assert "Gap" not in names(kielce)                     # already its partner (cooperation)
@@ -107,7 +107,8 @@ def test_size_theme_capital_and_language_reasons(matcher: Matcher) -> None:
         (r.fr, r.en) for r in ljubljana.reasons]
     assert "Vaduz" not in names(propose(matcher, "Bern", top=20))
     essen = propose(matcher, "Vaduz", top=20, country="DE").proposals[0]
-    assert ("même langue : allemand", "same language: German") in [
+    assert ("même langue principale du pays : allemand",
+            "same main language of the country: German") in [
         (r.fr, r.en) for r in essen.reasons]
 
 
@@ -122,10 +123,13 @@ def test_filters(matcher: Matcher) -> None:
         "Kielce", "Gap", "Vaduz", "Sanok"}
     assert set(names(propose(matcher, "Grenoble", theme="water_sanitation", top=20))) == {
         "Lutsk", "Kielce", "Gap"}
+    assert set(names(propose(matcher, "Grenoble", partnership="cooperation", top=20))) == {
+        "Kielce", "Gap"}
+    assert set(names(propose(matcher, "Grenoble", partnership="friendship", top=20))) == {
+        "Vaduz", "Bern"}
+    # the older form: a partnership kind given as kind
     assert set(names(propose(matcher, "Grenoble", kind="cooperation", top=20))) == {
         "Kielce", "Gap"}
-    assert set(names(propose(matcher, "Grenoble", kind="friendship", top=20))) == {
-        "Vaduz", "Bern"}
     assert len(propose(matcher, "Grenoble", top=2).proposals) == 2
 
 
@@ -163,7 +167,7 @@ def test_a_place_with_no_partner_still_gets_proposals() -> None:
     assert not codes & {"common", "paths3"}
     gap = next(p for p in propose(m, "Voiron", top=20).proposals if p.place.name == "Gap")
     assert "taille comparable : 17 000 habitants" in [r.fr for r in gap.reasons]
-    assert "comparable size: 17 000 inhabitants" in [r.en for r in gap.reasons]
+    assert "comparable size: 17,000 inhabitants" in [r.en for r in gap.reasons]
 
 
 def test_equal_places_get_equal_scores_in_a_stable_order() -> None:
@@ -271,7 +275,7 @@ def test_cli_match_filters_and_text(small_atlas: str) -> None:
                  "--theme", "water_sanitation", "--json")
     assert [p["place"]["name"] for p in json.loads(result.stdout)["proposals"]] == ["Kielce"]
     result = run("match", "Grenoble", "--db", small_atlas, "--population", "100000:250000",
-                 "--kind", "twinning", "--top", "10", "--lang", "en")
+                 "--partnership", "twinning", "--top", "10", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Possible partners for Grenoble" in result.stdout
     assert "Lutsk" in result.stdout and "of your partners" in result.stdout

@@ -97,9 +97,8 @@ def test_the_country_pair_reason_counts_the_twinnings() -> None:
     brest = next(p for p in propose(m, "Kovel", country="FR", top=5).proposals
                  if p.place.name == "Brest")
     said = [(r.fr, r.en) for r in brest.reasons]
-    assert ("3 jumelages relient déjà des villes de votre pays (Ukraine) à des villes de ce pays "
-            "(France)", "3 twinnings already link towns of your country (Ukraine) with towns of "
-            "this one (France)") in said
+    assert ("3 partenariats relient déjà votre pays (Ukraine) à ce pays (France)",
+            "3 partnerships already link your country (Ukraine) with this one (France)") in said
     assert brest.components["country_habits"] > 0
 
 
@@ -195,7 +194,7 @@ def test_an_unknown_place_fails_at_once_with_close_names(atlas_url, monkeypatch)
     (["--population", "9:1"], "is empty"),
     (["--country", "FRA"], "country 'FRA': expected a two-letter"),
     (["--theme", "piracy"], "unknown theme 'piracy'"),
-    (["--kind", "town"], "unknown kind 'town'"),
+    (["--kind", "town"], "--kind 'town': expected a place kind: city, region"),
     (["--lang", "de"], "--lang 'de': expected fr or en"),
     (["--top", "0"], "top must be between 1 and 200"),
 ])

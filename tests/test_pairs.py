@@ -89,6 +89,76 @@ def test_coordinates_break_homonym_ties(resolver: CityResolver) -> None:
     assert lost.match is None and "none within 50 km" in lost.reason
 
 
+def test_a_row_names_a_town_before_a_unit_of_the_same_name(resolver: CityResolver) -> None:
+    """The kind of fault: a region or municipality named like its chief town, whose centre
+    lies as near the list's coordinates as the town, was taken for the town."""
+    def kind(name: str, country: str, coords: tuple[float, float] | None) -> str | None:
+        found = resolver.resolve(name, country, coords)
+        return found.match.kind if found.match else None
+
+    # the unit's centre is nearer the coordinates than the town: still the town
+    assert kind("Riga", "LV", (56.9502, 24.1108)) == "city"
+    assert kind("Novo Mesto", "SI", (45.8014, 15.1721)) == "city"
+    assert kind("Lviv", "UA", (49.77, 23.95)) == "city"
+    for town in ("Riga", "Lviv", "Berlin", "Madrid"):          # without coordinates too
+        assert kind(town, {"Riga": "LV", "Lviv": "UA", "Berlin": "DE"}.get(town, "ES"),
+                    None) == "city"
+    # a town of the name some 60 km from where the list puts it is still the one meant
+    nagano = resolver.resolve("Nagano", "JP", (36.11, 138.03))
+    assert nagano.match.kind == "city" and nagano.doubt
+    # a unit is taken when no town carries the name ...
+    assert kind("Val-de-Marne", "FR", (48.79, 2.44)) == "region"
+    assert kind("Val-de-Marne", "FR", None) == "region"
+    # ... or when the towns of the name are far and the unit is where the list says
+    assert kind("Jalisco", "MX", (20.6, -103.4)) == "region"
+    # the row's qualifier says a unit: the region, under the list's own name
+    oblast = resolver.resolve("Lviv Oblast", "UA", (49.72, 23.95))
+    assert oblast.match.kind == "region" and oblast.match.name == "Lviv Oblast"
+    assert oblast.alias == "Lviv"
+
+
+def test_a_region_and_its_town_are_two_places_of_their_own_kinds(atlas: Atlas,
+                                                                tmp_path) -> None:
+    path = write_list(tmp_path / "twins.csv", [
+        [1, "Riga", "LV", 56.9502, 24.1108, "Lviv", "UA", 49.77, 23.95],
+        [2, "Lviv Oblast", "UA", 49.72, 23.95, "Val-de-Marne", "FR", 48.79, 2.44],
+    ])
+    import_pairs(path, atlas, progress=False)
+    kinds = {p["name"]: p["kind"] for p in atlas.places()["items"]}
+    assert kinds == {"Riga": "city", "Lviv": "city", "Lviv Oblast": "region",
+                     "Val-de-Marne": "region"}
+    assert "Lviv" in atlas.find_place("Lviv Oblast")["aliases"]
+
+
+def test_a_list_imported_by_an_older_resolution_is_resolved_afresh(atlas: Atlas, tmp_path,
+                                                                    monkeypatch) -> None:
+    """An atlas filled before towns came first (Riga stored as its region) is repaired by
+    importing the list again; a further run changes nothing."""
+    import jumelage.pairs.importer as importer
+    from jumelage.pairs.resolve import Resolution
+
+    path = write_list(tmp_path / "twins.csv", [
+        [1, "Riga", "LV", 56.9502, 24.1108, "Hameln", "DE", 52.10, 9.36]])
+    region = next(m for m in get_gazetteer().lookup("Riga") if m.kind == "region")
+    real = CityResolver._resolve
+
+    def old_way(self, name, country, coords):
+        return Resolution(region) if name == "Riga" else real(self, name, country, coords)
+
+    with monkeypatch.context() as old:
+        old.setattr(importer, "RESOLUTION", 1)
+        old.setattr(CityResolver, "_resolve", old_way)
+        import_pairs(path, atlas, progress=False)
+    assert {p["name"]: p["kind"] for p in atlas.places()["items"]}["Riga"] == "region"
+    again = import_pairs(path, atlas, progress=False)
+    assert again.counts()["updated"] == 1
+    assert {(p["name"], p["kind"]) for p in atlas.places()["items"]} == {
+        ("Riga", "city"), ("Hameln", "city")}                        # the region is gone
+    [ship] = atlas.partnerships()["items"]
+    assert {p["kind"] for p in ship["places"]} == {"city"}
+    assert import_pairs(path, atlas, progress=False).counts()["unchanged"] == 1
+
+
 # -- importing ------------------------------------------------------------------------------------
 
 def test_a_list_becomes_twinnings_with_their_rows_as_evidence(atlas: Atlas, tmp_path) -> None:

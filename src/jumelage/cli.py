@@ -15,14 +15,21 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand
 
 from jumelage import __version__
 from jumelage.errors import JumelageError, ReadError
+from jumelage.records import THEMES
+
+try:        # typer 0.2x carries its own copy of click; older ones use click itself
+    from typer._click import exceptions as _click_errors
+except ImportError:                                                    # pragma: no cover
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="jumelage",
@@ -689,7 +696,55 @@ def import_(
     out.print(_totals_line(totals))
 
 
-@app.command()
+class _PlainUsage(TyperCommand):
+    """A command whose usage errors (a missing argument, an unknown option, a value of the wrong
+    type) come out as one `error: ...` line with exit status 2, like its own errors, instead of
+    Rich's box; and where an option that takes one value may not be given twice (click would
+    keep the last one silently). Options that may be repeated say so and combine."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            self._refuse_repeats(args)
+            return super().parse_args(ctx, args)
+        except _click_errors.UsageError as e:
+            message = " ".join(e.format_message().split()).rstrip(".")
+            _error(f"{message} (see `{ctx.command_path} -h`)")
+            raise typer.Exit(2) from None
+
+    def _refuse_repeats(self, args: list[str]) -> None:
+        single = {name: p for p in self.params if p.param_type_name == "option"
+                  and not p.multiple and not getattr(p, "is_flag", False)
+                  and not getattr(p, "count", False)
+                  for name in p.opts + p.secondary_opts}
+        seen: set[str] = set()
+        takes_value = False
+        for arg in args:
+            if arg == "--":
+                break
+            if takes_value:          # the value of the option before, even if it looks like one
+                takes_value = False
+                continue
+            name = arg.split("=", 1)[0]
+            option = single.get(name)
+            if option is None:
+                continue
+            if option.name in seen:
+                raise _click_errors.UsageError(f"{name} given twice: give it once")
+            seen.add(option.name or name)
+            takes_value = "=" not in arg
+
+
+def _usage(message: str) -> NoReturn:
+    """A wrong option or argument value: one `error: ...` line and exit status 2."""
+    _error(message)
+    raise typer.Exit(2)
+
+
+_THEMES_HELP = ("Only partners working on this theme (repeat for any of several): "
+                + ", ".join(THEMES) + ".")
+
+
+@app.command(cls=_PlainUsage)
 @_reports_errors
 def match(
     place: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or atlas id.")],
@@ -699,17 +754,22 @@ def match(
                      "code; repeat for several)."),
     ] = None,
     theme: Annotated[
-        Optional[str], typer.Option("--theme", help="Only partners working on this theme "
-                                    "(e.g. water_sanitation).")] = None,
+        Optional[list[str]], typer.Option("--theme", metavar="THEME", help=_THEMES_HELP)] = None,
     population: Annotated[
         Optional[str], typer.Option("--population", metavar="MIN:MAX",
                                     help="Only partners of this size (inhabitants; either "
                                          "bound may be left out: 10000: or :50000).")] = None,
     kind: Annotated[
-        Optional[str], typer.Option("--kind", help="Kind of the partners: city, region, "
-                                    "district, camp or any (default: the place's own kind); "
-                                    "or a partnership kind they already hold (twinning, "
-                                    "cooperation, ...).")
+        Optional[list[str]], typer.Option(
+            "--kind", metavar="KIND", help="Place kind of the partners: city, region, "
+            "district, camp, or any (default: the place's own kind: a town is offered towns, a "
+            "region or department regions and departments; repeat for several).")
+    ] = None,
+    partnership: Annotated[
+        Optional[list[str]], typer.Option(
+            "--partnership", metavar="KIND", help="Only partners that already hold a "
+            "partnership of this kind: twinning, cooperation, friendship, partnership (repeat "
+            "for any of several).")
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many (1 to 200).")] = 10,
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: fr or en.")] = "fr",
@@ -717,37 +777,76 @@ def match(
     as_json: AsJson = False,
 ) -> None:
     """Possible partners for a place, best first, with the reasons for each."""
+    # on a terminal a line per proposal and its reasons below it; piped, TSV (_print_proposals)
     from jumelage.match import BadFilter, check_filters, parse_population, propose
+    from jumelage.records import PARTNERSHIP_KINDS, PLACE_KINDS
 
     try:
         if lang not in ("fr", "en"):
             raise BadFilter(f"--lang {lang!r}: expected fr or en")
+        if not place.strip():
+            raise BadFilter("PLACE is empty: give a place name or an atlas id")
+        for k in kind or ():
+            if k.strip().lower() not in (*PLACE_KINDS, "any"):
+                also = (f" ({k} is a partnership kind: --partnership {k})"
+                        if k.strip().lower() in PARTNERSHIP_KINDS else "")
+                raise BadFilter(f"--kind {k!r}: expected a place kind: "
+                                f"{', '.join(PLACE_KINDS)} or any{also}")
         span = parse_population(population) if population else None
-        check_filters(country, span, theme, kind, top)
+        check_filters(country, span, theme, kind, top, partnership=partnership)
     except BadFilter as e:          # a wrong option value: usage error, status 2
-        _error(str(e))
-        raise typer.Exit(2) from None
+        _usage(str(e))
     with _open_atlas(db) as atlas:
-        result = propose(atlas, place, country=country or None, population=span, theme=theme,
-                         kind=kind, top=top)
+        try:
+            result = propose(atlas, place, country=country or None, population=span,
+                             theme=theme or None, kind=kind or None,
+                             partnership=partnership or None, top=top)
+        except BadFilter as e:
+            _usage(str(e))
     if as_json:
         _print_json(result.to_dict())
         return
+    _print_proposals(result, lang)
+
+
+def _print_proposals(result: Any, lang: str) -> None:
+    """The proposals of `match`: on a terminal, a line per proposal (rank, place, score,
+    distance) and its reasons below it, wrapped to the terminal's width; piped, TSV."""
+    import textwrap
+
     here = result.place
-    out.print(f"Possible partners for {here.name} ({here.country or '?'}, {here.kind}), "
-              f"{here.partner_count} partner(s) known:")
+    title = (f"Possible partners for {here.name} ({here.country or '?'}, {here.kind}; "
+             f"{_count(here.partner_count, 'partner')} known)")
+    said = [[r.en if lang == "en" else r.fr for r in p.reasons] for p in result.proposals]
+    if not out.is_terminal:
+        table = _table(title, "rank", "place", "country", "kind", "population", "score", "km",
+                       "reasons")
+        for p, words in zip(result.proposals, said):
+            table.add_row(str(p.rank), p.place.name, p.place.country or "", p.place.kind,
+                          "" if p.place.population is None else str(p.place.population),
+                          f"{p.score:.4f}",
+                          "" if p.distance_km is None else f"{p.distance_km:.0f}",
+                          " ; ".join(words))
+        _print_tsv(table, result.proposals, titled=True)
+    else:
+        out.print(title + ":")
+        width = max(40, min(out.width, 100))
+        for p, words in zip(result.proposals, said):
+            facts = [f"score {p.score:.4f}"]
+            if p.distance_km is not None:
+                facts.append(f"{p.distance_km:,.0f} km")
+            if p.place.kind != here.kind:
+                facts.append(p.place.kind)
+            out.print(f"{p.rank:>3}. {p.place.name} ({p.place.country or '?'})  "
+                      + " · ".join(facts))
+            for line in words:
+                out.print(textwrap.fill(line, width, initial_indent="       - ",
+                                        subsequent_indent="         "), style="dim")
     if not result.proposals:
         err.print("no place matches these filters")
-        return
-    table = _table("Proposals", "#", "place", "country", "score", "km", "reasons")
-    for p in result.proposals:
-        words = "; ".join(r.en if lang == "en" else r.fr for r in p.reasons)
-        table.add_row(str(p.rank), p.place.name, p.place.country or "", f"{p.score:.4f}",
-                      "" if p.distance_km is None else f"{p.distance_km:,.0f}", words)
-    out.print(table)
 
 
-@app.command("import-pairs")
+@app.command("import-pairs", cls=_PlainUsage)
 @_reports_errors
 def import_pairs(
     file: Annotated[Path, typer.Argument(

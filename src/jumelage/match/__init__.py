@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from jumelage.match.cache import cached_matcher
 from jumelage.match.graph import Edge, Graph, PlaceFacts
-from jumelage.match.load import close_names, graph_from_atlas
+from jumelage.match.load import close_names, find_place_id, graph_from_atlas
 from jumelage.match.matcher import (MAX_TOP, BadFilter, Matcher, MatchError, check_filters,
                                     parse_population)
 from jumelage.records import MatchPlace, MatchResult, Proposal, Reason
@@ -45,29 +45,48 @@ def matcher_for(atlas: Atlas) -> Matcher:
 
 
 def find(atlas: Atlas, place: Hashable) -> int:
-    """The atlas id of `place` (an atlas id, GeoNames id, name or alias; see
-    `Atlas.find_place`), without building the matcher. Raises `MatchError` naming the place and
-    up to five close names when the atlas has no such place."""
-    found = atlas.find_place(str(place))
+    """The atlas id of `place`, without building the matcher: a number is an atlas id (or else
+    a GeoNames id); a name is a place's name or alias, a town before a region of the same name,
+    then the one with most partners, else the closest spelling (`Atlas.find_place`).
+
+    Raises `BadFilter` (a usage error) for an empty name, `MatchError` « no place with id N »
+    for a number no place has, and `MatchError` naming the place and up to five close names
+    when the atlas has no such place."""
+    text = str(place).strip()
+    if not text:
+        raise BadFilter("no place given: PLACE is a place name or an atlas id")
+    if text.isdigit():
+        found = atlas.find_place(text)
+        if found is None or int(text) not in (found["id"], found["geonames_id"]):
+            raise MatchError(f"no place with id {text}")
+        return found["id"]
+    named = find_place_id(atlas, text)
+    if named is not None:
+        return named
+    found = atlas.find_place(text)
     if found is None:
-        close = close_names(atlas, str(place))
+        close = close_names(atlas, text)
         hint = f"; close names: {', '.join(close)}" if close else ""
-        raise MatchError(f"no place named {str(place)!r} in the atlas{hint}")
+        raise MatchError(f"no place named {text!r} in the atlas{hint}")
     return found["id"]
 
 
 def propose(source: Atlas | Matcher, place: Hashable, *,
             country: str | Iterable[str] | None = None,
             population: tuple[int | None, int | None] | None = None,
-            theme: str | None = None, kind: str | None = None, top: int = 10,
+            theme: str | Iterable[str] | None = None,
+            kind: str | Iterable[str] | None = None,
+            partnership: str | Iterable[str] | None = None, top: int = 10,
             refresh: bool = False) -> MatchResult:
     """The `top` possible partners of `place` (atlas id or name), best first, with scores,
-    component scores and reasons in French and English. See `Matcher.propose` for the filters.
+    component scores and reasons in French and English. See `Matcher.propose` for the filters
+    (`kind`: place kinds; `partnership`: partnership kinds the candidate holds).
 
-    Raises `MatchError` (a `JumelageError`) for an unknown place or a bad filter, `AtlasError`
-    when the atlas cannot be read. Never writes to the atlas.
+    Raises `BadFilter` (a `MatchError`) for a bad filter or an empty place name, `MatchError`
+    (a `JumelageError`) for an unknown place, `AtlasError` when the atlas cannot be read.
+    Never writes to the atlas.
     """
-    check_filters(country, population, theme, kind, top)
+    check_filters(country, population, theme, kind, top, partnership=partnership)
     if isinstance(source, Matcher):
         matcher = source
     else:
@@ -76,7 +95,7 @@ def propose(source: Atlas | Matcher, place: Hashable, *,
             _MATCHERS.pop(source, None)
         matcher = matcher_for(source)
     return matcher.propose(place, country=country, population=population, theme=theme,
-                           kind=kind, top=top)
+                           kind=kind, partnership=partnership, top=top)
 
 
 __all__ = ["BadFilter", "Edge", "Graph", "MAX_TOP", "MatchError", "MatchPlace", "MatchResult",

@@ -9,10 +9,15 @@ family (over every place but the asking one and its partners, before filters). T
 are those parts, positive ones as shares of their sum (0..1), others 0;
 None when every fact of the family is unknown for the candidate (never guessed).
 
-Reasons are sentences in French and English (words in `data/reasons.json`), one family at a
-time, the family that lifted the candidate most first, each sentence a fact of the graph (counts,
-names, distances) and never a guess. Every proposal gets at least one: when no lifting family
-can say anything, the strongest family that can speak does.
+Reasons are sentences in French and English (words in `data/reasons.json`, numbers written
+the way each language writes them: « 18 000 », "18,000"), one family at a time, the family that
+lifted the candidate most first, each sentence a fact of the graph (counts, names, distances)
+and never a guess: « taille comparable » only when both populations are known and within
+`SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the places
+are towns when they may be regions. Every proposal gets at least one: when no lifting family
+can say anything, the strongest family that can speak does. A proposal kept by a theme filter
+first says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking
+place does too, « travaille sur l'eau » when it does not).
 """
 from __future__ import annotations
 
@@ -28,10 +33,11 @@ import numpy as np
 from jumelage.match.graph import THEME_INDEX
 from jumelage.match.model import linear_inputs
 from jumelage.match.signals import COLUMN, FEATURES, Signals
-from jumelage.records import THEMES, Reason
+from jumelage.records import PLACE_KINDS, THEMES, Reason
 
 DATA = Path(__file__).with_name("data") / "reasons.json"
 SIZE_RATIO = 1.6          # "comparable size": populations within this ratio of each other
+POPULATED_KINDS = frozenset({"city", "camp"})   # place kinds that are towns, not units
 NEAR_KM = 100.0           # a partner of the candidate "near you", or the candidate near yours
 MAX_NAMES = 3
 MAX_REASONS = 5           # sentences per proposal, the strongest families first
@@ -65,7 +71,7 @@ REASON_FAMILY = {
     "partners_in_your_country": "country_habits", "your_partners_there": "country_habits",
     "twinned_near_you": "area_habits", "near_your_partner": "area_habits",
     "area_habit": "area_habits", "area_habit_wide": "area_habits", "distance": "distance",
-    "size": "size", "population": "size", "partners": "partners", "capital": "capital",
+    "size": "size", "partners": "partners", "capital": "capital",
     "capital_only": "capital", "language": "language", "coast": "coast", "inland": "coast",
     "theme": "themes",
 }
@@ -77,9 +83,18 @@ def _words() -> dict:
 
 
 def _say(code: str, **fields: object) -> Reason:
+    """The sentence `code` in both languages; numbers in `fields` are written as each
+    language writes them (`fr_number`, `en_number`)."""
     w = _words()[code]
-    return Reason(code=code.removesuffix("_one"), fr=w["fr"].format(**fields),
-                  en=w["en"].format(**fields))
+    fr = {k: fr_number(v) if _is_number(v) else v for k, v in fields.items()}
+    en = {k: en_number(v) if _is_number(v) else v for k, v in fields.items()}
+    return Reason(code=code.removesuffix("_one").removesuffix("_asked"),
+                  fr=w["fr"].format(**fr), en=w["en"].format(**en))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value,
+                                                                                       bool)
 
 
 def _count(code: str, n: int, **fields: object) -> Reason:
@@ -90,6 +105,11 @@ def _count(code: str, n: int, **fields: object) -> Reason:
 def fr_number(n: float) -> str:
     """18000 -> "18 000" (French digit groups)."""
     return f"{round(n):,}".replace(",", " ")
+
+
+def en_number(n: float) -> str:
+    """18000 -> "18,000" (English digit groups)."""
+    return f"{round(n):,}"
 
 
 @lru_cache(maxsize=256)
@@ -223,13 +243,13 @@ def _area(f: _Facts) -> list[Reason]:
     near = sorted((dist[p], p) for p in f.theirs if dist[p] <= NEAR_KM)
     if near:
         out.append(_say("twinned_near_you", name=f.name, other=g.names[near[0][1]],
-                        km=fr_number(near[0][0])))
+                        km=_km(near[0][0])))
     if f.mine and g.has_coords[f.c]:
         dc = sig.distance_km(f.c)
         close = sorted((dc[p], p) for p in f.mine if dc[p] <= NEAR_KM)
         if close:
             out.append(_say("near_your_partner", name=f.name, other=g.names[close[0][1]],
-                            km=fr_number(close[0][0])))
+                            km=_km(close[0][0])))
     if not out:
         for code, col in (("area_habit", "area_pairs"), ("area_habit_wide", "area_pairs_wide")):
             n = f.val(col)
@@ -239,17 +259,22 @@ def _area(f: _Facts) -> list[Reason]:
     return out
 
 
+def _km(d: float) -> int:
+    """A distance as the proposal shows it: rounded to 0.1 km first, then to the km, so that a
+    sentence and the table's column say the same number."""
+    return round(round(float(d), 1))
+
+
 def _distance(f: _Facts) -> list[Reason]:
-    return [] if math.isnan(f.km) else [_say("distance", km=fr_number(f.km))]
+    return [] if math.isnan(f.km) else [_say("distance", km=_km(f.km))]
 
 
 def _size(f: _Facts) -> list[Reason]:
-    pq, pc = f.g.population[f.q], f.g.population[f.c]
+    """« taille comparable » when both populations are known and within SIZE_RATIO; nothing
+    otherwise (a size that differs, or one unknown, is no reason)."""
+    pq, pc = int(f.g.population[f.q]), int(f.g.population[f.c])
     if pq > 0 and pc > 0 and max(pq, pc) / min(pq, pc) <= SIZE_RATIO:
-        return [_say("size", population=fr_number(pc))]
-    if pc > 0:
-        return [_say("population", population=fr_number(pc),
-                     yours=fr_number(pq) if pq > 0 else "?")]
+        return [_say("size", population=pc)]
     return []
 
 
@@ -259,9 +284,14 @@ def _partners(f: _Facts) -> list[Reason]:
 
 
 def _capital(f: _Facts) -> list[Reason]:
+    """Capitals are towns: a region named like its capital is none."""
     g = f.g
-    if g.capital[f.c]:
-        return [_say("capital")] if g.capital[f.q] else [_say("capital_only", name=f.name)]
+
+    def capital(i: int) -> bool:
+        return bool(g.capital[i]) and PLACE_KINDS[g.kind[i]] in POPULATED_KINDS
+
+    if capital(f.c):
+        return [_say("capital")] if capital(f.q) else [_say("capital_only", name=f.name)]
     return []
 
 
@@ -285,11 +315,22 @@ def _themes(f: _Facts) -> list[Reason]:
     both = np.minimum(f.g.themes[f.q], f.g.themes[f.c])
     shared = sorted((t for t in THEMES if both[THEME_INDEX[t]] > 0),
                     key=lambda t: -both[THEME_INDEX[t]])
-    out = []
-    for t in shared[:MAX_NAMES]:
-        w = _words()["themes"][t]
-        out.append(_say("theme", theme_fr=w["fr"], theme_en=w["en"]))
-    return out
+    return [_theme(t, True) for t in shared[:MAX_NAMES]]
+
+
+def _theme(theme: str, shared: bool) -> Reason:
+    """« travaille aussi sur l'eau » (both places work on it) or « travaille sur l'eau » (the
+    candidate does, the asking place has nothing recorded on it)."""
+    w = _words()["themes"][theme]
+    return _say("theme" if shared else "theme_asked", theme_fr=w["fr"], theme_en=w["en"])
+
+
+def _asked(f: _Facts, themes: list[str]) -> list[Reason]:
+    """The themes a theme filter asked for that the candidate works on (the reason it is in
+    the list at all)."""
+    g = f.g
+    return [_theme(t, g.themes[f.q, THEME_INDEX[t]] > 0) for t in themes
+            if g.themes[f.c, THEME_INDEX[t]] > 0]
 
 
 _SPEAKERS: dict[str, Callable[[_Facts], list[Reason]]] = {
@@ -300,11 +341,13 @@ _SPEAKERS: dict[str, Callable[[_Facts], list[Reason]]] = {
 
 
 def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
-            part: np.ndarray) -> list[Reason]:
+            part: np.ndarray, asked_themes: list[str] | tuple[str, ...] = ()) -> list[Reason]:
     """The reasons why place c is proposed to place q, the family that lifted it most first:
     the sentences of every family with a positive part (`part`: c's row of `contributions`),
-    or, when none of them can say anything, those of the strongest family that can."""
+    or, when none of them can say anything, those of the strongest family that can. With
+    `asked_themes` (a theme filter), the themes asked for that c works on come first, always."""
     f = _Facts(sig, q, c, x, distance_km)
+    first = _asked(f, list(asked_themes))
     order = sorted(range(len(FAMILIES)), key=lambda j: -part[j])
     families = list(FAMILIES)
     out: list[Reason] = []
@@ -312,7 +355,8 @@ def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
         if part[j] > 0:
             out += _SPEAKERS[families[j]](f)
     for j in order:
-        if out:
+        if out or first:
             break
         out += _SPEAKERS[families[j]](f)
-    return out[:MAX_REASONS]
+    said = {r.en for r in first}
+    return (first + [r for r in out if r.en not in said])[:max(MAX_REASONS, len(first))]

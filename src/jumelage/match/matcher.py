@@ -5,14 +5,16 @@
     result.proposals[0].reasons[0].fr              # « 3 de vos partenaires sont déjà jumelés … »
 
 Every other place is a candidate except the place itself and its partners (of any kind), and
-places of another kind (`records.PLACE_KINDS`: a town is offered towns, a region regions) unless
-`kind` asks otherwise. Filters narrow the candidates before ranking, so the best `top` of what
-is left come out: `country` (ISO 3166-1 alpha-2, one or several), `population` (min, max
-inhabitants; either may be None; places of unknown population are left out when a range is
-asked), `theme` (one of `records.THEMES`: the candidate has actions or initiatives on it),
-`kind`: a place kind (`city`, `region`, `district`, `camp`) or `any` to take candidates of that
-kind or of every kind, or a partnership kind (`records.PARTNERSHIP_KINDS`: the candidate holds
-at least one partnership of that kind, and is of the asking place's kind).
+places of another kind (`records.PLACE_KINDS`: a town is offered towns, a region or French
+department regions and departments) unless `kind` asks otherwise. Filters narrow the candidates
+before ranking, so the best `top` of what is left come out: `country` (ISO 3166-1 alpha-2, one
+or several), `population` (min, max inhabitants; either may be None; places of unknown
+population are left out when a range is asked), `theme` (one or several of `records.THEMES`, the
+extraction's themes: the candidate has actions or initiatives on one of them, and each proposal
+says so), `kind` (one or several place kinds, or `any`: candidates of those kinds instead of the
+asking place's own), `partnership` (one or several of `records.PARTNERSHIP_KINDS`: the
+candidate already holds a partnership of one of those kinds). A partnership kind given as
+`kind` (the older form, which the two share no word for) is read as `partnership`.
 
 The ranking re-ranks the best of all places but the asking one and its partners (as the model
 learned), then applies the filters. The score shown is the model's log-odds mapped to 0..1 by
@@ -28,7 +30,7 @@ import numpy as np
 
 from jumelage.errors import JumelageError
 from jumelage.names import name_key
-from jumelage.match.explain import components, contributions, reasons
+from jumelage.match.explain import POPULATED_KINDS, components, contributions, reasons
 from jumelage.match.graph import THEME_INDEX, Graph
 from jumelage.match.model import LearnedModel, PriorModel, fit, log_odds
 from jumelage.match.signals import Signals
@@ -49,20 +51,49 @@ class BadFilter(MatchError):
     the command line reports with exit status 2."""
 
 
-def split_kind(kind: str | None) -> tuple[str | None, str | None]:
-    """The `kind` filter as (place kind or "any" or None, partnership kind or None).
+def _words(value: str | Iterable[str] | None) -> list[str]:
+    """A filter given as one word or several, as a list of stripped lower-case words."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    return [str(v).strip().lower() for v in items]
 
-    Place kinds (`records.PLACE_KINDS`) and partnership kinds (`records.PARTNERSHIP_KINDS`)
-    share no word, so one option serves both. Raises MatchError for any other word."""
-    if not kind:
-        return None, None
-    k = kind.strip().lower()
-    if k == "any" or k in PLACE_KINDS:
-        return k, None
-    if k in PARTNERSHIP_KINDS:
-        return None, k
-    raise BadFilter(f"unknown kind {kind!r} (a place kind: {', '.join(PLACE_KINDS)}, any; or "
-                     f"a partnership kind: {', '.join(PARTNERSHIP_KINDS)})")
+
+def split_kind(kind: str | Iterable[str] | None,
+               partnership: str | Iterable[str] | None = None
+               ) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """The kind filters as (place kinds wanted, None for the asking place's own; partnership
+    kinds wanted, empty for any). `any` among the place kinds means every place kind; a
+    partnership kind given as `kind` counts as `partnership`. Raises `BadFilter` (one line
+    listing the words allowed) for any other word."""
+    places: set[str] = set()
+    ships: set[str] = set()
+    for k in _words(kind):
+        if k == "any":
+            places.update(PLACE_KINDS)
+        elif k in PLACE_KINDS:
+            places.add(k)
+        elif k in PARTNERSHIP_KINDS:
+            ships.add(k)
+        else:
+            raise BadFilter(f"unknown kind {k!r} (a place kind: {', '.join(PLACE_KINDS)}, any; "
+                            f"or a partnership kind: {', '.join(PARTNERSHIP_KINDS)})")
+    for k in _words(partnership):
+        if k not in PARTNERSHIP_KINDS:
+            raise BadFilter(f"unknown partnership kind {k!r} (one of: "
+                            f"{', '.join(PARTNERSHIP_KINDS)})")
+        ships.add(k)
+    return (frozenset(places) or None), frozenset(ships)
+
+
+def split_themes(theme: str | Iterable[str] | None) -> list[str]:
+    """The theme filter as a list of `records.THEMES` (in that order). Raises `BadFilter`
+    naming the themes for any other word."""
+    wanted = _words(theme)
+    bad = [t for t in wanted if t not in THEME_INDEX]
+    if bad:
+        raise BadFilter(f"unknown theme {bad[0]!r} (one of: {', '.join(THEMES)})")
+    return [t for t in THEMES if t in wanted]
 
 
 def display_score(scores: np.ndarray) -> np.ndarray:
@@ -94,11 +125,13 @@ def parse_population(text: str) -> tuple[int | None, int | None]:
 
 def check_filters(country: str | Iterable[str] | None = None,
                   population: tuple[int | None, int | None] | None = None,
-                  theme: str | None = None, kind: str | None = None, top: int = 10) -> None:
+                  theme: str | Iterable[str] | None = None,
+                  kind: str | Iterable[str] | None = None, top: int = 10,
+                  partnership: str | Iterable[str] | None = None) -> None:
     """Raise `BadFilter` (one line naming the value) for a filter value that cannot be one:
     a country that is not two letters, an empty population range, a theme not in
-    `records.THEMES`, an unknown kind, `top` outside 1..MAX_TOP. Needs no graph: callers check
-    before building one."""
+    `records.THEMES`, an unknown place or partnership kind, `top` outside 1..MAX_TOP. Needs no
+    graph: callers check before building one."""
     wanted = [country] if isinstance(country, str) else list(country or [])
     bad = [c for c in wanted if not (len(c) == 2 and c.isascii() and c.isalpha())]
     if bad:
@@ -107,9 +140,8 @@ def check_filters(country: str | Iterable[str] | None = None,
     low, high = population or (None, None)
     if low is not None and high is not None and low > high:
         raise BadFilter(f"population range {low}:{high} is empty")
-    if theme and theme not in THEME_INDEX:
-        raise BadFilter(f"unknown theme {theme!r} (one of: {', '.join(THEMES)})")
-    split_kind(kind)
+    split_themes(theme)
+    split_kind(kind, partnership)
     if not 1 <= top <= MAX_TOP:
         raise BadFilter(f"top must be between 1 and {MAX_TOP}, not {top}")
 
@@ -133,20 +165,28 @@ class Matcher:
 
     # -- finding the asking place -----------------------------------------------------------
     def find(self, place: Hashable) -> int:
-        """Row index of a place given by key (atlas id) or name; MatchError when unknown.
+        """Row index of a place given by key (atlas id) or name.
 
-        A name several places share gives the one with most partners.
+        A number is an id: `MatchError` « no place with id N » when no place has it. A name
+        several places share gives a populated place (a town) before a region or district of
+        the same name, then the one with most partners. An empty name is a `BadFilter` (a usage
+        error); an unknown one a `MatchError`.
         """
         g = self.graph
         if place in g.index:
             return g.index[place]
         text = str(place).strip()
-        if text.isdigit() and int(text) in g.index:
-            return g.index[int(text)]
+        if not text:
+            raise BadFilter("no place given: PLACE is a place name or an atlas id")
+        if text.isdigit():
+            if int(text) in g.index:
+                return g.index[int(text)]
+            raise MatchError(f"no place with id {text}")
         rows = self._by_name.get(name_key(text))
         if not rows:
             raise MatchError(f"no place named {text!r} in the atlas")
-        return max(rows, key=lambda i: (g.degree[i], -i))
+        return max(rows, key=lambda i: (PLACE_KINDS[g.kind[i]] in POPULATED_KINDS,
+                                        g.degree[i], -i))
 
     def place(self, i: int) -> MatchPlace:
         g = self.graph
@@ -161,13 +201,17 @@ class Matcher:
     # -- candidates ---------------------------------------------------------------------------
     def candidates(self, q: int, country: str | Iterable[str] | None = None,
                    population: tuple[int | None, int | None] | None = None,
-                   theme: str | None = None, kind: str | None = None) -> np.ndarray:
-        """Boolean mask of the places that may be proposed to place q under these filters."""
+                   theme: str | Iterable[str] | None = None,
+                   kind: str | Iterable[str] | None = None,
+                   partnership: str | Iterable[str] | None = None) -> np.ndarray:
+        """Boolean mask of the places that may be proposed to place q under these filters.
+        Raises `MatchError` when a theme or partnership kind asked for is held by no place
+        (saying which are), since no filter value could then give an answer."""
         g = self.graph
         ok = np.ones(g.n, bool)
         ok[q] = False
         ok[g.partners(q)] = False
-        check_filters(country, population, theme, kind)
+        check_filters(country, population, theme, kind, partnership=partnership)
         if country:
             wanted = {country} if isinstance(country, str) else set(country)
             codes = [g.countries.index(c.upper()) for c in wanted if c.upper() in g.countries]
@@ -180,25 +224,36 @@ class Matcher:
                 ok &= g.population >= low
             if high is not None:
                 ok &= g.population <= high
-        if theme:
-            has = g.themes[:, THEME_INDEX[theme]] > 0
+        themes = split_themes(theme)
+        if themes:
+            has = (g.themes[:, [THEME_INDEX[t] for t in themes]] > 0).any(1)
             has[q] = False
             if not has.any():
-                known = [t for t in THEMES if (np.delete(g.themes, q, 0)[:, THEME_INDEX[t]]
-                                               > 0).any()]
+                others = np.delete(g.themes, q, 0)
+                known = [t for t in THEMES if (others[:, THEME_INDEX[t]] > 0).any()]
                 raise MatchError(
-                    f"the atlas has no place with recorded theme {theme!r} (themes come from "
-                    "the actions and initiatives of ingested documents; "
+                    f"the atlas has no place with recorded theme {' or '.join(map(repr, themes))}"
+                    " (themes come from the actions and initiatives of ingested documents; "
                     + (f"themes recorded: {', '.join(known)})" if known else "none recorded)"))
             ok &= has
-        place_kind, partnership_kind = split_kind(kind)
-        if place_kind is None:
+        place_kinds, ships = split_kind(kind, partnership)
+        if place_kinds is None:
             ok &= g.kind == g.kind[q]
-        elif place_kind != "any":
-            ok &= g.kind == PLACE_KINDS.index(place_kind)
-        if partnership_kind:
-            m = g.kinds.get(partnership_kind)
-            ok &= (np.diff(m.indptr) > 0) if m is not None else False
+        else:
+            ok &= np.isin(g.kind, [PLACE_KINDS.index(k) for k in place_kinds])
+        if ships:
+            held = np.zeros(g.n, bool)
+            for k in ships:
+                m = g.kinds.get(k)
+                if m is not None:
+                    held |= np.diff(m.indptr) > 0
+            if not held.any():
+                known = [k for k in PARTNERSHIP_KINDS if k in g.kinds and g.kinds[k].nnz]
+                raise MatchError(
+                    f"the atlas has no {' or '.join(sorted(ships, key=PARTNERSHIP_KINDS.index))}"
+                    " partnership (kinds recorded: "
+                    + (", ".join(known) if known else "none") + ")")
+            ok &= held
         return ok
 
     def scores(self, q: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +264,9 @@ class Matcher:
     # -- the answer -------------------------------------------------------------------------------
     def propose(self, place: Hashable, *, country: str | Iterable[str] | None = None,
                 population: tuple[int | None, int | None] | None = None,
-                theme: str | None = None, kind: str | None = None,
+                theme: str | Iterable[str] | None = None,
+                kind: str | Iterable[str] | None = None,
+                partnership: str | Iterable[str] | None = None,
                 top: int = 10) -> MatchResult:
         """The `top` best partners for `place` (key or name) under the filters, best first.
 
@@ -218,10 +275,16 @@ class Matcher:
         """
         check_filters(top=top)
         q = self.find(place)
-        allowed = self.candidates(q, country, population, theme, kind)
-        place_kind = split_kind(kind)[0] or PLACE_KINDS[self.graph.kind[q]]
+        allowed = self.candidates(q, country, population, theme, kind, partnership)
+        place_kinds, ships = split_kind(kind, partnership)
+        themes = split_themes(theme)
+        shown_kind = (PLACE_KINDS[self.graph.kind[q]] if place_kinds is None
+                      else "any" if place_kinds == set(PLACE_KINDS)
+                      else ",".join(k for k in PLACE_KINDS if k in place_kinds))
         filters = {"country": country, "population": list(population) if population else None,
-                   "theme": theme, "kind": kind, "place_kind": place_kind, "top": top}
+                   "theme": theme, "kind": kind, "place_kind": shown_kind,
+                   "partnership": [k for k in PARTNERSHIP_KINDS if k in ships] or None,
+                   "top": top}
         result = MatchResult(place=self.place(q), filters=filters)
         if not allowed.any():
             return result
@@ -244,5 +307,5 @@ class Matcher:
                 place=self.place(c), score=float(score), rank=rank,
                 distance_km=None if math.isnan(d) else round(d, 1),
                 components=components(part, x[c]),
-                reasons=reasons(self.signals, q, c, x[c], d, part)))
+                reasons=reasons(self.signals, q, c, x[c], d, part, asked_themes=themes)))
         return result

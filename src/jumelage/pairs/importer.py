@@ -23,7 +23,9 @@ that is not a clean import.
 
 Rows are saved in batches, one transaction each (`Atlas.save_extractions`). Before each batch
 the atlas is asked which rows it already holds, unchanged: they are skipped, so a second run
-changes nothing and a run that was killed resumes where its last committed batch ended.
+changes nothing and a run that was killed resumes where its last committed batch ended. A row's
+content hash also carries `RESOLUTION`, so that a list imported before a change to how names are
+resolved is resolved afresh, once, when it is imported again.
 """
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ if TYPE_CHECKING:
     from jumelage.atlas import Atlas
 
 BATCH_SIZE = 250
+# How rows are resolved, in the content hash of each row's document: a list imported by an
+# older resolution is re-resolved when imported again (its rows are `updated`, the places it no
+# longer names lose their evidence and go), then a further run changes nothing. 2: towns before
+# administrative units of the same name (`resolve.POPULATED_KINDS`).
+RESOLUTION = 2
 REPORT_COLUMNS = ("row", "city_a", "country_a", "city_b", "country_b", "outcome", "reason")
 
 Progress = Callable[[int, int], None]
@@ -110,8 +117,9 @@ def source_name(path: Path, line: int) -> str:
 def _place(ref: str, city: City, found: Resolution) -> Place:
     if found.match is not None:
         place = found.match.to_place(ref)
-        if city.name and city.name != place.name:
-            place.aliases.append(city.name)
+        for alias in (found.alias, city.name):   # GeoNames' name of a region named as listed
+            if alias and alias != place.name and alias not in place.aliases:
+                place.aliases.append(alias)
         return place
     lat, lon = city.coords if city.coords else (None, None)
     return Place(ref=ref, name=city.name, country=city.country, lat=lat, lon=lon)
@@ -177,7 +185,7 @@ class _Rows:
         name = source_name(self.path, row.line)
         doc = Document(
             name=name, text=text, media_type="text/csv", path=str(self.path),
-            content_hash=hashlib.sha256(f"{name}\n{text}".encode()).hexdigest(),
+            content_hash=hashlib.sha256(f"{name}\n{text}\n{RESOLUTION}".encode()).hexdigest(),
             title=f"{row.a.name} – {row.b.name}")
         ext = Extraction(source=name, places=places, partnerships=[Partnership(
             ("p1", "p2"), kind="twinning", span=(start, len(text)), quote=row.text)])

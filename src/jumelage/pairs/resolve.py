@@ -22,12 +22,21 @@ Only places in the given country (or, for France, its overseas territories) coun
 - a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
   coordinates (lists sometimes give both the same point), within `FAR_KM`;
 - without coordinates: the gazetteer's choice (its weighing of population, capitals, names).
+A list names towns: unless the row's qualifier names an administrative unit, a populated place
+(GeoNames feature class P: `POPULATED_KINDS`) is preferred to an administrative unit of the
+same name (the region of Riga, the municipality of Novo Mesto, whose centres lie as close to
+the list's coordinates as the town's): the towns are decided on first, as above, and a unit is
+only taken when no town carries the name (« Val-de-Marne »), or when the towns of that name
+are all farther than `FAR_KM` from the coordinates and the unit is within `NEAR_KM` (« Jalisco »,
+the state, beside the village of Xalisco). A region named with its unit word (« Lviv
+Oblast ») keeps the list's name, the GeoNames name (« Lviv ») becoming an alias, so that it is
+not shown as a second « Lviv » beside the city.
 An unresolved city gets a reason in plain words, for the import's report.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +48,9 @@ from jumelage.names import name_key
 NEAR_KM = 50.0      # a place this close to the list's coordinates is the one meant
 FAR_KM = 300.0      # farther, a homonym is only taken when it is the only one of the country
 CLEAR_RATIO = 4.0   # ... or when all the others are this many times farther
+# place kinds (`records.PLACE_KINDS`) of populated places; "region" (regions, French
+# departments) and "district" (French intercommunalities) are administrative units
+POPULATED_KINDS = frozenset({"city", "camp"})
 ADMIN_UNITS = Path(__file__).with_name("data") / "en_admin_units.tsv"
 
 _COMMA = re.compile(r"^(?P<base>[^,()]+?)\s*,\s*(?P<hint>[^,()]+)$")
@@ -55,6 +67,7 @@ class Resolution:
     reason: str | None = None          # why there is no match
     distance_km: float | None = None   # from the list's coordinates, when both are known
     doubt: str | None = None           # why a match may be wrong (far from the coordinates)
+    alias: str | None = None           # the GeoNames name, when `match` carries the list's
 
 
 @lru_cache(maxsize=1)
@@ -151,8 +164,44 @@ class CityResolver:
         what = "region" if kind else "place"
         if not candidates:
             return Resolution(None, f"no {what} named so in {country} in the gazetteer")
+        if kind is None:   # the row names a town: towns before units of the same name
+            found = self._town_first(candidates, choice, qualified, coords, country)
+        else:
+            found = self._decide(candidates, choice, qualified, coords, country, what)
+        if found.match is not None and unit is not None and found.match.kind not in \
+                POPULATED_KINDS:   # « Lviv Oblast » stays so named, « Lviv » an alias
+            found = replace(found, match=replace(found.match, name=name),
+                            alias=found.match.name)
+        return found
+
+    def _town_first(self, candidates: list[PlaceMatch], choice: PlaceMatch | None,
+                    qualified: bool, coords: tuple[float, float] | None,
+                    country: str) -> Resolution:
+        """A row that names no unit means a town: its populated places are decided on first
+        (`_decide`), and an administrative unit of the same name is only taken when none of
+        them is within `FAR_KM` of the coordinates while the unit is within `NEAR_KM`."""
+        towns = [m for m in candidates if m.kind in POPULATED_KINDS]
+        units = [m for m in candidates if m.kind not in POPULATED_KINDS]
+        if not towns or not units:
+            return self._decide(candidates, choice, qualified, coords, country, "place")
+        found = self._decide(towns, choice if choice in towns else None, qualified, coords,
+                             country, "place")
+        if found.match is not None and (found.distance_km is None
+                                        or found.distance_km <= FAR_KM):
+            return found
+        near = [m for m in units if coords is not None
+                and distance_km(coords, (m.lat, m.lon)) <= NEAR_KM]
+        if near:
+            return self._decide(near, choice if choice in near else None, qualified, coords,
+                                country, "region")
+        return found
+
+    def _decide(self, candidates: list[PlaceMatch], choice: PlaceMatch | None, qualified: bool,
+                coords: tuple[float, float] | None, country: str, what: str) -> Resolution:
+        """The candidate the coordinates, the qualifier or the gazetteer point to, or none."""
         if coords is None:
-            return Resolution(choice or max(candidates, key=lambda m: m.population))
+            return Resolution(choice or max(candidates, key=lambda m: (
+                m.kind in POPULATED_KINDS, m.population)))
         ranked = sorted(((distance_km(coords, (m.lat, m.lon)), m) for m in candidates),
                         key=lambda dm: (dm[0], -dm[1].population))
         distance, nearest = ranked[0]
