@@ -75,9 +75,13 @@ def test_match_api_by_name_with_every_filter(client: Any) -> None:
     if not partners.available():
         pytest.skip("!!! possible-partners tests SKIPPED: this jumelage has no matcher "
                     "(jumelage.match.propose) !!!")
-    data = client.get("/api/match/Troyes?top=3&population=1000:&kind=twinning").json()
+    data = client.get("/api/match/Troyes?top=3&population=1000:&partnership=twinning").json()
     assert data["place"]["name"] == "Troyes" and len(data["proposals"]) <= 3
-    assert data["filters"]["population"] == [1000, None] and data["filters"]["kind"] == "twinning"
+    assert data["filters"]["population"] == [1000, None]
+    assert data["filters"]["partnership"] == ["twinning"]
+    assert client.get("/api/match/Troyes?kind=region").status_code == 200
+    refused = client.get("/api/match/Troyes?kind=banana")      # a BadFilter: the request's fault
+    assert refused.status_code == 422 and "banana" in refused.text
     assert client.get("/api/match/Nulle-Part-Sur-Mer").status_code == 404
     assert client.get("/api/match/Troyes?population=beaucoup").status_code == 422
     assert client.get("/api/match/Troyes?theme=pas_un_theme").status_code == 422

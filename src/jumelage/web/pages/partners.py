@@ -10,13 +10,15 @@ the atlas changed) and ranks per request; it never writes.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from jumelage.atlas import Atlas
-from jumelage.errors import InvalidChange, JumelageError, NotFound
+from jumelage.errors import InvalidChange, NotFound
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import Country, Theme
 from jumelage.web.render import render
@@ -39,15 +41,27 @@ def partners_data(atlas: Atlas, place_id: int, country: str | None, theme: str |
     """`MatchResult.to_dict()`: the place, its proposals best first, the filters applied.
 
     Raises NotFound for an unknown place, InvalidChange for a filter the matcher refuses."""
+    atlas.get("place", place_id)
+    with _match_errors():
+        return _current(atlas, place_id, country=country, theme=theme, top=top)
+
+
+def _current(atlas: Atlas, place_id: int, **filters: Any) -> dict[str, Any]:
     from jumelage.web.matching import propose_current
 
-    atlas.get("place", place_id)
+    return propose_current(atlas, place_id, **filters).to_dict()
+
+
+@contextmanager
+def _match_errors() -> Iterator[None]:
+    """A filter or place the matcher refuses (`MatchError`, `BadFilter` included) is the
+    request's fault: InvalidChange, answered 422 with its one line."""
+    from jumelage.match import MatchError
+
     try:
-        return propose_current(atlas, place_id, country=country, theme=theme, top=top).to_dict()
-    except JumelageError as exc:
-        if isinstance(exc, InvalidChange) or type(exc).__name__ == "MatchError":
-            raise InvalidChange(str(exc)) from None
-        raise
+        yield
+    except MatchError as exc:
+        raise InvalidChange(str(exc)) from None
 
 
 @router.get("/places/{place_id}/partners", response_class=HTMLResponse, include_in_schema=False)
@@ -68,8 +82,10 @@ Population = Annotated[str | None, Query(max_length=40, pattern=r"^\d*:\d*$",
                                          description="MIN:MAX inhabitants (either may be empty)")]
 Kind = Annotated[str | None, Query(
     max_length=20, description="kind of the candidates: city, region, district, camp or any "
-                               "(default: the place's own kind), or a partnership kind they "
-                               "already hold (twinning, …)")]
+                               "(default: the place's own kind)")]
+Partnership = Annotated[str | None, Query(
+    max_length=20, description="only candidates already holding a partnership of this kind "
+                               "(twinning, cooperation, partnership, friendship)")]
 
 
 @router.get("/api/match/{place}", tags=["places"],
@@ -77,20 +93,17 @@ Kind = Annotated[str | None, Query(
             responses={404: {"description": "no such place"}, 422: {"description": "bad filter"}})
 def match_json(place: Annotated[str, Path(max_length=200)], atlas: AtlasDep,
                country: Country = None, theme: Theme = None, population: Population = None,
-               kind: Kind = None, top: Top = 10) -> dict[str, Any]:
+               kind: Kind = None, partnership: Partnership = None,
+               top: Top = 10) -> dict[str, Any]:
     """The matcher's proposals for a place given by atlas id or by name (`/api/match/Troyes`),
-    with every filter of `jumelage match`: `country`, `theme`, `population` (`MIN:MAX`), `kind`."""
+    with every filter of `jumelage match`: `country`, `theme`, `population` (`MIN:MAX`), `kind`
+    (place kind), `partnership` (a partnership kind the candidates hold)."""
     from jumelage.match import parse_population
-    from jumelage.web.matching import propose_current
 
     found = atlas.find_place(place)
     if found is None:
         raise NotFound("place", place, f"no place matching {place!r} in the atlas")
-    try:
+    with _match_errors():
         span = parse_population(population) if population else None
-        return propose_current(atlas, found["id"], country=country, theme=theme,
-                               population=span, kind=kind, top=top).to_dict()
-    except JumelageError as exc:
-        if isinstance(exc, InvalidChange) or type(exc).__name__ == "MatchError":
-            raise InvalidChange(str(exc)) from None
-        raise
+        return _current(atlas, found["id"], country=country, theme=theme, population=span,
+                        kind=kind, partnership=partnership, top=top)
