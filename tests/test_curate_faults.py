@@ -229,3 +229,22 @@ def test_a_file_name_two_sources_share_asks_for_the_path(atlas_url: str) -> None
     run("sources", "remove", "note.txt", "--db", atlas_url)  # now only one has that name
     with Atlas.open(atlas_url, create=False) as atlas:
         assert atlas.source_list() == [] and ids
+
+
+def test_what_the_check_misses_is_still_one_line(atlas_url: str, tmp_path: Path, monkeypatch,
+                                                 caplog) -> None:
+    """The database's own refusal, should a value slip past the check: one line, no traceback,
+    no « error ignored terminating <psycopg.Pipeline> » echo, nothing written."""
+    from jumelage.atlas import exchange
+
+    filled(str(tmp_path / "from.sqlite"))
+    with Atlas.open(str(tmp_path / "from.sqlite"), create=False) as atlas:
+        data = export_json(atlas)
+    data["places"][0]["geonames_id"] = 10**20
+    monkeypatch.setattr(exchange, "check_export", lambda data: None)
+    with Atlas.open(atlas_url) as target:
+        with pytest.raises(AtlasError, match="invalid atlas export") as caught:
+            import_json(target, data)
+        assert "\n" not in str(caught.value)
+        assert target.summary()["places"] == 0
+    assert "pipeline" not in caplog.text.lower()
