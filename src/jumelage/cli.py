@@ -464,11 +464,14 @@ def show(
     """A place with its partners (and their status history), actions, initiatives and sources."""
     with _open_atlas(db) as atlas:
         found = atlas.find_place(place)
+        if found is None and place.strip().isdigit():
+            raise JumelageError(f"no place with id {place.strip()}")
         if found is None:
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
         detail = atlas.place_detail(found["id"])  # partners come with their history
     _attach_evidence(detail)
+    _attach_refs(detail)
     if as_json:
         _print_json(detail)
     else:
@@ -487,6 +490,17 @@ def _attach_evidence(detail: dict[str, Any]) -> None:
     for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
         for record in detail[key]:
             record["evidence"] = found.get((kind, record["id"]), [])
+
+
+def _attach_refs(detail: dict[str, Any]) -> None:
+    """Give the place, each partnership, action and initiative of a place's detail its `ref`,
+    the `kind:id` that `review` takes (`id` stays as it was)."""
+    detail["place"]["ref"] = f"place:{detail['place']['id']}"
+    for p in detail["partners"]:
+        p["ref"] = f"partnership:{p['partnership_id']}"
+    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
+        for record in detail[key]:
+            record["ref"] = f"{kind}:{record['id']}"
 
 
 def _first_quote(record: dict[str, Any]) -> str:
@@ -508,7 +522,7 @@ def _print_place(detail: dict[str, Any]) -> None:
     table = _table("Partners", "id", "partner", "kind", "since", "status", "history", "activity")
     for p in detail["partners"]:
         history = " → ".join(f"{h['status']} {h['date'] or ''}".strip() for h in p["history"])
-        table.add_row(f"partnership:{p['partnership_id']}", _place_label(p["place"]), p["kind"],
+        table.add_row(p["ref"], _place_label(p["place"]), p["kind"],
                       p["since"] or "", _with_state(p["status"], p["review_state"]), history,
                       _ACTIVITY[p["activity"]])
     _print_table(table, detail["partners"])
@@ -516,7 +530,7 @@ def _print_place(detail: dict[str, Any]) -> None:
     table = _table("Timeline of actions", "id", "period", "status", "actors → partners",
                    "themes", "amounts", "organisations", "evidence")
     for a in detail["timeline"]:
-        table.add_row(f"action:{a['id']}", _period(a["start"], a["end"]),
+        table.add_row(a["ref"], _period(a["start"], a["end"]),
                       _with_state(a["status"], a["review_state"]),
                       f"{_names(a['actors'])} → {_names(a['partners'])}", ", ".join(a["themes"]),
                       _amounts(a["amounts"]), _names(a["organisations"]),
@@ -526,7 +540,7 @@ def _print_place(detail: dict[str, Any]) -> None:
     table = _table("Initiatives", "id", "period", "context", "themes", "amounts",
                    "organisations", "evidence")
     for i in detail["initiatives"]:
-        table.add_row(f"initiative:{i['id']}", _period(i["start"], i["end"]),
+        table.add_row(i["ref"], _period(i["start"], i["end"]),
                       i["context"] or "", ", ".join(i["themes"]), _amounts(i["amounts"]),
                       _names(i["organisations"]), _short(_first_quote(i)))
     _print_table(table, detail["initiatives"])
@@ -559,6 +573,10 @@ def _print_table(table: Table, rows: list[Any], count: str | None = None) -> Non
     if not out.is_terminal:
         _print_tsv(table, rows, count is None)
     elif rows:
+        for column in table.columns:  # ids are never cut: `review` needs them whole
+            if column.header == "id":
+                column.no_wrap, column.overflow = True, "fold"
+                column.min_width = max(len(str(c)) for c in column.cells)
         out.print(table)
     elif count is None:
         out.print(f"{table.title}: none", style="dim")

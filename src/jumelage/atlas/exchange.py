@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,6 +247,19 @@ def _reset_sequences(session: Session) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
 
 
+@contextmanager
+def _quiet_pipeline() -> Iterator[None]:
+    """psycopg logs « error ignored terminating <psycopg.Pipeline …>: pipeline aborted » when a
+    batched insert fails; the failure itself becomes our one line, so that echo is not shown."""
+    log = logging.getLogger("psycopg")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def import_json(atlas: Atlas, data: dict[str, Any]) -> dict[str, int]:
     """Restore a JSON export into an empty atlas, ids and all; returns counts of what came in.
 
@@ -262,9 +278,10 @@ def import_json(atlas: Atlas, data: dict[str, Any]) -> dict[str, int]:
             raise InvalidChange(f"cannot import into {atlas.url}: the atlas is not empty "
                                 "(import restores an export into a new, empty atlas)")
         try:
-            _restore(session, data)
-            session.flush()
-        except (KeyError, TypeError, ValueError) as exc:
+            with _quiet_pipeline():
+                _restore(session, data)
+                session.flush()
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise InvalidChange(f"invalid atlas export: {type(exc).__name__} {exc}") from None
         except SQLAlchemyError as exc:  # what `check_export` did not foresee: still one line
             raise InvalidChange(f"invalid atlas export: {connect.reason(exc)}") from None

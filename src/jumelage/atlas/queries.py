@@ -25,6 +25,7 @@ from jumelage.atlas.models import (
     Place, PlaceName, Source,
 )
 from jumelage.atlas.names import sort_key
+from jumelage.atlas.validate import is_id
 from jumelage.names import name_key
 from jumelage.atlas.shapes import (
     ActionRow, EvidenceRow, Filters, InitiativeRow, OrganisationRow, Page, Partner,
@@ -188,7 +189,7 @@ def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
     """A place by atlas id, GeoNames id, name or alias (folded), or else the closest name."""
     text = str(name_or_id).strip()
     place: Place | None = None
-    if text.isdigit():
+    if text.isdigit() and is_id(int(text)):  # a bigger number names no place
         place = session.get(Place, int(text)) or session.scalar(
             select(Place).where(Place.geonames_id == int(text)))
     key = name_key(text)
@@ -307,6 +308,8 @@ def _histories(session: Session, ship_ids: list[int]) -> dict[int, list[StatusRo
 
 def partnership_history(session: Session, partnership_id: int) -> list[StatusRow]:
     """The dated status history of a partnership, oldest first, each change with its evidence."""
+    if not is_id(partnership_id):
+        return []
     return _histories(session, [partnership_id]).get(partnership_id, [])
 
 
@@ -429,7 +432,7 @@ def place_detail(session: Session, place_id: int, as_of: date | None = None,
     Everything read is about this place: its partnerships, the actions it takes part in, their
     evidence. Nothing is counted over the whole atlas.
     """
-    place = session.get(Place, place_id)
+    place = session.get(Place, place_id) if is_id(place_id) else None
     if place is None:
         return None
     stmt = (select(Partnership).options(selectinload(Partnership.place_a),
@@ -465,7 +468,7 @@ def partnership_detail(session: Session, partnership_id: int, as_of: date | None
                        actions_limit: int = TIMELINE_PAGE) -> PartnershipDetail | None:
     """A partnership with both places, its dated history, its evidence and the first
     `actions_limit` actions both places take part in (timeline order); None if unknown."""
-    ship = session.get(Partnership, partnership_id)
+    ship = session.get(Partnership, partnership_id) if is_id(partnership_id) else None
     if ship is None:
         return None
     row = _partnership_rows(session, [ship], as_of)[0]
@@ -573,7 +576,7 @@ def _labels(session: Session, evidence: list[Evidence]) -> dict[tuple[str, int],
 
 def source_detail(session: Session, source_id: int) -> dict[str, Any] | None:
     """A source with its text and every evidence span in it (for highlighting), by position."""
-    src = session.get(Source, source_id)
+    src = session.get(Source, source_id) if is_id(source_id) else None
     if src is None:
         return None
     rows = list(session.scalars(select(Evidence).where(Evidence.source_id == source_id)))
@@ -587,7 +590,7 @@ def record(session: Session, kind: str, record_id: int) -> dict[str, Any] | None
     """One record as a dict, with all its evidence (`kind`: place, partnership, action, …)."""
     model: Any = {"place": Place, "partnership": Partnership, "action": Action,
                   "initiative": Initiative, "organisation": Organisation}.get(kind)
-    obj = session.get(model, record_id) if model is not None else None
+    obj = session.get(model, record_id) if model is not None and is_id(record_id) else None
     if obj is None:
         return None
     if kind == "place":

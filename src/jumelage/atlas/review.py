@@ -11,6 +11,7 @@ is written.
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +26,15 @@ from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
 )
+from jumelage.geo import distance_km
 from jumelage.names import name_key
-from jumelage.atlas.validate import CONTEXT_MAX, NAME_MAX, ORGANISATION_MAX, amount_problem
+from jumelage.atlas.validate import (
+    CONTEXT_MAX, MAX_INT, NAME_MAX, ORGANISATION_MAX, amount_problem, country_problem, is_id,
+    text_problem, theme_problem, whole_problem,
+)
 from jumelage.errors import InvalidChange, NotFound
 from jumelage.records import (
-    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, THEMES,
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS,
 )
 
 KINDS: dict[str, Any] = {
@@ -69,17 +74,20 @@ class _Fields:
             if required:
                 raise self.fail(field, "is required")
             return None
-        if not isinstance(value, str):
-            raise self.fail(field, f"{value!r} is not text")
-        if len(value.strip()) > limit:
-            raise self.fail(field, f"longer than {limit} characters")
+        problem = text_problem(value.strip() if isinstance(value, str) else value, limit)
+        if problem:
+            raise self.fail(field, problem)
         return value.strip()
 
     def texts(self, field: str, limit: int) -> list[str]:
         value = self.data.get(field) or []
         if not isinstance(value, (list, tuple)) or not all(
-                isinstance(v, str) and v.strip() and len(v) <= limit for v in value):
+                isinstance(v, str) and v.strip() for v in value):
             raise self.fail(field, "must be a list of names")
+        for v in value:
+            problem = text_problem(v.strip(), limit)
+            if problem:
+                raise self.fail(field, f"{v.strip()[:40]!r}: {problem}")
         return list(dict.fromkeys(v.strip() for v in value))
 
     def choice(self, field: str, allowed: tuple[str, ...], default: str) -> str:
@@ -102,7 +110,12 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (
                 kind is int and not float(value).is_integer()):
             raise self.fail(field, f"{value!r} is not a number")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if kind is int:
+            problem = whole_problem(int(value), int(lo or 0), int(MAX_INT if hi is None else hi))
+            if problem:
+                raise self.fail(field, problem)
+        elif not math.isfinite(value) or (lo is not None and value < lo) or (
+                hi is not None and value > hi):
             raise self.fail(field, f"{value!r} is out of range")
         return kind(value)
 
@@ -110,9 +123,11 @@ class _Fields:
         value = self.data.get("country")
         if value is None:
             return None
-        if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
-            raise self.fail("country", f"{value!r} is not an ISO 3166 alpha-2 code")
-        return value.upper()
+        code = value.upper() if isinstance(value, str) else value
+        problem = country_problem(code)
+        if problem:
+            raise self.fail("country", problem)
+        return code
 
     def place_ids(self, field: str) -> list[int]:
         value = self.data.get(field) or []
@@ -126,7 +141,7 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(field, f"{value!r} is not a place id")
-        if self.s.get(Place, value) is None:
+        if not is_id(value) or self.s.get(Place, value) is None:
             raise self.fail(field, f"no place with id {value}")
         return value
 
@@ -135,8 +150,9 @@ class _Fields:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise self.fail("themes", "must be a list of theme names")
         for v in value:
-            if v not in THEMES:
-                raise self.fail("themes", f"{v!r} is not one of {', '.join(THEMES)}")
+            problem = theme_problem(v)
+            if problem:
+                raise self.fail("themes", problem)
         return list(dict.fromkeys(value))
 
     def amounts(self) -> list[dict[str, Any]]:
@@ -151,6 +167,9 @@ class _Fields:
                 raise self.fail("amounts", problem)
             d: dict[str, Any] = {"value": float(m["value"]), "currency": m["currency"]}
             if m.get("per"):
+                problem = text_problem(str(m["per"]), NAME_MAX)
+                if problem:
+                    raise self.fail("amounts", f"per {problem}")
                 d["per"] = str(m["per"])
             out.append(d)
         return out
@@ -159,7 +178,7 @@ class _Fields:
 def _record(session: Session, kind: str, record_id: int) -> Any:
     if kind not in KINDS:
         raise InvalidChange(f"unknown record kind {kind!r} (known: {', '.join(KINDS)})")
-    record = session.get(KINDS[kind], record_id)
+    record = session.get(KINDS[kind], record_id) if is_id(record_id) else None
     if record is None:
         raise NotFound(kind, record_id)
     return record
@@ -236,10 +255,34 @@ def _place(session: Session, p: Place, f: _Fields, now: datetime, new: bool = Fa
     if f.has("population"):
         p.population = f.number("population", int, 0)
     aliases = f.texts("aliases", NAME_MAX) if f.has("aliases") else known
+    if new or f.has("name") or f.has("country"):
+        _not_twice(session, p)
     if new:
         session.add(p)
         session.flush()
     _set_names(session, p, [p.name, *aliases])
+
+
+def _not_twice(session: Session, p: Place) -> None:
+    """Refuse a place a person adds (or renames) when the atlas already holds one of that name
+    (any of its names, accents and case ignored) in the same country, unless something tells the
+    two apart: both have GeoNames ids (one id is one place), or both have coordinates more than
+    10 km apart. Rejected places do not count."""
+    key = name_key(p.name or "")
+    same = select(Place).join(PlaceName, PlaceName.place_id == Place.id).where(
+        PlaceName.folded == key, Place.review_state != "rejected",
+        Place.country == p.country if p.country else Place.country.is_(None))
+    if p.id is not None:
+        same = same.where(Place.id != p.id)
+    for other in session.scalars(same.distinct().order_by(Place.id)):
+        if p.geonames_id is not None and other.geonames_id is not None:
+            continue
+        if None not in (p.lat, p.lon, other.lat, other.lon) and distance_km(
+                (p.lat, p.lon), (other.lat, other.lon)) > 10:
+            continue
+        where = f" ({p.country})" if p.country else ""
+        raise InvalidChange(f"place {p.name}{where} already in the atlas: place:{other.id} "
+                            "(give a --geonames-id or coordinates if it is another place)")
 
 
 def _organisation(session: Session, o: Organisation, f: _Fields, now: datetime,

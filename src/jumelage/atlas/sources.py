@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from jumelage.atlas import save as saving
 from jumelage.atlas import views
 from jumelage.atlas.models import RECORD_COLUMNS, RECORD_MODELS, Evidence, LostEvidence, Source
-from jumelage.errors import AtlasError
+from jumelage.atlas.validate import is_id
+from jumelage.errors import AtlasError, NotFound
 
 KINDS = ("place", "partnership", "action", "initiative", "organisation")
 """The record kinds counted per source (status changes are part of their partnership)."""
@@ -59,15 +60,34 @@ def listing(session: Session) -> list[dict[str, Any]]:
 
 
 def find(session: Session, ref: str | int) -> Source:
-    """The source named `ref` (its name, its stored path, or its id); AtlasError if none."""
+    """The source `ref` names: its name, its stored path, its file name, or its id.
+
+    A file name two sources share (the same `note.txt` ingested from two folders) is ambiguous:
+    AtlasError « 2 sources named note.txt: give the path: /a/note.txt, /b/note.txt ». NotFound
+    (« no source with id N ») for an id no source has, AtlasError for a name none has.
+    """
     text = str(ref).strip()
-    found = session.scalar(select(Source).where(or_(Source.name == text, Source.path == text))
-                           .order_by(Source.id).limit(1))
-    if found is None and text.isdigit():
-        found = session.get(Source, int(text))
-    if found is None:
-        raise AtlasError(f"no source {text!r} in the atlas (list them with `jumelage sources`)")
-    return found
+    found = list(session.scalars(select(Source).where(or_(Source.name == text,
+                                                          Source.path == text))
+                                 .order_by(Source.id)))
+    if text and "/" not in text and "\\" not in text:  # a bare file name: any folder's
+        for tail in ("/" + text, "\\" + text):
+            found += session.scalars(select(Source).where(or_(Source.name.endswith(
+                tail, autoescape=True), Source.path.endswith(tail, autoescape=True)))
+                .order_by(Source.id))
+    found = list({s.id: s for s in found}.values())
+    if len(found) > 1:
+        paths = ", ".join(s.path or s.name for s in sorted(found, key=lambda s: s.path or s.name))
+        raise AtlasError(f"{len(found)} sources named {text}: give the path: {paths} "
+                         "(or the id `jumelage sources` prints)")
+    if found:
+        return found[0]
+    if text.isdigit():
+        source = session.get(Source, int(text)) if is_id(int(text)) else None
+        if source is None:
+            raise NotFound("source", int(text))
+        return source
+    raise AtlasError(f"no source {text!r} in the atlas (list them with `jumelage sources`)")
 
 
 def forget(session: Session, ref: str | int, now: datetime) -> dict[str, Any]:

@@ -14,13 +14,76 @@ import pycountry
 from jumelage.partial_dates import is_partial_date
 from jumelage.errors import InvalidChange
 from jumelage.records import (
-    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, Amount, Document,
-    Extraction,
+    ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, THEMES, Amount,
+    Document, Extraction,
 )
 
 NAME_MAX = 300
 ORGANISATION_MAX = 500
 CONTEXT_MAX = 100
+MAX_INT = 2_147_483_647
+"""The largest id, GeoNames id, population or span offset the atlas stores: its integer columns
+are 32-bit on PostgreSQL, and SQLite keeps to the same range so an export moves between them."""
+OTHER_COUNTRIES = ("XK",)
+"""Country codes GeoNames uses that ISO 3166-1 leaves to users (XK: Kosovo)."""
+
+
+# -- the rules, one definition each: extraction (`check`), hand edits (`review`), import --------
+def is_id(value: Any) -> bool:
+    """True when `value` can be a record id: a whole number 1..MAX_INT (a bigger one names no
+    record: callers answer « no <kind> with id N » instead of letting the database overflow)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_INT
+
+
+def whole_problem(value: Any, lo: int = 0, hi: int = MAX_INT) -> str | None:
+    """Why `value` is not a whole number in lo..hi, or None if it is one."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{value!r} is not a whole number"
+    if not lo <= value <= hi:
+        return f"{value!r} is out of range ({lo}..{hi})"
+    return None
+
+
+def text_problem(value: Any, limit: int) -> str | None:
+    """Why `value` is not a text the atlas stores (a string of at most `limit` characters
+    without NUL bytes, which PostgreSQL refuses), or None."""
+    if not isinstance(value, str):
+        return f"{value!r} is not a text"
+    if "\x00" in value:
+        return "contains a NUL byte"
+    if len(value) > limit:
+        return f"longer than {limit} characters"
+    return None
+
+
+def country_problem(value: Any) -> str | None:
+    """Why `value` is not a country code, or None: an ISO 3166-1 alpha-2 code known to pycountry
+    (current or historic, as GeoNames still uses some: AN, CS), or XK."""
+    if not isinstance(value, str) or len(value) != 2 or not (value.isascii()
+                                                              and value.isupper()):
+        return f"{value!r} is not an ISO 3166-1 alpha-2 code"
+    if value not in OTHER_COUNTRIES and pycountry.countries.get(alpha_2=value) is None and not any(
+            getattr(c, "alpha_2", None) == value for c in pycountry.historic_countries):
+        return f"{value!r} is not an ISO 3166-1 alpha-2 code"
+    return None
+
+
+def theme_problem(value: Any) -> str | None:
+    """Why `value` is not one of the atlas's themes, or None."""
+    if value not in THEMES:
+        return f"{value!r} is not one of {', '.join(THEMES)}"
+    return None
+
+
+def span_problem(start: Any, end: Any) -> str | None:
+    """Why (`start`, `end`) is not an evidence span (character offsets, start <= end), or None."""
+    for what, value in (("start", start), ("end", end)):
+        problem = None if value is None else whole_problem(value)
+        if problem:
+            return f"span {what} {problem}"
+    if start is not None and end is not None and start > end:
+        return f"span start {start} is after its end {end}"
+    return None
 
 
 def _date(doc: Document, what: str, value: str | None) -> None:
@@ -61,12 +124,20 @@ def _amounts(doc: Document, what: str, amounts: list[Amount]) -> None:
             raise InvalidChange(f"{doc.name}: {what}: amount {problem}")
 
 
+def _themes(doc: Document, what: str, themes: list[str]) -> None:
+    for theme in themes:
+        problem = theme_problem(theme)
+        if problem:
+            raise InvalidChange(f"{doc.name}: {what}: theme {problem}")
+
+
 def _names(doc: Document, what: str, names: list[str], limit: int) -> None:
     for name in names:
         if not isinstance(name, str) or not name.strip():
             raise InvalidChange(f"{doc.name}: {what}: empty name")
-        if len(name) > limit:
-            raise InvalidChange(f"{doc.name}: {what}: name longer than {limit} characters")
+        problem = text_problem(name, limit)
+        if problem:
+            raise InvalidChange(f"{doc.name}: {what}: name {problem}")
 
 
 def _refs(doc: Document, what: str, refs: list[str | None], known: set[str]) -> None:
@@ -87,10 +158,12 @@ def check(doc: Document, ext: Extraction) -> None:
         refs.add(p.ref)
         _names(doc, what, [p.name, *p.aliases], NAME_MAX)
         _choice(doc, what, p.kind, PLACE_KINDS)
-        if p.country is not None and (not isinstance(p.country, str) or len(p.country) != 2):
-            raise InvalidChange(f"{doc.name}: {what}: country {p.country!r} is not ISO 3166 alpha-2")
-        if p.geonames_id is not None and not isinstance(p.geonames_id, int):
-            raise InvalidChange(f"{doc.name}: {what}: geonames id {p.geonames_id!r} is not a number")
+        problem = None if p.country is None else country_problem(p.country)
+        if problem:
+            raise InvalidChange(f"{doc.name}: {what}: country {problem}")
+        problem = None if p.geonames_id is None else whole_problem(p.geonames_id, 1)
+        if problem:
+            raise InvalidChange(f"{doc.name}: {what}: geonames id {problem}")
     for i, s in enumerate(ext.partnerships, 1):
         what = f"partnership {i}"
         if len(s.places) != 2:
@@ -109,6 +182,7 @@ def check(doc: Document, ext: Extraction) -> None:
         _date(doc, what, a.start)
         _date(doc, what, a.end)
         _amounts(doc, what, a.amounts)
+        _themes(doc, what, a.themes)
         _names(doc, what, a.organizations, ORGANISATION_MAX)
     for i, n in enumerate(ext.initiatives, 1):
         what = f"initiative {i}"
@@ -116,6 +190,7 @@ def check(doc: Document, ext: Extraction) -> None:
         _date(doc, what, n.start)
         _date(doc, what, n.end)
         _amounts(doc, what, n.amounts)
+        _themes(doc, what, n.themes)
         _names(doc, what, n.organizations, ORGANISATION_MAX)
         if n.context is not None and len(n.context) > CONTEXT_MAX:
             raise InvalidChange(f"{doc.name}: {what}: context longer than {CONTEXT_MAX} characters")

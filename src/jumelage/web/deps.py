@@ -18,9 +18,10 @@ from fastapi import Depends, HTTPException, Path, Request
 
 from jumelage.atlas import Atlas
 from jumelage.atlas import accounts
+from jumelage.atlas.validate import MAX_INT
 from jumelage.web.settings import Settings
 
-MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
+MAX_ID = MAX_INT  # ids are 32-bit integers on PostgreSQL (one definition: atlas/validate.py)
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
 
 
