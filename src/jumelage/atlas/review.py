@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jumelage import partial_dates
 from jumelage.atlas import merge
 from jumelage.atlas.organisations import Organisations
 from jumelage.atlas.recompute import recompute
@@ -382,7 +383,7 @@ def _dated(session: Session, record: Action | Initiative, f: _Fields, new: bool)
 
 def _in_order(f: _Fields, start: str | None, end: str | None) -> None:
     """A period must not end before it starts (partial dates compare as their prefixes)."""
-    if start and end and end[:len(start)] < start[:len(end)]:
+    if start and end and partial_dates.compare(end, start) < 0:
         raise f.fail("end", f"{end} is before the start {start}")
 
 

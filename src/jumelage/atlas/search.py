@@ -4,7 +4,7 @@ Each searchable record is one row of `search_docs` (its kind and id, a label, an
 kind, status, year, context) with its multi-valued facets (themes, countries) in
 `search_facets`, and its text indexed by the database's own engine:
 - SQLite: an FTS5 table `search_fts` (rowid = `search_docs.id`). FTS5 has no French stemmer, so
-  the text is folded (lower case, accents removed: `names.fold` rules) and each word replaced by
+  the text is folded (lower case, accents removed, as `names.name_key` folds) and each word replaced by
   its Snowball French stem (PyStemmer) in Python, both when indexing and when querying;
 - PostgreSQL: a `tsvector` column `search_docs.tsv` (GIN index) built with the text search
   configuration `jumelage_fr`: the `french` configuration with `unaccent` before the French

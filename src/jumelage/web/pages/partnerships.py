@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from jumelage.records import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES
 from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.shapes import Page, PartnershipDetail, PartnershipRow
 from jumelage.errors import NotFound
@@ -21,8 +22,8 @@ from jumelage.web.pages.places import with_evidence
 from jumelage.web.render import render
 
 router = APIRouter()
-Kind = Annotated[Literal["twinning", "cooperation", "partnership", "friendship"] | None, Query()]
-Status = Annotated[Literal["proposed", "active", "suspended", "ended"] | None, Query()]
+Kind = Annotated[Literal[PARTNERSHIP_KINDS] | None, Query()]          # type: ignore[valid-type]
+Status = Annotated[Literal[PARTNERSHIP_STATUSES] | None, Query()]     # type: ignore[valid-type]
 
 
 def partnerships_data(request: Request, atlas: Atlas, filters: Filters, after: str | None,

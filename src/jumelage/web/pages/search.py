@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS
 from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.shapes import SearchPage
 from jumelage.web.deps import AtlasDep
@@ -21,10 +22,11 @@ from jumelage.web.render import record_url, render
 router = APIRouter()
 Record = Annotated[
     Literal["place", "partnership", "action", "initiative", "source"] | None, Query()]
-Kind = Annotated[Literal["twinning", "cooperation", "partnership", "friendship", "city", "region",
-                         "district", "camp"] | None, Query()]
-Status = Annotated[Literal["proposed", "active", "suspended", "ended", "done", "ongoing",
-                           "planned", "cancelled", "abandoned"] | None, Query()]
+# kinds and statuses as records.py orders them (one definition)
+Kind = Annotated[Literal[PARTNERSHIP_KINDS + PLACE_KINDS] | None,   # type: ignore[valid-type]
+                 Query()]
+Status = Annotated[Literal[PARTNERSHIP_STATUSES + ACTION_STATUSES] | None,  # type: ignore[valid-type]
+                   Query()]
 SearchLimit = Annotated[int, Query(ge=1, le=100)]
 
 
