@@ -1,0 +1,73 @@
+"""The learned owner decision (extract/owner.py): candidate features and how the model may overrule
+the hand-weighted rules. Sentences written for these tests: real towns, invented facts."""
+import hashlib
+
+from test_extract_kinds import _model  # noqa: F401 - the model fixture applies to every test
+
+from jumelage.extract import default_extractor
+from jumelage.extract.model import LinearModel
+from jumelage.extract.owner import OWNER_FEATURES, find_owner, owner_candidates
+from jumelage.extract.pipeline import analyse_document
+from jumelage.records import Document
+
+
+def analysis(text: str):
+    doc = Document(name="t.txt", text=text, media_type="text/plain",
+                   content_hash=hashlib.sha256(text.encode()).hexdigest())
+    parsed = next(default_extractor().parse_many([doc]))
+    return analyse_document(*parsed, choose_owner=lambda an: None)
+
+
+def by_name(an) -> dict[str, dict[str, float]]:
+    names = {m.key: m.name for m in an.mentions}
+    return {names[k]: f for k, f in owner_candidates(an).items()}
+
+
+def one_feature_model(feature: str, weight: float, margin: float) -> LinearModel:
+    """A model that only reads `feature` (the others weigh nothing)."""
+    n = len(OWNER_FEATURES)
+    coef = tuple(weight if f == feature else 0.0 for f in OWNER_FEATURES)
+    return LinearModel(tuple(OWNER_FEATURES), (0.0,) * n, (1.0,) * n, coef, -2.0, margin)
+
+
+TEXT = ("La commune de Wiltz est jumelée depuis 1978 avec la commune française de Sedan et avec "
+        "Mindelheim (Allemagne). Sedan et Wiltz organisent chaque été un tournoi de football.")
+
+
+def test_a_place_qualified_by_its_own_country_is_seen_from_elsewhere():
+    feats = by_name(analysis(TEXT))
+    assert feats["Sedan"]["qualified"] > 0
+    assert feats["Mindelheim"]["qualified"] > 0
+    assert feats["Wiltz"]["qualified"] == 0
+
+
+def test_the_place_left_of_the_twinning_word_with_most_partners_is_the_hub():
+    feats = by_name(analysis(TEXT))
+    assert feats["Wiltz"]["kind_left"] > 0 and feats["Mindelheim"]["kind_left"] == 0
+    assert feats["Wiltz"]["hub"] >= feats["Mindelheim"]["hub"]
+    assert feats["Wiltz"]["first_place"] == 1.0
+    assert feats["Wiltz"]["francophone"] == 1.0 and feats["Mindelheim"]["francophone"] == 0.0
+
+
+def test_subject_of_the_clause_through_la_ville_de():
+    feats = by_name(analysis("La ville de Vierzon a reçu en mai une délégation venue de Bernburg."))
+    assert feats["Vierzon"]["subject"] == 1.0
+    assert feats["Bernburg"]["subject"] == 0.0
+
+
+def test_without_weights_the_rules_decide_and_prefer_the_french_town():
+    an = analysis(TEXT)
+    names = {m.key: m.name for m in an.mentions}
+    assert names[find_owner(an)] == "Sedan"
+
+
+def test_a_confident_model_overrules_the_rules_and_a_hesitant_one_does_not():
+    an = analysis(TEXT)
+    names = {m.key: m.name for m in an.mentions}
+    assert names[find_owner(an, one_feature_model("kind_left", 5.0, 0.3))] == "Wiltz"
+    assert names[find_owner(an, one_feature_model("kind_left", 0.5, 0.3))] == "Sedan"
+
+
+def test_no_speaker_for_the_rules_stays_no_speaker():
+    an = analysis("Les villes de Turin, Porto et Gdansk ont échangé sur la mobilité urbaine.")
+    assert find_owner(an, one_feature_model("mentions", 5.0, 0.0)) is None
