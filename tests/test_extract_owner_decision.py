@@ -71,3 +71,23 @@ def test_a_confident_model_overrules_the_rules_and_a_hesitant_one_does_not():
 def test_no_speaker_for_the_rules_stays_no_speaker():
     an = analysis("Les villes de Turin, Porto et Gdansk ont échangé sur la mobilité urbaine.")
     assert find_owner(an, one_feature_model("mentions", 5.0, 0.0)) is None
+
+
+# -- an unnamed speaker as the subject (units.role_subject) ----------------------------------------
+
+def _role(text: str) -> bool:
+    from jumelage.extract.units import role_subject
+
+    an = analysis(text)
+    return role_subject(an, 0, len(text))
+
+
+def test_the_town_hall_or_we_as_subject_name_the_speaker_without_naming_it():
+    assert _role("La mairie a lancé une collecte de vêtements pour les sinistrés.")
+    assert _role("Nous avons accueilli douze lycéens au mois d'avril.")
+    assert _role("Le maire a écrit à son homologue pour proposer son aide.")
+
+
+def test_a_named_body_or_another_subject_is_not_the_unnamed_speaker():
+    assert not _role("La mairie de Bernburg a lancé une collecte de vêtements.")
+    assert not _role("Les pompiers ont dégagé la route après la tempête.")

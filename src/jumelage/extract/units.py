@@ -27,17 +27,19 @@ from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.events import Event, _date, _status, _tense, subject_place as _subject_place
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
 from jumelage.extract.themes import context_for
 
 CUES = ["action_triggers", "strong_triggers", "initiative_triggers", "home_acts", "intent", "planned",
         "cancelled", "new_event", "gathering", "new_measure", "founding", "first_person_speaker"]
+ROLE_SUBJECTS = frozenset(load_json("owner.json")["role_subjects"])
 UNIT_FEATURES = [f"cue_{c}" for c in CUES] + [
     "kind_cue", "anniversary", "context", "amount", "dated", "past", "future", "present",
     "places0", "places1", "places2", "owner_here", "foreign_here", "foreign_subject", "place_subject",
     "item", "row", "length", "position", "owner_known", "after_event", "before_event", "section_foreign",
-    "collective", "rule_action", "rule_initiative",
+    "collective", "rule_action", "rule_initiative", "role_subject",
 ]
 
 
@@ -80,7 +82,25 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     f["before_event"] = float(any(0 <= s - end < 3 for s, _ in covered))
     f["section_foreign"] = float(bool(section))
     f["collective"] = collective
+    f["role_subject"] = float(role_subject(an, start, end))
     return f
+
+
+def role_subject(an: Analysis, start: int, end: int) -> bool:
+    """Is a subject of the span a word that names the speaking body without naming it (« la
+    mairie a organisé », « le maire a pris contact », « nous avons accueilli »; `role_subjects`
+    of data/fr/owner.json), no place named inside that subject (« la mairie de Kalisz » is named)?"""
+    doc = an.doc
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None and end > start else None
+    if span is None:
+        return False
+    for tok in span:
+        if tok.dep_ not in ("nsubj", "nsubj:pass") or fold_same_length(tok.lower_) not in ROLE_SUBJECTS:
+            continue
+        sub = list(tok.subtree)
+        if not an.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)):
+            return True
+    return False
 
 
 def _block_context(an: Analysis, block: int) -> float:
