@@ -91,3 +91,27 @@ def test_the_town_hall_or_we_as_subject_name_the_speaker_without_naming_it():
 def test_a_named_body_or_another_subject_is_not_the_unnamed_speaker():
     assert not _role("La mairie de Bernburg a lancé une collecte de vêtements.")
     assert not _role("Les pompiers ont dégagé la route après la tempête.")
+
+
+# -- a page's headline is not a record (units.title_line) ------------------------------------------
+
+def test_headline_span_is_the_short_unpunctuated_first_line():
+    from jumelage.extract.units import title_line
+
+    text = "date 2024-03 Lunel : des dons votés pour les sinistrés de Tétouan\n\nLe conseil a voté."
+    start, end = title_line(text)
+    assert text[start:end] == "Lunel : des dons votés pour les sinistrés de Tétouan"
+    assert title_line("La ville de Lunel a voté une aide pour Tétouan.\n\nElle sera versée en mai.") is None
+    assert title_line("Un seul titre sans corps") is None
+
+
+def test_no_record_comes_from_the_headline_alone():
+    from jumelage.extract import extract_text
+
+    text = ("Lunel Des aides votées pour Tétouan et pour les sinistrés du Maroc\n\n"
+            "Réunis le 12 mars 2024, les conseillers municipaux de Lunel ont voté une aide de 3 000 euros "
+            "pour Tétouan, ville jumelle frappée par des inondations.")
+    ext = extract_text(text)
+    headline_end = text.index("\n")
+    spans = [a.span for a in ext.actions] + [i.span for i in ext.initiatives]
+    assert spans and all(s[0] > headline_end for s in spans)

@@ -262,7 +262,29 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
         out.extend(pieces)
     # a sentence the parser cut inside a split enumeration made events of its own: the members tell them
     out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
+    title = title_line(an.text)
+    if title is not None:   # a headline announces what the body tells: the body's sentences are the records
+        out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
     return merge_stories(an, out)
+
+
+TITLE_MAX = 160                                  # characters
+DATE_MARKER = re.compile(r"^\s*date \d{4}(?:-\d{2}){0,2}\s+")
+
+
+def title_line(text: str) -> tuple[int, int] | None:
+    """The span of the page's headline: its first line (after a stored page's « date 2023-04 »
+    marker), short, not ended like a sentence, with more text after it; None when the text opens
+    with running text."""
+    end = text.find("\n")
+    if end < 0 or not text[end:].strip():
+        return None
+    marker = DATE_MARKER.match(text)
+    start = marker.end() if marker else len(text) - len(text.lstrip())
+    line = text[start:end].strip()
+    if not line or len(line) > TITLE_MAX or line[-1] in ".!?:;»\"…":
+        return None
+    return start, end
 
 
 MEMBER_SEP = re.compile(r"\s*[;,]\s*|\s+et\s+")
