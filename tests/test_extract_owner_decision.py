@@ -115,3 +115,27 @@ def test_no_record_comes_from_the_headline_alone():
     headline_end = text.index("\n")
     spans = [a.span for a in ext.actions] + [i.span for i in ext.initiatives]
     assert spans and all(s[0] > headline_end for s in spans)
+
+
+# -- a signing told as an event: every party acts (units.signing_parties) --------------------------
+
+def test_towns_renewing_their_oath_are_all_actors():
+    from jumelage.extract import extract_text
+
+    ext = extract_text("Le 14 juin 2019, à Lannion, les maires de Lannion et de Günzburg ont renouvelé "
+                       "solennellement le serment de jumelage devant les deux comités.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert ext.actions
+    signing = ext.actions[0]
+    assert {by_ref[r] for r in signing.actors} == {"Lannion", "Günzburg"}
+    assert signing.partners == []
+
+
+def test_a_visit_is_not_a_signing_and_keeps_its_partner():
+    from jumelage.extract import extract_text
+
+    ext = extract_text("En mai 2019, une délégation de Lannion s'est rendue à Günzburg pour le marché "
+                       "de printemps et a visité les écoles de la ville.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert ext.actions
+    assert [by_ref[r] for r in ext.actions[0].partners] == ["Günzburg"]

@@ -265,7 +265,23 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     title = title_line(an.text)
     if title is not None:   # a headline announces what the body tells: the body's sentences are the records
         out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
+    for ev in out:
+        signing_parties(an, ev)
     return merge_stories(an, out)
+
+
+def signing_parties(an: Analysis, ev: Event) -> None:
+    """SCHEMA: "a signing or renewal told as an event: all parties are actors and partners is
+    empty". An action whose span tells a signing (`signing` cues: « ont signé », « procédé à la
+    signature », « renouvelé ») of an agreement (`agreement`: serment, charte, convention,
+    jumelage…) between two or more places gets every place as an actor."""
+    if ev.kind != "action" or len(set(ev.actors) | set(ev.partners)) < 2 or not ev.partners:
+        return
+    folded = an.folded[ev.start_char:ev.end_char]
+    if not (cues.has("signing", folded) and (cues.has("agreement", folded) or cues.kinds_in(folded))):
+        return
+    ev.actors = list(dict.fromkeys(ev.actors + ev.partners))
+    ev.partners = []
 
 
 TITLE_MAX = 160                                  # characters
