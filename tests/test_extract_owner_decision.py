@@ -139,3 +139,16 @@ def test_a_visit_is_not_a_signing_and_keeps_its_partner():
     by_ref = {p.ref: p.name for p in ext.places}
     assert ext.actions
     assert [by_ref[r] for r in ext.actions[0].partners] == ["Günzburg"]
+
+
+# -- seats, consulates and departures are not actors (cues « not_actor_before ») ------------------
+
+def test_an_organisations_seat_a_consul_and_a_departure_point_are_no_partners():
+    from jumelage.extract import extract_text
+
+    ext = extract_text("En juin 2021, la ville de Vierzon a envoyé du matériel médical à Bernburg, avec "
+                       "l'association Solimed, basée à Bourges, en présence du consul général à Strasbourg. "
+                       "Les colis sont partis en camion au départ de Châteauroux.")
+    names = {p.name for p in ext.places}
+    assert {"Vierzon", "Bernburg"} <= names
+    assert not names & {"Bourges", "Strasbourg", "Châteauroux"}
