@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from jumelage.extract import cues
@@ -89,18 +90,27 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
 def role_subject(an: Analysis, start: int, end: int) -> bool:
     """Is a subject of the span a word that names the speaking body without naming it (« la
     mairie a organisé », « le maire a pris contact », « nous avons accueilli »; `role_subjects`
-    of data/fr/owner.json), no place named inside that subject (« la mairie de Kalisz » is named)?"""
-    doc = an.doc
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None and end > start else None
-    if span is None:
-        return False
-    for tok in span:
+    of data/fr/owner.json), no place named inside that subject (« la mairie de Kalisz » is named)?
+    The parse is read once per document (`_role_subjects`)."""
+    offsets = _role_subjects(an)
+    i = bisect_left(offsets, start)
+    return i < len(offsets) and offsets[i] < end
+
+
+def _role_subjects(an: Analysis) -> list[int]:
+    """Offsets of the document's unnamed role subjects, sorted, computed once per document."""
+    cached = an.__dict__.get("_role_subject_offsets")
+    if cached is not None:
+        return cached
+    out = []
+    for tok in an.doc if an.doc is not None else ():
         if tok.dep_ not in ("nsubj", "nsubj:pass") or fold_same_length(tok.lower_) not in ROLE_SUBJECTS:
             continue
         sub = list(tok.subtree)
         if not an.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)):
-            return True
-    return False
+            out.append(tok.idx)
+    an.__dict__["_role_subject_offsets"] = out
+    return out
 
 
 def _block_context(an: Analysis, block: int) -> float:
