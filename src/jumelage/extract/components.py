@@ -103,7 +103,7 @@ def _owner(an: Analysis, ctx: Context) -> None:
     from jumelage.extract.owner_hint import choose_owner
 
     an.owner = (ctx.choose_owner(an) if ctx.choose_owner is not None
-                else choose_owner(an, ctx.document, find_owner(an)))   # hint > text > metadata
+                else choose_owner(an, ctx.document, find_owner(an, ctx.model("owner"))))   # hint > text > metadata
 
 
 def _short_names(an: Analysis, ctx: Context) -> None:

@@ -21,23 +21,26 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.events import Event, _date, _status, _tense, subject_place as _subject_place
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
 from jumelage.extract.themes import context_for
 
 CUES = ["action_triggers", "strong_triggers", "initiative_triggers", "home_acts", "intent", "planned",
         "cancelled", "new_event", "gathering", "new_measure", "founding", "first_person_speaker"]
+ROLE_SUBJECTS = frozenset(load_json("owner.json")["role_subjects"])
 UNIT_FEATURES = [f"cue_{c}" for c in CUES] + [
     "kind_cue", "anniversary", "context", "amount", "dated", "past", "future", "present",
     "places0", "places1", "places2", "owner_here", "foreign_here", "foreign_subject", "place_subject",
     "item", "row", "length", "position", "owner_known", "after_event", "before_event", "section_foreign",
-    "collective", "rule_action", "rule_initiative",
+    "collective", "rule_action", "rule_initiative", "role_subject",
 ]
 
 
@@ -80,7 +83,34 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     f["before_event"] = float(any(0 <= s - end < 3 for s, _ in covered))
     f["section_foreign"] = float(bool(section))
     f["collective"] = collective
+    f["role_subject"] = float(role_subject(an, start, end))
     return f
+
+
+def role_subject(an: Analysis, start: int, end: int) -> bool:
+    """Is a subject of the span a word that names the speaking body without naming it (« la
+    mairie a organisé », « le maire a pris contact », « nous avons accueilli »; `role_subjects`
+    of data/fr/owner.json), no place named inside that subject (« la mairie de Kalisz » is named)?
+    The parse is read once per document (`_role_subjects`)."""
+    offsets = _role_subjects(an)
+    i = bisect_left(offsets, start)
+    return i < len(offsets) and offsets[i] < end
+
+
+def _role_subjects(an: Analysis) -> list[int]:
+    """Offsets of the document's unnamed role subjects, sorted, computed once per document."""
+    cached = an.__dict__.get("_role_subject_offsets")
+    if cached is not None:
+        return cached
+    out = []
+    for tok in an.doc if an.doc is not None else ():
+        if tok.dep_ not in ("nsubj", "nsubj:pass") or fold_same_length(tok.lower_) not in ROLE_SUBJECTS:
+            continue
+        sub = list(tok.subtree)
+        if not an.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)):
+            out.append(tok.idx)
+    an.__dict__["_role_subject_offsets"] = out
+    return out
 
 
 def _block_context(an: Analysis, block: int) -> float:
@@ -242,7 +272,45 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
         out.extend(pieces)
     # a sentence the parser cut inside a split enumeration made events of its own: the members tell them
     out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
+    title = title_line(an.text)
+    if title is not None:   # a headline announces what the body tells: the body's sentences are the records
+        out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
+    for ev in out:
+        signing_parties(an, ev)
     return merge_stories(an, out)
+
+
+def signing_parties(an: Analysis, ev: Event) -> None:
+    """SCHEMA: "a signing or renewal told as an event: all parties are actors and partners is
+    empty". An action whose span tells a signing (`signing` cues: « ont signé », « procédé à la
+    signature », « renouvelé ») of an agreement (`agreement`: serment, charte, convention,
+    jumelage…) between two or more places gets every place as an actor."""
+    if ev.kind != "action" or len(set(ev.actors) | set(ev.partners)) < 2 or not ev.partners:
+        return
+    folded = an.folded[ev.start_char:ev.end_char]
+    if not (cues.has("signing", folded) and (cues.has("agreement", folded) or cues.kinds_in(folded))):
+        return
+    ev.actors = list(dict.fromkeys(ev.actors + ev.partners))
+    ev.partners = []
+
+
+TITLE_MAX = 160                                  # characters
+DATE_MARKER = re.compile(r"^\s*date \d{4}(?:-\d{2}){0,2}\s+")
+
+
+def title_line(text: str) -> tuple[int, int] | None:
+    """The span of the page's headline: its first line (after a stored page's « date 2023-04 »
+    marker), short, not ended like a sentence, with more text after it; None when the text opens
+    with running text."""
+    end = text.find("\n")
+    if end < 0 or not text[end:].strip():
+        return None
+    marker = DATE_MARKER.match(text)
+    start = marker.end() if marker else len(text) - len(text.lstrip())
+    line = text[start:end].strip()
+    if not line or len(line) > TITLE_MAX or line[-1] in ".!?:;»\"…":
+        return None
+    return start, end
 
 
 MEMBER_SEP = re.compile(r"\s*[;,]\s*|\s+et\s+")
