@@ -163,8 +163,8 @@ class _Vocab:
         self.since = _c(rf"(?<![\w])(?:{_alt_light(data['since'])})\s*\Z")
         self.until = _c(rf"(?<![\w])(?:{_alt_light(data['until'])})\s*\Z")
         self.to_now = _c(
-            rf"\s*(?:a|au|jusqu'a|jusqu'au)\s+(?:{_alt(data['to_now'])})(?![\w])")
-        self.from_left = _c(r"(?<![\w])(?:de|d'|depuis)\s*\Z")
+            rf"\s*(?:{'|'.join(data['to_now_links'])})\s+(?:{_alt(data['to_now'])})(?![\w])")
+        self.from_left = _c(rf"(?<![\w])(?:{'|'.join(data['from_left'])})\s*\Z")
         self.year_cue = _c(rf"(?<![\w])(?:{_alt(data['year_cues_before'])})\s*\Z")
         self.not_year_before = _c(rf"(?<![\w])(?:{_alt(data['not_year_before'])})\s*\Z")
         self.not_year_after = _c(rf"\s*(?:{_alt(data['not_year_after'])})(?![\w])")

@@ -18,24 +18,23 @@ from jumelage.extract.layout import Layout
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.gazetteer import country_code, get_gazetteer
 
-PREFIX = re.compile(
-    r"^(?:(?:la|le|les|l['’])\s*)?(?:ville|commune|municipalit[ée]|communaut[ée] de communes|mairie|cit[ée]|"
-    r"camps?(?: de r[ée]fugi[ée]s)?)"
-    r"(?:\s+\w+)?\s+(?:de\s+|d['’])",
-    re.IGNORECASE,
-)
-INSTITUTION_HEAD = re.compile(
-    r"^(?:h[ôo]pital|institut|universit[ée]|lyc[ée]e|coll[èe]ge|[ée]cole|mus[ée]e|th[ée][âa]tre|conservatoire|"
-    r"association|comit[ée]|office|centre|orchestre|club|stade|gare|a[ée]roport|port|place|rue|avenue|banque|"
-    r"fondation|fonds|service|m[ée]diath[èe]que|biblioth[èe]que|[ée]glise|cath[ée]drale|palais|salle|h[ôo]tel)\b",
-    re.IGNORECASE,
-)
-UNRESOLVED_CUE = re.compile(
-    r"(?:commune(?:\s+rurale)?|camps?(?:\s+de\s+r[ée]fugi[ée]s)?|municipalit[ée]|ville|district|r[ée]gion|"
-    r"province|communaut[ée] de communes)\s+(?:de\s+|d['’])$",
-    re.IGNORECASE,
-)
-INSIDE_CUE = re.compile(r"(?:village|quartier|hameau|lieu-dit|centre)s?(?:\s+\w+)?\s+(?:de\s+|d['’])$", re.IGNORECASE)
+# the French words around a name: data/fr/mentions.json
+_WORDS = load_json("mentions.json")
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    flags = re.IGNORECASE if name in _WORDS["ignorecase"] else 0
+    return re.compile(_WORDS["patterns"][name], flags)
+
+
+PREFIX = _pattern("prefix")                      # « la ville de », « la commune rurale de »
+INSTITUTION_HEAD = _pattern("institution_head")  # « l'hôpital de X » names no actor place
+UNRESOLVED_CUE = _pattern("unresolved_cue")      # a place GeoNames lacks, named as such
+INSIDE_CUE = _pattern("inside_cue")              # « le quartier de X »: inside a place
+PERSON_PARTICLE = _pattern("person_particle")    # « Henri de … »
+PARTICLE_END = _pattern("particle_end")
+CAMP_BEFORE = _pattern("camp_before")
+FRENCH_UNIT_WORD = _pattern("french_unit_word")
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 
 
@@ -199,10 +198,10 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
     for s, e in persons:
         if s <= start and end <= e:
             inner = text[s:start]
-            particle = re.fullmatch(r"([A-ZÀ-Ý][\w]+(?:-[A-ZÀ-Ý][\w]+)?)\s+(?:de|d['’])\s*", inner)
+            particle = PERSON_PARTICLE.fullmatch(inner)
             if particle and not cues.search("title_before_de", fold_same_length(particle.group(1))):
                 return True          # « Henri de Marsac »: a first name and a particle make a person
-            if re.search(r"\b(?:de|d['’]|du)\s*$", inner):
+            if PARTICLE_END.search(inner):
                 return False
             if (s, e) == (start, end) and " " in text[s:e]:
                 match = get_gazetteer().resolve(text[s:e], fuzzy=False)
@@ -213,11 +212,9 @@ def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) 
 
 
 # a town's own body speaks for the town (« le comité de jumelage des Herbiers », « la mairie de X »)
-TOWN_BODY = re.compile(r"^(?:le |la |l')?(?:comite de jumelage|comite des jumelages|mairie|conseil municipal)\s+"
-                       r"(?:de |des |du |d')(?:la |l')?$")
-ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(Les|Le|La|L['’])[ \t]*$")
-CONTRACTED_BEFORE = re.compile(
-    r"\b(?:commune|ville|mairie|maire|conseil municipal|habitants?|jumelage|comité)\s+(des|du)\s+$", re.I)
+TOWN_BODY = _pattern("town_body")
+ARTICLE_BEFORE = _pattern("article_before")
+CONTRACTED_BEFORE = _pattern("contracted_before")
 
 
 def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -239,8 +236,8 @@ def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
 
 
 CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w’'-]*")
-LOWER_ARTICLE = re.compile(r"(?:^|[\s(])(?:la|le|les|du|des)\s+$")
-LONGER_NAME = re.compile(r"^[ \t]+(?:(?:du|de|des|von|van|der)[ \t]+)?[A-ZÀ-Ý]")
+LOWER_ARTICLE = _pattern("lower_article")
+LONGER_NAME = _pattern("longer_name")
 
 
 def _glued_to_names(text: str, start: int, end: int) -> bool:
@@ -362,7 +359,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         else:
             # the country the text gives the name, wherever; else the nearest country word
             cc = _given_anywhere(text, name) or (near[0] if near else None)
-            kind = "camp" if re.search(r"camps?", text[max(0, start - 40):start], re.I) else "city"
+            kind = "camp" if CAMP_BEFORE.search(text[max(0, start - 40):start]) else "city"
             mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
@@ -463,8 +460,8 @@ def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
 ADMIN_UNITS = _admin_patterns()
 
 
-AGENT_BEFORE = re.compile(r"(?:\bavec|\bentre|\bet|\bpar|[.!?:;])\s*(?:la|le|les|l['’])?\s*$", re.IGNORECASE)
-LINE_OPENING = re.compile(r"\s*(?:la|le|les|l['’])?\s*", re.IGNORECASE)
+AGENT_BEFORE = _pattern("agent_before")
+LINE_OPENING = _pattern("line_opening")
 
 
 def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMention], layout: Layout,
@@ -492,7 +489,7 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
                     x.actor = x.actor or party
                 continue
             near = _nearby_countries(countries, layout, s)
-            french_word = re.match(r"(?i)d[ée]partement|conseil|r[ée]gion|canton|m[ée]tropole", m.group(0)) \
+            french_word = FRENCH_UNIT_WORD.match(m.group(0)) \
                 or kind == "metropolis"
             after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
             stated = _country_code(after.group(1)) if after else None

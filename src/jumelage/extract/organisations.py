@@ -20,6 +20,8 @@ TAIL = re.compile(rf"(?:[ \t]+(?:{'|'.join(_WRITING['organisation_name_links'])}
 NOT_ORG = re.compile(rf"^(?:{'|'.join(_WRITING['not_organisation_articles'])})?"
                      rf"(?:{'|'.join(_WRITING['not_organisations'])})\b", re.I)
 
+# heads that name an organisation with no proper noun after them (« le comité de jumelage »)
+NAMED_BY_HEAD = tuple(_WRITING["organisations_named_by_head"])
 MARKUP = re.compile(r"[<>/]")
 
 
@@ -58,7 +60,7 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
         tail = TAIL.match(text, m.end())
         end = tail.end() if tail else m.end()
         name = text[m.start():end].strip(" .,;:")
-        if end > m.end() or m.group(0).startswith("comite de jumelage"):
+        if end > m.end() or m.group(0).startswith(NAMED_BY_HEAD):
             found.append((m.start(), end, name[0].upper() + name[1:]))
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out: list[tuple[int, int, str]] = []

@@ -23,6 +23,7 @@ from jumelage.extract.dates import find_dates
 from jumelage.extract.relations import SHAPES, Link, Links, listed_places
 
 VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à Lyon », « X et Y »
+TWINNING_WORD = SHAPES["twinning_word"]                                   # « jumel… »
 DASH = re.compile(r"^\s*[-–—/]\s*$")
 
 
@@ -128,7 +129,8 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["shared_units"] = math.log1p(len(shared))
         kinds_shared = [u for u in shared if cues.kinds_in(an.folded[u.start:u.end])]
         f["shared_kind_units"] = math.log1p(len(kinds_shared))
-        f["shared_twin_units"] = float(any("jumel" in an.folded[u.start:u.end] for u in shared))
+        f["shared_twin_units"] = float(any(TWINNING_WORD.search(an.folded, u.start, u.end)
+                                            for u in shared))
         f["kind_units_other"] = math.log1p(kind_units.get(c.b, 0))
         f["items_other"] = math.log1p(items.get(c.b, 0))
         ca, cb = sa["country"], sb["country"]

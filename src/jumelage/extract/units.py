@@ -188,7 +188,7 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     return None
 
 
-COMMITTEE = re.compile(r"comites? (?:de |du |des )?jumelages?")
+COMMITTEE = re.compile(load_json("units.json")["twinning_committee"])   # folded text
 
 
 def home_event(an: Analysis, c: UnitCandidate) -> str | None:
