@@ -83,3 +83,13 @@ def test_a_piece_without_a_date_of_its_own_is_dated_by_the_first(extractor, monk
     alone = extractor.extract(Document(name="x.txt", text="\n\n".join(PARAGRAPHS),
                                        media_type="text/plain", content_hash="0")).to_dict()
     assert {a["start"] for a in ext["actions"]} == {a["start"] for a in alone["actions"]}
+
+
+def test_the_model_runs_without_the_components_nothing_reads(extractor):
+    """The lemmatizer and the attribute ruler (POS copied into TAG) are left out of the model:
+    no step reads `lemma_` or `tag_`, and their time is a tenth of the model's."""
+    from jumelage.extract.pipeline import UNUSED
+
+    names = extractor.nlp.pipe_names
+    assert not set(UNUSED) & set(names)
+    assert {"tok2vec", "morphologizer", "parser", "ner"} <= set(names)

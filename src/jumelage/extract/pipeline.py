@@ -30,9 +30,11 @@ from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiati
 MODEL = "fr_core_news_md"
 CHUNK = 100_000          # characters per spaCy call; longer texts are cut at paragraph breaks
 BATCH_CHARS = 200_000    # characters in the model at once, whatever the number of documents
-# Components whose output nothing reads: the lemmatizer (no step reads `lemma_`). Leaving it out
-# changes no extraction and saves its time and memory.
-UNUSED = ("lemmatizer",)
+# Components whose output nothing reads: the lemmatizer (no step reads `lemma_`) and the
+# attribute ruler (in fr_core_news_md it only copies each token's POS into TAG, and no step, nor
+# the parser or the entity recogniser after it, reads `tag_`). Leaving them out changes no
+# extraction and saves their time (the ruler: ~9% of the model's) and memory.
+UNUSED = ("lemmatizer", "attribute_ruler")
 LONG_WORKERS = 2         # processes for the pieces of a very long text (`Extractor.workers`)
 
 
