@@ -23,7 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from jumelage import __version__
 from jumelage.atlas import Atlas
 from jumelage.web import assets, errors
-from jumelage.web.deps import reader
+from jumelage.web.deps import reader, single_query_values
 from jumelage.web.pages import (
     charts, exports, home, partners, partnerships, places, practices, records, review, search,
     sources,
@@ -71,6 +71,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
         description="The atlas of twinnings, decentralised cooperation and what cities did, "
                     "with the evidence for every record. Lists are paginated: follow `next`.",
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+        dependencies=[Depends(single_query_values)],
     )
     app.state.atlas = atlas
     app.state.settings = settings

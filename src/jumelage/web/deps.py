@@ -16,13 +16,23 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from jumelage.atlas import Atlas
-from jumelage.atlas import accounts
+from jumelage.atlas import Atlas, accounts
 from jumelage.atlas.validate import MAX_INT
+from jumelage.errors import InvalidChange
 from jumelage.web.settings import Settings
 
 MAX_ID = MAX_INT  # ids are 32-bit integers on PostgreSQL (one definition: atlas/validate.py)
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
+
+
+def single_query_values(request: Request) -> None:
+    """Every query parameter of the web atlas takes one value: a repeated one (`?top=2&top=3`)
+    is refused (InvalidChange, answered 422 with its one line) instead of one of the values
+    being kept silently."""
+    keys = [k for k, _ in request.query_params.multi_items()]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise InvalidChange(f"{', '.join(repeated)}: given more than once; give one value")
 
 
 def get_atlas(request: Request) -> Atlas:

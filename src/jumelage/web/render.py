@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from jumelage.records import THEMES
 from jumelage.web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -60,8 +61,8 @@ def with_query(request: Request, **changes: Any) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-templates.env.globals.update(period=period, amount=amount, record_url=record_url,
-                             with_query=with_query)
+templates.env.globals.update(all_themes=THEMES, period=period, amount=amount,
+                             record_url=record_url, with_query=with_query)
 
 
 def language(request: Request) -> str:

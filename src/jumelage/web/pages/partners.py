@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from jumelage.atlas import Atlas
 from jumelage.errors import InvalidChange, NotFound
+from jumelage.records import PARTNERSHIP_KINDS, PLACE_KINDS
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import Country, Theme
 from jumelage.web.render import render
@@ -80,12 +81,11 @@ def partners_json(place_id: Id, atlas: AtlasDep, country: Country = None, theme:
 
 Population = Annotated[str | None, Query(max_length=40, pattern=r"^\d*:\d*$",
                                          description="MIN:MAX inhabitants (either may be empty)")]
-Kind = Annotated[str | None, Query(
-    max_length=20, description="kind of the candidates: city, region, district, camp or any "
-                               "(default: the place's own kind)")]
-Partnership = Annotated[str | None, Query(
-    max_length=20, description="only candidates already holding a partnership of this kind "
-                               "(twinning, cooperation, partnership, friendship)")]
+Kind = Annotated[Literal[PLACE_KINDS + ("any",)] | None,  # type: ignore[valid-type]
+                 Query(description="kind of the candidates (default: the place's own kind)")]
+Partnership = Annotated[Literal[PARTNERSHIP_KINDS] | None,  # type: ignore[valid-type]
+                        Query(description="only candidates already holding a partnership of "
+                                          "this kind")]
 
 
 @router.get("/api/match/{place}", tags=["places"],

@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from jumelage.records import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES
 from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.shapes import Page, PartnershipDetail, PartnershipRow
 from jumelage.errors import NotFound
+from jumelage.records import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import After, Country, Limit, PlaceId, Year, linked
 from jumelage.web.pages.places import with_evidence

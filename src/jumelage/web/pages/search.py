@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS
 from jumelage.atlas import Atlas, Filters
 from jumelage.atlas.shapes import SearchPage
+from jumelage.records import (ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES,
+                              PLACE_KINDS)
 from jumelage.web.deps import AtlasDep
 from jumelage.web.pages.common import After, Country, Text, Theme, Year, clean, linked
 from jumelage.web.render import record_url, render
