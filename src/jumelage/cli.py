@@ -1117,17 +1117,12 @@ def _review(ref: str, state: str, db: str | None, note: str | None,
         if changes is not None:
             from jumelage.atlas import fieldtext
 
-            changes = fieldtext.parse(changes, lambda text: _place_id(atlas, text))
+            changes = fieldtext.parse(changes, fieldtext.finder(atlas))
         record = atlas.review(kind, rid, state, changes=changes, note=note)
     if as_json:
         _print_json(record)
     else:
         out.print(f"{kind}:{rid} {state}: {checklist.label(kind, record)}")
-
-
-def _place_id(atlas: Any, text: str) -> int | None:
-    found = atlas.find_place(text)
-    return None if found is None else int(found["id"])
 
 
 @review_app.command("confirm")
@@ -1170,9 +1165,7 @@ def _add(kind: str, fields: dict[str, str | None], db: str | None, as_json: bool
     from jumelage.atlas import checklist, fieldtext
 
     with _open_atlas(db) as atlas:
-        def find(text: str) -> int | None:
-            return _place_id(atlas, text)
-
+        find = fieldtext.finder(atlas)
         data = fieldtext.parse({k: v for k, v in fields.items() if v is not None}, find)
         for field, names in (places or {}).items():
             data[field] = [fieldtext.place_id(field, name, find) for name in names]
