@@ -185,8 +185,21 @@ def _key(key: list[Any], *types: type) -> list[Any]:
     return key
 
 
+TOWN_KINDS = (None, "city", "camp")  # the kinds a name given alone means first
+
+
 def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
-    """A place by atlas id, GeoNames id, name or alias (folded), or else the closest name."""
+    """The place `name_or_id` means, the one lookup behind `show`, `review --place`, the
+    matcher and the web. In this order:
+
+    1. a number is an atlas id, else a GeoNames id;
+    2. a name or alias with the same name key (`name_key`: accents, case and punctuation
+       ignored); when several places carry it, the preferred one (`_preferred`);
+    3. else the closest names (rapidfuzz ratio >= `FUZZY_CUTOFF`), the preferred of the best
+       scored.
+
+    The preference: a live place before a rejected one, a town (`city`, `camp`) before a region
+    or district, then the one with most live partnerships, then the lowest id."""
     text = str(name_or_id).strip()
     place: Place | None = None
     if text.isdigit() and is_id(int(text)):  # a bigger number names no place
@@ -194,21 +207,34 @@ def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
             select(Place).where(Place.geonames_id == int(text)))
     key = name_key(text)
     if place is None and key:
-        place = session.scalar(
-            select(Place).join(PlaceName, PlaceName.place_id == Place.id)
-            .where(PlaceName.folded == key)
-            .order_by((Place.review_state == "rejected"), Place.id).limit(1))
+        ids = set(session.scalars(select(PlaceName.place_id).where(PlaceName.folded == key)))
+        place = _preferred(session, ids)
     if place is None and key:
         names = session.execute(
             select(PlaceName.folded, PlaceName.place_id).join(Place, Place.id == PlaceName.place_id)
             .where(Place.review_state != "rejected")).all()
-        best = process.extractOne(key, [n for n, _ in names], scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF)
-        if best is not None:
-            place = session.get(Place, names[best[2]][1])
+        hits = process.extract(key, [n for n, _ in names], scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, limit=None)
+        top = max((h[1] for h in hits), default=None)
+        place = _preferred(session, {names[h[2]][1] for h in hits if h[1] == top})
     if place is None:
         return None
     return _place_rows(session, [place])[0]
+
+
+def _preferred(session: Session, ids: set[int]) -> Place | None:
+    """Of the places `ids`, the one a name given alone means (see `find_place`)."""
+    if not ids:
+        return None
+    places = session.scalars(select(Place).where(Place.id.in_(ids))).all()
+    degree = dict(session.execute(
+        select(Place.id, func.count(Partnership.id))
+        .join(Partnership, or_(Partnership.place_a_id == Place.id,
+                               Partnership.place_b_id == Place.id))
+        .where(Place.id.in_(ids), Partnership.review_state != "rejected")
+        .group_by(Place.id)).all())
+    return min(places, key=lambda p: (p.review_state == "rejected", p.kind not in TOWN_KINDS,
+                                      -degree.get(p.id, 0), p.id))
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:

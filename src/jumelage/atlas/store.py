@@ -293,7 +293,10 @@ class Atlas:
 
     def find_place(self, name_or_id: str | int) -> PlaceRow | None:
         """A place by atlas id, GeoNames id, name or alias (accents and case ignored), or else the
-        closest name (rapidfuzz ratio >= 85); None if nothing is close."""
+        closest name (rapidfuzz ratio >= 85); None if nothing is close. When several places
+        carry the name: a live one before a rejected one, a town before a region or district,
+        then most partnerships, then the lowest id (`queries.find_place`). The one lookup of
+        `show`, `review --place`, `add`, `review correct`, the matcher and the web."""
         return self._read(queries.find_place, name_or_id)
 
     def place_detail(self, place_id: int, as_of: date | None = None,
