@@ -469,38 +469,11 @@ def show(
         if found is None:
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
-        detail = atlas.place_detail(found["id"])  # partners come with their history
-    _attach_evidence(detail)
-    _attach_refs(detail)
+        detail = atlas.place_page(found["id"])  # the shape of GET /api/places/{id}
     if as_json:
         _print_json(detail)
     else:
         _print_place(detail)
-
-
-def _attach_evidence(detail: dict[str, Any]) -> None:
-    """Give each action and initiative of a place's detail its evidence (source, span, whole
-    quote), taken from the detail's sources, so `show` can say what each one was."""
-    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for src in detail["sources"]:
-        for ev in src["evidence"]:
-            found.setdefault((ev["record"], ev["record_id"]), []).append(
-                {"source": src["name"], "start": ev["start"], "end": ev["end"],
-                 "quote": ev["quote"]})
-    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
-        for record in detail[key]:
-            record["evidence"] = found.get((kind, record["id"]), [])
-
-
-def _attach_refs(detail: dict[str, Any]) -> None:
-    """Give the place, each partnership, action and initiative of a place's detail its `ref`,
-    the `kind:id` that `review` takes (`id` stays as it was)."""
-    detail["place"]["ref"] = f"place:{detail['place']['id']}"
-    for p in detail["partners"]:
-        p["ref"] = f"partnership:{p['partnership_id']}"
-    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
-        for record in detail[key]:
-            record["ref"] = f"{kind}:{record['id']}"
 
 
 def _first_quote(record: dict[str, Any]) -> str:

@@ -29,8 +29,8 @@ from jumelage.atlas.validate import is_id
 from jumelage.names import name_key
 from jumelage.atlas.shapes import (
     ActionRow, EvidenceRow, Filters, InitiativeRow, OrganisationRow, Page, Partner,
-    PartnershipDetail, PartnershipRow, PlaceDetail, PlaceRow, SourceEvidence, SourceRow,
-    StatusRow,
+    PartnershipDetail, PartnershipRow, PlaceDetail, PlacePage, PlaceRow, SourceEvidence,
+    SourceRow, StatusRow,
 )
 from jumelage.errors import InvalidChange
 from jumelage.records import (
@@ -488,6 +488,43 @@ def place_detail(session: Session, place_id: int, as_of: date | None = None,
     return {"place": _place_rows(session, [place])[0], "partners": partners,
             "timeline": timeline["items"], "timeline_next": timeline["next"],
             "initiatives": local, "sources": _sources_of(session, evidence)}
+
+
+PARTNER_INITIATIVES = 50  # per partner, on a place page
+
+
+def place_page(session: Session, place_id: int, as_of: date | None = None) -> PlacePage | None:
+    """The page of a place, as `jumelage show --json` and `GET /api/places/{id}` give it: its
+    `place_detail`, the place and each partnership, action and initiative with its `ref` (the
+    `kind:id` that `review` takes), each action and initiative with its `evidence` (every span
+    of it among the page's sources), the `themes` of its actions and initiatives, and the
+    initiatives of its partners (up to `PARTNER_INITIATIVES` each) grouped by crisis context
+    (`partners_did`, contexts by name, none last). None for an unknown place."""
+    detail = place_detail(session, place_id, as_of)
+    if detail is None:
+        return None
+    spans: dict[tuple[str, int], list[EvidenceRow]] = defaultdict(list)
+    for src in detail["sources"]:
+        for ev in src["evidence"]:
+            spans[(ev["record"], ev["record_id"])].append(ev)
+    page: dict[str, Any] = dict(detail)
+    page["place"] = {**detail["place"], "ref": f"place:{place_id}"}
+    page["partners"] = [{**p, "ref": f"partnership:{p['partnership_id']}"}
+                        for p in detail["partners"]]
+    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
+        page[key] = [{**r, "ref": f"{kind}:{r['id']}", "evidence": spans.get((kind, r["id"]), [])}
+                     for r in detail[key]]  # type: ignore[attr-defined]
+    by_context: dict[str, list[InitiativeRow]] = defaultdict(list)
+    for partner in detail["partners"]:
+        found = initiatives(session, Filters(place=partner["place"]["id"]), None,
+                            PARTNER_INITIATIVES, False)
+        for item in found["items"]:
+            by_context[item["context"] or ""].append(item)
+    page["themes"] = sorted({t for a in detail["timeline"] for t in a["themes"]}
+                            | {t for i in detail["initiatives"] for t in i["themes"]})
+    page["partners_did"] = [{"context": c or None, "initiatives": by_context[c]}
+                            for c in sorted(by_context, key=lambda c: (c == "", c))]
+    return page  # type: ignore[return-value]
 
 
 def partnership_detail(session: Session, partnership_id: int, as_of: date | None = None,
