@@ -162,6 +162,16 @@ def _cli(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
 
 
+def _correct_both(client: Any, token: str, url: str, kind: str, ids: tuple[int, int],
+                  field: str, typed: str) -> tuple[Any, Any]:
+    """The same typed correction of `field` through the command line (on `ids[0]`) and the web
+    review form (on `ids[1]`): the command's result and the web's response."""
+    done = _cli("review", "correct", f"{kind}:{ids[0]}", f"{field}={typed}", "--db", url)
+    r = client.post(f"/review/{kind}/{ids[1]}", data={
+        "csrf": token, "decision": "correct", field: typed}, follow_redirects=False)
+    return done, r
+
+
 def test_typed_values_give_the_same_record_through_the_cli_and_the_web(atlas_url: str) -> None:
     with Atlas.open(atlas_url) as atlas:
         for name, (home, guest) in DOCS.items():
@@ -173,34 +183,22 @@ def test_typed_values_give_the_same_record_through_the_cli_and_the_web(atlas_url
         with _web(atlas_url) as client:
             token = _login(client)
             for n, typed in enumerate(TYPED_POPULATIONS):
-                cli_place, web_place = places[2 * n], places[2 * n + 1]
-                done = _cli("review", "correct", f"place:{cli_place}", f"population={typed}",
-                            "--db", atlas_url)
-                assert done.exit_code == 0, done.output
-                r = client.post(f"/review/place/{web_place}", data={
-                    "csrf": token, "decision": "correct", "population": typed},
-                    follow_redirects=False)
-                assert r.status_code == 303, (typed, r.text)
-                assert atlas.get("place", cli_place)["population"] == 12000, typed
-                assert atlas.get("place", web_place)["population"] == 12000, typed
+                pair = (places[2 * n], places[2 * n + 1])
+                done, r = _correct_both(client, token, atlas_url, "place", pair, "population",
+                                        typed)
+                assert done.exit_code == 0 and r.status_code == 303, (typed, done.output, r.text)
+                assert [atlas.get("place", p)["population"] for p in pair] == [12000] * 2, typed
             # lists: `;` separates organisations, whose names may hold a comma
-            done = _cli("review", "correct", f"action:{actions[0]}", f"organisations={orgs}",
-                        "--db", atlas_url)
-            assert done.exit_code == 0, done.output
-            r = client.post(f"/review/action/{actions[1]}", data={
-                "csrf": token, "decision": "correct", "organisations": orgs},
-                follow_redirects=False)
-            assert r.status_code == 303, r.text
+            done, r = _correct_both(client, token, atlas_url, "action", (actions[0], actions[1]),
+                                    "organisations", orgs)
+            assert done.exit_code == 0 and r.status_code == 303, (done.output, r.text)
             for aid in actions[:2]:
                 assert [o["name"] for o in atlas.get("action", aid)["organisations"]] == [
                     "Office de Tourisme", "Comité de jumelage, section de Valmont"]
             # « 12.000 » is refused by both, with the same line
-            done = _cli("review", "correct", f"place:{places[0]}", "population=12.000",
-                        "--db", atlas_url)
-            assert done.exit_code != 0
-            r = client.post(f"/review/place/{places[1]}", data={
-                "csrf": token, "decision": "correct", "population": "12.000"})
-            assert r.status_code == 422
+            done, r = _correct_both(client, token, atlas_url, "place", (places[0], places[1]),
+                                    "population", "12.000")
+            assert done.exit_code != 0 and r.status_code == 422
             line = "population: '12.000' is not a whole number"
             assert line in done.output and line.replace("'", "&#39;") in r.text
         assert atlas.get("place", places[0])["population"] == 12000
