@@ -148,3 +148,83 @@ def test_organisations_have_one_find_or_create(atlas_url: str) -> None:
         assert atlas.write(make) == first  # found again, not made twice
         rows = {o["name"]: o["review_state"] for o in atlas.organisations()}
         assert rows == {"Comité des Fêtes": "manual", "Croix-Rouge": "manual"}
+
+
+# -- typed-in values: one parser (atlas.fieldtext) behind both doors ------------------------------
+TYPED_POPULATIONS = ["12 000", "12\u00a0000", "12\u202f000", "12000"]
+
+
+def _cli(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from jumelage.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def _correct_both(client: Any, token: str, url: str, kind: str, ids: tuple[int, int],
+                  field: str, typed: str) -> tuple[Any, Any]:
+    """The same typed correction of `field` through the command line (on `ids[0]`) and the web
+    review form (on `ids[1]`): the command's result and the web's response."""
+    done = _cli("review", "correct", f"{kind}:{ids[0]}", f"{field}={typed}", "--db", url)
+    r = client.post(f"/review/{kind}/{ids[1]}", data={
+        "csrf": token, "decision": "correct", field: typed}, follow_redirects=False)
+    return done, r
+
+
+def test_typed_values_give_the_same_record_through_the_cli_and_the_web(atlas_url: str) -> None:
+    with Atlas.open(atlas_url) as atlas:
+        for name, (home, guest) in DOCS.items():
+            atlas.save_extraction(*_concert(name, home, guest))
+        accounts.add_user(atlas, "edith", PASSWORD, "editor")
+        places = [p["id"] for p in atlas.places(limit=10)["items"]]
+        actions = [a["id"] for a in atlas.actions(limit=10)["items"]]
+        orgs = "Office de Tourisme; Comité de jumelage, section de Valmont"
+        with _web(atlas_url) as client:
+            token = _login(client)
+            for n, typed in enumerate(TYPED_POPULATIONS):
+                pair = (places[2 * n], places[2 * n + 1])
+                done, r = _correct_both(client, token, atlas_url, "place", pair, "population",
+                                        typed)
+                assert done.exit_code == 0 and r.status_code == 303, (typed, done.output, r.text)
+                assert [atlas.get("place", p)["population"] for p in pair] == [12000] * 2, typed
+            # lists: `;` separates organisations, whose names may hold a comma
+            done, r = _correct_both(client, token, atlas_url, "action", (actions[0], actions[1]),
+                                    "organisations", orgs)
+            assert done.exit_code == 0 and r.status_code == 303, (done.output, r.text)
+            for aid in actions[:2]:
+                assert [o["name"] for o in atlas.get("action", aid)["organisations"]] == [
+                    "Office de Tourisme", "Comité de jumelage, section de Valmont"]
+            # « 12.000 » is refused by both, with the same line
+            done, r = _correct_both(client, token, atlas_url, "place", (places[0], places[1]),
+                                    "population", "12.000")
+            assert done.exit_code != 0 and r.status_code == 422
+            line = "population: '12.000' is not a whole number"
+            assert line in done.output and line.replace("'", "&#39;") in r.text
+        assert atlas.get("place", places[0])["population"] == 12000
+
+
+def test_fieldtext_numbers_and_lists() -> None:
+    from jumelage.atlas import fieldtext
+    from jumelage.errors import InvalidChange
+
+    ids = {"Kayes": 7, "Padoue": 3}
+    parsed = fieldtext.parse({
+        "population": "1\u202f234\u202f567", "lat": "45,19", "lon": "-5.72",
+        "themes": "culture, youth;health", "actors": "Kayes, 12; Padoue",
+        "aliases": "Saint-Aubert, le bourg; St-Aubert",
+        "amounts": "12 000 EUR per year; 1 500,50 XOF", "since": ""},
+        lambda t: ids.get(t) or (int(t) if t.isdigit() else None))
+    assert parsed == {
+        "population": 1234567, "lat": 45.19, "lon": -5.72,
+        "themes": ["culture", "youth", "health"], "actors": [7, 12, 3],
+        "aliases": ["Saint-Aubert, le bourg", "St-Aubert"],
+        "amounts": [{"value": 12000.0, "currency": "EUR", "per": "year"},
+                    {"value": 1500.5, "currency": "XOF"}], "since": None}
+    for bad in ("12.000", "1 2", "12 00", "douze", "12,5"):
+        try:
+            fieldtext.number("population", bad, int)
+        except InvalidChange as exc:
+            assert str(exc).startswith("population: ")
+        else:
+            raise AssertionError(bad)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import jumelage.cli as cli
 from jumelage.cli import app
 from jumelage.match import BadFilter, Edge, Graph, Matcher, MatchError, PlaceFacts, propose
-from jumelage.records import THEMES
+from jumelage.records import PLACE_KINDS, THEMES
 
 P = PlaceFacts
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,3 +300,45 @@ def test_the_printed_proposals(atlas_url: str, monkeypatch) -> None:
     assert all(len(line) <= 80 for line in lines)
     assert lines[1].startswith("  1. ") and "score " in lines[1]
     assert lines[2].startswith("       - ")                         # its reasons below it
+
+
+# -- one lookup of a name, whichever door -----------------------------------------------------
+def test_a_name_is_the_same_place_through_show_review_match_and_the_web(tmp_path) -> None:
+    """`Atlas.find_place` is the one lookup: a town before a region of the same name (the region
+    here has the lower id), then the place with most partnerships (the busier « Vannes » has
+    the higher id), the same through `show`, `review --place`, `match` and `/api/match`."""
+    from fastapi.testclient import TestClient
+
+    from jumelage.atlas import Atlas
+    from jumelage.web import Settings, create_app
+
+    url = f"sqlite:///{tmp_path / 'atlas.sqlite'}"
+    with Atlas.open(url) as atlas:
+        lats = iter(range(40, 60))  # one degree apart: same names, other places
+
+        def place(name: str, kind: str = "city", **more: object) -> int:
+            return atlas.add_manual("place", {"name": name, "country": "FR", "kind": kind,
+                                              "lat": float(next(lats)), "lon": -2.0, **more})
+        region, town = place("Kovel", "region"), place("Kovel")
+        quiet, busy = place("Vannes"), place("Vannes", population=54000)
+        others = [place(n) for n in ("Lorient", "Quimper", "Brest")]
+        for a, b in ((busy, others[0]), (busy, others[1]), (quiet, others[2]),
+                     (town, others[0]), (region, others[1])):
+            atlas.add_manual("partnership", {"places": [a, b], "kind": "twinning"})
+        for pid in (region, town, quiet, busy):
+            atlas.add_manual("initiative", {"place": pid, "themes": ["culture"]})
+        assert atlas.find_place("kovel")["id"] == town
+        assert atlas.find_place("Vanes")["id"] == busy  # a close name: the same preference
+    app = create_app(url, Settings(secret_key="test-secret"))
+    with TestClient(app, raise_server_exceptions=False) as web:
+        for name, wanted in (("Kovel", town), ("VANNES", busy)):
+            shown = json.loads(run("show", name, "--db", url, "--json").stdout)
+            assert shown["place"]["id"] == wanted, name
+            rows = json.loads(run("review", "--place", name, "--state", "manual", "--db", url,
+                                  "--json").stdout)
+            assert [r["ref"] for r in rows if r["kind"] in PLACE_KINDS] == [f"place:{wanted}"]
+            matched = json.loads(run("match", name, "--db", url, "--json").stdout)
+            assert matched["place"]["id"] == wanted, name
+            r = web.get(f"/api/match/{name}")
+            assert r.status_code == 200, r.text
+            assert r.json()["place"]["id"] == wanted, name

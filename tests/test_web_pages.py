@@ -55,6 +55,35 @@ def test_place_page_shows_partners_timeline_and_evidence(client: Any) -> None:
     assert f"/sources/{first['source_id']}#ev-" in page
 
 
+def test_show_json_and_the_place_twin_are_the_same_page(client: Any) -> None:
+    """`jumelage show --json` and `GET /api/places/{id}` give one shape, `Atlas.place_page`:
+    the same keys and values, each record with its `kind:id` ref, each action and initiative
+    with its evidence spans."""
+    from typer.testing import CliRunner
+
+    from jumelage.cli import app
+
+    for name in ("Troyes", "Quimper"):
+        found = client.get(f"/api/places?q={name.lower()}").json()["items"][0]
+        web = client.get(f"/api/places/{found['id']}").json()
+        done = CliRunner().invoke(app, ["show", name, "--json", "--db", client.atlas_info["url"]])
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.stdout) == web, name
+        assert web["place"]["ref"] == f"place:{found['id']}"
+        assert all(p["ref"] == f"partnership:{p['partnership_id']}" for p in web["partners"])
+        records = [("action", a) for a in web["timeline"]] + [
+            ("initiative", i) for i in web["initiatives"]]
+        assert records and all(r["ref"] == f"{k}:{r['id']}" for k, r in records)
+        spans = {(ev["record"], ev["record_id"]) for src in web["sources"]
+                 for ev in src["evidence"]}
+        for kind, r in records:
+            assert [(e["record"], e["record_id"]) for e in r["evidence"]] == (
+                [(kind, r["id"])] * len(r["evidence"]))
+            assert bool(r["evidence"]) == ((kind, r["id"]) in spans)
+            assert all(e["source"] and e["quote"] for e in r["evidence"])
+        assert {"themes", "partners_did", "timeline_next"} <= set(web)
+
+
 def test_what_partners_did_groups_their_initiatives_by_context(client: Any) -> None:
     quimper = client.get("/api/places?q=quimper").json()["items"][0]
     data = client.get(f"/api/places/{quimper['id']}").json()

@@ -469,38 +469,11 @@ def show(
         if found is None:
             raise JumelageError(f"no place matching {place!r} in the atlas "
                                 "(list them with `jumelage places --q TEXT`)")
-        detail = atlas.place_detail(found["id"])  # partners come with their history
-    _attach_evidence(detail)
-    _attach_refs(detail)
+        detail = atlas.place_page(found["id"])  # the shape of GET /api/places/{id}
     if as_json:
         _print_json(detail)
     else:
         _print_place(detail)
-
-
-def _attach_evidence(detail: dict[str, Any]) -> None:
-    """Give each action and initiative of a place's detail its evidence (source, span, whole
-    quote), taken from the detail's sources, so `show` can say what each one was."""
-    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for src in detail["sources"]:
-        for ev in src["evidence"]:
-            found.setdefault((ev["record"], ev["record_id"]), []).append(
-                {"source": src["name"], "start": ev["start"], "end": ev["end"],
-                 "quote": ev["quote"]})
-    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
-        for record in detail[key]:
-            record["evidence"] = found.get((kind, record["id"]), [])
-
-
-def _attach_refs(detail: dict[str, Any]) -> None:
-    """Give the place, each partnership, action and initiative of a place's detail its `ref`,
-    the `kind:id` that `review` takes (`id` stays as it was)."""
-    detail["place"]["ref"] = f"place:{detail['place']['id']}"
-    for p in detail["partners"]:
-        p["ref"] = f"partnership:{p['partnership_id']}"
-    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
-        for record in detail[key]:
-            record["ref"] = f"{kind}:{record['id']}"
 
 
 def _first_quote(record: dict[str, Any]) -> str:
@@ -1117,17 +1090,12 @@ def _review(ref: str, state: str, db: str | None, note: str | None,
         if changes is not None:
             from jumelage.atlas import fieldtext
 
-            changes = fieldtext.parse(changes, lambda text: _place_id(atlas, text))
+            changes = fieldtext.parse(changes, fieldtext.finder(atlas))
         record = atlas.review(kind, rid, state, changes=changes, note=note)
     if as_json:
         _print_json(record)
     else:
         out.print(f"{kind}:{rid} {state}: {checklist.label(kind, record)}")
-
-
-def _place_id(atlas: Any, text: str) -> int | None:
-    found = atlas.find_place(text)
-    return None if found is None else int(found["id"])
 
 
 @review_app.command("confirm")
@@ -1170,9 +1138,7 @@ def _add(kind: str, fields: dict[str, str | None], db: str | None, as_json: bool
     from jumelage.atlas import checklist, fieldtext
 
     with _open_atlas(db) as atlas:
-        def find(text: str) -> int | None:
-            return _place_id(atlas, text)
-
+        find = fieldtext.finder(atlas)
         data = fieldtext.parse({k: v for k, v in fields.items() if v is not None}, find)
         for field, names in (places or {}).items():
             data[field] = [fieldtext.place_id(field, name, find) for name in names]

@@ -29,8 +29,8 @@ from jumelage.atlas.validate import is_id
 from jumelage.names import name_key
 from jumelage.atlas.shapes import (
     ActionRow, EvidenceRow, Filters, InitiativeRow, OrganisationRow, Page, Partner,
-    PartnershipDetail, PartnershipRow, PlaceDetail, PlaceRow, SourceEvidence, SourceRow,
-    StatusRow,
+    PartnershipDetail, PartnershipRow, PlaceDetail, PlacePage, PlaceRow, SourceEvidence,
+    SourceRow, StatusRow,
 )
 from jumelage.errors import InvalidChange
 from jumelage.records import (
@@ -185,8 +185,21 @@ def _key(key: list[Any], *types: type) -> list[Any]:
     return key
 
 
+TOWN_KINDS = (None, "city", "camp")  # the kinds a name given alone means first
+
+
 def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
-    """A place by atlas id, GeoNames id, name or alias (folded), or else the closest name."""
+    """The place `name_or_id` means, the one lookup behind `show`, `review --place`, the
+    matcher and the web. In this order:
+
+    1. a number is an atlas id, else a GeoNames id;
+    2. a name or alias with the same name key (`name_key`: accents, case and punctuation
+       ignored); when several places carry it, the preferred one (`_preferred`);
+    3. else the closest names (rapidfuzz ratio >= `FUZZY_CUTOFF`), the preferred of the best
+       scored.
+
+    The preference: a live place before a rejected one, a town (`city`, `camp`) before a region
+    or district, then the one with most live partnerships, then the lowest id."""
     text = str(name_or_id).strip()
     place: Place | None = None
     if text.isdigit() and is_id(int(text)):  # a bigger number names no place
@@ -194,21 +207,34 @@ def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
             select(Place).where(Place.geonames_id == int(text)))
     key = name_key(text)
     if place is None and key:
-        place = session.scalar(
-            select(Place).join(PlaceName, PlaceName.place_id == Place.id)
-            .where(PlaceName.folded == key)
-            .order_by((Place.review_state == "rejected"), Place.id).limit(1))
+        ids = set(session.scalars(select(PlaceName.place_id).where(PlaceName.folded == key)))
+        place = _preferred(session, ids)
     if place is None and key:
         names = session.execute(
             select(PlaceName.folded, PlaceName.place_id).join(Place, Place.id == PlaceName.place_id)
             .where(Place.review_state != "rejected")).all()
-        best = process.extractOne(key, [n for n, _ in names], scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF)
-        if best is not None:
-            place = session.get(Place, names[best[2]][1])
+        hits = process.extract(key, [n for n, _ in names], scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, limit=None)
+        top = max((h[1] for h in hits), default=None)
+        place = _preferred(session, {names[h[2]][1] for h in hits if h[1] == top})
     if place is None:
         return None
     return _place_rows(session, [place])[0]
+
+
+def _preferred(session: Session, ids: set[int]) -> Place | None:
+    """Of the places `ids`, the one a name given alone means (see `find_place`)."""
+    if not ids:
+        return None
+    places = session.scalars(select(Place).where(Place.id.in_(ids))).all()
+    degree = dict(session.execute(
+        select(Place.id, func.count(Partnership.id))
+        .join(Partnership, or_(Partnership.place_a_id == Place.id,
+                               Partnership.place_b_id == Place.id))
+        .where(Place.id.in_(ids), Partnership.review_state != "rejected")
+        .group_by(Place.id)).all())
+    return min(places, key=lambda p: (p.review_state == "rejected", p.kind not in TOWN_KINDS,
+                                      -degree.get(p.id, 0), p.id))
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -462,6 +488,43 @@ def place_detail(session: Session, place_id: int, as_of: date | None = None,
     return {"place": _place_rows(session, [place])[0], "partners": partners,
             "timeline": timeline["items"], "timeline_next": timeline["next"],
             "initiatives": local, "sources": _sources_of(session, evidence)}
+
+
+PARTNER_INITIATIVES = 50  # per partner, on a place page
+
+
+def place_page(session: Session, place_id: int, as_of: date | None = None) -> PlacePage | None:
+    """The page of a place, as `jumelage show --json` and `GET /api/places/{id}` give it: its
+    `place_detail`, the place and each partnership, action and initiative with its `ref` (the
+    `kind:id` that `review` takes), each action and initiative with its `evidence` (every span
+    of it among the page's sources), the `themes` of its actions and initiatives, and the
+    initiatives of its partners (up to `PARTNER_INITIATIVES` each) grouped by crisis context
+    (`partners_did`, contexts by name, none last). None for an unknown place."""
+    detail = place_detail(session, place_id, as_of)
+    if detail is None:
+        return None
+    spans: dict[tuple[str, int], list[EvidenceRow]] = defaultdict(list)
+    for src in detail["sources"]:
+        for ev in src["evidence"]:
+            spans[(ev["record"], ev["record_id"])].append(ev)
+    page: dict[str, Any] = dict(detail)
+    page["place"] = {**detail["place"], "ref": f"place:{place_id}"}
+    page["partners"] = [{**p, "ref": f"partnership:{p['partnership_id']}"}
+                        for p in detail["partners"]]
+    for kind, key in (("action", "timeline"), ("initiative", "initiatives")):
+        page[key] = [{**r, "ref": f"{kind}:{r['id']}", "evidence": spans.get((kind, r["id"]), [])}
+                     for r in detail[key]]  # type: ignore[attr-defined]
+    by_context: dict[str, list[InitiativeRow]] = defaultdict(list)
+    for partner in detail["partners"]:
+        found = initiatives(session, Filters(place=partner["place"]["id"]), None,
+                            PARTNER_INITIATIVES, False)
+        for item in found["items"]:
+            by_context[item["context"] or ""].append(item)
+    page["themes"] = sorted({t for a in detail["timeline"] for t in a["themes"]}
+                            | {t for i in detail["initiatives"] for t in i["themes"]})
+    page["partners_did"] = [{"context": c or None, "initiatives": by_context[c]}
+                            for c in sorted(by_context, key=lambda c: (c == "", c))]
+    return page  # type: ignore[return-value]
 
 
 def partnership_detail(session: Session, partnership_id: int, as_of: date | None = None,

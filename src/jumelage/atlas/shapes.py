@@ -244,6 +244,56 @@ class PlaceDetail(TypedDict):
     sources: list[SourceEvidence]
 
 
+class PagePlace(PlaceRow):
+    """The place a place page is about, with its `ref` (`place:ID`, what `review` takes)."""
+
+    ref: str
+
+
+class PagePartner(Partner):
+    """A partner on a place page, with the partnership's `ref` (`partnership:ID`)."""
+
+    ref: str
+
+
+class PageAction(ActionRow):
+    """An action on a place page: its `ref` (`action:ID`) and every evidence span of it among
+    the page's sources (source name, offsets, whole quote)."""
+
+    ref: str
+    evidence: list[EvidenceRow]
+
+
+class PageInitiative(InitiativeRow):
+    """An initiative on a place page: its `ref` (`initiative:ID`) and its evidence spans."""
+
+    ref: str
+    evidence: list[EvidenceRow]
+
+
+class ContextGroup(TypedDict):
+    """Initiatives of a place's partners in one crisis context (None: outside any crisis)."""
+
+    context: str | None
+    initiatives: list[InitiativeRow]
+
+
+class PlacePage(TypedDict):
+    """Everything a place's page says, the same for `jumelage show --json` and
+    `GET /api/places/{id}`: the `PlaceDetail` fields, each record with its `ref`, each action
+    and initiative with its `evidence`, the `themes` of its actions and initiatives, and what
+    its partners did by crisis context (`partners_did`)."""
+
+    place: PagePlace
+    partners: list[PagePartner]
+    timeline: list[PageAction]
+    timeline_next: str | None
+    initiatives: list[PageInitiative]
+    sources: list[SourceEvidence]
+    themes: list[str]
+    partners_did: list[ContextGroup]
+
+
 class PartnershipDetail(PartnershipRow):
     """A partnership page: both places, the dated history with evidence, the partnership's own
     evidence, and the first page of the actions between the two places (`actions_next`)."""

@@ -32,7 +32,7 @@ from jumelage.atlas import save as saving
 from jumelage.atlas import search as searching
 from jumelage.atlas.shapes import (
     ActionRow, Filters, InitiativeRow, OrganisationRow, Page, PartnershipDetail, PartnershipRow,
-    PlaceDetail, PlaceRow, SearchPage, SourceDetail, SourceRow, StatusRow, Summary,
+    PlaceDetail, PlacePage, PlaceRow, SearchPage, SourceDetail, SourceRow, StatusRow, Summary,
 )
 from jumelage.errors import AtlasError, InvalidChange, NotFound
 from jumelage.records import Document, Extraction
@@ -293,7 +293,10 @@ class Atlas:
 
     def find_place(self, name_or_id: str | int) -> PlaceRow | None:
         """A place by atlas id, GeoNames id, name or alias (accents and case ignored), or else the
-        closest name (rapidfuzz ratio >= 85); None if nothing is close."""
+        closest name (rapidfuzz ratio >= 85); None if nothing is close. When several places
+        carry the name: a live one before a rejected one, a town before a region or district,
+        then most partnerships, then the lowest id (`queries.find_place`). The one lookup of
+        `show`, `review --place`, `add`, `review correct`, the matcher and the web."""
         return self._read(queries.find_place, name_or_id)
 
     def place_detail(self, place_id: int, as_of: date | None = None,
@@ -301,6 +304,13 @@ class Atlas:
         """The place page: the place, its partners (history, dormancy as of `as_of`), the first
         page of its timeline (`timeline_next`), its initiatives and sources; None if unknown."""
         return self._read(queries.place_detail, place_id, as_of, include_rejected)
+
+    def place_page(self, place_id: int, as_of: date | None = None) -> PlacePage | None:
+        """Everything a place's page says, the one shape of `jumelage show --json` and
+        `GET /api/places/{id}`: `place_detail` with each record's `ref` (`kind:id`), each
+        action's and initiative's `evidence`, the page's `themes` and what its partners did by
+        crisis context (`partners_did`); None if unknown (`queries.place_page`)."""
+        return self._read(queries.place_page, place_id, as_of)
 
     def partnerships(self, filters: Filters | None = None, *, after: str | None = None,
                      limit: int | None = 50, as_of: date | None = None,

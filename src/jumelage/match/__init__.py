@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from jumelage.match.cache import cached_matcher
 from jumelage.match.graph import Edge, Graph, PlaceFacts
-from jumelage.match.load import close_names, find_place_id, graph_from_atlas
+from jumelage.match.load import close_names, graph_from_atlas
 from jumelage.match.matcher import (MAX_TOP, BadFilter, Matcher, MatchError, check_filters,
                                     parse_population)
 from jumelage.records import MatchPlace, MatchResult, Proposal, Reason
@@ -46,8 +46,9 @@ def matcher_for(atlas: Atlas) -> Matcher:
 
 def find(atlas: Atlas, place: Hashable) -> int:
     """The atlas id of `place`, without building the matcher: a number is an atlas id (or else
-    a GeoNames id); a name is a place's name or alias, a town before a region of the same name,
-    then the one with most partners, else the closest spelling (`Atlas.find_place`).
+    a GeoNames id); a name is found by `Atlas.find_place`, the one lookup of every door (a town
+    before a region of the same name, then the one with most partners, then the lowest id, else
+    the closest spelling).
 
     Raises `BadFilter` (a usage error) for an empty name, `MatchError` « no place with id N »
     for a number no place has, and `MatchError` naming the place and up to five close names
@@ -60,9 +61,6 @@ def find(atlas: Atlas, place: Hashable) -> int:
         if found is None or int(text) not in (found["id"], found["geonames_id"]):
             raise MatchError(f"no place with id {text}")
         return found["id"]
-    named = find_place_id(atlas, text)
-    if named is not None:
-        return named
     found = atlas.find_place(text)
     if found is None:
         close = close_names(atlas, text)

@@ -132,36 +132,3 @@ def close_names(atlas: Atlas, text: str, limit: int = 5) -> list[str]:
         return out[:limit]
 
     return atlas.read(read) if key else []
-
-
-def find_place_id(atlas: Atlas, text: str) -> int | None:
-    """The atlas id of the live place named `text` (its name or an alias, folded), a town
-    before a region or district of the same name, then the one with most partnerships, then
-    the oldest; None when no live place carries that name."""
-    from sqlalchemy import func, or_, select
-
-    from jumelage.atlas.models import Partnership, Place, PlaceName
-    from jumelage.names import name_key
-
-    key = name_key(text)
-    if not key:
-        return None
-
-    def read(session) -> int | None:
-        rows = session.execute(
-            select(Place.id, Place.kind, PlaceName.folded == key)
-            .join(PlaceName, PlaceName.place_id == Place.id)
-            .where(PlaceName.folded == key, Place.review_state != "rejected")).all()
-        if not rows:
-            return None
-        ids = sorted({r[0] for r in rows})
-        degree = dict(session.execute(
-            select(Place.id, func.count(Partnership.id))
-            .join(Partnership, or_(Partnership.place_a_id == Place.id,
-                                   Partnership.place_b_id == Place.id))
-            .where(Place.id.in_(ids), Partnership.review_state != "rejected")
-            .group_by(Place.id)).all())
-        kinds = {r[0]: r[1] for r in rows}
-        return max(ids, key=lambda i: (kinds[i] in (None, "city", "camp"), degree.get(i, 0), -i))
-
-    return atlas.read(read)

@@ -13,31 +13,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from typing_extensions import TypedDict
 
 from jumelage.atlas import Atlas, Filters, lookups
-from jumelage.atlas.shapes import EvidenceRow, InitiativeRow, Page, PlaceDetail, PlaceRow
+from jumelage.atlas.shapes import EvidenceRow, Page, PlacePage, PlaceRow
 from jumelage.errors import NotFound
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import After, Country, Limit, Text, clean, linked
 from jumelage.web.render import render
 
 router = APIRouter()
-PARTNER_INITIATIVES = 50  # per partner, on the place page
-
-
-class ContextGroup(TypedDict):
-    """Initiatives of a place's partners in one crisis context (None: outside any crisis)."""
-
-    context: str | None
-    initiatives: list[InitiativeRow]
-
-
-class PlacePage(PlaceDetail):
-    """The place page: `PlaceDetail` plus what its partners did, by context, and its themes."""
-
-    partners_did: list[ContextGroup]
-    themes: list[str]
 
 
 def places_data(request: Request, atlas: Atlas, q: str | None, country: str | None,
@@ -47,21 +31,12 @@ def places_data(request: Request, atlas: Atlas, q: str | None, country: str | No
     return {**linked(request, found), "q": q, "country": country}
 
 
-def place_data(atlas: Atlas, place_id: int) -> dict[str, Any]:
-    """Everything the place page shows (raises NotFound for an unknown id)."""
-    detail = atlas.place_detail(place_id)
-    if detail is None:
+def place_data(atlas: Atlas, place_id: int) -> PlacePage:
+    """Everything the place page shows, `Atlas.place_page` (raises NotFound for an unknown id)."""
+    page = atlas.place_page(place_id)
+    if page is None:
         raise NotFound("place", place_id)
-    by_context: dict[str, list[Any]] = defaultdict(list)
-    for partner in detail["partners"]:
-        found = atlas.initiatives(Filters(place=partner["place"]["id"]), limit=PARTNER_INITIATIVES)
-        for item in found["items"]:
-            by_context[item["context"] or ""].append(item)
-    themes = sorted({t for a in detail["timeline"] for t in a["themes"]}
-                    | {t for i in detail["initiatives"] for t in i["themes"]})
-    return {**detail, "themes": themes,
-            "partners_did": [{"context": c or None, "initiatives": by_context[c]}
-                             for c in sorted(by_context, key=lambda c: (c == "", c))]}
+    return page
 
 
 def first_evidence(detail: dict[str, Any]) -> dict[tuple[str, int], EvidenceRow]:

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jumelage.atlas import Atlas
-from jumelage.atlas import accounts
+from jumelage.atlas import accounts, fieldtext
 from jumelage.errors import InvalidChange, JumelageError, NotFound
 from jumelage.records import ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web.deps import ApiWriterDep, AtlasDep, EditorDep, Id, check_csrf, current_user
@@ -120,53 +120,16 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-def _number(value: str | None, kind: type, field: str) -> Any:
-    value = _text(value)
-    if value is None:
-        return None
-    try:
-        return kind(value.replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except ValueError:
-        raise InvalidChange(f"{field}: {value!r} is not a number") from None
-
-
-def _names(value: str | None) -> list[str]:
-    return [v.strip() for v in re.split(r"[;\n]", value or "") if v.strip()]
-
-
-def _place_ids(atlas: Atlas, value: str | None, field: str) -> list[int]:
-    """Place ids from `3; Kayes; 12` (ids or names; a name must be found in the atlas)."""
-    ids = []
-    for item in _names(value):
-        found = atlas.find_place(item)
-        if found is None:
-            raise InvalidChange(f"{field}: no place {item!r} in the atlas")
-        ids.append(found["id"])
-    return ids
-
-
 def _fields(atlas: Atlas, kind: str, form: dict[str, Any]) -> dict[str, Any]:
-    """The record fields a form gives for `kind` (only those present in the form)."""
-    out: dict[str, Any] = {}
-    has = form.__contains__
-    for f in ("name", "country", "kind", "since", "status", "status_date", "start", "end",
-              "context"):
-        if has(f):
-            out[f] = _text(form[f])
+    """The record fields a form gives for `kind` (only those present in the form), typed by
+    `fieldtext.parse` as the command line's FIELD=VALUE are."""
+    names = ["name", "country", "kind", "since", "status", "status_date", "start", "end",
+             "context", "organisations", "actors", "partners", "places", "place"]
     if kind == "place":
-        for f, typ in (("lat", float), ("lon", float), ("population", int)):
-            if has(f):
-                out[f] = _number(form[f], typ, f)
-    if has("themes") or has("themes_sent"):
+        names += ["lat", "lon", "population"]
+    out = fieldtext.parse({f: form[f] for f in names if f in form}, fieldtext.finder(atlas))
+    if "themes" in form or "themes_sent" in form:
         out["themes"] = [t for t in form.get("themes", []) if t in THEMES]
-    if has("organisations"):
-        out["organisations"] = _names(form["organisations"])
-    for f in ("actors", "partners", "places"):
-        if has(f):
-            out[f] = _place_ids(atlas, form[f], f)
-    if has("place"):
-        found = _place_ids(atlas, form["place"], "place")
-        out["place"] = found[0] if found else None
     return out
 
 
