@@ -59,9 +59,11 @@ def kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((k, _compile(kinds[k])) for k in PARTNERSHIP_KINDS if k in kinds)
 
 
-def kinds_in(folded: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=8192)
+def kinds_in(folded: str) -> tuple[tuple[str, int, int], ...]:
     """Every partnership-kind cue in `folded`: (kind, start, end), except inside an organisation's
-    name ("le comité de jumelage", "responsable des jumelages")."""
+    name ("le comité de jumelage", "responsable des jumelages"). The same passage is asked about
+    by several steps (owner, pairs, units), so recent answers are kept."""
     out = []
     ignore = pattern("kind_ignore_before")
     for kind, pat in kind_patterns():
@@ -69,7 +71,7 @@ def kinds_in(folded: str) -> list[tuple[str, int, int]]:
             (kind, m.start(), m.end()) for m in pat.finditer(folded)
             if not ignore.search(folded[max(0, m.start() - 30):m.start()])
         )
-    return sorted(out, key=lambda t: t[1])
+    return tuple(sorted(out, key=lambda t: t[1]))
 
 
 @lru_cache(maxsize=None)

@@ -488,8 +488,9 @@ def _co_actors(an: Analysis, links, partners: list[str]) -> list[str]:
     """A third town in a three-way cooperation ("ménage à trois"): linked in cooperation with the
     partner and linked with the owner, it acts with the owner."""
     out = []
+    involved = set(partners)
     for link in links.by_pair.values():
-        if link.kind != "cooperation":
+        if (link.a not in involved and link.b not in involved) or link.kind != "cooperation":
             continue
         for p in partners:
             if p in (link.a, link.b):

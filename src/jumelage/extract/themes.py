@@ -96,6 +96,16 @@ class _Lexicon:
         for found in self.by_stem.values():
             found.sort(key=lambda c: -len(c.parts))
         self.by_prefix.sort(key=lambda c: -len(c.parts))
+        # The prefix cues a word can start with, by the word's first two letters (cues whose
+        # prefix is shorter than that go with every head), in `by_prefix` order: matching a word
+        # then tests a handful of prefixes, not all of them.
+        short = [c for c in self.by_prefix if len(c.parts[0][0]) < 2]
+        self.prefix_by_head: dict[str, list[_Cue]] = {}
+        for head in {c.parts[0][0][:2] for c in self.by_prefix if len(c.parts[0][0]) >= 2}:
+            self.prefix_by_head[head] = [c for c in self.by_prefix
+                                         if c.parts[0][0][:2] == head or c in short]
+        self.short_prefixes = short
+        self._scored: dict[str, dict[str, float]] = {}
 
     def matches(self, text: str) -> Counter[_Cue]:
         """How many times each cue occurs in `text`, longest cues first, never overlapping."""
@@ -105,7 +115,8 @@ class _Lexicon:
         i = 0
         while i < len(words):
             best: _Cue | None = None
-            for cue in self.by_stem.get(stems[i], []) + [c for c in self.by_prefix
+            prefixed = self.prefix_by_head.get(words[i][:2], self.short_prefixes)
+            for cue in self.by_stem.get(stems[i], []) + [c for c in prefixed
                                                          if words[i].startswith(c.parts[0][0])]:
                 if best is not None and len(cue.parts) <= len(best.parts):
                     continue
@@ -135,7 +146,17 @@ class _Lexicon:
         return True
 
     def scores(self, text: str) -> dict[str, float]:
-        """Each label's score: cue weights, a repeated cue adding less each time."""
+        """Each label's score: cue weights, a repeated cue adding less each time. The same
+        passage is often scored several times (as a unit candidate, then as an action), so the
+        last few thousand answers are kept."""
+        found = self._scored.get(text)
+        if found is None:
+            if len(self._scored) >= 4096:
+                self._scored.clear()
+            found = self._scored[text] = self._score(text)
+        return dict(found)
+
+    def _score(self, text: str) -> dict[str, float]:
         totals: dict[str, float] = {}
         for cue, count in self.matches(text).items():
             factor = 1.0 + 0.5 * math.log2(count) if count > 1 else 1.0
