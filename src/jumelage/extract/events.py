@@ -69,7 +69,16 @@ def _unit_dates(an: Analysis, unit: Unit):
 
 
 def _tense(an: Analysis, unit: Unit) -> str | None:
-    """"future", "past" or "present" from the unit's verbs (spaCy morphology), None if none."""
+    """"future", "past" or "present" from the unit's verbs (spaCy morphology), None if none.
+    Several steps ask it of the same unit, so each unit's answer is kept on the analysis."""
+    cache = an.__dict__.setdefault("_tenses", {})
+    where = (unit.start, unit.end)
+    if where not in cache:
+        cache[where] = _verbs_tense(an, unit)
+    return cache[where]
+
+
+def _verbs_tense(an: Analysis, unit: Unit) -> str | None:
     span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand")
     if span is None:
         return None

@@ -9,6 +9,7 @@ Berlin") is kept but marked as not an actor.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -282,6 +283,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     accepted: list[tuple[int, int, str, bool, list[str]]] = []
     paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
     given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
+    inside = _Spans(organisations)
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -363,7 +365,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
-            s < start and end <= e and not TOWN_BODY.search(folded[s:start]) for s, e in organisations)
+            s < start and end <= e and not TOWN_BODY.search(folded[s:start])
+            for s, e in inside.around(start))
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
@@ -371,6 +374,20 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+class _Spans:
+    """Spans (start, end) sorted once, so that those that may hold a position are found by
+    bisection rather than by reading them all (a long text names hundreds of organisations)."""
+
+    def __init__(self, spans) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def around(self, pos: int) -> list[tuple[int, int]]:
+        """The spans starting before `pos` and long enough to reach it, in order of start."""
+        return self.spans[bisect_left(self.starts, pos - self.longest):bisect_left(self.starts, pos)]
 
 
 UNSUPPORTED_POPULATION = 100_000
