@@ -59,6 +59,7 @@ def merge(source: str, parts: list[tuple[int, Extraction]]) -> Extraction:
     out = Extraction(source=source, date=next((e.date for _, e in parts if e.date), None))
     by_key: dict[tuple[Any, ...], Place] = {}
     ships: dict[frozenset[str], Any] = {}
+    seen_orgs: set = set()
     for offset, ext in parts:
         refs: dict[str, str] = {}
         for p in ext.places:
@@ -93,5 +94,8 @@ def merge(source: str, parts: list[tuple[int, Extraction]]) -> Extraction:
         for i in ext.initiatives:
             out.initiatives.append(replace(i, place=refs.get(i.place) if i.place else None,
                                            span=_shift(i.span, offset)))
-        out.organizations += [o for o in ext.organizations if o not in out.organizations]
+        for o in ext.organizations:      # first telling first, each once (a set: a long
+            if o not in seen_orgs:         # text names thousands)
+                seen_orgs.add(o)
+                out.organizations.append(o)
     return out
