@@ -153,3 +153,13 @@ def test_csv_cells_that_would_be_formulas_stay_text(atlas_url: str, tmp_path: Pa
         export_csv(atlas, tmp_path / "csv")
     names = {r["name"] for r in _rows(tmp_path / "csv" / "places.csv")}
     assert names == {'\'=HYPERLINK("http://exemple.invalid","clic")', "Lannion"}
+
+
+def test_the_spreadsheet_preset_is_the_librarys() -> None:
+    """`--excel` (and the web) take the CSV options from one library function."""
+    from jumelage.atlas.exchange import csv_options
+
+    assert csv_options() == {"bom": False, "delimiter": ",", "decimal": "."}
+    assert csv_options(excel=True) == {"bom": True, "delimiter": ";", "decimal": ","}
+    assert csv_options(excel=True, delimiter=",") == {"bom": True, "delimiter": ",", "decimal": "."}
+    assert csv_options(bom=True, delimiter="\t") == {"bom": True, "delimiter": "\t", "decimal": "."}

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +31,14 @@ def test_demo_runs_from_an_installed_wheel(tmp_path: Path) -> None:
                  "-w", dist, ROOT, cwd=tmp_path)
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next(dist.glob("jumelage-*.whl"))
+    # every file of the package ships (data, templates, static assets such as the favicon),
+    # except what Python or git leave behind
+    package = ROOT / "src" / "jumelage"
+    expected = {f"jumelage/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    with zipfile.ZipFile(wheel) as whl:
+        shipped = set(whl.namelist())
+    assert expected <= shipped, sorted(expected - shipped)
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -24,7 +24,8 @@ from typer.core import TyperCommand
 
 from jumelage import __version__
 from jumelage.errors import JumelageError, ReadError
-from jumelage.records import THEMES
+from jumelage.records import (ACTION_STATUSES, EXPORT_FORMATS, PARTNERSHIP_KINDS,
+                              PARTNERSHIP_STATUSES, PLACE_KINDS, THEMES)
 
 try:        # typer 0.2x carries its own copy of click; older ones use click itself
     from typer._click import exceptions as _click_errors
@@ -61,6 +62,11 @@ AfterOpt = Annotated[Optional[str], typer.Option(
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PLURALS = {"city": "cities"}
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    """Help text listing the allowed values, from the one tuple that defines them."""
+    return "One of: " + ", ".join(choices) + "."
 
 
 def _count(n: int, noun: str) -> str:
@@ -626,7 +632,7 @@ def summary(db: DbUrl = None, as_json: AsJson = False) -> None:
 @app.command("export")
 @_reports_errors
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or geojson.")] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help=_one_of(EXPORT_FORMATS))] = "json",
     out_path: Annotated[
         Optional[Path], typer.Option("--out", "-o", help="File (json, geojson) or folder (csv).")
     ] = None,
@@ -643,17 +649,16 @@ def export(
     from jumelage.atlas import exchange
 
     fmt = format.lower()
-    if fmt not in ("json", "csv", "geojson"):
-        raise typer.BadParameter(f"{format!r} is not one of json, csv, geojson",
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"{format!r} is not one of {', '.join(EXPORT_FORMATS)}",
                                  param_hint="--format")
     if fmt == "csv" and out_path is None:
         raise typer.BadParameter("csv export writes several files: give a folder",
                                  param_hint="--out")
     with _open_atlas(db) as atlas:
         if fmt == "csv":
-            sep = delimiter or (";" if excel else ",")
-            for written in exchange.export_csv(atlas, out_path, bom=bom or excel, delimiter=sep,
-                                               decimal="," if excel and sep != "," else "."):
+            options = exchange.csv_options(excel=excel, bom=bom, delimiter=delimiter)
+            for written in exchange.export_csv(atlas, out_path, **options):
                 typer.echo(str(written))
             return
         data = exchange.export_json(atlas) if fmt == "json" else exchange.export_geojson(atlas)
@@ -1172,7 +1177,7 @@ End = Annotated[Optional[str], typer.Option("--end", metavar="DATE")]
 def add_place(
     name: Annotated[str, typer.Argument(help="The place's name.")],
     country: Annotated[Optional[str], typer.Option(metavar="XX")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="city, region, district or camp.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help=_one_of(PLACE_KINDS))] = None,
     lat: Optional[float] = None,
     lon: Optional[float] = None,
     geonames_id: Annotated[Optional[int], typer.Option("--geonames-id")] = None,
@@ -1191,11 +1196,10 @@ def add_place(
 def add_partnership(
     place_a: Annotated[str, typer.Argument(metavar="PLACE", help="A place name or id.")],
     place_b: Annotated[str, typer.Argument(metavar="PLACE", help="The other place.")],
-    kind: Annotated[str, typer.Option(
-        help="twinning, cooperation, partnership or friendship.")] = "twinning",
+    kind: Annotated[str, typer.Option(help=_one_of(PARTNERSHIP_KINDS))] = "twinning",
     since: Annotated[Optional[str], typer.Option(metavar="DATE")] = None,
     status: Annotated[Optional[str], typer.Option(
-        help="proposed, active, suspended or ended.")] = None,
+        help=_one_of(PARTNERSHIP_STATUSES))] = None,
     db: DbUrl = None,
     as_json: AsJson = False,
 ) -> None:
@@ -1212,7 +1216,7 @@ def add_action(
     start: Start = None,
     end: End = None,
     status: Annotated[Optional[str], typer.Option(
-        help="done, ongoing, planned, cancelled or abandoned.")] = None,
+        help=_one_of(ACTION_STATUSES))] = None,
     theme: Themes = None,
     amount: Amounts = None,
     organisation: Orgs = None,

@@ -22,12 +22,13 @@ THEMES = (
 )
 # The kinds of partnership, most specific first: where sources (or cue words) disagree on a
 # pair's kind, the first of this order wins. The extractor and the atlas both derive their
-# precedence from it (`best_kind`, `KIND_RANK`).
+# precedence from it (`best_kind`).
 PARTNERSHIP_KINDS = ("twinning", "cooperation", "friendship", "partnership")
-KIND_RANK = {kind: len(PARTNERSHIP_KINDS) - i for i, kind in enumerate(PARTNERSHIP_KINDS)}
 PARTNERSHIP_STATUSES = ("proposed", "active", "suspended", "ended")
 ACTION_STATUSES = ("done", "ongoing", "planned", "cancelled", "abandoned")
 PLACE_KINDS = ("city", "region", "district", "camp")
+# What an atlas exports to (`jumelage.atlas.exchange`: export_json, export_csv, export_geojson).
+EXPORT_FORMATS = ("json", "csv", "geojson")
 REVIEW_STATES = ("extracted", "confirmed", "corrected", "rejected", "manual")
 
 Span = tuple[int, int]

@@ -356,6 +356,18 @@ def _cell(value: Any, decimal: str = ".") -> Any:
     return value
 
 
+def csv_options(excel: bool = False, bom: bool = False,
+                delimiter: str | None = None) -> dict[str, Any]:
+    """The `export_csv` keyword arguments for a CSV export: `excel` is the preset for a
+    spreadsheet set to French (UTF-8 with a BOM, `;` between fields, decimal comma), which an
+    explicit `bom` or `delimiter` completes or overrides; without it, plain CSV (`,`, `.`).
+    The decimal comma is dropped when the delimiter is a comma. Shapes: {"bom": bool,
+    "delimiter": str, "decimal": str}."""
+    sep = delimiter or (";" if excel else ",")
+    return {"bom": bom or excel, "delimiter": sep,
+            "decimal": "," if excel and sep != "," else "."}
+
+
 def export_csv(atlas: Atlas, out_dir: Path | str, as_of: date | None = None,
                bom: bool = False, delimiter: str = ",", decimal: str = ".") -> list[Path]:
     """Write places.csv, partnerships.csv, actions.csv, initiatives.csv, organisations.csv.

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from jumelage.records import THEMES
+from jumelage.records import PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, THEMES
 from jumelage.web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -61,7 +61,8 @@ def with_query(request: Request, **changes: Any) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-templates.env.globals.update(all_themes=THEMES, period=period, amount=amount,
+templates.env.globals.update(all_themes=THEMES, all_kinds=PARTNERSHIP_KINDS,
+                             all_statuses=PARTNERSHIP_STATUSES, period=period, amount=amount,
                              record_url=record_url, with_query=with_query)
 
 

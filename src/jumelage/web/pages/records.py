@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jumelage.atlas import Atlas, Filters, lookups
 from jumelage.atlas.shapes import ActionRow, InitiativeRow, Page
 from jumelage.errors import NotFound
+from jumelage.records import ACTION_STATUSES
 from jumelage.web.deps import AtlasDep, Id
 from jumelage.web.pages.common import (
     After, Country, Limit, PlaceId, Text, Theme, Year, clean, linked,
@@ -24,8 +25,7 @@ from jumelage.web.render import render
 router = APIRouter()
 RecordKind = Literal["place", "partnership", "action", "initiative", "organisation"]
 PageKind = Literal["place", "partnership", "status", "action", "initiative", "organisation"]
-ActionStatus = Annotated[
-    Literal["done", "ongoing", "planned", "cancelled", "abandoned"] | None, Query()]
+ActionStatus = Annotated[Literal[ACTION_STATUSES] | None, Query()]  # type: ignore[valid-type]
 
 
 def actions_data(request: Request, atlas: Atlas, filters: Filters, after: str | None,
