@@ -238,3 +238,22 @@ def test_a_founding_told_with_a_year_only_sets_since_and_is_no_action():
                        "en 2011.\n\n2015 : rénovation de la maternité.\n", "t.txt")
     assert [p.since for p in ext.partnerships] == ["2011"]
     assert "2011" not in {a.start for a in ext.actions}
+
+
+def test_a_place_outside_the_gazetteer_is_one_place_however_its_letters_are_written() -> None:
+    # one name key for places no gazetteer knows: « Ł » and « L » are one letter there, and the
+    # text is searched for the second spelling as for the first
+    ext = extract_text("La ville de Quimperlé coopère avec la commune de Gornji Łubovac (Croatie) "
+                       "depuis 2004. En 2019, une délégation de Gornji Lubovac est venue à Quimperlé.")
+    unknown = [p for p in ext.places if "ubovac" in p.name]
+    assert len(unknown) == 1 and unknown[0].country == "HR" and unknown[0].geonames_id is None
+    assert any(unknown[0].ref in a.actors + a.partners for a in ext.actions)
+
+
+def test_folding_gives_the_same_letter_as_the_name_key() -> None:
+    from jumelage.extract.lexicon import fold_same_length
+    from jumelage.names import name_key
+
+    for name in ("İzmir", "Łódź", "Ħamrun", "Øresund", "Đakovo"):
+        folded = fold_same_length(name)
+        assert len(folded) == len(name) and name_key(folded) == name_key(name), name

@@ -29,3 +29,14 @@ def test_the_more_precise_date_of_the_same_year_founds_the_twinning():
     ext = extract_text("Dreux est jumelée avec Ludwigshafen depuis 1975, date de la charte "
                        "signée le 3 octobre 1975.")
     assert [p.since for p in ext.partnerships] == ["1975-10-03"]
+
+
+def test_a_period_covers_from_its_starts_first_day_to_its_ends_last() -> None:
+    from datetime import date
+
+    from jumelage.partial_dates import period_bounds
+
+    assert period_bounds("2022") == (date(2022, 1, 1), date(2022, 12, 31))
+    assert period_bounds("2021-05", "2022") == (date(2021, 5, 1), date(2022, 12, 31))
+    assert period_bounds("2024-02", None) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert period_bounds("2022-13") is None and period_bounds(None) is None

@@ -30,10 +30,11 @@ from functools import lru_cache
 NAME_KEY_VERSION = 2
 
 # Latin letters that Unicode decomposition does not reduce to ASCII (after case folding).
-_SPECIAL = str.maketrans({
+SPECIAL_LETTERS = {
     "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
     "ħ": "h", "ŧ": "t", "ŋ": "n", "ƒ": "f", "ĸ": "k", "ſ": "s", "ɨ": "i", "ʉ": "u", "ß": "ss",
-})
+}
+_SPECIAL = str.maketrans(SPECIAL_LETTERS)
 _ASCII_SEPARATORS = re.compile(r"[^0-9a-z]+")
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 

@@ -78,6 +78,17 @@ def bounds(value: str | None) -> tuple[date, date] | None:
     return date(y, 1, 1), date(y, 12, 31)
 
 
+def period_bounds(start: str | None, end: str | None = None) -> tuple[date, date] | None:
+    """The days a period from `start` to `end` (partial dates; `end` None: the start's own
+    extent) may cover: the first day of `start` to the last day of `end`. `("2022", None)` ->
+    2022-01-01 .. 2022-12-31; `("2021-05", "2022")` -> 2021-05-01 .. 2022-12-31. None when
+    either is not a partial date."""
+    first, last = bounds(start), bounds(end or start)
+    if first is None or last is None:
+        return None
+    return first[0], last[1]
+
+
 def compare(a: str, b: str) -> int:
     """Compare two partial dates at their common precision: -1, 0 or 1 (`2014` vs `2014-05`: 0)."""
     n = min(len(a), len(b))

@@ -26,6 +26,9 @@ def default_extractor():
 
 
 def extract_text(text: str, name: str = "text.txt", date: str | None = None) -> Extraction:
+    """The extraction of a plain `text` (a `str`, offsets in the result refer to it), read as a
+    document called `name` published on `date` (ISO partial, or None: the text's own date), with
+    the process's default `Extractor` (the French model is loaded on first use, once)."""
     doc = Document(
         name=name, text=text, media_type="text/plain",
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(), date=date,

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from jumelage.errors import JumelageError
+from jumelage.names import SPECIAL_LETTERS
 
 DEFAULT_LANG = "fr"
 
@@ -24,6 +25,8 @@ _SAME_LENGTH = {
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
     "\u0153": "\u0153", "\u00e6": "\u00e6",
 }
+
+_ONE_LETTER = {k: v for k, v in SPECIAL_LETTERS.items() if len(v) == 1}
 
 
 def _data_dir(lang: str) -> Any:
@@ -64,11 +67,15 @@ def _fold_char(c: str, keep_accents: bool) -> str:
     if c in _SAME_LENGTH:
         return _SAME_LENGTH[c]
     low = c.lower()
-    if len(low) != 1:
-        low = c
+    if len(low) != 1:                # « İ » lowers to two characters: its base letter, lowered
+        low = unicodedata.normalize("NFD", c)[0].lower()
+        low = low if len(low) == 1 else c
     if keep_accents:
         return low
-    return unicodedata.normalize("NFD", low)[0]
+    # a special Latin letter that is one letter of the name key too (ł, ø, đ, ħ, ı): the same
+    # letter here as there (`jumelage.names`), so « Łukovac » is found where « Lukovac » is written
+    plain = _ONE_LETTER.get(low)
+    return plain if plain is not None else unicodedata.normalize("NFD", low)[0]
 
 
 def fold_same_length(text: str, keep_accents: bool = False) -> str:

@@ -18,6 +18,7 @@ from jumelage.extract import cues
 from jumelage.extract.layout import Layout
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.gazetteer import country_code, get_gazetteer
+from jumelage.names import name_key
 
 # the French words around a name: data/fr/mentions.json
 _WORDS = load_json("mentions.json")
@@ -37,6 +38,13 @@ PARTICLE_END = _pattern("particle_end")
 CAMP_BEFORE = _pattern("camp_before")
 FRENCH_UNIT_WORD = _pattern("french_unit_word")
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
+
+
+def unresolved_key(name: str, country: str | None) -> str:
+    """The key of a place no gazetteer id names: the one name key (`jumelage.names.name_key`,
+    so « Łukovac » and « Lukovac » are one place) and the country the text gives it (None when
+    it gives none): `"n:lukovac|HR"`."""
+    return f"n:{name_key(name)}|{country}"
 
 
 @dataclass
@@ -353,7 +361,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 start in given_at or UNRESOLVED_CUE.search(text[max(0, start - 40):start]))):
             continue
         if match is not None:
-            key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold_same_length(match.name)}|{match.country}"
+            key = f"g:{match.geonames_id}" if match.geonames_id else unresolved_key(match.name, match.country)
             mention = Mention(
                 start, end, name, key, name, match.country, match.geonames_id,
                 match.lat, match.lon, match.population, match.kind or "city",
@@ -362,7 +370,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             # the country the text gives the name, wherever; else the nearest country word
             cc = _given_anywhere(text, name) or (near[0] if near else None)
             kind = "camp" if CAMP_BEFORE.search(text[max(0, start - 40):start]) else "city"
-            mention = Mention(start, end, name, f"n:{fold_same_length(name)}|{cc}", name, cc, kind=kind)
+            mention = Mention(start, end, name, unresolved_key(name, cc), name, cc, kind=kind)
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start])
@@ -511,7 +519,7 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
             after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
             stated = _country_code(after.group(1)) if after else None
             cc = stated or ("FR" if french_word else (near[0] if near else None))
-            key = f"n:{fold_same_length(name)}|{cc}"
+            key = unresolved_key(name, cc)
             known = unresolved.get(fold_same_length(name))
             if known is not None:
                 key, cc = known.key, known.country

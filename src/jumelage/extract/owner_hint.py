@@ -11,11 +11,11 @@ it), so that records can refer to it.
 from __future__ import annotations
 
 from jumelage.extract.analysis import Analysis
-from jumelage.extract.lexicon import fold_same_length
-from jumelage.extract.mentions import Mention
+from jumelage.extract.mentions import Mention, unresolved_key
 from jumelage.gazetteer import get_gazetteer
 from jumelage.gazetteer.gazetteer import PlaceMatch
 from jumelage.gazetteer.labels import place_in_label
+from jumelage.names import name_key
 from jumelage.records import Document
 
 
@@ -41,14 +41,14 @@ def _key_for(an: Analysis, name: str, match: PlaceMatch | None) -> str:
     for m in an.mentions:
         if match is not None and match.geonames_id and m.geonames_id == match.geonames_id:
             return an.key(m)
-        if fold_same_length(m.name) in (fold_same_length(name), fold_same_length(match.name) if match else None):
+        if name_key(m.name) in (name_key(name), name_key(match.name) if match else None):
             return an.key(m)
     end = len(an.text)
     if match is None:   # a place no gazetteer knows: kept under the name the person gave
-        mention = Mention(end, end, "", f"n:{fold_same_length(name)}|None", name, None)
+        mention = Mention(end, end, "", unresolved_key(name, None), name, None)
     else:
-        key = f"g:{match.geonames_id}" if match.geonames_id else f"n:{fold_same_length(match.name)}|{match.country}"
-        mention = Mention(end, end, "", key, name if fold_same_length(name) != fold_same_length(match.name) else match.name,
+        key = f"g:{match.geonames_id}" if match.geonames_id else unresolved_key(match.name, match.country)
+        mention = Mention(end, end, "", key, name if name_key(name) != name_key(match.name) else match.name,
                           match.country, match.geonames_id, match.lat, match.lon,
                           match.population, match.kind or "city")
     mention.actor = False

@@ -23,6 +23,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from datetime import date
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
@@ -32,6 +33,7 @@ from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
 from jumelage.extract.themes import context_for
+from jumelage.partial_dates import bounds, period_bounds
 
 CUES = ["action_triggers", "strong_triggers", "initiative_triggers", "home_acts", "intent", "planned",
         "cancelled", "new_event", "gathering", "new_measure", "founding", "first_person_speaker"]
@@ -452,16 +454,15 @@ def _new_date(ev: Event, d) -> bool:
     start, end = ev.start, ev.end or ev.start
     if (d.start, d.end) == (ev.start, ev.end):
         return False
-    inside = start[:4] <= d.start[:4] <= end[:4]
+    period, day = period_bounds(start, end), bounds(d.start)
+    inside = period is not None and day is not None and \
+        period[0].year <= day[0].year <= period[1].year
     return not inside or len(d.start) > max(len(start), len(end))
 
 
-def _interval(ev: Event) -> tuple[str, str] | None:
-    """The days an event's dates cover, as comparable ISO bounds ("2022" → 2022-00…2022-99)."""
-    if not ev.start:
-        return None
-    end = ev.end or ev.start
-    return ev.start, end + "-99"
+def _interval(ev: Event) -> tuple[date, date] | None:
+    """The days an event's dates may cover ("2022" → 2022-01-01…2022-12-31), None undated."""
+    return period_bounds(ev.start, ev.end) if ev.start else None
 
 
 def _consistent(a: Event, b: Event) -> bool:
@@ -509,8 +510,9 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     same_dates = bool(a.start) and (a.start, a.end) == (b.start, b.end)
     retold = same_dates and set(a.places) == set(b.places)     # the lead, then the body, of a news item
     # the programme of one stay belongs to that stay: dates inside the stay's period
-    within = bool(a.start and b.start and a.end and a.end != a.start) and \
-        a.start <= b.start and (b.end or b.start) <= a.end + "-99" and (a.start, a.end) != (b.start, b.end)
+    pa, pb = _interval(a), _interval(b)
+    within = bool(a.start and b.start and a.end and a.end != a.start) and pa is not None \
+        and pb is not None and pa[0] <= pb[0] and pb[1] <= pa[1] and (a.start, a.end) != (b.start, b.end)
     if within and set(b.actors) <= set(a.actors) | set(a.partners):
         retold = True
     if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
