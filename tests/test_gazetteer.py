@@ -363,3 +363,18 @@ def test_unwritable_cache_falls_back_to_the_temporary_folder(tmp_path, monkeypat
     path = index.ensure_index()
     assert path.parent == tmp_path / "tmp" / path.parent.name
     assert path.exists()
+
+
+def test_the_french_around_names_is_data() -> None:
+    """Articles, contractions and country patterns come from data/fr_grammar.json (one place)."""
+    import json
+    from pathlib import Path
+
+    from jumelage.gazetteer import french
+
+    data = json.loads((Path(french.__file__).with_name("data") / "fr_grammar.json").read_text())
+    assert french.ARTICLES == frozenset(data["articles"])
+    assert french.contracted_article("des") == "Les " and french.contracted_article("Du") == "Le "
+    assert french.contracted_article("de") is None
+    found = french.COUNTRY_AFTER.match("Kouré (Niger)", len("Kouré"))
+    assert found is not None and found.group("words") == "Niger"

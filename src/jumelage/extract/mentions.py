@@ -18,6 +18,7 @@ from jumelage.extract import cues
 from jumelage.extract.layout import Layout
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.gazetteer import country_code, get_gazetteer
+from jumelage.gazetteer.french import contracted_article
 from jumelage.names import name_key
 
 # the French words around a name: data/fr/mentions.json
@@ -237,7 +238,7 @@ def _with_article(text: str, start: int, end: int) -> tuple[int, str] | None:
         low = CONTRACTED_BEFORE.search(text, max(0, start - 40), start)
         if low is None:
             return None
-        full, new_start = ("Les " if low.group(1).lower() == "des" else "Le ") + text[start:end], start
+        full, new_start = (contracted_article(low.group(1)) or "Le ") + text[start:end], start
     match = get_gazetteer().resolve(full, fuzzy=False)
     if match is None or not match.exact or match.score < 0.95 or fold_same_length(match.name) != fold_same_length(full).replace("’", "'"):
         return None

@@ -29,21 +29,26 @@ _PARENS_E = re.compile(rf"(?<=[a-z])\((?:{'|'.join(_WRITING['parenthesised_endin
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
+_STEM = _WRITING["stem"]
+_PLURAL_FORMS = [(f["ending"], f["becomes"], f["longer_than"]) for f in _STEM["plural_forms"]]
+_DROPPED_FINALS = [(f["letters"], f["longer_than"]) for f in _STEM["dropped_finals"]]
+_ENDINGS = [tuple(e) for e in _STEM["endings"]]
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """A crude French stem that merges plural and feminine forms of the same word."""
+    """A crude French stem that merges plural and feminine forms of the same word (the rules
+    are `stem` in data/fr/writing.json)."""
     if len(word) <= 3 or word.isdigit():
         return word
-    if word.endswith("eaux"):
-        word = word[:-1]
-    elif word.endswith("aux") and len(word) > 4:
-        word = word[:-3] + "al"
-    if word[-1] in "sx" and len(word) > 3:
-        word = word[:-1]
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    for end, repl in (("nn", "n"), ("ll", "l"), ("tt", "t"), ("iv", "if"), ("eus", "eur"),
-                      ("atric", "ateur")):
+    for ending, becomes, longer_than in _PLURAL_FORMS:
+        if word.endswith(ending) and len(word) > longer_than:
+            word = word[: -len(ending)] + becomes
+            break
+    for letters, longer_than in _DROPPED_FINALS:
+        if word[-1] in letters and len(word) > longer_than:
+            word = word[:-1]
+    for end, repl in _ENDINGS:
         if word.endswith(end) and len(word) > len(end) + 1:
             word = word[: -len(end)] + repl
             break

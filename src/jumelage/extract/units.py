@@ -315,7 +315,7 @@ def title_line(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-MEMBER_SEP = re.compile(r"\s*[;,]\s*|\s+et\s+")
+MEMBER_SEP = cues.pattern("enumeration_separator")  # « ; », « , », « et »
 MEMBER_MAX = 160                                 # characters
 SENTENCE_STOP = re.compile(r"[.!?](?=\s+[A-ZÀ-Ý«\"])|\n\s*\n")
 

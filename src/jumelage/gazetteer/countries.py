@@ -11,14 +11,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from jumelage.gazetteer.french import COUNTRY_LEADING, INCLUSIVE_ENDING
 from jumelage.names import name_key
 
 DATA = Path(__file__).with_name("data")
 
-# Leading words that do not belong to the name: "la France", "l'Allemagne", "aux États-Unis".
-_LEADING = {"la", "le", "les", "l", "du", "des", "de", "d", "au", "aux", "en"}
-# Inclusive writing: "sahraoui·es", "allemand.e.s", "italien·ne·s".
-_INCLUSIVE = re.compile(r"[·•.](?:e|es|s|ne|nes|ne·s|e·s)(?:[·•.]s)?$", re.IGNORECASE)
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -59,14 +56,14 @@ def _demonyms() -> dict[str, str]:
 
 def _strip_leading(key: str) -> str:
     tokens = key.split()
-    while len(tokens) > 1 and tokens[0] in _LEADING:
+    while len(tokens) > 1 and tokens[0] in COUNTRY_LEADING:
         tokens = tokens[1:]
     return " ".join(tokens)
 
 
 def country_code(name_or_adjective: str) -> str | None:
     """ISO 3166-1 alpha-2 code of a French country name, adjective or demonym; None if not one."""
-    text = _INCLUSIVE.sub("", name_or_adjective.strip())
+    text = INCLUSIVE_ENDING.sub("", name_or_adjective.strip())
     key = name_key(text)
     if not key:
         return None

@@ -35,6 +35,10 @@ from rapidfuzz import fuzz
 
 from jumelage.gazetteer.countries import country_code, country_names, is_demonym
 from jumelage.gazetteer.france import PlaceFields
+from jumelage.gazetteer.french import (
+    ARTICLE_BEFORE, ARTICLE_FORMS, ARTICLES, BODY_WORDS, CONTRACTIONS, COUNTRY_AFTER, COUNTRY_ARTICLE,
+    LOWER_LEADING,
+)
 from jumelage.gazetteer.partners import KnownPartners
 from jumelage.gazetteer.index import (
     DATA,
@@ -61,22 +65,8 @@ _SOURCE_QUALITY = {SOURCE_MAIN: 1.0, SOURCE_MAIN_PART: 0.95, SOURCE_CURATED: 1.0
 # the second level of administration but the first that acts abroad beside regions.
 _KIND_OF_FEATURE = {"capital": "city", "department": "region", "epci": "district"}
 ADMIN_FEATURES = frozenset({"region", "department", "epci"})
-# Words that say a mention names an administrative body, not a town: "Région Bretagne",
-# "Rennes Métropole", "Conseil départemental de la Creuse".
-_KIND_WORDS = frozenset("""region departement conseil metropole eurometropole communaute
-agglomeration province district prefecture oblast land wilaya gouvernorat""".split())
-# "la commune des Molières", "la ville du Mans": the article hidden in a contraction.
-_CONTRACTIONS = {"du": "Le ", "des": "Les ", "aux": "Aux "}
-_COUNTRY_ARTICLE = re.compile(r"(?:\b(?:au|aux|en|du|des|le|la|les)\s+|\bl['’]\s*)$", re.IGNORECASE)
-_LOWER_LEADING = frozenset({"le", "la", "les", "l", "du", "des", "aux", "de", "d"})
-_ARTICLE_FORMS = {"le": "Le ", "la": "La ", "les": "Les ", "l": "L'", **_CONTRACTIONS}
-_COUNTRY_AFTER = re.compile(
-    r"(?:\s*,\s*(?:(?:la|une|sa|notre)\s+)?(?:ville|commune|cit[ée]|capitale|localit[ée])"
-    r"(?:\s+\w+)?\s+(?:du|de la|de l['’]|des|de|d['’])\s*"
-    r"|\s*[(\[]\s*|\s*[,–—-]\s*(?:(?:au|aux|en)\s+)?|\s+(?:au|aux|en)\s+)"
-    r"(?P<words>[A-ZÀ-Ýa-zà-ÿ][\w’'-]*(?:[ \t]+[\w’'-]+){0,3})")
-_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(?P<article>le|la|les|du|des|aux|l['’])\s*(?<=\s|['’])",
-                             re.IGNORECASE)
+# The French around names (articles, contractions, the words of administrative bodies, a
+# country written after a town) is data: `french.py` and data/fr_grammar.json.
 COUNTRY_BONUS = 4.0     # a country named in the text: decisive
 ADMIN1_BONUS = 2.0      # a region named in the mention: "Friedberg (Hesse)"
 PREFER_BONUS = 1.0      # the document's country
@@ -95,7 +85,6 @@ _EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
 _WORD = re.compile(r"[^\W\d_]+")
 _JOIN = re.compile(r"^(?:[ \t\u00a0\u202f]+|[-‐‑'’ʼ]|-[ \t]*\n[ \t]*|[ \t]*\n[ \t]*)$")
 _DOT_JOIN = re.compile(r"^\.[ \t\u00a0]?$")
-_ARTICLES = frozenset({"la", "le", "les", "l"})
 # GeoNames gives overseas France its own country codes; a French text says "France" for them.
 _OVERSEAS = {"FR": frozenset("GP MQ GF RE YT PM BL MF PF NC WF".split())}
 _SENTENCE_END = frozenset(".!?:;…\n»\"")
@@ -270,7 +259,7 @@ class Gazetteer:
             population=row.population, kind=kind, matched=matched, score=round(score, 3),
             capital=row.feature == "capital", exact=row.source in (SOURCE_MAIN, SOURCE_CURATED),
             kind_named=kind_named or (row.feature in ADMIN_FEATURES
-                                      and not _KIND_WORDS.isdisjoint(matched.split())),
+                                      and not BODY_WORDS.isdisjoint(matched.split())),
         )
 
     # -- public API ----------------------------------------------------------------------------
@@ -308,7 +297,7 @@ class Gazetteer:
         if key in self.stop_words or is_demonym(key):
             return True
         head, _, rest = key.partition(" ")
-        return head in _ARTICLES and (rest in self.stop_words or is_demonym(rest))
+        return head in ARTICLES and (rest in self.stop_words or is_demonym(rest))
 
     def _key_usable(self, key: str, surface: str) -> bool:
         if len(key) < MIN_LENGTH or self._is_stop(key):
@@ -480,12 +469,12 @@ class Gazetteer:
         """"la commune rurale de Dianguirdé" -> ("Dianguirdé", "city"); "Région de Mopti" ->
         ("Mopti", "region"). A leading article goes too; names that are whole stay whole."""
         words = list(_WORD.finditer(mention))
-        first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
+        first = 1 if len(words) > 1 and words[0].group().lower() in ARTICLES else 0
         for last in range(min(first + 5, len(words) - 1), first, -1):
             head = name_key(mention[words[first].start():words[last - 1].end()])
             if head in self._prefix_kinds:
                 rest = mention[words[last].start():]
-                article = _CONTRACTIONS.get(head.rsplit(" ", 1)[-1])
+                article = CONTRACTIONS.get(head.rsplit(" ", 1)[-1])
                 if article and self._has(name_key(article + rest)) >= 0:
                     rest = article + rest   # "commune des Molières" -> "Les Molières"
                 return rest, self._prefix_kinds[head]
@@ -572,10 +561,10 @@ class Gazetteer:
         """The name with the lower-case article or contraction written before it, when that
         makes a name of the index: "les Herbiers" -> "Les Herbiers", "la ville du Mans" ->
         "Le Mans", "la commune des Molières" -> "Les Molières". None otherwise."""
-        found = _ARTICLE_BEFORE.search(text, max(0, start - 6), start)
+        found = ARTICLE_BEFORE.search(text, max(0, start - 6), start)
         if not found or found.end() != start:
             return None
-        article = _ARTICLE_FORMS[name_key(found.group("article"))]
+        article = ARTICLE_FORMS[name_key(found.group("article"))]
         name = article + text[start:end]
         return name if self._has(name_key(name)) >= 0 else None
 
@@ -584,18 +573,18 @@ class Gazetteer:
         lower-case article: "district de Vatomandry" -> 12, "la commune des Molières" -> 16,
         "du Havre" -> 3; 0 when none."""
         words = list(_WORD.finditer(mention))
-        first = 1 if len(words) > 1 and words[0].group().lower() in _ARTICLES else 0
+        first = 1 if len(words) > 1 and words[0].group().lower() in ARTICLES else 0
         for last in range(min(first + 5, len(words) - 1), first, -1):
             if name_key(mention[words[first].start():words[last - 1].end()]) in self._prefix_kinds:
                 return words[last].start()
-        if len(words) > 1 and words[0].group() in _LOWER_LEADING:
+        if len(words) > 1 and words[0].group() in LOWER_LEADING:
             return words[1].start()
         return 0
 
     def country_after(self, text: str, end: int) -> str | None:
         """The country the text gives a name right after it: "Ndiob (Sénégal)", "Ndiob, au
         Sénégal", "Ndiob en Mauritanie", "Ndiob – Sénégal". The code, or None."""
-        found = _COUNTRY_AFTER.match(text, end)
+        found = COUNTRY_AFTER.match(text, end)
         if not found:
             return None
         words = found.group("words").split()
@@ -612,7 +601,7 @@ class Gazetteer:
         and no article or "au", "en", "du" stands before it."""
         name = text[start:end]
         code = self._countries.get(name_key(name))
-        if code is None or _COUNTRY_ARTICLE.search(text, max(0, start - 5), start):
+        if code is None or COUNTRY_ARTICLE.search(text, max(0, start - 5), start):
             return False
         return any(r.country == code and r.population >= 10_000 and r.feature in ("city", "capital")
                    for r in self._rows(name_key(name)))
@@ -621,7 +610,7 @@ class Gazetteer:
         """The kind a word before the mention gives it ("département de la Creuse",
         "région Bretagne", "la commune des Molières"), from `data/fr_place_prefixes.tsv`."""
         words = name_key(text[max(0, start - 45):start]).split()
-        while words and words[-1] in _ARTICLES:       # "département de la" -> "département de"
+        while words and words[-1] in ARTICLES:       # "département de la" -> "département de"
             words.pop()
         for size in range(min(5, len(words)), 0, -1):
             kind = self._prefix_kinds.get(" ".join(words[-size:]))

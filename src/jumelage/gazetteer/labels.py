@@ -19,13 +19,13 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jumelage.names import name_key
+from jumelage.gazetteer.french import ARTICLES
 from jumelage.gazetteer.gazetteer import Gazetteer, PlaceMatch
+from jumelage.names import name_key
 
 DATA = Path(__file__).with_name("data")
 MAX_WORDS = 5
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
-_ARTICLES = frozenset({"le", "la", "les", "l"})
 
 
 def _stopwords() -> frozenset[str]:
@@ -85,7 +85,7 @@ def _from_slug(gz: Gazetteer, label: str) -> list[PlaceMatch]:
     for size in range(min(MAX_WORDS, len(words)), 0, -1):
         for i in range(len(words) - size + 1):
             run = words[i:i + size]
-            if (run[0] in _STOP and not (run[0] in _ARTICLES and len(run) > 1)) \
+            if (run[0] in _STOP and not (run[0] in ARTICLES and len(run) > 1)) \
                     or run[-1] in _STOP or any(w.isdigit() for w in run):
                 continue
             if len(run) == 1 and any(ch.isdigit() for ch in run[0]):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from jumelage.gazetteer.french import LEADING_ARTICLES
+
 
 def is_latin(name: str) -> bool:
     """True when every letter of `name` is Latin (names in other scripts are not indexed)."""
@@ -16,16 +18,13 @@ def is_latin(name: str) -> bool:
     return True
 
 
-_LEADING_ARTICLES = ("le ", "la ", "les ", "l'", "l’")
-
-
 def looks_capitalised(mention: str) -> bool:
     """True when a mention reads as a proper name: its first letter is upper case.
 
     A leading article may be lower case: "la Havane", "l'Haÿ-les-Roses".
     """
     text = mention.lstrip()
-    for article in _LEADING_ARTICLES:
+    for article in LEADING_ARTICLES:
         if text.lower().startswith(article) and len(text) > len(article):
             text = text[len(article):].lstrip()
             break
