@@ -851,8 +851,7 @@ def import_pairs(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 250,
     as_json: AsJson = False,
 ) -> None:
-    """Load a twin-city list into the atlas: each row a twinning with that file and row as
-    evidence. Resumable; running it again changes nothing."""
+    """Load a twin-city list into the atlas: each row a twinning with that file and row as evidence. Resumable; running it again changes nothing."""
     from jumelage.pairs import import_pairs as run_import
     from jumelage.pairs.table import check_header
 
@@ -871,8 +870,8 @@ def import_pairs(
         f"{c['skipped']} skipped.")
     out.print(f"{_count(c['cities'], 'city')}, {c['cities_unresolved']} not resolved to GeoNames "
               f"(stored as the file gives them); {_count(c['rows_unresolved'], 'row')} with such "
-              f"a city or an unknown country, {c['rows_doubtful']} doubtful: see "
-              f"{result.report_path}.")
+              f"a city, {c['rows_doubtful']} doubtful, {c['skipped']} skipped (unknown country, "
+              f"no name, ...): see {result.report_path}.")
     out.print(_totals_line(totals))
 # -- web ------------------------------------------------------------------------------------------
 

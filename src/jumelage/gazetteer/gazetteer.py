@@ -226,6 +226,7 @@ class Gazetteer:
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
         self._has = lru_cache(maxsize=131072)(self._has_uncached)
         self._resolve_cached = lru_cache(maxsize=16384)(self._resolve)
+        self._countries_near = lru_cache(maxsize=8192)(self._countries_near_uncached)
 
     def close(self) -> None:
         with self._lock:
@@ -289,6 +290,20 @@ class Gazetteer:
             return None
         row = _Row(*rows[0])
         return self._to_match(row, name_key(row.name), 1.0)
+
+    def countries_near(self, lat: float, lon: float, km: float) -> frozenset[str]:
+        """The countries (ISO alpha-2) of the places within `km` of the point (lat, lon): where a
+        point lies, as far as the gazetteer's places tell. Empty far from any place (at sea)."""
+        return self._countries_near(round(lat, 2), round(lon, 2), km)
+
+    def _countries_near_uncached(self, lat: float, lon: float, km: float) -> frozenset[str]:
+        dlat = km / 111.0
+        dlon = km / max(1.0, 111.0 * math.cos(math.radians(min(89.0, abs(lat)))))
+        rows = self._query(
+            "SELECT country, lat, lon FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ?"
+            " AND ?", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+        return frozenset(c for c, plat, plon in rows
+                         if _distance_km((lat, lon), (plat, plon)) <= km)
 
     def is_place_name(self, name: str) -> bool:
         """Could this capitalised mention name a place? Fast (cached), for every candidate token."""
