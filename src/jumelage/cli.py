@@ -833,7 +833,9 @@ def _print_proposals(result: Any, lang: str) -> None:
             for line in words:
                 out.print(textwrap.fill(line, width, initial_indent="       - ",
                                         subsequent_indent="         "), style="dim")
-    if not result.proposals:
+    for note in result.notes:       # what to know about the answer (why it is empty)
+        err.print(note.en if lang == "en" else note.fr)
+    if not result.proposals and not result.notes:
         err.print("no place matches these filters")
 
 

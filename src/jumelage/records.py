@@ -321,11 +321,14 @@ class Proposal:
 
 @dataclass
 class MatchResult:
-    """Proposals for `place`, best first, and the filters that were applied."""
+    """Proposals for `place`, best first, the filters that were applied, and `notes`: what a
+    person should know about the answer, in plain words in French and English (`Reason`s: code,
+    fr, en), e.g. why the list is empty (« aucun autre lieu ne travaille sur l'eau »)."""
 
     place: MatchPlace
     proposals: list[Proposal] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    notes: list[Reason] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: plain dicts, lists, strings and numbers."""
