@@ -19,7 +19,8 @@ distances) and never a guess: « taille comparable » only when both populations
 `SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the places
 are towns when they may be regions. Every proposal gets at least one: when no lifting family
 can say anything, the strongest family that can speak does. Distance is never the only reason:
-when nothing but distance is said, the strongest other family that can speak is added. A
+when nothing but distance is said, the strongest other family that can speak is added (at
+worst, that the candidate has no partner yet). A
 proposal kept by a theme filter
 first says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking
 place does too, « travaille sur l'eau » when it does not).
@@ -79,7 +80,7 @@ REASON_FAMILY = {
     "partners_in_your_country": "country_habits", "your_partners_there": "country_habits",
     "twinned_near_you": "area_habits", "near_your_partner": "area_habits",
     "area_habit": "area_habits", "area_habit_wide": "area_habits", "distance": "distance",
-    "size": "size", "partners": "partners", "capital": "capital",
+    "size": "size", "partners": "partners", "partners_none": "partners", "capital": "capital",
     "capital_only": "capital", "language": "language", "coast": "coast", "inland": "coast",
     "theme": "themes",
 }
@@ -474,5 +475,8 @@ def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
             if more:
                 out += more
                 break
+        else:
+            if not f.theirs:           # all there is to say beside distance: no partner yet
+                out.append(_say("partners_none", name=f.name))
     said = {r.en for r in first}
     return (first + [r for r in out if r.en not in said])[:max(MAX_REASONS, len(first))]
