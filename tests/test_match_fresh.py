@@ -81,6 +81,10 @@ def test_a_far_homonym_is_refused_unless_vouched_for(resolver: CityResolver) -> 
     bavaria = resolver.resolve("Friedberg, Bavaria", "DE", (50.34, 8.75))
     assert bavaria.match is not None and bavaria.match.admin1 == "02"
     assert "qualifier" in bavaria.doubt
+    # coordinates in the region that bears the town's name are the region's: the town is meant
+    mendoza = resolver.resolve("Mendoza", "AR", (-34.60, -68.73))
+    assert mendoza.match is not None and mendoza.match.kind == "city"
+    assert mendoza.distance_km > MAX_KM and "region of the same name" in mendoza.doubt
     # coordinates in another country say nothing of which place is meant
     ipswich = resolver.resolve("Ipswich", "AU", (52.06, 1.15))
     assert ipswich.match is not None and ipswich.match.country == "AU"

@@ -43,7 +43,10 @@ same name (the region of Riga, the municipality of Novo Mesto, whose centres lie
 the list's coordinates as the town's): the towns are decided on first, as above, and a unit is
 only taken when no town carries the name (« Val-de-Marne »), or when no town of that name is
 taken and the unit is within `NEAR_KM` (« Jalisco », the state, beside the village of
-Xalisco, far away). A region named with its unit word (« Lviv Oblast ») keeps the list's name,
+Xalisco, far away). A town more than `MAX_KM` away is still taken, with a doubt, when the list's
+coordinates lie in the first-level region that bears its name and holds it (« Mendoza », put at
+a point of Mendoza province 190 km from the city): the list placed the region, it meant the
+town. A region named with its unit word (« Lviv Oblast ») keeps the list's name,
 the GeoNames name (« Lviv ») becoming an alias, so that it is not shown as a second « Lviv »
 beside the city.
 An unresolved city gets a reason in plain words, for the import's report.
@@ -284,6 +287,17 @@ class CityResolver:
         if near:
             return self._decide(near, choice if choice in near else None, qualified, vouched,
                                 coords, country, "region")
+        if found.match is None and coords is not None:
+            # the list put the town at a point of the region that bears its name (« Mendoza »
+            # placed in Mendoza province, far from the city): the town of that region is meant
+            named = {(u.country, u.admin1) for u in units if u.kind == "region" and u.admin1}
+            inside = named & self.gaz.regions_near(coords[0], coords[1], NEAR_KM)
+            mine = [t for t in towns if (t.country, t.admin1) in inside]
+            if len(mine) == 1:
+                gap = distance_km(coords, (mine[0].lat, mine[0].lon))
+                return Resolution(mine[0], distance_km=round(gap, 1),
+                                  doubt=f"{gap:.0f} km from the given coordinates, which lie in "
+                                        "the region of the same name: the town of that region")
         return found
 
     def _decide(self, candidates: list[PlaceMatch], choice: PlaceMatch | None, qualified: bool,
