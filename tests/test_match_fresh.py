@@ -23,7 +23,7 @@ from jumelage.match import BadFilter, Edge, Graph, Matcher, PlaceFacts, check_fi
 from jumelage.match.explain import (FAMILIES, Named, _say, fr_place_name, fr_with, reasons)
 from jumelage.match.matcher import parse_population
 from jumelage.pairs import CityResolver, import_pairs
-from jumelage.pairs.resolve import MAX_KM
+from jumelage.pairs.resolve import MAX_KM, admin_unit
 
 P = PlaceFacts
 HEADER = ["city_a", "country_a", "country_a_iso2", "lat_a", "lng_a",
@@ -77,6 +77,12 @@ def test_a_far_homonym_is_refused_unless_vouched_for(resolver: CityResolver) -> 
     # a qualifier naming a town does not vouch for a far homonym: the near Achim is taken
     achim = resolver.resolve("Achim (Börßum)", "DE", (52.05, 10.60))
     assert achim.match is not None and achim.distance_km < 10
+    # nor does one the gazetteer cannot read: the Doksy at the coordinates, not the larger one;
+    # a unit word inside the qualifier does not make the town a unit
+    assert admin_unit("Doksy (Kladno District)") is None
+    assert admin_unit("Higashichikuma District") == ("unit", "district", "Higashichikuma")
+    doksy = resolver.resolve("Doksy (Kladno District)", "CZ", (50.1186, 14.0461))
+    assert doksy.match is not None and doksy.distance_km < 1
     # a qualifier naming the region does (lists sometimes give homonyms one point)
     bavaria = resolver.resolve("Friedberg, Bavaria", "DE", (50.34, 8.75))
     assert bavaria.match is not None and bavaria.match.admin1 == "02"

@@ -27,6 +27,9 @@ PARTNERSHIP_KINDS = ("twinning", "cooperation", "friendship", "partnership")
 KIND_RANK = {kind: len(PARTNERSHIP_KINDS) - i for i, kind in enumerate(PARTNERSHIP_KINDS)}
 PARTNERSHIP_STATUSES = ("proposed", "active", "suspended", "ended")
 ACTION_STATUSES = ("done", "ongoing", "planned", "cancelled", "abandoned")
+# Place kinds: a town ("city"), a first-level region or French département ("region"), an
+# administrative unit below the region or a part of a town ("district": an intercommunality, a
+# county, a Polish gmina, a city district or arrondissement), a refugee camp ("camp").
 PLACE_KINDS = ("city", "region", "district", "camp")
 REVIEW_STATES = ("extracted", "confirmed", "corrected", "rejected", "manual")
 

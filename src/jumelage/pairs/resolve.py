@@ -25,7 +25,9 @@ Only places in the given country (or, for France, its overseas territories) coun
   are not in the given country at all (« Ipswich, Australia » placed in England), which then say
   nothing of which place is meant: the only place of that name is taken, with a doubt;
 - a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
-  coordinates: a region always, another qualifier (a town nearby) within `MAX_KM`;
+  coordinates: a region always; another qualifier (a town nearby), which the gazetteer weighs
+  with populations, within `NEAR_KM`, or within `MAX_KM` when no homonym lies within `NEAR_KM`
+  (« Doksy (Kladno District) » is the Doksy at the coordinates, not the larger one 66 km away);
 - without coordinates: the gazetteer's choice (its weighing of population, capitals, names).
 A cell may name one place two ways, the place and what contains it: « B (A) », « A – B »,
 « Vienna 1 – Innere Stadt ». It resolves to one place: the spellings above, then, when a
@@ -111,7 +113,7 @@ def admin_unit(name: str) -> tuple[str, str, str] | None:
         word = name_key(qualified["p"] or qualified["c"] or "")
         if word in units:
             return units[word], word, qualified["base"].strip()
-    words = name.split()
+    words = _PAREN.sub("", name).split()   # « Doksy (Kladno District) » is the town Doksy
     for size in (3, 2, 1):
         if len(words) > size and name_key(" ".join(words[-size:])) in units:
             word = name_key(" ".join(words[-size:]))
@@ -316,7 +318,9 @@ class CityResolver:
             # the qualifier tells homonyms apart better than coordinates, which lists sometimes
             # share between them (« Lengnau, Bern » and « Lengnau, Aargau »)
             gap = distance_km(coords, (choice.lat, choice.lon))
-            if vouched or gap <= MAX_KM:
+            # a qualifier naming no region (« Doksy (Kladno District) », which the gazetteer
+            # sets aside) does not beat a homonym at the coordinates
+            if vouched or gap <= NEAR_KM or (gap <= MAX_KM and distance > NEAR_KM):
                 return Resolution(choice, distance_km=round(gap, 1), doubt=None if gap <= NEAR_KM
                                   else f"chosen by its qualifier, {gap:.0f} km from the given "
                                        "coordinates")
