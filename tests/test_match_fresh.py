@@ -247,7 +247,7 @@ def test_the_library_checks_the_same() -> None:
     check_filters(country=["fr", "XK"], population=(0, 10))   # Kosovo's code is a country
 
 
-# -- 7. French reasons elide and contract, and name places in French ---------------------------------
+# -- 7. French reasons elide and contract, and name places in French -------------------------
 @pytest.mark.parametrize("prep, name, said", [
     ("de", "Odessa", "d'Odessa"), ("de", "Le Havre", "du Havre"), ("à", "Le Mans", "au Mans"),
     ("de", "Les Herbiers", "des Herbiers"), ("à", "Les Herbiers", "aux Herbiers"),
@@ -286,7 +286,7 @@ def test_no_french_reason_leaves_a_preposition_unjoined() -> None:
     assert said and not [s for s in said if bad.search(s)]
 
 
-# -- 8. distance is never the only reason -------------------------------------------------------------
+# -- 8. distance is never the only reason -----------------------------------------------------
 def test_distance_is_never_the_only_reason() -> None:
     g = _town_graph(160, seed=4)
     m = Matcher(g, seed=1)

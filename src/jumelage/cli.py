@@ -853,7 +853,9 @@ def import_pairs(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 250,
     as_json: AsJson = False,
 ) -> None:
-    """Load a twin-city list into the atlas: each row a twinning with that file and row as evidence. Resumable; running it again changes nothing."""
+    """Load a twin-city list into the atlas, each row a twinning with its row as evidence.
+
+    Resumable; running it again changes nothing."""
     from jumelage.pairs import import_pairs as run_import
     from jumelage.pairs.table import check_header
 

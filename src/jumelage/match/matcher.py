@@ -8,12 +8,12 @@ Every other place is a candidate except the place itself and its partners (of an
 places of another kind (`records.PLACE_KINDS`: a town is offered towns, a region or French
 department regions and departments) unless `kind` asks otherwise. Filters narrow the candidates
 before ranking, so the best `top` of what is left come out: `country` (ISO 3166-1 alpha-2, one
-or several), `population` (min, max inhabitants, never negative; either may be None; places of unknown
-population are left out when a range is asked), `theme` (one or several of `records.THEMES`, the
-extraction's themes: the candidate has actions or initiatives on one of them, and each proposal
-says so; when only the asking place works on them the list is empty and the result's `notes`
-say so: « aucun autre lieu ne travaille sur l'eau »), `kind` (one or several place kinds, or `any`: candidates of those kinds instead of the
-asking place's own), `partnership` (one or several of `records.PARTNERSHIP_KINDS`: the
+or several), `population` (min, max inhabitants, never negative; either may be None; places of
+unknown population are left out when a range is asked), `theme` (one or several of
+`records.THEMES`, the extraction's themes: the candidate has actions or initiatives on one of
+them, and each proposal says so; when only the asking place works on them the list is empty
+and the result's `notes` say so: « aucun autre lieu ne travaille sur l'eau »), `kind` (one or
+several place kinds, or `any`: candidates of those kinds instead of the asking place's own), `partnership` (one or several of `records.PARTNERSHIP_KINDS`: the
 candidate already holds a partnership of one of those kinds). A partnership kind given as
 `kind` (the older form, which the two share no word for) is read as `partnership`.
 
