@@ -88,9 +88,12 @@ def test_a_far_homonym_is_refused_unless_vouched_for(resolver: CityResolver) -> 
     assert bavaria.match is not None and bavaria.match.admin1 == "02"
     assert "qualifier" in bavaria.doubt
     # coordinates in the region that bears the town's name are the region's: the town is meant
-    mendoza = resolver.resolve("Mendoza", "AR", (-34.60, -68.73))
-    assert mendoza.match is not None and mendoza.match.kind == "city"
-    assert mendoza.distance_km > MAX_KM and "region of the same name" in mendoza.doubt
+    amapa = resolver.resolve("Amapá", "BR", (0.90, -52.00))
+    assert amapa.match is not None and amapa.match.kind == "city"
+    assert amapa.distance_km > MAX_KM and "region of the same name" in amapa.doubt
+    # the only town of a name, and a big one, is the one meant however far the list put it
+    big = resolver.resolve("Overland Park", "US", (37.0, -100.0))
+    assert big.match is not None and big.distance_km > MAX_KM and "wrong" in big.doubt
     # coordinates in another country say nothing of which place is meant
     ipswich = resolver.resolve("Ipswich", "AU", (52.06, 1.15))
     assert ipswich.match is not None and ipswich.match.country == "AU"

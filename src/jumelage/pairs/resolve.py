@@ -23,7 +23,10 @@ Only places in the given country (or, for France, its overseas territories) coun
   as the list gives it. Two things vouch for a far place all the same: a qualifier naming its
   region (« Friedberg, Bavaria »: lists sometimes give homonyms one point), and coordinates that
   are not in the given country at all (« Ipswich, Australia » placed in England), which then say
-  nothing of which place is meant: the only place of that name is taken, with a doubt;
+  nothing of which place is meant: the only place of that name is taken, with a doubt; and a
+  town of `BIG_TOWN` inhabitants or more, the only place of the country with that name as its
+  own (not an alternate) name (« Overland Park » placed 1,500 km off): the coordinates are
+  wrong, not the name;
 - a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
   coordinates: a region always; another qualifier (a town nearby), which the gazetteer weighs
   with populations, within `NEAR_KM`, or within `MAX_KM` when no homonym lies within `NEAR_KM`
@@ -46,9 +49,8 @@ the list's coordinates as the town's): the towns are decided on first, as above,
 only taken when no town carries the name (« Val-de-Marne »), or when no town of that name is
 taken and the unit is within `NEAR_KM` (« Jalisco », the state, beside the village of
 Xalisco, far away). A town more than `MAX_KM` away is still taken, with a doubt, when the list's
-coordinates lie in the first-level region that bears its name and holds it (« Mendoza », put at
-a point of Mendoza province 190 km from the city): the list placed the region, it meant the
-town. A region named with its unit word (« Lviv Oblast ») keeps the list's name,
+coordinates lie in the first-level region that bears its name and holds it (« Amapá », put at
+a point of Amapá state 185 km from the town): the list placed the region, it meant the town. A region named with its unit word (« Lviv Oblast ») keeps the list's name,
 the GeoNames name (« Lviv ») becoming an alias, so that it is not shown as a second « Lviv »
 beside the city.
 An unresolved city gets a reason in plain words, for the import's report.
@@ -70,6 +72,7 @@ MAX_KM = 100.0      # farther, a place is a homonym, not the one meant (unless v
 CLEAR_RATIO = 4.0   # between the two, the nearest is taken when all the others are this many
 #                     times farther (or when it is the only one of the country)
 DISTRICT_CITY_POP = 100_000  # « A – B », « B (A) »: B near a town A this big is a district of A
+BIG_TOWN = 100_000  # the only place of a name, by its own name, this big: the one meant, however far
 # place kinds (`records.PLACE_KINDS`) of populated places; "region" (regions, French
 # departments) and "district" (French intercommunalities, counties, gminas, city districts)
 # are administrative units
@@ -290,8 +293,8 @@ class CityResolver:
             return self._decide(near, choice if choice in near else None, qualified, vouched,
                                 coords, country, "region")
         if found.match is None and coords is not None:
-            # the list put the town at a point of the region that bears its name (« Mendoza »
-            # placed in Mendoza province, far from the city): the town of that region is meant
+            # the list put the town at a point of the region that bears its name (« Amapá »
+            # placed in Amapá state, far from the town): the town of that region is meant
             named = {(u.country, u.admin1) for u in units if u.kind == "region" and u.admin1}
             inside = named & self.gaz.regions_near(coords[0], coords[1], NEAR_KM)
             mine = [t for t in towns if (t.country, t.admin1) in inside]
@@ -336,6 +339,11 @@ class CityResolver:
                 return Resolution(nearest, distance_km=round(distance, 1),
                                   doubt=f"the only {what} named so in {country}, {far}, which "
                                         f"lie in {elsewhere}, not in {country}")
+            if len(ranked) == 1 and nearest.exact and nearest.population >= BIG_TOWN:
+                return Resolution(nearest, distance_km=round(distance, 1),
+                                  doubt=f"the only {what} named so in {country}, a town of "
+                                        f"{nearest.population:,} inhabitants, {far}: the "
+                                        "coordinates are taken to be wrong")
             which = (f"the only {what} named so in {country}, " if len(ranked) == 1 else
                      f"{len(ranked)} {what}s named so in {country}, none within "
                      f"{NEAR_KM:.0f} km of the given coordinates: the nearest, ")
