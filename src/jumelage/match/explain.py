@@ -15,15 +15,14 @@ writes them where `data/fr_place_names.tsv` knows it, « Vienne », « Le Caire 
 their preposition by one helper, `fr_with`, whose rules are `data/fr_prepositions.json`:
 « d'Odessa », « du Havre », « au Mans », « des Herbiers »), one family at a time, the family
 that lifted the candidate most first, each sentence a fact of the graph (counts, names,
-distances) and never a guess: « taille comparable » only when both populations are known and within
-`SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the places
-are towns when they may be regions. Every proposal gets at least one: when no lifting family
-can say anything, the strongest family that can speak does. Distance is never the only reason:
-when nothing but distance is said, the strongest other family that can speak is added (at
-worst, that the candidate has no partner yet). A
-proposal kept by a theme filter
-first says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking
-place does too, « travaille sur l'eau » when it does not).
+distances) and never a guess: « taille comparable » only when both populations are known and
+within `SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the
+places are towns when they may be regions. Every proposal gets at least one: when no lifting
+family can say anything, the strongest family that can speak does. Distance is never the only
+reason: when nothing but distance is said, the strongest other family that can speak is added
+(at worst, that the candidate has no partner yet). A proposal kept by a theme filter first
+says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking place
+does too, « travaille sur l'eau » when it does not).
 """
 from __future__ import annotations
 

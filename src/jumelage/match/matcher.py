@@ -13,8 +13,9 @@ unknown population are left out when a range is asked), `theme` (one or several 
 `records.THEMES`, the extraction's themes: the candidate has actions or initiatives on one of
 them, and each proposal says so; when only the asking place works on them the list is empty
 and the result's `notes` say so: « aucun autre lieu ne travaille sur l'eau »), `kind` (one or
-several place kinds, or `any`: candidates of those kinds instead of the asking place's own), `partnership` (one or several of `records.PARTNERSHIP_KINDS`: the
-candidate already holds a partnership of one of those kinds). A partnership kind given as
+several place kinds, or `any`: candidates of those kinds instead of the asking place's own),
+`partnership` (one or several of `records.PARTNERSHIP_KINDS`: the candidate already holds a
+partnership of one of those kinds). A partnership kind given as
 `kind` (the older form, which the two share no word for) is read as `partnership`.
 
 The ranking re-ranks the best of all places but the asking one and its partners (as the model

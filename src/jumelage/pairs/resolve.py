@@ -50,9 +50,9 @@ only taken when no town carries the name (« Val-de-Marne »), or when no town o
 taken and the unit is within `NEAR_KM` (« Jalisco », the state, beside the village of
 Xalisco, far away). A town more than `MAX_KM` away is still taken, with a doubt, when the list's
 coordinates lie in the first-level region that bears its name and holds it (« Amapá », put at
-a point of Amapá state 185 km from the town): the list placed the region, it meant the town. A region named with its unit word (« Lviv Oblast ») keeps the list's name,
-the GeoNames name (« Lviv ») becoming an alias, so that it is not shown as a second « Lviv »
-beside the city.
+a point of Amapá state 185 km from the town): the list placed the region, it meant the town.
+A region named with its unit word (« Lviv Oblast ») keeps the list's name, the GeoNames name
+(« Lviv ») becoming an alias, so that it is not shown as a second « Lviv » beside the city.
 An unresolved city gets a reason in plain words, for the import's report.
 """
 from __future__ import annotations
@@ -72,7 +72,7 @@ MAX_KM = 100.0      # farther, a place is a homonym, not the one meant (unless v
 CLEAR_RATIO = 4.0   # between the two, the nearest is taken when all the others are this many
 #                     times farther (or when it is the only one of the country)
 DISTRICT_CITY_POP = 100_000  # « A – B », « B (A) »: B near a town A this big is a district of A
-BIG_TOWN = 100_000  # the only place of a name, by its own name, this big: the one meant, however far
+BIG_TOWN = 100_000  # the only place of a name (its own), this big: the one meant, however far
 # place kinds (`records.PLACE_KINDS`) of populated places; "region" (regions, French
 # departments) and "district" (French intercommunalities, counties, gminas, city districts)
 # are administrative units

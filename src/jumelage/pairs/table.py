@@ -5,7 +5,8 @@ The columns are those of `shared/data/twin-cities/twin_city_pairs.csv` (see its 
 `country_b_iso2` (ISO 3166-1 alpha-2) or, failing those (the columns, or a row's empty cell),
 `country_a`, `country_b` (English country names or codes; one that is no ISO 3166 country,
 « Northern Cyprus », is unknown), and optionally `lat_a`, `lng_a` (or `lon_a`), `lat_b`,
-`lng_b` (WGS84 degrees). Other columns are kept in the row's text (its evidence) and otherwise ignored.
+`lng_b` (WGS84 degrees). Other columns are kept in the row's text (its evidence) and otherwise
+ignored.
 
 `read_pairs(path)` checks the header first (`ReadError`, one line, when a column is missing or
 the file is not a readable CSV; `,`, `;` or tab separated, UTF-8 with or without a BOM) and then
