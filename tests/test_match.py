@@ -77,7 +77,7 @@ def test_partners_of_partners_come_first_with_their_reason(matcher: Matcher) -> 
     assert first.place.name == "Lutsk"
     assert first.reasons[0].code == "common"
     assert first.reasons[0].fr == ("3 de vos partenaires sont déjà jumelés avec Lutsk "
-                                   "(Essen, Rzeszów, Sevilla)")
+                                   "(Essen, Rzeszów, Séville)")   # French names in French
     assert first.reasons[0].en == ("3 of your partners are already twinned with Lutsk "
                                    "(Essen, Rzeszów, Sevilla)")
     assert first.components["network"] == max(v or 0 for v in first.components.values())

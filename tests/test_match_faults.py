@@ -64,7 +64,8 @@ def test_proposals_of_a_learned_model_get_distinct_scores(learned: Matcher) -> N
 def _check_reasons(result) -> int:
     """Every proposal has reasons in both languages; they speak for the families that lifted
     it (component > 0), strongest first, or else (no lifting family has a fact to say) for one
-    family only. Returns how many proposals needed that fallback."""
+    family only, beside distance (never said alone). Returns how many proposals needed that
+    fallback."""
     fallbacks = 0
     for p in result.proposals:
         assert p.reasons, p.place.name
@@ -76,7 +77,8 @@ def _check_reasons(result) -> int:
             weights = [p.components[f] for f in families]
             assert weights == sorted(weights, reverse=True), (families, p.components)
         else:
-            assert len(set(families)) == 1, (p.place.name, families, p.components)
+            assert len(set(families) - {"distance"}) == 1, (p.place.name, families,
+                                                             p.components)
             fallbacks += 1
     return fallbacks
 

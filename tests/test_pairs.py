@@ -260,9 +260,9 @@ def test_an_unknown_country_is_reported_not_stored_without_one(atlas: Atlas, tmp
         [2, "Cholet", "FR", 47.06, -0.88, "Nowhereburg", "QQ", 10.0, 10.0],
     ])
     report = import_pairs(path, atlas, report=tmp_path / "r.csv", progress=False)
-    assert (report.new, report.skipped, report.counts()["rows_unresolved"]) == (1, 1, 1)
+    assert (report.new, report.skipped, report.counts()["rows_unresolved"]) == (1, 1, 0)
     [problem] = report.problems
-    assert (problem.row, problem.outcome) == (3, "unresolved")
+    assert (problem.row, problem.outcome) == (3, "skipped")
     assert problem.reason == "city_b Nowhereburg: unknown country 'QQ'; the row is not stored"
     assert "no country given" not in problem.reason  # one reason, not two that disagree
     assert atlas.find_place("Nowhereburg") is None

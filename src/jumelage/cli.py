@@ -838,7 +838,9 @@ def _print_proposals(result: Any, lang: str) -> None:
             for line in words:
                 out.print(textwrap.fill(line, width, initial_indent="       - ",
                                         subsequent_indent="         "), style="dim")
-    if not result.proposals:
+    for note in result.notes:       # what to know about the answer (why it is empty)
+        err.print(note.en if lang == "en" else note.fr)
+    if not result.proposals and not result.notes:
         err.print("no place matches these filters")
 
 
@@ -856,8 +858,9 @@ def import_pairs(
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 250,
     as_json: AsJson = False,
 ) -> None:
-    """Load a twin-city list into the atlas: each row a twinning with that file and row as
-    evidence. Resumable; running it again changes nothing."""
+    """Load a twin-city list into the atlas, each row a twinning with its row as evidence.
+
+    Resumable; running it again changes nothing."""
     from jumelage.pairs import import_pairs as run_import
     from jumelage.pairs.table import check_header
 
@@ -876,8 +879,8 @@ def import_pairs(
         f"{c['skipped']} skipped.")
     out.print(f"{_count(c['cities'], 'city')}, {c['cities_unresolved']} not resolved to GeoNames "
               f"(stored as the file gives them); {_count(c['rows_unresolved'], 'row')} with such "
-              f"a city or an unknown country, {c['rows_doubtful']} doubtful: see "
-              f"{result.report_path}.")
+              f"a city, {c['rows_doubtful']} doubtful, {c['skipped']} skipped (unknown country, "
+              f"no name, ...): see {result.report_path}.")
     out.print(_totals_line(totals))
 # -- web ------------------------------------------------------------------------------------------
 

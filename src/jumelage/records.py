@@ -26,6 +26,9 @@ THEMES = (
 PARTNERSHIP_KINDS = ("twinning", "cooperation", "friendship", "partnership")
 PARTNERSHIP_STATUSES = ("proposed", "active", "suspended", "ended")
 ACTION_STATUSES = ("done", "ongoing", "planned", "cancelled", "abandoned")
+# Place kinds: a town ("city"), a first-level region or French département ("region"), an
+# administrative unit below the region or a part of a town ("district": an intercommunality, a
+# county, a Polish gmina, a city district or arrondissement), a refugee camp ("camp").
 PLACE_KINDS = ("city", "region", "district", "camp")
 # What an atlas exports to (`jumelage.atlas.exchange`: export_json, export_csv, export_geojson).
 EXPORT_FORMATS = ("json", "csv", "geojson")
@@ -322,11 +325,14 @@ class Proposal:
 
 @dataclass
 class MatchResult:
-    """Proposals for `place`, best first, and the filters that were applied."""
+    """Proposals for `place`, best first, the filters that were applied, and `notes`: what a
+    person should know about the answer, in plain words in French and English (`Reason`s: code,
+    fr, en), e.g. why the list is empty (« aucun autre lieu ne travaille sur l'eau »)."""
 
     place: MatchPlace
     proposals: list[Proposal] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    notes: list[Reason] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: plain dicts, lists, strings and numbers."""

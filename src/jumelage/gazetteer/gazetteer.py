@@ -215,6 +215,7 @@ class Gazetteer:
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
         self._has = lru_cache(maxsize=131072)(self._has_uncached)
         self._resolve_cached = lru_cache(maxsize=16384)(self._resolve)
+        self._regions_near = lru_cache(maxsize=8192)(self._regions_near_uncached)
 
     def close(self) -> None:
         with self._lock:
@@ -278,6 +279,26 @@ class Gazetteer:
             return None
         row = _Row(*rows[0])
         return self._to_match(row, name_key(row.name), 1.0)
+
+    def countries_near(self, lat: float, lon: float, km: float) -> frozenset[str]:
+        """The countries (ISO alpha-2) of the places within `km` of the point (lat, lon): where a
+        point lies, as far as the gazetteer's places tell. Empty far from any place (at sea)."""
+        return frozenset(country for country, _ in self.regions_near(lat, lon, km))
+
+    def regions_near(self, lat: float, lon: float, km: float) -> frozenset[tuple[str, str]]:
+        """(country, GeoNames admin1 code) of the places within `km` of the point (lat, lon):
+        the first-level regions the point lies in or beside."""
+        return self._regions_near(round(lat, 2), round(lon, 2), km)
+
+    def _regions_near_uncached(self, lat: float, lon: float,
+                               km: float) -> frozenset[tuple[str, str]]:
+        dlat = km / 111.0
+        dlon = km / max(1.0, 111.0 * math.cos(math.radians(min(89.0, abs(lat)))))
+        rows = self._query(
+            "SELECT country, admin1, lat, lon FROM places WHERE lat BETWEEN ? AND ? AND lon"
+            " BETWEEN ? AND ?", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+        return frozenset((c, a) for c, a, plat, plon in rows
+                         if _distance_km((lat, lon), (plat, plon)) <= km)
 
     def is_place_name(self, name: str) -> bool:
         """Could this capitalised mention name a place? Fast (cached), for every candidate token."""

@@ -10,21 +10,26 @@ are those parts, positive ones as shares of their sum (0..1), others 0;
 None when every fact of the family is unknown for the candidate (never guessed).
 
 Reasons are sentences in French and English (words in `data/reasons.json`, numbers written
-the way each language writes them: « 18 000 », "18,000"), one family at a time, the family that
-lifted the candidate most first, each sentence a fact of the graph (counts, names, distances)
-and never a guess: « taille comparable » only when both populations are known and within
-`SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the places
-are towns when they may be regions. Every proposal gets at least one: when no lifting family
-can say anything, the strongest family that can speak does. A proposal kept by a theme filter
-first says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking
-place does too, « travaille sur l'eau » when it does not).
+the way each language writes them: « 18 000 », "18,000"; in French, places named as French
+writes them where `data/fr_place_names.tsv` knows it, « Vienne », « Le Caire », and joined to
+their preposition by one helper, `fr_with`, whose rules are `data/fr_prepositions.json`:
+« d'Odessa », « du Havre », « au Mans », « des Herbiers »), one family at a time, the family
+that lifted the candidate most first, each sentence a fact of the graph (counts, names,
+distances) and never a guess: « taille comparable » only when both populations are known and
+within `SIZE_RATIO` of each other, « capitale » only for towns, no sentence that assumes the
+places are towns when they may be regions. Every proposal gets at least one: when no lifting
+family can say anything, the strongest family that can speak does. Distance is never the only
+reason: when nothing but distance is said, the strongest other family that can speak is added
+(at worst, that the candidate has no partner yet). A proposal kept by a theme filter first
+says that it works on the theme asked for (« travaille aussi sur l'eau » when the asking place
+does too, « travaille sur l'eau » when it does not).
 """
 from __future__ import annotations
 
 import gettext
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,9 +38,12 @@ import numpy as np
 from jumelage.match.graph import THEME_INDEX
 from jumelage.match.model import linear_inputs
 from jumelage.match.signals import COLUMN, FEATURES, Signals
+from jumelage.names import name_key
 from jumelage.records import PLACE_KINDS, THEMES, Reason
 
 DATA = Path(__file__).with_name("data") / "reasons.json"
+FR_PLACE_NAMES = DATA.with_name("fr_place_names.tsv")
+FR_PREPOSITIONS = DATA.with_name("fr_prepositions.json")
 SIZE_RATIO = 1.6          # "comparable size": populations within this ratio of each other
 POPULATED_KINDS = frozenset({"city", "camp"})   # place kinds that are towns, not units
 NEAR_KM = 100.0           # a partner of the candidate "near you", or the candidate near yours
@@ -71,7 +79,7 @@ REASON_FAMILY = {
     "partners_in_your_country": "country_habits", "your_partners_there": "country_habits",
     "twinned_near_you": "area_habits", "near_your_partner": "area_habits",
     "area_habit": "area_habits", "area_habit_wide": "area_habits", "distance": "distance",
-    "size": "size", "partners": "partners", "capital": "capital",
+    "size": "size", "partners": "partners", "partners_none": "partners", "capital": "capital",
     "capital_only": "capital", "language": "language", "coast": "coast", "inland": "coast",
     "theme": "themes",
 }
@@ -82,12 +90,89 @@ def _words() -> dict:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _prepositions() -> dict:
+    return json.loads(FR_PREPOSITIONS.read_text(encoding="utf-8"))
+
+
+def fr_with(preposition: str, name: str) -> str:
+    """`name` after the French `preposition`, as French writes it (rules in
+    `data/fr_prepositions.json`): `fr_with("de", "Odessa")` -> "d'Odessa", `("de", "Le
+    Havre")` -> "du Havre", `("à", "Le Mans")` -> "au Mans", `("de", "Les Herbiers")` -> "des
+    Herbiers", `("de", "Lyon")` -> "de Lyon"; any other preposition is only put before."""
+    rules = _prepositions()
+    name = name.strip()
+    first, _, rest = name.partition(" ")
+    contract = rules["contractions"].get(preposition, {})
+    article = first.lower()
+    if rest and article in contract and first == rules["articles"].get(article):
+        return f"{contract[article]} {rest}"
+    elided = rules["elisions"].get(preposition)
+    if elided and name[:1].lower() in rules["vowels"]:
+        return f"{elided}{name}"
+    return f"{preposition} {name}"
+
+
+class FrPlace(str):
+    """A place name in a French sentence: `"{name:de}"` formats as `fr_with("de", name)`, so
+    every French reason joins names to prepositions through the one helper."""
+
+    def __format__(self, spec: str) -> str:
+        return fr_with(spec, str(self)) if spec else str(self)
+
+
+@lru_cache(maxsize=1)
+def _fr_names() -> dict[tuple[str, str], str]:
+    from jumelage.gazetteer.index import read_tsv
+
+    return {(name_key(name), country.upper()): french
+            for name, country, french, *_ in read_tsv(FR_PLACE_NAMES)}
+
+
+def fr_place_name(name: str, country: str | None) -> str:
+    """The French name of a place (`data/fr_place_names.tsv`: « Vienna », AT -> « Vienne »),
+    or its own name."""
+    if not country:
+        return name
+    return _fr_names().get((name_key(name), country.upper()), name)
+
+
+def _place_fields(fields: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """The fields of a sentence for French and English: numbers written as each language
+    writes them (`fr_number`, `en_number`); in French, place names (`Named`) in French
+    (`fr_place_name`) and ready for their preposition (`FrPlace`)."""
+    fr: dict[str, object] = {}
+    en: dict[str, object] = {}
+    for k, v in fields.items():
+        if _is_number(v):
+            fr[k], en[k] = fr_number(v), en_number(v)  # type: ignore[arg-type]
+        elif isinstance(v, Named):
+            fr[k], en[k] = FrPlace(v.french()), v.english()
+        else:
+            fr[k] = en[k] = v
+    return fr, en
+
+
+class Named:
+    """Places named in a sentence: one, or a list (« Lyon, Odessa, Vienne… »), with their
+    countries, so each language writes them its own way."""
+
+    def __init__(self, places: Iterable[tuple[str, str | None]], more: bool = False) -> None:
+        self.places = list(places)
+        self.more = more
+
+    def english(self) -> str:
+        return ", ".join(n for n, _ in self.places) + ("…" if self.more else "")
+
+    def french(self) -> str:
+        return ", ".join(fr_place_name(n, c) for n, c in self.places) + ("…" if self.more
+                                                                        else "")
+
+
 def _say(code: str, **fields: object) -> Reason:
-    """The sentence `code` in both languages; numbers in `fields` are written as each
-    language writes them (`fr_number`, `en_number`)."""
+    """The sentence `code` in both languages (`_place_fields`)."""
     w = _words()[code]
-    fr = {k: fr_number(v) if _is_number(v) else v for k, v in fields.items()}
-    en = {k: en_number(v) if _is_number(v) else v for k, v in fields.items()}
+    fr, en = _place_fields(fields)
     return Reason(code=code.removesuffix("_one").removesuffix("_asked"),
                   fr=w["fr"].format(**fr), en=w["en"].format(**en))
 
@@ -165,9 +250,18 @@ def components(part: np.ndarray, x: np.ndarray) -> dict[str, float | None]:
     return out
 
 
-def _names(g, rows: list[int]) -> str:
-    shown = sorted(g.names[p] for p in rows)
-    return ", ".join(shown[:MAX_NAMES]) + ("…" if len(shown) > MAX_NAMES else "")
+def _names(g, rows: list[int]) -> Named:
+    shown = sorted(rows, key=lambda p: g.names[p])
+    return Named(((g.names[p], _country_code(g, p)) for p in shown[:MAX_NAMES]),
+                 more=len(shown) > MAX_NAMES)
+
+
+def _name(g, p: int) -> Named:
+    return Named([(g.names[p], _country_code(g, p))])
+
+
+def _country_code(g, p: int) -> str | None:
+    return g.countries[g.country[p]] if g.country[p] >= 0 else None
 
 
 class _Facts:
@@ -176,7 +270,7 @@ class _Facts:
     def __init__(self, sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float) -> None:
         g = self.g = sig.graph
         self.sig, self.q, self.c, self.x, self.km = sig, q, c, x, distance_km
-        self.name = g.names[c]
+        self.name = _name(g, c)
         self.mine = set(g.partners(q).tolist())
         self.theirs = g.partners(c).tolist()
 
@@ -242,13 +336,13 @@ def _area(f: _Facts) -> list[Reason]:
     dist = sig.distance_km(f.q)
     near = sorted((dist[p], p) for p in f.theirs if dist[p] <= NEAR_KM)
     if near:
-        out.append(_say("twinned_near_you", name=f.name, other=g.names[near[0][1]],
+        out.append(_say("twinned_near_you", name=f.name, other=_name(g, near[0][1]),
                         km=_km(near[0][0])))
     if f.mine and g.has_coords[f.c]:
         dc = sig.distance_km(f.c)
         close = sorted((dc[p], p) for p in f.mine if dc[p] <= NEAR_KM)
         if close:
-            out.append(_say("near_your_partner", name=f.name, other=g.names[close[0][1]],
+            out.append(_say("near_your_partner", name=f.name, other=_name(g, close[0][1]),
                             km=_km(close[0][0])))
     if not out:
         for code, col in (("area_habit", "area_pairs"), ("area_habit_wide", "area_pairs_wide")):
@@ -325,6 +419,18 @@ def _theme(theme: str, shared: bool) -> Reason:
     return _say("theme" if shared else "theme_asked", theme_fr=w["fr"], theme_en=w["en"])
 
 
+def no_other_place(themes: list[str]) -> Reason:
+    """The note of a theme filter that only the asking place works on: « aucun autre lieu ne
+    travaille sur l'eau » / "no other place works on water" (several themes joined by « ni
+    sur » / "or")."""
+    w = _words()
+    words = [w["themes"][t] for t in themes]
+    join = w["no_other_place"]
+    return _say("no_other_place",
+                theme_fr=join["fr_join"].join(x["fr"] for x in words),
+                theme_en=join["en_join"].join(x["en"] for x in words))
+
+
 def _asked(f: _Facts, themes: list[str]) -> list[Reason]:
     """The themes a theme filter asked for that the candidate works on (the reason it is in
     the list at all)."""
@@ -357,6 +463,19 @@ def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
     for j in order:
         if out or first:
             break
-        out += _SPEAKERS[families[j]](f)
+        if families[j] != "distance":
+            out += _SPEAKERS[families[j]](f)
+    if not out and not first:
+        out = _distance(f)
+    if all(r.code == "distance" for r in first + out):
+        # distance is never the only reason: the strongest other family that can speak too
+        for j in order:
+            more = [] if families[j] == "distance" else _SPEAKERS[families[j]](f)
+            if more:
+                out += more
+                break
+        else:
+            if not f.theirs:           # all there is to say beside distance: no partner yet
+                out.append(_say("partners_none", name=f.name))
     said = {r.en for r in first}
     return (first + [r for r in out if r.en not in said])[:max(MAX_REASONS, len(first))]

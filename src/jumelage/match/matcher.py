@@ -8,12 +8,14 @@ Every other place is a candidate except the place itself and its partners (of an
 places of another kind (`records.PLACE_KINDS`: a town is offered towns, a region or French
 department regions and departments) unless `kind` asks otherwise. Filters narrow the candidates
 before ranking, so the best `top` of what is left come out: `country` (ISO 3166-1 alpha-2, one
-or several), `population` (min, max inhabitants; either may be None; places of unknown
-population are left out when a range is asked), `theme` (one or several of `records.THEMES`, the
-extraction's themes: the candidate has actions or initiatives on one of them, and each proposal
-says so), `kind` (one or several place kinds, or `any`: candidates of those kinds instead of the
-asking place's own), `partnership` (one or several of `records.PARTNERSHIP_KINDS`: the
-candidate already holds a partnership of one of those kinds). A partnership kind given as
+or several), `population` (min, max inhabitants, never negative; either may be None; places of
+unknown population are left out when a range is asked), `theme` (one or several of
+`records.THEMES`, the extraction's themes: the candidate has actions or initiatives on one of
+them, and each proposal says so; when only the asking place works on them the list is empty
+and the result's `notes` say so: « aucun autre lieu ne travaille sur l'eau »), `kind` (one or
+several place kinds, or `any`: candidates of those kinds instead of the asking place's own),
+`partnership` (one or several of `records.PARTNERSHIP_KINDS`: the candidate already holds a
+partnership of one of those kinds). A partnership kind given as
 `kind` (the older form, which the two share no word for) is read as `partnership`.
 
 The ranking re-ranks the best of all places but the asking one and its partners (as the model
@@ -30,12 +32,13 @@ import numpy as np
 
 from jumelage.errors import JumelageError
 from jumelage.names import name_key
-from jumelage.match.explain import POPULATED_KINDS, components, contributions, reasons
+from jumelage.match.explain import (POPULATED_KINDS, components, contributions, no_other_place,
+                                    reasons)
 from jumelage.match.graph import THEME_INDEX, Graph
 from jumelage.match.model import LearnedModel, PriorModel, fit, log_odds
 from jumelage.match.signals import Signals
 from jumelage.records import (PARTNERSHIP_KINDS, PLACE_KINDS, THEMES, MatchPlace, MatchResult,
-                              Proposal)
+                              Proposal, Reason)
 
 MAX_TOP = 200
 SCORE_SCALE = 4.0   # log-odds per unit of the shown score's logit (see display_score)
@@ -118,9 +121,21 @@ def parse_population(text: str) -> tuple[int | None, int | None]:
     except ValueError:
         raise BadFilter(f"population range {text!r}: expected MIN:MAX in inhabitants, "
                          "e.g. 10000:50000, 10000: or :50000") from None
+    if any(v is not None and v < 0 for v in span):
+        raise BadFilter(f"population range {text!r}: inhabitants cannot be negative")
     if span[0] is not None and span[1] is not None and span[0] > span[1]:
-        raise BadFilter(f"population range {text!r} is empty")
+        raise BadFilter(f"population range {text!r} is empty (MIN is above MAX)")
     return span
+
+
+def is_country(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 country code (any case), Kosovo's XK included
+    (the code lists and GeoNames give it)."""
+    import pycountry
+
+    code = code.strip().upper()
+    return len(code) == 2 and code.isascii() and code.isalpha() and (
+        code == "XK" or pycountry.countries.get(alpha_2=code) is not None)
 
 
 def check_filters(country: str | Iterable[str] | None = None,
@@ -129,17 +144,22 @@ def check_filters(country: str | Iterable[str] | None = None,
                   kind: str | Iterable[str] | None = None, top: int = 10,
                   partnership: str | Iterable[str] | None = None) -> None:
     """Raise `BadFilter` (one line naming the value) for a filter value that cannot be one:
-    a country that is not two letters, an empty population range, a theme not in
-    `records.THEMES`, an unknown place or partnership kind, `top` outside 1..MAX_TOP. Needs no
-    graph: callers check before building one."""
+    a country that is not an ISO 3166-1 alpha-2 code (pycountry; XK for Kosovo), a negative or
+    empty population range, a theme not in `records.THEMES`, an unknown place or partnership
+    kind, `top` outside 1..MAX_TOP. Needs no graph: callers check before building one."""
     wanted = [country] if isinstance(country, str) else list(country or [])
-    bad = [c for c in wanted if not (len(c) == 2 and c.isascii() and c.isalpha())]
-    if bad:
-        raise BadFilter(f"country {bad[0]!r}: expected a two-letter ISO 3166-1 code such as "
-                        "FR or UA")
+    for c in wanted:
+        if not (len(c) == 2 and c.isascii() and c.isalpha()):
+            raise BadFilter(f"country {c!r}: expected a two-letter ISO 3166-1 code such as "
+                            "FR or UA")
+        if not is_country(c):
+            raise BadFilter(f"country {c!r}: not an ISO 3166-1 country code (such as FR or UA)")
     low, high = population or (None, None)
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise BadFilter(f"population range {'' if low is None else low}:"
+                        f"{'' if high is None else high}: inhabitants cannot be negative")
     if low is not None and high is not None and low > high:
-        raise BadFilter(f"population range {low}:{high} is empty")
+        raise BadFilter(f"population range {low}:{high} is empty (MIN is above MAX)")
     split_themes(theme)
     split_kind(kind, partnership)
     if not 1 <= top <= MAX_TOP:
@@ -227,8 +247,9 @@ class Matcher:
         themes = split_themes(theme)
         if themes:
             has = (g.themes[:, [THEME_INDEX[t] for t in themes]] > 0).any(1)
+            mine = bool(has[q])
             has[q] = False
-            if not has.any():
+            if not has.any() and not mine:   # only q works on it: no error, a note (propose)
                 others = np.delete(g.themes, q, 0)
                 known = [t for t in THEMES if (others[:, THEME_INDEX[t]] > 0).any()]
                 raise MatchError(
@@ -255,6 +276,16 @@ class Matcher:
                     + (", ".join(known) if known else "none") + ")")
             ok &= held
         return ok
+
+    def _theme_notes(self, q: int, themes: list[str]) -> list[Reason]:
+        """« aucun autre lieu ne travaille sur l'eau » when the themes asked for are recorded
+        for the asking place q only: the empty list is an answer, not an error."""
+        if not themes:
+            return []
+        has = (self.graph.themes[:, [THEME_INDEX[t] for t in themes]] > 0).any(1)
+        if not has[q] or has.sum() > 1:
+            return []
+        return [no_other_place(themes)]
 
     def scores(self, q: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(signals (n, features), scores (n,)) of every place for place q; higher is better."""
@@ -285,7 +316,8 @@ class Matcher:
                    "theme": theme, "kind": kind, "place_kind": shown_kind,
                    "partnership": [k for k in PARTNERSHIP_KINDS if k in ships] or None,
                    "top": top}
-        result = MatchResult(place=self.place(q), filters=filters)
+        result = MatchResult(place=self.place(q), filters=filters,
+                             notes=self._theme_notes(q, themes))
         if not allowed.any():
             return result
         others = np.ones(self.graph.n, bool)     # every place but q and its partners

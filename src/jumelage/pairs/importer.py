@@ -13,11 +13,13 @@ already known from documents becomes one partnership with one more piece of evid
 documents said stays (in their evidence, and in reviewed records).
 
 A city the gazetteer cannot resolve is still stored, as the list gives it (name, country,
-coordinates), and the reason goes to the report; a row that cannot be stored at all (no name,
+coordinates, and the place kind "district" for an administrative unit or a part of a city,
+`resolve.py`), and the reason goes to the report; a row that cannot be stored at all (no name,
 the same place on both sides, a value the atlas refuses) is reported and skipped. A row whose
-country is not a known code or name (`ZZ`, « Atlantis ») is not stored either: a place with no
-country would be a guess, so it is reported `unresolved`, « unknown country 'ZZ'; the row is not
-stored », and a corrected list imports it on the next run. Nothing is
+country is missing or not an ISO 3166 country (`ZZ`, « Northern Cyprus », which has no code)
+is not stored either: a place with no country would be a guess, so it is reported `skipped`,
+« unknown country 'ZZ'; the row is not stored », and a corrected list imports it on the next
+run. Nothing is
 dropped silently: the report file (CSV: row, city_a, city_b, outcome, reason) lists every row
 that is not a clean import.
 
@@ -54,8 +56,10 @@ BATCH_SIZE = 250
 # How rows are resolved, in the content hash of each row's document: a list imported by an
 # older resolution is re-resolved when imported again (its rows are `updated`, the places it no
 # longer names lose their evidence and go), then a further run changes nothing. 2: towns before
-# administrative units of the same name (`resolve.POPULATED_KINDS`).
-RESOLUTION = 2
+# administrative units of the same name (`resolve.POPULATED_KINDS`). 3: no homonym farther than
+# `resolve.MAX_KM` from the list's coordinates, « A – B » and « B (A) » as one place (never A),
+# districts and administrative units stored with the place kind "district".
+RESOLUTION = 3
 REPORT_COLUMNS = ("row", "city_a", "country_a", "city_b", "country_b", "outcome", "reason")
 
 Progress = Callable[[int, int], None]
@@ -71,8 +75,8 @@ class Problem:
     country_a: str
     city_b: str
     country_b: str
-    outcome: str      # "unresolved" (a city stored as the list gives it, or, for an unknown
-    #                   country, the row not stored), "doubtful", "skipped"
+    outcome: str      # "unresolved" (a city stored as the list gives it), "doubtful",
+    #                   "skipped" (the row not stored: unknown country, no name, ...)
     reason: str
 
     def as_row(self) -> list[str]:
@@ -120,9 +124,12 @@ def _place(ref: str, city: City, found: Resolution) -> Place:
         for alias in (found.alias, city.name):   # GeoNames' name of a region named as listed
             if alias and alias != place.name and alias not in place.aliases:
                 place.aliases.append(alias)
+        if found.kind:
+            place.kind = found.kind
         return place
     lat, lon = city.coords if city.coords else (None, None)
-    return Place(ref=ref, name=city.name, country=city.country, lat=lat, lon=lon)
+    return Place(ref=ref, name=city.name, country=city.country, lat=lat, lon=lon,
+                 kind=found.kind or "city")
 
 
 def _same_place(a: Place, b: Place) -> bool:
@@ -157,10 +164,12 @@ class _Rows:
         if not row.a.name or not row.b.name:
             self._problem(row, "skipped", "a city name is missing")
             return None
-        unknown = [f"city_{side} {city.name}: {city.problem}; the row is not stored"
-                   for side, city in (("a", row.a), ("b", row.b)) if city.country_unknown]
+        unknown = [f"city_{side} {city.name}: "
+                   f"{city.problem if city.country_unknown else 'no country given'}; the row is "
+                   "not stored" for side, city in (("a", row.a), ("b", row.b))
+                   if city.country_unknown or not city.country]
         if unknown:  # a place with no country would be a guess: the row waits for a fix
-            self._problem(row, "unresolved", "; ".join(unknown))
+            self._problem(row, "skipped", "; ".join(unknown))
             return None
         found = {side: self._resolve(city) for side, city in (("a", row.a), ("b", row.b))}
         places = [_place("p1", row.a, found["a"]), _place("p2", row.b, found["b"])]

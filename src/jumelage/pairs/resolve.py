@@ -11,26 +11,48 @@ the name allows, in this order:
 A qualifier naming an administrative unit (`data/en_admin_units.tsv`: « (rural gmina) »,
 « County », « Province ») is read too: a first-level division is looked up as a region; a smaller
 unit (a gmina, a county, a district) is not the town that shares its name, and the gazetteer does
-not hold it, so it stays unresolved.
+not hold it, so it stays unresolved and is stored, as the list gives it, with the place kind
+"district" (`records.PLACE_KINDS`: an administrative unit below a region, or a part of a city).
 Only places in the given country (or, for France, its overseas territories) count. Among them:
 - with coordinates: the nearest place within `NEAR_KM` wins, so homonyms (the Springfields of one
   country) are told apart by where the list puts them. When none is that near, the nearest is
-  still taken, with a `doubt` noted, if it is the only place of that name in the country (lists'
-  coordinates are sometimes wrong: « York, United States » placed in England) or if it lies
-  within `FAR_KM` while every other one is `CLEAR_RATIO` times farther; otherwise the city is
-  left unresolved;
+  still taken, with a `doubt` noted, if it lies within `MAX_KM` and is the only place of that
+  name in the country or every other one is `CLEAR_RATIO` times farther. A place farther than
+  `MAX_KM` from the list's coordinates is a homonym, not the place meant (« Minami » is not the
+  Hiwasaura of the other end of Japan): it is refused, with the reason, and the city is stored
+  as the list gives it. Two things vouch for a far place all the same: a qualifier naming its
+  region (« Friedberg, Bavaria »: lists sometimes give homonyms one point), and coordinates that
+  are not in the given country at all (« Ipswich, Australia » placed in England), which then say
+  nothing of which place is meant: the only place of that name is taken, with a doubt; and a
+  town of `BIG_TOWN` inhabitants or more, the only place of the country with that name as its
+  own (not an alternate) name (« Overland Park » placed 1,500 km off): the coordinates are
+  wrong, not the name;
 - a qualifier that tells homonyms apart (« Lengnau, Bern », « Lengnau, Aargau ») is trusted over
-  coordinates (lists sometimes give both the same point), within `FAR_KM`;
+  coordinates: a region always; another qualifier (a town nearby), which the gazetteer weighs
+  with populations, within `NEAR_KM`, or within `MAX_KM` when no homonym lies within `NEAR_KM`
+  (« Doksy (Kladno District) » is the Doksy at the coordinates, not the larger one 66 km away);
 - without coordinates: the gazetteer's choice (its weighing of population, capitals, names).
+A cell may name one place two ways, the place and what contains it: « B (A) », « A – B »,
+« Vienna 1 – Innere Stadt ». It resolves to one place: the spellings above, then, when a
+qualifier rules every candidate out (« Koptevo (Moscow) »: GeoNames files Koptevo under the
+city of Moscow, not the region), B alone if it lies within `NEAR_KM` of the list's coordinates.
+It never resolves to its container A (« Gulou (Fuzhou) » is not Fuzhou, whose GeoNames entry
+also carries the name Gulou). When A is a town of `DISTRICT_CITY_POP` inhabitants or more
+within `NEAR_KM` of B, B is a district of it (kind "district": « Berlin – Mitte », « Setagaya
+(Tokyo) »); a B the gazetteer does not hold is stored as the list gives it, as a district when
+A is a town near the list's coordinates (« Stari Grad (Sarajevo) »; a trailing number of A,
+« Budapest I – Budavár », « Vienna 23 – Liesing », is set aside to find the town).
 A list names towns: unless the row's qualifier names an administrative unit, a populated place
 (GeoNames feature class P: `POPULATED_KINDS`) is preferred to an administrative unit of the
 same name (the region of Riga, the municipality of Novo Mesto, whose centres lie as close to
 the list's coordinates as the town's): the towns are decided on first, as above, and a unit is
-only taken when no town carries the name (« Val-de-Marne »), or when the towns of that name
-are all farther than `FAR_KM` from the coordinates and the unit is within `NEAR_KM` (« Jalisco »,
-the state, beside the village of Xalisco). A region named with its unit word (« Lviv
-Oblast ») keeps the list's name, the GeoNames name (« Lviv ») becoming an alias, so that it is
-not shown as a second « Lviv » beside the city.
+only taken when no town carries the name (« Val-de-Marne »), or when no town of that name is
+taken and the unit is within `NEAR_KM` (« Jalisco », the state, beside the village of
+Xalisco, far away). A town more than `MAX_KM` away is still taken, with a doubt, when the list's
+coordinates lie in the first-level region that bears its name and holds it (« Amapá », put at
+a point of Amapá state 185 km from the town): the list placed the region, it meant the town.
+A region named with its unit word (« Lviv Oblast ») keeps the list's name, the GeoNames name
+(« Lviv ») becoming an alias, so that it is not shown as a second « Lviv » beside the city.
 An unresolved city gets a reason in plain words, for the import's report.
 """
 from __future__ import annotations
@@ -46,17 +68,23 @@ from jumelage.geo import distance_km
 from jumelage.names import name_key
 
 NEAR_KM = 50.0      # a place this close to the list's coordinates is the one meant
-FAR_KM = 300.0      # farther, a homonym is only taken when it is the only one of the country
-CLEAR_RATIO = 4.0   # ... or when all the others are this many times farther
+MAX_KM = 100.0      # farther, a place is a homonym, not the one meant (unless vouched for)
+CLEAR_RATIO = 4.0   # between the two, the nearest is taken when all the others are this many
+#                     times farther (or when it is the only one of the country)
+DISTRICT_CITY_POP = 100_000  # « A – B », « B (A) »: B near a town A this big is a district of A
+BIG_TOWN = 100_000  # the only place of a name (its own), this big: the one meant, however far
 # place kinds (`records.PLACE_KINDS`) of populated places; "region" (regions, French
-# departments) and "district" (French intercommunalities) are administrative units
+# departments) and "district" (French intercommunalities, counties, gminas, city districts)
+# are administrative units
 POPULATED_KINDS = frozenset({"city", "camp"})
+DISTRICT = "district"
 ADMIN_UNITS = Path(__file__).with_name("data") / "en_admin_units.tsv"
 
 _COMMA = re.compile(r"^(?P<base>[^,()]+?)\s*,\s*(?P<hint>[^,()]+)$")
 _DASH = re.compile(r"^(?P<city>.+?)\s+[–—-]\s+(?P<part>.+)$")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 _QUALIFIED = re.compile(r"^(?P<base>[^,()]+?)\s*(?:\((?P<p>[^)]*)\)|,\s*(?P<c>[^,()]+))\s*$")
+_NUMBERED = re.compile(r"^(?P<town>.*\S)\s+(?:\d+|[IVXLC]+)\.?$")   # « Vienna 23 », « Budapest XV »
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,8 @@ class Resolution:
     distance_km: float | None = None   # from the list's coordinates, when both are known
     doubt: str | None = None           # why a match may be wrong (far from the coordinates)
     alias: str | None = None           # the GeoNames name, when `match` carries the list's
+    kind: str | None = None            # the place kind to store when it is not `match.kind`
+    #                                    (a district), or that of a city stored unresolved
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +116,7 @@ def admin_unit(name: str) -> tuple[str, str, str] | None:
         word = name_key(qualified["p"] or qualified["c"] or "")
         if word in units:
             return units[word], word, qualified["base"].strip()
-    words = name.split()
+    words = _PAREN.sub("", name).split()   # « Doksy (Kladno District) » is the town Doksy
     for size in (3, 2, 1):
         if len(words) > size and name_key(" ".join(words[-size:])) in units:
             word = name_key(" ".join(words[-size:]))
@@ -110,6 +140,19 @@ def spellings(name: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def parts(name: str) -> tuple[str, str] | None:
+    """`(container, part)` when a listed name is a place and what contains it: « A – B » and
+    « B (A) » -> (A, B); None otherwise (« A, B » names a region, « A/B » two spellings)."""
+    name = " ".join(name.split())
+    dash = _DASH.match(name)
+    if dash:
+        return dash["city"], dash["part"]
+    qualified = _QUALIFIED.match(name)
+    if qualified and qualified["p"]:
+        return qualified["p"].strip(), qualified["base"].strip()
+    return None
+
+
 class CityResolver:
     """Resolves listed cities with one gazetteer; results are cached (lists repeat cities)."""
 
@@ -119,10 +162,12 @@ class CityResolver:
 
     def _candidates(self, forms: list[str], allowed: frozenset[str],
                     near: tuple[float, float] | None,
-                    kind: str | None) -> tuple[list[PlaceMatch], PlaceMatch | None, bool]:
+                    kind: str | None
+                    ) -> tuple[list[PlaceMatch], PlaceMatch | None, bool, bool]:
         """Places of the allowed countries (and of `kind`, if given) that the first fruitful
-        spelling names, the gazetteer's own first choice among them, and whether that spelling
-        carried a qualifier (then the choice has read it: « Lengnau (Bern) »)."""
+        spelling names, the gazetteer's own first choice among them, whether that spelling
+        carried a qualifier (then the choice has read it: « Lengnau (Bern) »), and whether the
+        qualifier named a region every candidate lies in (it vouches for them)."""
         for form in forms:
             found: dict[int | None, PlaceMatch] = {}
             qualified = "(" in form
@@ -139,8 +184,8 @@ class CityResolver:
                 found = {g: m for g, m in found.items() if (m.country, m.admin1) in regions}
             if found:
                 choice = pick if pick and pick.geonames_id in found else None
-                return list(found.values()), choice, qualified
-        return [], None, False
+                return list(found.values()), choice, qualified, bool(regions)
+        return [], None, False, False
 
     def _regions(self, hint: str, allowed: frozenset[str]) -> set[tuple[str, str]]:
         """(country, admin1) of the first-level regions of the allowed countries named `hint`."""
@@ -157,48 +202,115 @@ class CityResolver:
         unit = admin_unit(name)
         if unit is not None and unit[0] == "unit":
             return Resolution(None, f"an administrative unit ({unit[1]}), which the gazetteer"
-                                    " does not hold")
+                                    " does not hold", kind=DISTRICT)
+        found = self._named(name, country, coords, unit)
+        split = parts(name) if unit is None else None
+        if split is None:
+            return found
+        return self._part_of(found, split, country, coords)
+
+    def _named(self, name: str, country: str, coords: tuple[float, float] | None,
+               unit: tuple[str, str, str] | None) -> Resolution:
+        """The place the spellings of `name` name (the module docstring), before « A – B »
+        and « B (A) » are read as a place and its container."""
         forms, kind = ([unit[2]], "region") if unit is not None else (spellings(name), None)
         allowed = country_and_territories(country)
-        candidates, choice, qualified = self._candidates(forms, allowed, coords, kind)
+        candidates, choice, qualified, vouched = self._candidates(forms, allowed, coords, kind)
         what = "region" if kind else "place"
         if not candidates:
             return Resolution(None, f"no {what} named so in {country} in the gazetteer")
         if kind is None:   # the row names a town: towns before units of the same name
-            found = self._town_first(candidates, choice, qualified, coords, country)
+            found = self._town_first(candidates, choice, qualified, vouched, coords, country)
         else:
-            found = self._decide(candidates, choice, qualified, coords, country, what)
+            found = self._decide(candidates, choice, qualified, vouched, coords, country, what)
         if found.match is not None and unit is not None and found.match.kind not in \
                 POPULATED_KINDS:   # « Lviv Oblast » stays so named, « Lviv » an alias
             found = replace(found, match=replace(found.match, name=name),
                             alias=found.match.name)
         return found
 
+    def _container(self, container: str, country: str,
+                   coords: tuple[float, float] | None) -> PlaceMatch | None:
+        """The town A of « A – B » or « B (A) », if the gazetteer knows it as a town (« Vienna
+        23 » as Vienna)."""
+        numbered = _NUMBERED.match(container)
+        for form in dict.fromkeys((container, numbered["town"] if numbered else container)):
+            found = self.resolve(form, country, coords)
+            if found.match is not None and found.match.kind in POPULATED_KINDS:
+                return found.match
+        return None
+
+    def _part_of(self, found: Resolution, split: tuple[str, str], country: str,
+                 coords: tuple[float, float] | None) -> Resolution:
+        """One place for a cell that names a place B and its container A (the module
+        docstring): never A itself, B alone when a qualifier ruled it out but it lies at the
+        coordinates, and the kind "district" for a part of a large town."""
+        container, part = split
+        town = self._container(container, country, coords)
+        if found.match is None and coords is not None and "(" not in part:
+            alone = self.resolve(part, country, coords)
+            if alone.match is not None and alone.distance_km is not None \
+                    and alone.distance_km <= NEAR_KM:
+                found = alone
+        if found.match is not None and town is not None \
+                and name_key(part) != name_key(container) \
+                and (found.match.geonames_id == town.geonames_id
+                     or name_key(found.match.name) == name_key(container)):
+            found = Resolution(None, f"a part of {town.name} (GeoNames {town.geonames_id}),"
+                                     " which the gazetteer does not hold as a place of its own",
+                               kind=DISTRICT)
+        if found.match is None:
+            near = town is not None and (coords is None or distance_km(
+                coords, (town.lat, town.lon)) <= NEAR_KM)
+            return replace(found, kind=DISTRICT) if near else found
+        if town is not None and town.geonames_id != found.match.geonames_id \
+                and town.population >= DISTRICT_CITY_POP and found.match.kind in POPULATED_KINDS \
+                and distance_km((town.lat, town.lon), (found.match.lat, found.match.lon)) \
+                <= NEAR_KM:
+            return replace(found, kind=DISTRICT)
+        return found
+
     def _town_first(self, candidates: list[PlaceMatch], choice: PlaceMatch | None,
-                    qualified: bool, coords: tuple[float, float] | None,
+                    qualified: bool, vouched: bool, coords: tuple[float, float] | None,
                     country: str) -> Resolution:
         """A row that names no unit means a town: its populated places are decided on first
         (`_decide`), and an administrative unit of the same name is only taken when none of
-        them is within `FAR_KM` of the coordinates while the unit is within `NEAR_KM`."""
+        them is taken (or only one more than `MAX_KM` away) while the unit is within
+        `NEAR_KM`."""
         towns = [m for m in candidates if m.kind in POPULATED_KINDS]
         units = [m for m in candidates if m.kind not in POPULATED_KINDS]
         if not towns or not units:
-            return self._decide(candidates, choice, qualified, coords, country, "place")
-        found = self._decide(towns, choice if choice in towns else None, qualified, coords,
-                             country, "place")
+            return self._decide(candidates, choice, qualified, vouched, coords, country,
+                                "place")
+        found = self._decide(towns, choice if choice in towns else None, qualified, vouched,
+                             coords, country, "place")
         if found.match is not None and (found.distance_km is None
-                                        or found.distance_km <= FAR_KM):
+                                        or found.distance_km <= MAX_KM):
             return found
         near = [m for m in units if coords is not None
                 and distance_km(coords, (m.lat, m.lon)) <= NEAR_KM]
         if near:
-            return self._decide(near, choice if choice in near else None, qualified, coords,
-                                country, "region")
+            return self._decide(near, choice if choice in near else None, qualified, vouched,
+                                coords, country, "region")
+        if found.match is None and coords is not None:
+            # the list put the town at a point of the region that bears its name (« Amapá »
+            # placed in Amapá state, far from the town): the town of that region is meant
+            named = {(u.country, u.admin1) for u in units if u.kind == "region" and u.admin1}
+            inside = named & self.gaz.regions_near(coords[0], coords[1], NEAR_KM)
+            mine = [t for t in towns if (t.country, t.admin1) in inside]
+            if len(mine) == 1:
+                gap = distance_km(coords, (mine[0].lat, mine[0].lon))
+                return Resolution(mine[0], distance_km=round(gap, 1),
+                                  doubt=f"{gap:.0f} km from the given coordinates, which lie in "
+                                        "the region of the same name: the town of that region")
         return found
 
     def _decide(self, candidates: list[PlaceMatch], choice: PlaceMatch | None, qualified: bool,
-                coords: tuple[float, float] | None, country: str, what: str) -> Resolution:
-        """The candidate the coordinates, the qualifier or the gazetteer point to, or none."""
+                vouched: bool, coords: tuple[float, float] | None, country: str,
+                what: str) -> Resolution:
+        """The candidate the coordinates, the qualifier or the gazetteer point to, or none
+        (a reason given): never one more than `MAX_KM` from the coordinates unless a region
+        qualifier vouches for it or the coordinates lie outside the country."""
         if coords is None:
             return Resolution(choice or max(candidates, key=lambda m: (
                 m.kind in POPULATED_KINDS, m.population)))
@@ -209,17 +321,39 @@ class CityResolver:
             # the qualifier tells homonyms apart better than coordinates, which lists sometimes
             # share between them (« Lengnau, Bern » and « Lengnau, Aargau »)
             gap = distance_km(coords, (choice.lat, choice.lon))
-            if gap <= FAR_KM:
+            # a qualifier naming no region (« Doksy (Kladno District) », which the gazetteer
+            # sets aside) does not beat a homonym at the coordinates
+            if vouched or gap <= NEAR_KM or (gap <= MAX_KM and distance > NEAR_KM):
                 return Resolution(choice, distance_km=round(gap, 1), doubt=None if gap <= NEAR_KM
                                   else f"chosen by its qualifier, {gap:.0f} km from the given "
                                        "coordinates")
         if distance <= NEAR_KM:
             return Resolution(nearest, distance_km=round(distance, 1))
         far = f"{distance:.0f} km from the given coordinates"
+        if vouched:
+            return Resolution(nearest, distance_km=round(distance, 1),
+                              doubt=f"chosen by its qualifier, {far}")
+        if distance > MAX_KM:
+            elsewhere = self._elsewhere(coords, country)
+            if elsewhere and len(ranked) == 1:
+                return Resolution(nearest, distance_km=round(distance, 1),
+                                  doubt=f"the only {what} named so in {country}, {far}, which "
+                                        f"lie in {elsewhere}, not in {country}")
+            if len(ranked) == 1 and nearest.exact and nearest.population >= BIG_TOWN:
+                return Resolution(nearest, distance_km=round(distance, 1),
+                                  doubt=f"the only {what} named so in {country}, a town of "
+                                        f"{nearest.population:,} inhabitants, {far}: the "
+                                        "coordinates are taken to be wrong")
+            which = (f"the only {what} named so in {country}, " if len(ranked) == 1 else
+                     f"{len(ranked)} {what}s named so in {country}, none within "
+                     f"{NEAR_KM:.0f} km of the given coordinates: the nearest, ")
+            return Resolution(None, f"{which}{nearest.name} (GeoNames {nearest.geonames_id}), "
+                                    f"is {far}, more than {MAX_KM:.0f} km: a homonym, not the "
+                                    "place meant", round(distance, 1))
         if len(ranked) == 1:
             return Resolution(nearest, distance_km=round(distance, 1),
                               doubt=f"the only {what} named so in {country}, but {far}")
-        if distance <= FAR_KM and ranked[1][0] >= CLEAR_RATIO * distance:
+        if ranked[1][0] >= CLEAR_RATIO * distance:
             return Resolution(nearest, distance_km=round(distance, 1),
                               doubt=f"the nearest of {len(ranked)} {what}s named so in "
                                     f"{country}, but {far}")
@@ -227,3 +361,12 @@ class CityResolver:
                                 f"{NEAR_KM:.0f} km of the given coordinates (the nearest, "
                                 f"{nearest.name}, GeoNames {nearest.geonames_id}, is {far})",
                           round(distance, 1))
+
+    def _elsewhere(self, coords: tuple[float, float], country: str) -> str:
+        """The countries the list's coordinates lie in when none is `country` (« GB » for an
+        Australian Ipswich placed in England), else "": then they say nothing of which place
+        of `country` is meant."""
+        near = self.gaz.countries_near(coords[0], coords[1], MAX_KM)
+        if not near or near & country_and_territories(country):
+            return ""
+        return ", ".join(sorted(near))

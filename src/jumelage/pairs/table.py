@@ -2,9 +2,11 @@
 
 The columns are those of `shared/data/twin-cities/twin_city_pairs.csv` (see its README):
 `city_a`, `city_b` (names, maybe qualified: « Friedberg, Hesse »), `country_a_iso2`,
-`country_b_iso2` (ISO 3166-1 alpha-2) or, failing those, `country_a`, `country_b` (English
-country names or codes), and optionally `lat_a`, `lng_a` (or `lon_a`), `lat_b`, `lng_b` (WGS84
-degrees). Other columns are kept in the row's text (its evidence) and otherwise ignored.
+`country_b_iso2` (ISO 3166-1 alpha-2) or, failing those (the columns, or a row's empty cell),
+`country_a`, `country_b` (English country names or codes; one that is no ISO 3166 country,
+« Northern Cyprus », is unknown), and optionally `lat_a`, `lng_a` (or `lon_a`), `lat_b`,
+`lng_b` (WGS84 degrees). Other columns are kept in the row's text (its evidence) and otherwise
+ignored.
 
 `read_pairs(path)` checks the header first (`ReadError`, one line, when a column is missing or
 the file is not a readable CSV; `,`, `;` or tab separated, UTF-8 with or without a BOM) and then
@@ -39,7 +41,7 @@ class City:
     country: str | None               # ISO 3166-1 alpha-2, upper case; None when unknown
     coords: tuple[float, float] | None  # (lat, lon) in degrees
     problem: str | None = None        # a value that could not be read (the row still counts)
-    country_unknown: bool = False     # a country was given but is no known code or name
+    country_unknown: bool = False     # a country was given but is no ISO 3166 code or name
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _coords(row: dict[str, str], side: str) -> tuple[tuple[float, float] | None,
 def _city(row: dict[str, str], side: str, iso_column: bool) -> City:
     name = " ".join((row.get(f"city_{side}") or "").split())
     raw = row.get(f"country_{side}_iso2" if iso_column else f"country_{side}") or ""
+    if iso_column and not raw.strip():   # no code: the country's name, if the list gives it
+        raw = row.get(f"country_{side}") or ""
     country = country_of(raw)
     coords, problem = _coords(row, side)
     if raw.strip() and country is None:

@@ -32,7 +32,13 @@
     .then((r) => r.ok ? r.json() : Promise.reject(r.status))
     .then((data) => {
       list.replaceChildren(...data.proposals.map(item));
-      if (!data.proposals.length) {
+      for (const n of data.notes || []) {   // what to know about the answer, as text
+        const li = document.createElement("li");
+        li.className = "note";
+        li.textContent = lang === "en" ? n.en : n.fr;
+        list.appendChild(li);
+      }
+      if (!data.proposals.length && !(data.notes || []).length) {
         const li = document.createElement("li");
         li.textContent = section.dataset.none;
         list.appendChild(li);
