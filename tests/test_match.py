@@ -10,7 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from jumelage.cli import app
-from jumelage.match import Edge, Graph, Matcher, MatchError, PlaceFacts, parse_population, propose
+from jumelage.match import (
+    BadFilter, Edge, Graph, Matcher, MatchError, PlaceFacts, parse_population, propose,
+)
 from jumelage.match.evaluate import expected_rank, summarise
 from jumelage.match.model import LearnedModel, PriorModel, hide_edges
 
@@ -127,9 +129,9 @@ def test_filters(matcher: Matcher) -> None:
         "Kielce", "Gap"}
     assert set(names(propose(matcher, "Grenoble", partnership="friendship", top=20))) == {
         "Vaduz", "Bern"}
-    # the older form: a partnership kind given as kind
-    assert set(names(propose(matcher, "Grenoble", kind="cooperation", top=20))) == {
-        "Kielce", "Gap"}
+    # a partnership kind is not a place kind: one rule for every door, with a hint
+    with pytest.raises(BadFilter, match="cooperation is a partnership kind"):
+        propose(matcher, "Grenoble", kind="cooperation", top=20)
     assert len(propose(matcher, "Grenoble", top=2).proposals) == 2
 
 
@@ -138,7 +140,7 @@ def test_bad_requests_are_one_clear_error(matcher: Matcher) -> None:
         propose(matcher, "Atlantis")
     with pytest.raises(MatchError, match="unknown theme"):
         propose(matcher, "Grenoble", theme="piracy")
-    with pytest.raises(MatchError, match="unknown kind"):
+    with pytest.raises(MatchError, match="expected a place kind"):
         propose(matcher, "Grenoble", kind="marriage")
     with pytest.raises(MatchError, match="top must be"):
         propose(matcher, "Grenoble", top=0)

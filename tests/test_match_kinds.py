@@ -228,9 +228,9 @@ def test_the_atlas_path_finds_the_town_and_its_kind(atlas_url: str) -> None:
 
 def test_kind_values_and_repeats(atlas_url: str) -> None:
     line = one_error_line(run("match", "Quimper", "--kind", "cooperation", "--db", atlas_url), 2)
-    assert line == ("error: --kind 'cooperation': expected a place kind: city, region, "
-                    "district, camp or any (cooperation is a partnership kind: --partnership "
-                    "cooperation)")
+    assert line == ("error: kind 'cooperation': expected a place kind: city, region, "
+                    "district, camp or any (cooperation is a partnership kind: filter on it as "
+                    "partnership)")
     assert "expected a place kind" in one_error_line(
         run("match", "Quimper", "--kind", "town", "--db", atlas_url), 2)
     both = json.loads(run("match", "Quimper", "--kind", "city", "--kind", "region", "--top",

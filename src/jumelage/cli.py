@@ -757,15 +757,15 @@ def match(
                                          "bound may be left out: 10000: or :50000).")] = None,
     kind: Annotated[
         Optional[list[str]], typer.Option(
-            "--kind", metavar="KIND", help="Place kind of the partners: city, region, "
-            "district, camp, or any (default: the place's own kind: a town is offered towns, a "
-            "region or department regions and departments; repeat for several).")
+            "--kind", metavar="KIND", help="Place kind of the partners: "
+            f"{', '.join(PLACE_KINDS)}, or any (default: the place's own kind: a town is offered "
+            "towns, a region or department regions and departments; repeat for several).")
     ] = None,
     partnership: Annotated[
         Optional[list[str]], typer.Option(
             "--partnership", metavar="KIND", help="Only partners that already hold a "
-            "partnership of this kind: twinning, cooperation, friendship, partnership (repeat "
-            "for any of several).")
+            f"partnership of this kind: {', '.join(PARTNERSHIP_KINDS)} (repeat for any of "
+            "several).")
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many (1 to 200).")] = 10,
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: fr or en.")] = "fr",
@@ -775,19 +775,12 @@ def match(
     """Possible partners for a place, best first, with the reasons for each."""
     # on a terminal a line per proposal and its reasons below it; piped, TSV (_print_proposals)
     from jumelage.match import BadFilter, check_filters, parse_population, propose
-    from jumelage.records import PARTNERSHIP_KINDS, PLACE_KINDS
 
     try:
         if lang not in ("fr", "en"):
             raise BadFilter(f"--lang {lang!r}: expected fr or en")
         if not place.strip():
             raise BadFilter("PLACE is empty: give a place name or an atlas id")
-        for k in kind or ():
-            if k.strip().lower() not in (*PLACE_KINDS, "any"):
-                also = (f" ({k} is a partnership kind: --partnership {k})"
-                        if k.strip().lower() in PARTNERSHIP_KINDS else "")
-                raise BadFilter(f"--kind {k!r}: expected a place kind: "
-                                f"{', '.join(PLACE_KINDS)} or any{also}")
         span = parse_population(population) if population else None
         check_filters(country, span, theme, kind, top, partnership=partnership)
     except BadFilter as e:          # a wrong option value: usage error, status 2

@@ -66,9 +66,10 @@ def split_kind(kind: str | Iterable[str] | None,
                partnership: str | Iterable[str] | None = None
                ) -> tuple[frozenset[str] | None, frozenset[str]]:
     """The kind filters as (place kinds wanted, None for the asking place's own; partnership
-    kinds wanted, empty for any). `any` among the place kinds means every place kind; a
-    partnership kind given as `kind` counts as `partnership`. Raises `BadFilter` (one line
-    listing the words allowed) for any other word."""
+    kinds wanted, empty for any). `kind` holds place kinds only (`any` means every place kind)
+    and `partnership` partnership kinds only, the same rule for the command line, the web and
+    the library. Raises `BadFilter` (one line listing the words allowed, and saying so when a
+    partnership kind was given as a place kind) for any other word."""
     places: set[str] = set()
     ships: set[str] = set()
     for k in _words(kind):
@@ -76,11 +77,11 @@ def split_kind(kind: str | Iterable[str] | None,
             places.update(PLACE_KINDS)
         elif k in PLACE_KINDS:
             places.add(k)
-        elif k in PARTNERSHIP_KINDS:
-            ships.add(k)
         else:
-            raise BadFilter(f"unknown kind {k!r} (a place kind: {', '.join(PLACE_KINDS)}, any; "
-                            f"or a partnership kind: {', '.join(PARTNERSHIP_KINDS)})")
+            also = (f" ({k} is a partnership kind: filter on it as partnership)"
+                    if k in PARTNERSHIP_KINDS else "")
+            raise BadFilter(f"kind {k!r}: expected a place kind: {', '.join(PLACE_KINDS)} or "
+                            f"any{also}")
     for k in _words(partnership):
         if k not in PARTNERSHIP_KINDS:
             raise BadFilter(f"unknown partnership kind {k!r} (one of: "
