@@ -146,8 +146,13 @@ def test_every_runnable_example_runs(workdir):
     define = "jumelage() { " + " ".join(map(shlex.quote, console_script())) + ' "$@"; }\n'
     failures = []
     ran = 0
+    seen: set[str] = set()
     for source in RUNNABLE_SOURCES:
         for line in runnable_lines(source):
+            command = re.sub(r"\s+#\s.*$", "", line)   # the README repeats some of
+            if command in seen:                          # docs/cli.md's examples
+                continue
+            seen.add(command)
             proc = subprocess.run(["bash", "-o", "pipefail", "-c", define + line], cwd=folder,
                                   env=env, capture_output=True, text=True, timeout=600)
             ran += 1
