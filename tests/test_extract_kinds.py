@@ -257,3 +257,20 @@ def test_folding_gives_the_same_letter_as_the_name_key() -> None:
     for name in ("İzmir", "Łódź", "Ħamrun", "Øresund", "Đakovo"):
         folded = fold_same_length(name)
         assert len(folded) == len(name) and name_key(folded) == name_key(name), name
+
+
+@pytest.mark.parametrize("text, since", [
+    # the more precise date of the same year wins, in the sentence or the next one of the paragraph
+    ("Lisieux est jumelée avec Taunton depuis 1969 ; le serment a été signé le 4 octobre 1969.",
+     "1969-10-04"),
+    ("Lisieux est jumelée avec Taunton depuis 1969. La charte fut signée le 4 octobre 1969 à la "
+     "mairie.", "1969-10-04"),
+    ("Lisieux est jumelée avec Taunton depuis octobre 1969 ; la charte a été signée le 4 octobre "
+     "1969.", "1969-10-04"),
+    # « depuis » says since when; an earlier date of another kind of fact does not replace it
+    ("Lisieux et Taunton sont jumelées depuis le 4 octobre 1969, date de la signature, mais les "
+     "premières rencontres remontent à 1965.", "1969-10-04"),
+])
+def test_a_twinnings_since_is_its_stated_date_made_precise(text: str, since: str) -> None:
+    ext = extract_text(text)
+    assert [p.since for p in ext.partnerships] == [since]

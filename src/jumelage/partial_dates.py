@@ -89,6 +89,12 @@ def period_bounds(start: str | None, end: str | None = None) -> tuple[date, date
     return first[0], last[1]
 
 
+def year_of(value: str | None) -> int | None:
+    """The year of a partial date (`"1974-05-12"` -> 1974), None when it is not one."""
+    parts = parse(value, strict=True) if value else None
+    return parts[0] if parts else None
+
+
 def compare(a: str, b: str) -> int:
     """Compare two partial dates at their common precision: -1, 0 or 1 (`2014` vs `2014-05`: 0)."""
     n = min(len(a), len(b))

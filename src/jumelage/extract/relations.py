@@ -17,7 +17,7 @@ from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
-from jumelage.partial_dates import earliest
+from jumelage.partial_dates import compare, earliest, year_of
 from jumelage.extract.lexicon import load_json
 from jumelage.records import StatusChange
 
@@ -240,7 +240,34 @@ def find_partnerships(an: Analysis) -> Links:
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
+    for link in links.by_pair.values():
+        _refine_since(an, link)
     return links
+
+
+def _refine_since(an: Analysis, link: Link) -> None:
+    """Decision: is a pair's founding told more precisely in the next sentences of its paragraph
+    (« jumelée avec X depuis 1974. Le serment a été signé le 12 mai 1974. »)? A sentence of the
+    same paragraph with a founding or signing cue, naming no other place than the pair and the
+    page's own town, that gives a date within the pair's since (same year, or month), and more
+    precise, adds that date (the more precise date of the same year wins, `partial_dates.earliest`)."""
+    since = earliest(link.since)
+    if not since or not link.spans or len(since) >= len("YYYY-MM-DD"):
+        return
+    blocks = {id(b) for b in (an.layout.block_at(s) for s, _ in link.spans) if b is not None}
+    allowed = {link.a, link.b, an.owner}
+    for unit in an.units:
+        if unit.kind == "heading" or id(an.layout.block_at(unit.start)) not in blocks:
+            continue
+        folded = an.folded[unit.start:unit.end]
+        if not (cues.has("founding", folded) or cues.has("signing", folded)) \
+                or not set(an.keys_in(unit.start, unit.end)) <= allowed:
+            continue
+        for d in find_dates(an.text[unit.start:unit.end], an.date):
+            if d.start and d.kind != "until" and len(d.start) > len(since) \
+                    and compare(d.start, since) == 0:
+                link.since.append(d.start)
+                return
 
 
 def announces_list(an: Analysis, unit: Unit) -> bool:
@@ -324,9 +351,14 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
         return []
     founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
-    return [d.start for d in unit_dates
-            if d.start and d.kind != "until" and d is not celebration
-            and (d.kind == "since" or (founding and not stopped))]
+    found = [d.start for d in unit_dates
+             if d.start and d.kind != "until" and d is not celebration
+             and (d.kind == "since" or (founding and not stopped))]
+    # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
+    # remontent à 1978 ») only says it more precisely when it falls in that year (« depuis 1974,
+    # date du serment signé le 12 mai 1974 »)
+    stated = {year_of(d.start) for d in unit_dates if d.start and d.kind == "since" and d is not celebration}
+    return [v for v in found if not stated or year_of(v) in stated]
 
 
 def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: Unit | None):
