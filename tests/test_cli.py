@@ -306,3 +306,11 @@ def test_counts_agree_with_their_nouns_and_messages_are_english(tmp_path):
         outputs.append(run(*args, "--db", db, ok=False).output)
     french = re.compile(r"«|»|\b(?:aucun|aucune|introuvable|erreur|fichier|inconnu|pas de)\b", re.I)
     assert not [o for o in outputs if french.search(o)]
+
+
+def test_show_lists_other_names_not_other_writings_of_the_same_name() -> None:
+    from jumelage.cli import _other_names
+
+    assert _other_names("Angers", ["ANGERS", "Angers-sur-Maine", "angers sur maine"]) == [
+        "Angers-sur-Maine"]
+    assert _other_names("Saint-Étienne", ["St-Etienne", "Sainté"]) == ["Sainté"]

@@ -69,6 +69,20 @@ def _one_of(choices: Iterable[str]) -> str:
     return "One of: " + ", ".join(choices) + "."
 
 
+def _other_names(name: str, aliases: list[str]) -> list[str]:
+    """The aliases a reader would call other names: one per name key, none that only writes the
+    name itself in other capitals or accents (« ANGERS » for Angers; --json keeps them all)."""
+    from jumelage.names import name_key
+
+    seen = {name_key(name)}
+    out = []
+    for alias in aliases:
+        if name_key(alias) not in seen:
+            seen.add(name_key(alias))
+            out.append(alias)
+    return out
+
+
 def _count(n: int, noun: str) -> str:
     """`1 row`, `2 rows`, `0 cities`: a number and its noun, agreeing."""
     return f"{n} {noun if n == 1 else _PLURALS.get(noun, noun + 's')}"
@@ -495,8 +509,9 @@ def _print_place(detail: dict[str, Any]) -> None:
     out.print(f"{place['name']} ({place['country'] or '?'}, {place['kind']})  id {place['id']}  "
               f"geonames {place['geonames_id'] or '—'}  {_latlon(place) or 'no coordinates'}",
               style="bold")
-    if place.get("aliases"):
-        out.print("also: " + ", ".join(place["aliases"]))
+    other_names = _other_names(place["name"], place.get("aliases") or [])
+    if other_names:
+        out.print("also: " + ", ".join(other_names))
 
     table = _table("Partners", "id", "partner", "kind", "since", "status", "history", "activity")
     for p in detail["partners"]:
