@@ -145,3 +145,26 @@ def test_the_newest_rekeying_migration_names_the_current_key_version() -> None:
         if found:
             versions.append(int(found.group(1)))
     assert versions and versions[0] == NAME_KEY_VERSION
+
+
+def test_rekeying_also_resorts_names_and_rebuilds_search(atlas_url: str) -> None:
+    """When the letters of names are read anew, what is built from them follows: the sort name
+    of each place and the search index (a later key version's migration runs this)."""
+    from jumelage.atlas.names import rekey_stored_names, sort_key
+
+    ext = Extraction("a.txt", places=[Place("p1", "Ħamrun", "MT")])
+    with Atlas.open(atlas_url) as atlas:
+        atlas.save_extraction(_doc("a.txt", "Ħamrun a une place."), ext)
+        with atlas.engine.begin() as conn:     # as an older key version would have left them
+            conn.execute(text("UPDATE place_names SET folded = 'amrun'"))
+            conn.execute(text("UPDATE places SET sort_name = 'amrun'"))
+            conn.execute(text("DELETE FROM search_facets"))
+            conn.execute(text("DELETE FROM search_docs"))
+        with atlas.engine.begin() as conn:
+            counts = rekey_stored_names(conn)
+        assert counts["place_names"] == 1 and counts["sort_names"] == 1
+        assert counts["search_rebuilt"] == 1
+        with atlas.engine.connect() as conn:
+            assert conn.execute(text("SELECT sort_name FROM places")).scalar() == sort_key("Ħamrun")
+        assert atlas.find_place("Hamrun")["name"] == "Ħamrun"
+        assert atlas.search("Hamrun")["total"] >= 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from jumelage.names import name_key, plain_letters
 
@@ -135,8 +135,9 @@ def rekey_stored_names(conn: Connection) -> dict[str, int]:
 
     Runs inside the caller's transaction (an Alembic data migration). Organisations whose names
     now share a key become one: the reviewed one (else the oldest) stays, the others' actions,
-    initiatives and evidence move to it. Returns counts: `place_names` and `organisations`
-    rekeyed, `organisations_merged`. Plain SQL, so it does not depend on the ORM models of
+    initiatives and evidence move to it; places' sort names and the search index follow
+    (`_resort_and_reindex`). Returns counts: `place_names` and `organisations` rekeyed,
+    `organisations_merged`, `sort_names`, `search_rebuilt` (0 or 1). Plain SQL, so it does not depend on the ORM models of
     later versions.
     """
     counts = {"place_names": 0, "organisations": 0, "organisations_merged": 0}
@@ -171,6 +172,30 @@ def rekey_stored_names(conn: Connection) -> dict[str, int]:
         conn.execute(text("UPDATE organisations SET folded = :k WHERE id = :i"),
                      final[at:at + _BATCH])
     counts["organisations"] = len(final)
+    counts.update(_resort_and_reindex(conn, bool(changed or final)))
+    return counts
+
+
+def _resort_and_reindex(conn: Connection, rekeyed: bool) -> dict[str, int]:
+    """What else is built from a name's letters (`plain_letters`, the letter-level half of the
+    name key): `places.sort_name` recomputed where it differs, and the search index rebuilt when
+    any name changed key or place. Each only where the atlas's schema already has it (a data
+    migration older than them leaves them to the migration that creates them)."""
+    found = inspect(conn)
+    counts = {"sort_names": 0, "search_rebuilt": 0}
+    if "sort_name" in {c["name"] for c in found.get_columns("places")}:
+        resorted = [{"i": rid, "s": sort_key(name)} for rid, name, current in
+                    conn.execute(text("SELECT id, name, sort_name FROM places"))
+                    if sort_key(name) != current]
+        for at in range(0, len(resorted), _BATCH):
+            conn.execute(text("UPDATE places SET sort_name = :s WHERE id = :i"),
+                         resorted[at:at + _BATCH])
+        counts["sort_names"] = len(resorted)
+    if "search_docs" in found.get_table_names() and (rekeyed or counts["sort_names"]):
+        from jumelage.atlas import search
+
+        search.rebuild(conn)
+        counts["search_rebuilt"] = 1
     return counts
 
 
