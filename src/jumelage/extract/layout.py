@@ -71,11 +71,16 @@ class Layout:
 
     def block_at(self, offset: int) -> Block | None:
         """The block holding `offset`, found by bisection (blocks are in text order, apart)."""
+        i = self.index_at(offset)
+        return None if i is None else self.blocks[i]
+
+    def index_at(self, offset: int) -> int | None:
+        """The index in `blocks` of the block holding `offset`, None between blocks."""
         starts = self.__dict__.get("_starts")
         if starts is None or len(starts) != len(self.blocks):
             starts = self.__dict__["_starts"] = [b.start for b in self.blocks]
         i = bisect_right(starts, offset) - 1
-        return self.blocks[i] if i >= 0 and offset < self.blocks[i].end else None
+        return i if i >= 0 and offset < self.blocks[i].end else None
 
 
 def is_caps(line: str) -> bool:

@@ -240,12 +240,15 @@ def find_partnerships(an: Analysis) -> Links:
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
+    by_block: dict[int, list[Unit]] = {}
+    for unit in an.units:
+        by_block.setdefault(unit.block, []).append(unit)
     for link in links.by_pair.values():
-        _refine_since(an, link)
+        _refine_since(an, link, by_block)
     return links
 
 
-def _refine_since(an: Analysis, link: Link) -> None:
+def _refine_since(an: Analysis, link: Link, by_block: dict[int, list[Unit]]) -> None:
     """Decision: is a pair's founding told more precisely in the next sentences of its paragraph
     (« jumelée avec X depuis 1974. Le serment a été signé le 12 mai 1974. »)? A sentence of the
     same paragraph with a founding or signing cue, naming no other place than the pair and the
@@ -254,10 +257,10 @@ def _refine_since(an: Analysis, link: Link) -> None:
     since = earliest(link.since)
     if not since or not link.spans or len(since) >= len("YYYY-MM-DD"):
         return
-    blocks = {id(b) for b in (an.layout.block_at(s) for s, _ in link.spans) if b is not None}
+    blocks = sorted({i for i in (an.layout.index_at(s) for s, _ in link.spans) if i in by_block})
     allowed = {link.a, link.b, an.owner}
-    for unit in an.units:
-        if unit.kind == "heading" or id(an.layout.block_at(unit.start)) not in blocks:
+    for unit in (u for b in blocks for u in by_block[b]):
+        if unit.kind == "heading":
             continue
         folded = an.folded[unit.start:unit.end]
         if not (cues.has("founding", folded) or cues.has("signing", folded)) \
