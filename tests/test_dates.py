@@ -205,3 +205,22 @@ def test_document_date_from_weekday_and_following_month() -> None:
 ])
 def test_period_status(start, end, doc, open_end, hint, expected) -> None:
     assert period_status(start, end, doc, open_end, hint) == expected
+
+
+# -- historical years ------------------------------------------------------------------------
+
+
+def test_a_founding_or_anniversary_year_never_dates_the_page() -> None:
+    text = ("Notre jumelage, remontant à 1958, a bien résisté. Le 40e anniversaire de la charte de 1985 "
+            "sera fêté plus tard. Les écoles ont fermé le 16 mars.")
+    assert document_date(text) is None
+    # a year the text tells as an event still dates it
+    assert document_date("Le jumelage a été renouvelé à Rugby en 2017. La fanfare est venue.") == "2017"
+
+
+def test_a_yearless_month_borrows_no_historical_year() -> None:
+    text = "Le jumelage remonte à 1971. Cette année, la fanfare devait venir en juin."
+    assert [d.start for d in find_dates(text) if d.start] == ["1971"]
+    # a yearless month still takes the year of an event told just before
+    text = "La délégation est venue en mars 2019. En juin, la fanfare est repartie."
+    assert [d.start for d in find_dates(text) if d.start] == ["2019-03", "2019-06"]

@@ -238,3 +238,18 @@ def test_a_founding_told_with_a_year_only_sets_since_and_is_no_action():
                        "en 2011.\n\n2015 : rénovation de la maternité.\n", "t.txt")
     assert [p.since for p in ext.partnerships] == ["2011"]
     assert "2011" not in {a.start for a in ext.actions}
+
+
+def test_undated_action_of_a_news_item_takes_the_pages_month():
+    ext = extract_text("Publié le 9 mars 2021\n\nLa ville de Lannion a accueilli une délégation de Caerphilly "
+                       "pour préparer les échanges scolaires.")
+    assert [(a.start, a.end, a.status) for a in ext.actions] == [("2021-03", "2021-03", "done")]
+
+
+def test_undated_action_of_a_page_dated_by_its_body_or_told_as_ongoing_stays_undated():
+    body_dated = extract_text("La ville de Lannion a accueilli une délégation de Caerphilly. Le jumelage a été "
+                              "renouvelé à Lannion en 2017.")
+    assert all(a.start is None for a in body_dated.actions if "délégation" in (a.quote or ""))
+    ongoing = extract_text("Publié le 9 mars 2021\n\nLa ville de Lannion accueille chaque année une délégation "
+                           "de Caerphilly pour les échanges scolaires.")
+    assert [(a.start, a.status) for a in ongoing.actions] == [(None, "ongoing")]

@@ -168,6 +168,7 @@ class _Vocab:
         self.year_cue = _c(rf"(?<![\w])(?:{_alt(data['year_cues_before'])})\s*\Z")
         self.not_year_before = _c(rf"(?<![\w])(?:{_alt(data['not_year_before'])})\s*\Z")
         self.not_year_after = _c(rf"\s*(?:{_alt(data['not_year_after'])})(?![\w])")
+        self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -641,6 +642,19 @@ def _guess_year(text: str, c: _Cand, dated: list[_Cand], doc: Parts | None
     return found[0]
 
 
+HISTORICAL_WINDOW = 50   # characters before a bare year where a founding or anniversary word makes it historical
+
+
+def _historical(v: _Vocab, t: str, c: _Cand) -> bool:
+    """A bare year given as a relation's founding or an anniversary's object (« un jumelage
+    remontant à 1960 », « le 70e anniversaire du vote de 1950 »), in the same sentence: history
+    the text recalls, not the time of what it tells."""
+    if not c.explicit or not c.start or len(c.start) != 4 or (c.end and c.end != c.start):
+        return False
+    start = max(_sentence_start(t, c.s), c.s - HISTORICAL_WINDOW)
+    return v.historical.search(t, start, c.s) is not None
+
+
 def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateMention, str]]:
     """Every date mention with where its year comes from: "written" in it, "text" (a nearby
     date, a weekday), "doc" (`doc_date`, relative expressions included)."""
@@ -656,7 +670,8 @@ def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateM
     for c in cands:
         _extend(v, t, light, c)
     chosen = _select(cands)
-    dated = [c for c in chosen if c.explicit]
+    # a yearless date takes its year from a date told near it, never from a historical year
+    dated = [c for c in chosen if c.explicit and not _historical(v, t, c)]
     out: list[tuple[DateMention, str]] = []
     for c in chosen:
         source = "written" if c.explicit else "doc"
@@ -704,7 +719,8 @@ def _head_end(text: str, v: _Vocab) -> int:
 def document_date(text: str, metadata_date: str | None = None) -> str | None:
     """The document's own date (ISO partial): `metadata_date` when given and valid, else a date
     its first lines state ("Publié le 15 mai 2020", "05 juillet 2022 - 10:39", "date 2022-03"),
-    else the most recent date the text gives with a year, else None."""
+    else the most recent date the text gives with a year (a historical year, « un jumelage
+    remontant à 1960 », and a date borrowing its year from one, left out), else None."""
     if metadata_date:
         parsed = parse_iso(metadata_date)
         if parsed:
@@ -715,6 +731,36 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
     v = _vocab()
     scanned = _scan(text, None)
     folded = fold_same_length(text)
+    stated = _head_date(text, v, scanned, folded)
+    if stated:
+        return stated
+    latest_year = dt.date.today().year + 1
+    best: str | None = None
+    for m, source in scanned:
+        if source == "doc" or m.kind in ("until", "relative"):
+            continue
+        if len(m.start or "") == 4 and _historical(v, folded, _Cand(m.start_char, m.end_char, m.kind, m.start,
+                                                                     m.end, explicit=True)):
+            continue
+        value = m.start
+        p = parse_iso(value)
+        if not p or p[0] > latest_year:
+            continue
+        if best is None or value > best:  # type: ignore[operator]
+            best = value
+    return best
+
+
+@lru_cache(maxsize=64)
+def stated_date(text: str) -> str | None:
+    """The date the page's first lines state (a publication line, « 05 juillet 2022 - 10:39 »,
+    a stored page's « date 2022-03 » marker), or None: unlike `document_date`, never a date
+    guessed from the body."""
+    v = _vocab()
+    return _head_date(text, v, _scan(text, None), fold_same_length(text))
+
+
+def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
     head = _head_end(text, v)
     for m, source in scanned:
         if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
@@ -734,18 +780,7 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
         own = sum(ch.isalnum() for ch in m.text)
         if total and own / total >= 0.6:
             return m.start
-    latest_year = dt.date.today().year + 1
-    best: str | None = None
-    for m, source in scanned:
-        if source == "doc" or m.kind in ("until", "relative"):
-            continue
-        value = m.start
-        p = parse_iso(value)
-        if not p or p[0] > latest_year:
-            continue
-        if best is None or value > best:  # type: ignore[operator]
-            best = value
-    return best
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class Event:
     paragraph: int = 0
     status: str | None = None
     member: bool = False                       # one member of a split enumeration: never merged back
+    tense: str | None = None                   # of the unit that opened it (`_tense`), for actions
 
 
 def _is_explicit(d) -> bool:
@@ -409,6 +410,7 @@ def _add_action(an: Analysis, events: list[Event], f: Facts, partners: list[str]
                paragraph=f.paragraph)
     _date(ev, which_date(f))
     ev.status = _status(an, unit, ev)
+    ev.tense = _tense(an, unit)
     kept = _repeats(an, events, ev)
     if kept is None:
         events.append(ev)

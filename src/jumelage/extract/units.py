@@ -384,7 +384,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     out: list[Event] = []
     if lead_start - ev.start_char >= 40:
         head = Event(ev.kind, ev.start_char, lead_start, list(ev.places), list(ev.actors), list(ev.partners),
-                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status)
+                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status, tense=ev.tense)
         out.append(head)
     paragraph = an.layout.block_at(first).paragraph if an.layout.block_at(first) else ev.paragraph
     for (s, e), kind in zip(members, kinds):
@@ -399,7 +399,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         else:
             named = [k for k in an.keys_in(s, e) if k not in actors]
             piece = Event("action", s, e, actors + (named or partners), list(actors), named or list(partners),
-                          paragraph=paragraph, status=ev.status)
+                          paragraph=paragraph, status=ev.status, tense=ev.tense)
         _date(piece, own or lead_dates)
         piece.member = True
         if kind == "action":
@@ -407,7 +407,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         out.append(piece)
     if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
         tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
-                     paragraph=ev.paragraph, status=ev.status)
+                     paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
         while tail.start_char < tail.end_char and not text[tail.start_char].isalnum():
             tail.start_char += 1
         out.append(tail)
@@ -440,7 +440,7 @@ def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
     out = [ev]
     for begin, dates in cuts:
         piece = Event("action", begin, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
-                      paragraph=ev.paragraph, status=ev.status)
+                      paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
         _date(piece, dates)
         out[-1].end_char = begin
         out.append(piece)
@@ -543,4 +543,5 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
     _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
     ev.status = _status(an, unit, ev)
+    ev.tense = _tense(an, unit)
     return ev
