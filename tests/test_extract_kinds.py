@@ -138,6 +138,8 @@ def test_partner_towns_own_measure_in_a_crisis_is_its_initiative():
 @pytest.mark.parametrize("second", [
     "Depuis 2021, Caerphilly a mis en place une navette gratuite pour les écoliers.",
     "En 2022, la municipalité de Caerphilly a créé un fonds de soutien aux commerçants du centre-ville.",
+    # « recueillir des dons » is no gift received from a partner (« reçu de »)
+    "Après la tempête, la municipalité de Caerphilly a ouvert une cagnotte pour recueillir des dons.",
 ])
 def test_partner_town_as_subject_of_its_own_measure_is_its_initiative(second):
     ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n" + second)
