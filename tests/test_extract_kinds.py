@@ -255,3 +255,13 @@ def test_undated_action_of_a_page_dated_by_its_body_or_told_as_ongoing_stays_und
     ongoing = extract_text("Publié le 9 mars 2021\n\nLa ville de Lannion accueille chaque année une délégation "
                            "de Caerphilly pour les échanges scolaires.")
     assert [(a.start, a.status) for a in ongoing.actions] == [(None, "ongoing")]
+
+
+def test_aid_given_to_an_organisation_with_no_partner_town_is_the_givers_initiative():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979. La ville de Lannion a envoyé "
+                       "une délégation à Caerphilly en mai 2021.\n\nLa Ville de Lannion avait également accordé une "
+                       "subvention de 12 000 euros en 2020 à la Croix-Rouge libanaise.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert [(by_ref[a.actors[0]], a.start) for a in ext.actions] == [("Lannion", "2021-05")]
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+    assert [(a.value, a.currency) for a in ext.initiatives[0].amounts] == [(12000, "EUR")]

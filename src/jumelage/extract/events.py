@@ -264,8 +264,10 @@ class Facts:
 
     @cached_property
     def home(self) -> bool:
-        """The owner's own act at home ("citoyen d'honneur", "motion"); "a voté la suspension du
-        jumelage avec Tver" is about a partner."""
+        """The owner's own act at home ("citoyen d'honneur", "motion", aid to an organisation with
+        no partner town named); "a voté la suspension du jumelage avec Tver" is about a partner."""
+        if cues.has("aid_to_organisation", self.folded) and not self.partners:
+            return True   # « a accordé une subvention de 30 000 euros au Fonds … »: no partner town
         return cues.has("home_acts", self.folded) and not (self.kinds and self.partners)
 
     @cached_property
