@@ -265,3 +265,11 @@ def test_aid_given_to_an_organisation_with_no_partner_town_is_the_givers_initiat
     assert [(by_ref[a.actors[0]], a.start) for a in ext.actions] == [("Lannion", "2021-05")]
     assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
     assert [(a.value, a.currency) for a in ext.initiatives[0].amounts] == [(12000, "EUR")]
+
+
+def test_a_stored_excerpt_cut_off_early_in_its_last_sentence_gives_no_record_from_it():
+    head = "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n"
+    cut = extract_text(head + "La délégation a aussi visité le port de Caer")
+    assert not cut.actions
+    whole = extract_text(head + "La délégation de Lannion a aussi visité le port de Caerphilly en mai 2022.")
+    assert len(whole.actions) == 1

@@ -275,9 +275,30 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     title = title_line(an.text)
     if title is not None:   # a headline announces what the body tells: the body's sentences are the records
         out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
+    cut = cut_off_tail(an)
+    if cut is not None:     # a stored excerpt that stops mid-sentence: its last words tell nothing whole
+        out = [e for e in out if e.start_char < cut]
     for ev in out:
         signing_parties(an, ev)
     return merge_stories(an, out)
+
+
+CUT_OFF_MAX = 60   # characters: a cut-off last sentence shorter than this tells nothing whole
+
+
+def cut_off_tail(an: Analysis) -> int | None:
+    """Where the text's last sentence starts when the text stops early in it (a stored excerpt
+    cut off: « Elle a en outre visité l'ambassade du Vietn »): a short piece of running text
+    (`CUT_OFF_MAX`) whose last character is a letter, after which nothing follows. None when the
+    text ends normally (a sentence's end, a number, a list item or a table row) or the cut
+    sentence is long enough to tell its event (« … lors d'un déplacement du 16 au 30 janvier dern »)."""
+    end = len(an.text.rstrip())
+    if end == 0 or not an.text[end - 1].isalpha() or not an.units:
+        return None
+    last = an.units[-1]
+    if last.kind != "para" or last.end < end or end - last.start >= CUT_OFF_MAX:
+        return None
+    return last.start
 
 
 def signing_parties(an: Analysis, ev: Event) -> None:
