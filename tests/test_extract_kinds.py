@@ -273,3 +273,19 @@ def test_a_stored_excerpt_cut_off_early_in_its_last_sentence_gives_no_record_fro
     assert not cut.actions
     whole = extract_text(head + "La délégation de Lannion a aussi visité le port de Caerphilly en mai 2022.")
     assert len(whole.actions) == 1
+
+
+@pytest.mark.parametrize(("text", "only"), [
+    ("Des jumelages existent aussi entre Lannion et la ville galloise de Caerphilly depuis 1979.", True),
+    ("La mairie de Lannion a annoncé mardi son jumelage avec la ville de Caerphilly.", True),
+    ("Il nous a semblé utile d'échanger chaque mois avec nos villes jumelées sur la crise.", False),
+    ("Le jumelage a permis le 4 mai 2019 un concert commun à Caerphilly.", False),
+])
+def test_a_unit_that_only_states_a_partnership_is_never_learned_as_an_action(text, only):
+    from types import SimpleNamespace
+
+    from jumelage.extract.lexicon import fold_same_length
+    from jumelage.extract.units import UnitCandidate, statement_only
+
+    an = SimpleNamespace(text=text, folded=fold_same_length(text), date="2022-01")
+    assert statement_only(an, UnitCandidate(0, len(text), None, {}, None)) is only

@@ -218,6 +218,20 @@ def founding_only(an: Analysis, c: UnitCandidate) -> bool:
                                for d in dates)
 
 
+def statement_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` only state a partnership (« des jumelages existent entre X et Y depuis 1999 », « la
+    mairie a annoncé lundi son jumelage avec Y »), the test the rules apply to their own events
+    (`events._only_since`): a partnership kind, no activity word (`action_triggers`: « échanger
+    avec nos villes jumelées » is a contact between twins), no amount, no day or month?"""
+    from jumelage.extract.events import _is_explicit, _only_since
+
+    folded = an.folded[c.start:c.end]
+    if cues.has("action_triggers", folded):
+        return False
+    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date) if _is_explicit(d)]
+    return _only_since(folded, explicit)
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
@@ -246,7 +260,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        if founding_only(an, c):
+        if founding_only(an, c) or statement_only(an, c):
             continue
         local = home_event(an, c) if c.unit.kind == "para" else None
         if local is None and \
