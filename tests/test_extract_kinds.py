@@ -289,3 +289,12 @@ def test_a_unit_that_only_states_a_partnership_is_never_learned_as_an_action(tex
 
     an = SimpleNamespace(text=text, folded=fold_same_length(text), date="2022-01")
     assert statement_only(an, UnitCandidate(0, len(text), None, {}, None)) is only
+
+
+def test_an_action_with_its_partner_left_implicit_takes_the_owners_one_partner():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2022, la mairie a "
+                       "envoyé trois conteneurs de matériel scolaire pour les écoles sinistrées.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert len(ext.actions) == 1
+    action = ext.actions[0]
+    assert {by_ref[r] for r in action.actors + action.partners} == {"Lannion", "Caerphilly"}

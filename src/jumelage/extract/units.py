@@ -236,8 +236,10 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
     (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
-    sentence telling a local event is the owner's initiative even when the action model passes it. Without a fitted model the rule events
-    are returned unchanged.
+    sentence telling a local event is the owner's initiative even when the action model passes it.
+    An action of the owner alone, its partner left implicit, is done with the owner's partner when
+    the document links the owner with one place only. Without a fitted model the rule events are
+    returned unchanged.
 
     Measured and left out (leave-one-document-out, 43 documents): letting the models relabel rule
     events (a partner's measures as its initiative) or add initiatives lowered the held-out score
@@ -292,9 +294,23 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     cut = cut_off_tail(an)
     if cut is not None:     # a stored excerpt that stops mid-sentence: its last words tell nothing whole
         out = [e for e in out if e.start_char < cut]
+    only = _only_partner(an)
     for ev in out:
         signing_parties(an, ev)
+        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners:
+            ev.partners = [only]          # the owner's one partner: an action is done with someone
+            ev.places = ev.actors + ev.partners
     return merge_stories(an, out)
+
+
+def _only_partner(an: Analysis) -> str | None:
+    """The owner's partner when the document links the owner with exactly one place, else None."""
+    links = getattr(an, "links", None)
+    if an.owner is None or links is None:
+        return None
+    found = {link.b if link.a == an.owner else link.a
+             for link in links.by_pair.values() if an.owner in (link.a, link.b)}
+    return found.pop() if len(found) == 1 else None
 
 
 CUT_OFF_MAX = 60   # characters: a cut-off last sentence shorter than this tells nothing whole
