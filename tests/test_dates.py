@@ -224,3 +224,9 @@ def test_a_yearless_month_borrows_no_historical_year() -> None:
     # a yearless month still takes the year of an event told just before
     text = "La délégation est venue en mars 2019. En juin, la fanfare est repartie."
     assert [d.start for d in find_dates(text) if d.start] == ["2019-03", "2019-06"]
+
+
+def test_the_start_of_a_relation_lends_no_year_to_a_later_yearless_date() -> None:
+    text = "Lannion est jumelée avec Caerphilly depuis 1979.\n\nLa ville accueillera douze jeunes du 10 au 21 août."
+    assert [d.start for d in find_dates(text) if d.start] == ["1979"]
+    assert document_date(text) is None

@@ -169,6 +169,7 @@ class _Vocab:
         self.not_year_before = _c(rf"(?<![\w])(?:{_alt(data['not_year_before'])})\s*\Z")
         self.not_year_after = _c(rf"\s*(?:{_alt(data['not_year_after'])})(?![\w])")
         self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
+        self.relation_since = _c(rf"(?<![\w])(?:{_alt(data['relation_before_since'])})(?![\w])")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -647,12 +648,17 @@ HISTORICAL_WINDOW = 50   # characters before a bare year where a founding or ann
 
 def _historical(v: _Vocab, t: str, c: _Cand) -> bool:
     """A bare year given as a relation's founding or an anniversary's object (« un jumelage
-    remontant à 1960 », « le 70e anniversaire du vote de 1950 »), in the same sentence: history
-    the text recalls, not the time of what it tells."""
-    if not c.explicit or not c.start or len(c.start) != 4 or (c.end and c.end != c.start):
+    remontant à 1960 », « le 70e anniversaire du vote de 1950 »), or as the start of a relation
+    (« jumelée avec Rugby depuis 1979 »), in the same sentence: history the text recalls, not the
+    time of what it tells."""
+    if not c.explicit or not c.start or len(c.start) != 4:
         return False
-    start = max(_sentence_start(t, c.s), c.s - HISTORICAL_WINDOW)
-    return v.historical.search(t, start, c.s) is not None
+    sentence = _sentence_start(t, c.s)
+    if c.kind == "since":     # « jumelée avec Rugby depuis 1979 »: the age of a relation
+        return v.relation_since.search(t, sentence, c.s) is not None
+    if c.end and c.end != c.start:
+        return False
+    return v.historical.search(t, max(sentence, c.s - HISTORICAL_WINDOW), c.s) is not None
 
 
 def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateMention, str]]:
