@@ -298,3 +298,9 @@ def test_an_action_with_its_partner_left_implicit_takes_the_owners_one_partner()
     assert len(ext.actions) == 1
     action = ext.actions[0]
     assert {by_ref[r] for r in action.actors + action.partners} == {"Lannion", "Caerphilly"}
+
+
+def test_venir_de_tells_a_recent_past_done_on_the_pages_own_day():
+    ext = extract_text("Publié le 10 septembre 2022\n\nC'est une nouvelle charte que viennent de signer le "
+                       "10 septembre 2022 les maires de Lannion et de Caerphilly, à Lannion.")
+    assert [(a.start, a.status) for a in ext.actions] == [("2022-09-10", "done")]

@@ -131,8 +131,9 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
     verb_tense = _tense(an, unit)
-    if verb_tense in (None, "present") and cues.raw_pattern("compound_past").search(an.text, unit.start, unit.end):
-        verb_tense = "past"                   # "a-t-elle expédié": the parser missed the auxiliary
+    if verb_tense in (None, "present") and (cues.raw_pattern("compound_past").search(an.text, unit.start, unit.end)
+                                            or cues.raw_pattern("recent_past").search(an.text, unit.start, unit.end)):
+        verb_tense = "past"                   # "a-t-elle expédié", "viennent de signer": done
     elif verb_tense in (None, "present") and cues.raw_pattern("future_verb").search(an.text, unit.start, unit.end):
         verb_tense = "future"                 # "organiseront", tagged present by the parser
     if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
