@@ -304,3 +304,15 @@ def test_venir_de_tells_a_recent_past_done_on_the_pages_own_day():
     ext = extract_text("Publié le 10 septembre 2022\n\nC'est une nouvelle charte que viennent de signer le "
                        "10 septembre 2022 les maires de Lannion et de Caerphilly, à Lannion.")
     assert [(a.start, a.status) for a in ext.actions] == [("2022-09-10", "done")]
+
+
+def test_sentences_glued_without_a_space_are_units_of_their_own():
+    from jumelage.extract.layout import analyse
+    from jumelage.extract.pipeline import sentence_units
+
+    text = ("Une délégation de Caerphilly est venue à Lannion du 3 au 6 mai 2022.Elle a visité le port. "
+            "Le jumelage date de 1979.Les deux maires ont signé une charte le 5 mai 2022.")
+    layout = analyse(text)
+    units = sentence_units(layout, default_extractor().nlp(layout.view))
+    starts = [text[u.start:u.start + 12] for u in units]
+    assert "Elle a visit" in starts and "Les deux mai" in starts

@@ -232,11 +232,14 @@ def _chunks(view: str) -> list[tuple[int, int]]:
 
 
 SENTENCE_END = re.compile(r"[.!?:;…»\"”)]\s*$")
-GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])")
+GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])"
+                        # « …du 12 au 15 octobre.Elle a participé… »: a page that lost the space
+                        r"|(?<=[^\W_]{2}[.!?])(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ]+\s)")
 
 
 def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
-    """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …")."""
+    """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …"),
+    and where a sentence follows the previous one with no space (« …15 octobre.Elle a participé »)."""
     out = []
     for u in units:
         cuts = [m.start() for m in GLUED_ITEM.finditer(layout.text, u.start, u.end)]
