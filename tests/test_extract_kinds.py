@@ -316,3 +316,13 @@ def test_sentences_glued_without_a_space_are_units_of_their_own():
     units = sentence_units(layout, default_extractor().nlp(layout.view))
     starts = [text[u.start:u.start + 12] for u in units]
     assert "Elle a visit" in starts and "Les deux mai" in starts
+
+
+def test_honorary_citizen_as_a_persons_title_is_no_home_act():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nUn courrier de nos amis de "
+            "Caerphilly a été lu en séance par Paul Marec, citoyen d'honneur de Lannion.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1 and not ext.initiatives
+    named = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn 2021, le conseil "
+                         "municipal de Lannion a nommé la journaliste Alia Darwish citoyenne d'honneur.")
+    assert len(named.initiatives) == 1
