@@ -326,3 +326,12 @@ def test_honorary_citizen_as_a_persons_title_is_no_home_act():
     named = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn 2021, le conseil "
                          "municipal de Lannion a nommé la journaliste Alia Darwish citoyenne d'honneur.")
     assert len(named.initiatives) == 1
+
+
+def test_a_trip_to_a_partners_local_event_is_an_action_the_event_at_home_an_initiative():
+    text = ("Comité de jumelage Lannion-Caerphilly : rapport d'activités 2022\n\n"
+            "- Marché de Noël de Lannion le 3 décembre 2022 : vente de crêpes au profit du comité.\n"
+            "- Christmas market le 10 décembre 2022 : 15 membres du comité s'y sont rendus en car.\n")
+    ext = extract_text(text)
+    assert [a.start for a in ext.actions] == ["2022-12-10"]
+    assert [i.start for i in ext.initiatives] == ["2022-12-03"]
