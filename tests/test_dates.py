@@ -196,7 +196,9 @@ def test_document_date_from_weekday_and_following_month() -> None:
     ("2022", "2024", "2023", False, None, "ongoing"),
     ("2019-03-18", "2019-03-18", "2019-03", False, "future", "planned"),
     ("2019-03", "2019-03", "2019-03-18", False, "past", "done"),
-    ("2019-03", "2019-03", "2019-03-18", False, None, "ongoing"),
+    ("2019-03", "2019-03", "2019-03-18", False, None, "done"),      # one occasion, no verb: reported
+    ("2015", "2015", "2015", False, None, "done"),
+    ("2019-03", "2019-05", "2019-03-18", False, None, "ongoing"),  # a period under way
     (None, None, None, False, "future", "planned"),
     (None, None, None, False, None, "done"),
     (None, None, "2020", True, None, "ongoing"),

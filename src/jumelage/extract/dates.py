@@ -818,7 +818,9 @@ def period_status(start: str | None, end: str | None, doc_date: str | None,
         return "planned" if s_rel == 0 and tense_hint == "future" else "ongoing"
     # the period reaches the document's date
     if (s_rel is None or s_rel == 0) and (e_rel is None or e_rel == 0):
-        return hint or "ongoing"
+        # a single occasion told without a verb in the document's own year or month (« Signature
+        # du renouvellement du serment en 2015 ») is reported, so done; a period is still running
+        return hint or ("done" if start and end and start == end else "ongoing")
     if e_rel == 0:                      # began before, ends in the document's month or year
         return "done" if tense_hint == "past" else "ongoing"
     if s_rel == 0:                      # begins now, ends later
