@@ -335,3 +335,29 @@ def test_a_trip_to_a_partners_local_event_is_an_action_the_event_at_home_an_init
     ext = extract_text(text)
     assert [a.start for a in ext.actions] == ["2022-12-10"]
     assert [i.start for i in ext.initiatives] == ["2022-12-03"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Le soutien de Lannion à Caerphilly est avant tout humanitaire.", True),
+    ("Ces échanges sont à l'origine de l'amitié entre nos deux villes.", True),
+    ("La délégation de Lannion a visité les écoles de Caerphilly.", False),
+])
+def test_a_description_built_on_etre_is_told_apart_from_an_act(sentence, expected):
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import describes
+    from types import SimpleNamespace
+
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence))
+    assert describes(an, Unit(0, len(sentence), 0, "para")) is expected
+
+
+def test_a_description_without_date_or_amount_is_no_action():
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import Facts, is_action
+
+    text = "l'engagement de la ville aupres de ses partenaires est a la fois politique et humanitaire"
+    unit = Unit(0, len(text), 0, "para")
+    told = Facts(unit, text + " : aide et visites", 0, [], ["a", "b"], "a")
+    assert is_action(told, ["b"], False)
+    described = Facts(unit, text + " : aide et visites", 0, [], ["a", "b"], "a", description=True)
+    assert not is_action(described, ["b"], False)

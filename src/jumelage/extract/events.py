@@ -232,6 +232,7 @@ class Facts:
     dates: list
     here: list[str]
     owner: str | None
+    description: bool = False      # its main clause describes (`describes`), it tells no act
 
     @cached_property
     def explicit(self) -> list:
@@ -280,7 +281,18 @@ class Facts:
 def read_unit(an: Analysis, unit: Unit) -> Facts:
     """The `Facts` of `unit`: its folded text, paragraph, dates and places."""
     return Facts(unit, an.folded[unit.start:unit.end], an.block(unit).paragraph, _unit_dates(an, unit),
-                 an.keys_in(unit.start, unit.end), an.owner)
+                 an.keys_in(unit.start, unit.end), an.owner, describes(an, unit))
+
+
+def describes(an: Analysis, unit: Unit) -> bool:
+    """Is the unit's main clause a description built on « être » (« L'engagement de la ville est à
+    la fois politique et humanitaire », « Ces échanges sont à l'origine de… »): its first
+    sentence's root is no verb and has a copula (spaCy's parse)?"""
+    span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
+    if span is None:
+        return False
+    root = next(iter(span.sents)).root
+    return root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
 
 
 def is_internal_business(f: Facts) -> bool:
@@ -358,6 +370,8 @@ def is_action(f: Facts, partners: list[str], local: bool) -> bool:
         return False
     if not (f.owner or len(set(f.here)) >= 2 or f.dated_item):
         return False
+    if f.description and not f.explicit and not find_amounts(f.folded):
+        return False      # a description tells no act
     return f.dated_item or not _only_since(f.folded, f.explicit)
 
 
