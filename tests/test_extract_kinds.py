@@ -361,3 +361,16 @@ def test_a_description_without_date_or_amount_is_no_action():
     assert is_action(told, ["b"], False)
     described = Facts(unit, text + " : aide et visites", 0, [], ["a", "b"], "a", description=True)
     assert not is_action(described, ["b"], False)
+
+
+def test_a_description_is_never_learned_as_an_action_unless_dated_or_with_an_amount():
+    from types import SimpleNamespace
+
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.units import UnitCandidate, description_only
+
+    sentence = "Le soutien de Lannion à Caerphilly est avant tout humanitaire."
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence))
+    unit = Unit(0, len(sentence), 0, "para")
+    assert description_only(an, UnitCandidate(0, len(sentence), unit, {}, None))
+    assert not description_only(an, UnitCandidate(0, len(sentence), unit, {"amount": 1.0}, None))

@@ -232,6 +232,16 @@ def statement_only(an: Analysis, c: UnitCandidate) -> bool:
     return _only_since(folded, explicit)
 
 
+def description_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Is `c` a description built on « être » (`events.describes`) with no date and no amount,
+    which the rules never make an action of either?"""
+    from jumelage.extract.events import describes
+
+    if c.features.get("dated") or c.features.get("amount"):
+        return False
+    return describes(an, c.unit)
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
@@ -262,7 +272,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        if founding_only(an, c) or statement_only(an, c):
+        if founding_only(an, c) or statement_only(an, c) or description_only(an, c):
             continue
         local = home_event(an, c) if c.unit.kind == "para" else None
         if local is None and \
