@@ -6,7 +6,7 @@ from itertools import pairwise
 import pytest
 
 from jumelage.errors import JumelageError
-from jumelage.extract.dates import DateMention, document_date, find_dates, period_status
+from jumelage.extract.dates import DateMention, document_date, find_dates, period_status, stated_date
 from jumelage.extract.lexicon import load_json
 
 
@@ -167,6 +167,8 @@ def test_impossible_days_are_dropped_but_the_month_stays() -> None:
     ("MAGAZINE | N° 87 | JUIN 2023\nNos jumelages vivent.", "2023-06"),
     ("La coopération a débuté en 1991. Depuis 2012 elle s'est renforcée.", "2012"),
     ("Une page sans aucune date.", None),
+    ("Inondations : la ville se mobilise\n\n3 novembre 2023 à 18h05 par Jeanne Le Goff\n\nLa ville a réagi.",
+     "2023-11-03"),
 ])
 def test_document_date(text: str, expected: str | None) -> None:
     assert document_date(text) == expected
@@ -232,3 +234,9 @@ def test_the_start_of_a_relation_lends_no_year_to_a_later_yearless_date() -> Non
     text = "Lannion est jumelée avec Caerphilly depuis 1979.\n\nLa ville accueillera douze jeunes du 10 au 21 août."
     assert [d.start for d in find_dates(text) if d.start] == ["1979"]
     assert document_date(text) is None
+
+
+def test_a_dateline_with_its_author_is_the_pages_stated_date() -> None:
+    text = "Les jumelles s'entraident\n\n3 novembre 2023 à 18h05 par Jeanne Le Goff\n\nLa ville a réagi."
+    assert stated_date(text) == "2023-11-03"
+    assert stated_date("La coopération a débuté en 1991. Depuis 2012 elle s'est renforcée.") is None

@@ -170,6 +170,7 @@ class _Vocab:
         self.not_year_after = _c(rf"\s*(?:{_alt(data['not_year_after'])})(?![\w])")
         self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
         self.relation_since = _c(rf"(?<![\w])(?:{_alt(data['relation_before_since'])})(?![\w])")
+        self.byline = _c(rf"(?<![\w])(?:{_alt(data['doc_byline_author'])})\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){{0,3}}\s*$")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -782,6 +783,7 @@ def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
         line_end = text.find("\n", m.end_char)
         line = text[line_start:line_end if line_end >= 0 else len(text)]
         line = re.sub(r"\b\d{1,2}[:h]\d{2}\b", "", line)
+        line = v.byline.sub("", fold_same_length(line))      # « … par Yasmine Kichou »
         total = sum(ch.isalnum() for ch in line)
         own = sum(ch.isalnum() for ch in m.text)
         if total and own / total >= 0.6:
