@@ -240,3 +240,9 @@ def test_a_dateline_with_its_author_is_the_pages_stated_date() -> None:
     text = "Les jumelles s'entraident\n\n3 novembre 2023 à 18h05 par Jeanne Le Goff\n\nLa ville a réagi."
     assert stated_date(text) == "2023-11-03"
     assert stated_date("La coopération a débuté en 1991. Depuis 2012 elle s'est renforcée.") is None
+
+
+def test_a_letters_dateline_is_the_pages_stated_date() -> None:
+    assert stated_date("Lettre de nos amis\n\nCaerphilly, le 12.04.2021.\nLa vie a repris.") == "2021-04-12"
+    # a date inside a sentence is no dateline
+    assert stated_date("Lettre\n\nLa vie a repris à Caerphilly, le 12 avril 2021 les écoles ont rouvert.") is None

@@ -171,6 +171,8 @@ class _Vocab:
         self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
         self.relation_since = _c(rf"(?<![\w])(?:{_alt(data['relation_before_since'])})(?![\w])")
         self.byline = _c(rf"(?<![\w])(?:{_alt(data['doc_byline_author'])})\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){{0,3}}\s*$")
+        # a letter's dateline: a place, a comma, the link word, the date (« Lannion, le 3 mai 2021 »)
+        self.dateline = _c(rf"\W*[^\W\d_][\w.'’ -]{{0,40}},\s*(?:{_alt(data['doc_dateline_link'])})\s*\Z")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -767,6 +769,12 @@ def stated_date(text: str) -> str | None:
     return _head_date(text, v, _scan(text, None), fold_same_length(text))
 
 
+def _ends_line(text: str, pos: int) -> bool:
+    """Whether only punctuation follows `pos` on its line."""
+    end = text.find("\n", pos)
+    return not text[pos:end if end >= 0 else len(text)].strip(" \t.,;:")
+
+
 def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
     head = _head_end(text, v)
     for m, source in scanned:
@@ -774,7 +782,8 @@ def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
             continue
         line_start = text.rfind("\n", 0, m.start_char) + 1
         if v.doc_cue.search(folded, max(line_start, m.start_char - 60), m.start_char) \
-                or v.doc_line_cue.match(folded, line_start, m.start_char):
+                or v.doc_line_cue.match(folded, line_start, m.start_char) \
+                or (v.dateline.match(folded, line_start, m.start_char) and _ends_line(text, m.end_char)):
             return m.start
     for m, source in scanned:
         if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
