@@ -374,3 +374,12 @@ def test_a_description_is_never_learned_as_an_action_unless_dated_or_with_an_amo
     unit = Unit(0, len(sentence), 0, "para")
     assert description_only(an, UnitCandidate(0, len(sentence), unit, {}, None))
     assert not description_only(an, UnitCandidate(0, len(sentence), unit, {"amount": 1.0}, None))
+
+
+def test_a_partner_acting_with_a_third_town_does_not_take_the_owner_along():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2022, la délégation de "
+            "Caerphilly a rencontré le maire de Quimper pour préparer un échange de lycéens.")
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert [({by_ref[r] for r in a.actors}, {by_ref[r] for r in a.partners}) for a in ext.actions] == [
+        ({"Caerphilly"}, {"Quimper"})]

@@ -402,14 +402,19 @@ def actors_and_partners(an: Analysis, unit: Unit, f: Facts, partners: list[str],
     """Decision: who acts, and with whom? The owner acts (with a third town of a three-way
     cooperation, from `links`), or without an owner the first partner named; a partner that is the
     sentence's subject (« La ville de Tver a offert … à sa jumelle ») acts instead, the owner
-    becoming its partner. Out: (actors, partners that are not actors)."""
+    becoming its partner unless the unit names another place it acts with and not the owner (« la
+    délégation de Yen Bai a rencontré le maire de Saint-Ouen »). Out: (actors, partners that are
+    not actors)."""
     actors = [an.owner] if an.owner else [p for p in f.here if p in partners][:1]
     if links is not None and an.owner:
         actors += [x for x in _co_actors(an, links, partners) if x not in actors]
     subject = subject_place(an, unit) if an.owner else None
     if subject is not None and subject != an.owner and subject in partners:
         actors = [subject]
-        partners = [an.owner] + [p for p in partners if p != subject]
+        others = [p for p in partners if p != subject]
+        # « la délégation de Yen Bai a eu une réunion avec le maire de Saint-Ouen »: the place
+        # it met is its partner; the owner only when the unit names no other (or names the owner)
+        partners = [an.owner] + others if (not others or an.owner in f.here) else others
     return actors, [p for p in partners if p not in actors]
 
 
