@@ -383,3 +383,11 @@ def test_a_partner_acting_with_a_third_town_does_not_take_the_owner_along():
     by_ref = {p.ref: p.name for p in ext.places}
     assert [({by_ref[r] for r in a.actors}, {by_ref[r] for r in a.partners}) for a in ext.actions] == [
         ({"Caerphilly"}, {"Quimper"})]
+
+
+def test_a_towns_own_measure_in_a_briefing_that_speaks_for_no_town_is_its_initiative():
+    text = ("Covid-19 : les élus locaux africains face à la pandémie\n\nLes collectivités territoriales multiplient les actions de sensibilisation contre le virus.\n\nAfrique de l'Ouest\n\nAu Sénégal, le maire de Thiès et son équipe ont procédé à la désinfection des marchés de Thiès et organisé la distribution de masques aux habitants pendant l’épidémie de covid-19.\n\nAfrique de l'Est\n\nAu Kenya, le gouverneur de Kisumu a lancé une campagne de dépistage gratuit dans les quartiers de Kisumu pendant l’épidémie de covid-19.\n")
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert ext.owner is None and not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Thiès", "Kisumu"]

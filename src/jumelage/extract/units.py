@@ -232,6 +232,22 @@ def statement_only(an: Analysis, c: UnitCandidate) -> bool:
     return _only_since(folded, explicit)
 
 
+def own_measure_without_owner(an: Analysis, c: UnitCandidate) -> str | None:
+    """On a page that speaks for no town (a network's briefing on how towns face a crisis), a unit
+    that names one town only and tells a measure (`initiative_triggers`) in a crisis paragraph,
+    with no contact with another town, is that town's own initiative (« Le maire … a procédé à la
+    désinfection des quartiers de Libreville »). None otherwise, and always when there is an owner."""
+    if an.owner is not None or not c.features.get("context"):
+        return None
+    here = set(an.keys_in(c.start, c.end))
+    if len(here) != 1:
+        return None
+    folded = an.folded[c.start:c.end]
+    if not cues.has("initiative_triggers", folded) or cues.has("partner_contact", folded):
+        return None
+    return here.pop()
+
+
 def description_only(an: Analysis, c: UnitCandidate) -> bool:
     """Is `c` a description built on « être » (`events.describes`) with no date and no amount,
     which the rules never make an action of either?"""
@@ -247,6 +263,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     chooses; an action (rule or learned) that tells a partner town's own measure
     (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
     sentence telling a local event is the owner's initiative even when the action model passes it.
+    On a page that speaks for no town, a unit telling one town's measure in a crisis is that
+    town's initiative (`own_measure_without_owner`), the model not asked.
     An action of the owner alone, its partner left implicit, is done with the owner's partner when
     the document links the owner with one place only. Without a fitted model the rule events are
     returned unchanged.
@@ -272,13 +290,16 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        if founding_only(an, c) or statement_only(an, c) or description_only(an, c):
-            continue
-        local = home_event(an, c) if c.unit.kind == "para" else None
-        if local is None and \
-                action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
-            continue
-        place = local or partner_measure(an, c) or home_event(an, c)
+        alone = own_measure_without_owner(an, c)
+        local = None
+        if alone is None:
+            if founding_only(an, c) or statement_only(an, c) or description_only(an, c):
+                continue
+            local = home_event(an, c) if c.unit.kind == "para" else None
+            if local is None and \
+                    action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
+                continue
+        place = alone or local or partner_measure(an, c) or home_event(an, c)
         kind = "initiative" if place is not None else "action"
         place = place or c.place
         unit = c.unit
