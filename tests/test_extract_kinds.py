@@ -391,3 +391,20 @@ def test_a_towns_own_measure_in_a_briefing_that_speaks_for_no_town_is_its_initia
     by_ref = {p.ref: p.name for p in ext.places}
     assert ext.owner is None and not ext.actions
     assert [by_ref[i.place] for i in ext.initiatives] == ["Thiès", "Kisumu"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("La ville de Caerphilly a lancé un projet culturel.", "Caerphilly"),
+    ("Le projet du centre culturel de Caerphilly a été lancé.", None),   # a passive subject's place: no agent
+])
+def test_the_acting_place_is_an_active_subject(sentence, expected):
+    from types import SimpleNamespace
+
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import subject_place
+
+    start = sentence.index("Caerphilly")
+    mention = SimpleNamespace(start=start, end=start + len("Caerphilly"), name="Caerphilly")
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence), mentions_in=lambda s, e: [mention],
+                         key=lambda m: m.name)
+    assert subject_place(an, Unit(0, len(sentence), 0, "para")) == expected

@@ -96,14 +96,16 @@ def _tense(an: Analysis, unit: Unit) -> str | None:
 def subject_place(an: Analysis, unit: Unit) -> str | None:
     """The place that is the grammatical subject of the unit (« La ville de Suzhou a offert »,
     « Covè organise », « la délégation de Lauingen s'est rendue »): a mention whose token, or a
-    noun it qualifies within two steps, is a subject in spaCy's parse; None otherwise."""
+    noun it qualifies within two steps, is an active subject in spaCy's parse (the place inside a
+    passive subject, « le projet du centre de Jérusalem-Est a été lancé », is no agent); None
+    otherwise."""
     for m in an.mentions_in(unit.start, unit.end):
         span = an.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
         tok = span.root
         for _ in range(3):
-            if tok.dep_ in ("nsubj", "nsubj:pass"):
+            if tok.dep_ == "nsubj":
                 return an.key(m)
             if tok.head is tok:
                 break
