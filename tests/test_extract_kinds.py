@@ -408,3 +408,9 @@ def test_the_acting_place_is_an_active_subject(sentence, expected):
     an = SimpleNamespace(doc=default_extractor().nlp(sentence), mentions_in=lambda s, e: [mention],
                          key=lambda m: m.name)
     assert subject_place(an, Unit(0, len(sentence), 0, "para")) == expected
+
+
+def test_a_renewal_told_in_the_present_by_a_dated_news_item_is_done_that_month():
+    ext = extract_text("Publié le 4 mars 2021\n\nJumelée depuis 1979 avec Caerphilly, Lannion renouvelle sa "
+                       "charte de jumelage pour cinq ans afin de lancer de nouveaux échanges.")
+    assert [(a.start, a.status) for a in ext.actions] == [("2021-03", "done")]

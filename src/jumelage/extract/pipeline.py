@@ -368,11 +368,19 @@ def news_month(an: Analysis, ev: Event) -> str | None:
     """The date of an undated action told as done (past tense or no verb) on a page whose first
     lines state its date to the month or the day (a news item, a « date 2023-10 » marker): the
     page's month, as the annotation conventions read such pages (what a news item tells as done
-    happened when it was written). None for a page dated by its year only or by its body, and
-    for what is ongoing, planned or told in the present."""
-    if ev.start or (ev.status or "done") != "done" or ev.tense in ("present", "future"):
+    happened when it was written). A signing or renewal told in the present (« Chauvigny
+    renouvelle son protocole de coopération ») is the news itself: done, that month. None for a
+    page dated by its year only or by its body, and for what is ongoing, planned or otherwise
+    told in the present."""
+    if ev.start or ev.tense == "future":
         return None
     if not an.date or len(an.date) < 7 or stated_date(an.text) != an.date:
+        return None
+    if ev.tense == "present":
+        if not cues.has("signing", an.folded[ev.start_char:ev.end_char]):
+            return None
+        ev.status = "done"
+    if (ev.status or "done") != "done":
         return None
     return an.date[:7]
 
