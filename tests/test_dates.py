@@ -6,7 +6,7 @@ from itertools import pairwise
 import pytest
 
 from jumelage.errors import JumelageError
-from jumelage.extract.dates import DateMention, document_date, find_dates, period_status
+from jumelage.extract.dates import DateMention, document_date, find_dates, period_status, stated_date
 from jumelage.extract.lexicon import load_json
 
 
@@ -167,6 +167,8 @@ def test_impossible_days_are_dropped_but_the_month_stays() -> None:
     ("MAGAZINE | N° 87 | JUIN 2023\nNos jumelages vivent.", "2023-06"),
     ("La coopération a débuté en 1991. Depuis 2012 elle s'est renforcée.", "2012"),
     ("Une page sans aucune date.", None),
+    ("Inondations : la ville se mobilise\n\n3 novembre 2023 à 18h05 par Jeanne Le Goff\n\nLa ville a réagi.",
+     "2023-11-03"),
 ])
 def test_document_date(text: str, expected: str | None) -> None:
     assert document_date(text) == expected
@@ -196,7 +198,9 @@ def test_document_date_from_weekday_and_following_month() -> None:
     ("2022", "2024", "2023", False, None, "ongoing"),
     ("2019-03-18", "2019-03-18", "2019-03", False, "future", "planned"),
     ("2019-03", "2019-03", "2019-03-18", False, "past", "done"),
-    ("2019-03", "2019-03", "2019-03-18", False, None, "ongoing"),
+    ("2019-03", "2019-03", "2019-03-18", False, None, "done"),      # one occasion, no verb: reported
+    ("2015", "2015", "2015", False, None, "done"),
+    ("2019-03", "2019-05", "2019-03-18", False, None, "ongoing"),  # a period under way
     (None, None, None, False, "future", "planned"),
     (None, None, None, False, None, "done"),
     (None, None, "2020", True, None, "ongoing"),
@@ -205,3 +209,40 @@ def test_document_date_from_weekday_and_following_month() -> None:
 ])
 def test_period_status(start, end, doc, open_end, hint, expected) -> None:
     assert period_status(start, end, doc, open_end, hint) == expected
+
+
+# -- historical years ------------------------------------------------------------------------
+
+
+def test_a_founding_or_anniversary_year_never_dates_the_page() -> None:
+    text = ("Notre jumelage, remontant à 1958, a bien résisté. Le 40e anniversaire de la charte de 1985 "
+            "sera fêté plus tard. Les écoles ont fermé le 16 mars.")
+    assert document_date(text) is None
+    # a year the text tells as an event still dates it
+    assert document_date("Le jumelage a été renouvelé à Rugby en 2017. La fanfare est venue.") == "2017"
+
+
+def test_a_yearless_month_borrows_no_historical_year() -> None:
+    text = "Le jumelage remonte à 1971. Cette année, la fanfare devait venir en juin."
+    assert [d.start for d in find_dates(text) if d.start] == ["1971"]
+    # a yearless month still takes the year of an event told just before
+    text = "La délégation est venue en mars 2019. En juin, la fanfare est repartie."
+    assert [d.start for d in find_dates(text) if d.start] == ["2019-03", "2019-06"]
+
+
+def test_the_start_of_a_relation_lends_no_year_to_a_later_yearless_date() -> None:
+    text = "Lannion est jumelée avec Caerphilly depuis 1979.\n\nLa ville accueillera douze jeunes du 10 au 21 août."
+    assert [d.start for d in find_dates(text) if d.start] == ["1979"]
+    assert document_date(text) is None
+
+
+def test_a_dateline_with_its_author_is_the_pages_stated_date() -> None:
+    text = "Les jumelles s'entraident\n\n3 novembre 2023 à 18h05 par Jeanne Le Goff\n\nLa ville a réagi."
+    assert stated_date(text) == "2023-11-03"
+    assert stated_date("La coopération a débuté en 1991. Depuis 2012 elle s'est renforcée.") is None
+
+
+def test_a_letters_dateline_is_the_pages_stated_date() -> None:
+    assert stated_date("Lettre de nos amis\n\nCaerphilly, le 12.04.2021.\nLa vie a repris.") == "2021-04-12"
+    # a date inside a sentence is no dateline
+    assert stated_date("Lettre\n\nLa vie a repris à Caerphilly, le 12 avril 2021 les écoles ont rouvert.") is None

@@ -138,6 +138,8 @@ def test_partner_towns_own_measure_in_a_crisis_is_its_initiative():
 @pytest.mark.parametrize("second", [
     "Depuis 2021, Caerphilly a mis en place une navette gratuite pour les écoliers.",
     "En 2022, la municipalité de Caerphilly a créé un fonds de soutien aux commerçants du centre-ville.",
+    # « recueillir des dons » is no gift received from a partner (« reçu de »)
+    "Après la tempête, la municipalité de Caerphilly a ouvert une cagnotte pour recueillir des dons.",
 ])
 def test_partner_town_as_subject_of_its_own_measure_is_its_initiative(second):
     ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n" + second)
@@ -274,3 +276,177 @@ def test_folding_gives_the_same_letter_as_the_name_key() -> None:
 def test_a_twinnings_since_is_its_stated_date_made_precise(text: str, since: str) -> None:
     ext = extract_text(text)
     assert [p.since for p in ext.partnerships] == [since]
+
+
+def test_undated_action_of_a_news_item_takes_the_pages_month():
+    ext = extract_text("Publié le 9 mars 2021\n\nLa ville de Lannion a accueilli une délégation de Caerphilly "
+                       "pour préparer les échanges scolaires.")
+    assert [(a.start, a.end, a.status) for a in ext.actions] == [("2021-03", "2021-03", "done")]
+
+
+def test_undated_action_of_a_page_dated_by_its_body_or_told_as_ongoing_stays_undated():
+    body_dated = extract_text("La ville de Lannion a accueilli une délégation de Caerphilly. Le jumelage a été "
+                              "renouvelé à Lannion en 2017.")
+    assert all(a.start is None for a in body_dated.actions if "délégation" in (a.quote or ""))
+    ongoing = extract_text("Publié le 9 mars 2021\n\nLa ville de Lannion accueille chaque année une délégation "
+                           "de Caerphilly pour les échanges scolaires.")
+    assert [(a.start, a.status) for a in ongoing.actions] == [(None, "ongoing")]
+
+
+def test_aid_given_to_an_organisation_with_no_partner_town_is_the_givers_initiative():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979. La ville de Lannion a envoyé "
+                       "une délégation à Caerphilly en mai 2021.\n\nLa Ville de Lannion avait également accordé une "
+                       "subvention de 12 000 euros en 2020 à la Croix-Rouge libanaise.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert [(by_ref[a.actors[0]], a.start) for a in ext.actions] == [("Lannion", "2021-05")]
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Lannion"]
+    assert [(a.value, a.currency) for a in ext.initiatives[0].amounts] == [(12000, "EUR")]
+
+
+def test_a_stored_excerpt_cut_off_early_in_its_last_sentence_gives_no_record_from_it():
+    head = "La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\n"
+    cut = extract_text(head + "La délégation a aussi visité le port de Caer")
+    assert not cut.actions
+    whole = extract_text(head + "La délégation de Lannion a aussi visité le port de Caerphilly en mai 2022.")
+    assert len(whole.actions) == 1
+
+
+@pytest.mark.parametrize(("text", "only"), [
+    ("Des jumelages existent aussi entre Lannion et la ville galloise de Caerphilly depuis 1979.", True),
+    ("La mairie de Lannion a annoncé mardi son jumelage avec la ville de Caerphilly.", True),
+    ("Il nous a semblé utile d'échanger chaque mois avec nos villes jumelées sur la crise.", False),
+    ("Le jumelage a permis le 4 mai 2019 un concert commun à Caerphilly.", False),
+])
+def test_a_unit_that_only_states_a_partnership_is_never_learned_as_an_action(text, only):
+    from types import SimpleNamespace
+
+    from jumelage.extract.lexicon import fold_same_length
+    from jumelage.extract.units import UnitCandidate, statement_only
+
+    an = SimpleNamespace(text=text, folded=fold_same_length(text), date="2022-01")
+    assert statement_only(an, UnitCandidate(0, len(text), None, {}, None)) is only
+
+
+def test_an_action_with_its_partner_left_implicit_takes_the_owners_one_partner():
+    ext = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2022, la mairie a "
+                       "envoyé trois conteneurs de matériel scolaire pour les écoles sinistrées.")
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert len(ext.actions) == 1
+    action = ext.actions[0]
+    assert {by_ref[r] for r in action.actors + action.partners} == {"Lannion", "Caerphilly"}
+
+
+def test_venir_de_tells_a_recent_past_done_on_the_pages_own_day():
+    ext = extract_text("Publié le 10 septembre 2022\n\nC'est une nouvelle charte que viennent de signer le "
+                       "10 septembre 2022 les maires de Lannion et de Caerphilly, à Lannion.")
+    assert [(a.start, a.status) for a in ext.actions] == [("2022-09-10", "done")]
+
+
+def test_sentences_glued_without_a_space_are_units_of_their_own():
+    from jumelage.extract.layout import analyse
+    from jumelage.extract.pipeline import sentence_units
+
+    text = ("Une délégation de Caerphilly est venue à Lannion du 3 au 6 mai 2022.Elle a visité le port. "
+            "Le jumelage date de 1979.Les deux maires ont signé une charte le 5 mai 2022.")
+    layout = analyse(text)
+    units = sentence_units(layout, default_extractor().nlp(layout.view))
+    starts = [text[u.start:u.start + 12] for u in units]
+    assert "Elle a visit" in starts and "Les deux mai" in starts
+
+
+def test_honorary_citizen_as_a_persons_title_is_no_home_act():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nUn courrier de nos amis de "
+            "Caerphilly a été lu en séance par Paul Marec, citoyen d'honneur de Lannion.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1 and not ext.initiatives
+    named = extract_text("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn 2021, le conseil "
+                         "municipal de Lannion a nommé la journaliste Alia Darwish citoyenne d'honneur.")
+    assert len(named.initiatives) == 1
+
+
+def test_a_trip_to_a_partners_local_event_is_an_action_the_event_at_home_an_initiative():
+    text = ("Comité de jumelage Lannion-Caerphilly : rapport d'activités 2022\n\n"
+            "- Marché de Noël de Lannion le 3 décembre 2022 : vente de crêpes au profit du comité.\n"
+            "- Christmas market le 10 décembre 2022 : 15 membres du comité s'y sont rendus en car.\n")
+    ext = extract_text(text)
+    assert [a.start for a in ext.actions] == ["2022-12-10"]
+    assert [i.start for i in ext.initiatives] == ["2022-12-03"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Le soutien de Lannion à Caerphilly est avant tout humanitaire.", True),
+    ("Ces échanges sont à l'origine de l'amitié entre nos deux villes.", True),
+    ("La délégation de Lannion a visité les écoles de Caerphilly.", False),
+])
+def test_a_description_built_on_etre_is_told_apart_from_an_act(sentence, expected):
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import describes
+    from types import SimpleNamespace
+
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence))
+    assert describes(an, Unit(0, len(sentence), 0, "para")) is expected
+
+
+def test_a_description_without_date_or_amount_is_no_action():
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import Facts, is_action
+
+    text = "l'engagement de la ville aupres de ses partenaires est a la fois politique et humanitaire"
+    unit = Unit(0, len(text), 0, "para")
+    told = Facts(unit, text + " : aide et visites", 0, [], ["a", "b"], "a")
+    assert is_action(told, ["b"], False)
+    described = Facts(unit, text + " : aide et visites", 0, [], ["a", "b"], "a", description=True)
+    assert not is_action(described, ["b"], False)
+
+
+def test_a_description_is_never_learned_as_an_action_unless_dated_or_with_an_amount():
+    from types import SimpleNamespace
+
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.units import UnitCandidate, description_only
+
+    sentence = "Le soutien de Lannion à Caerphilly est avant tout humanitaire."
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence))
+    unit = Unit(0, len(sentence), 0, "para")
+    assert description_only(an, UnitCandidate(0, len(sentence), unit, {}, None))
+    assert not description_only(an, UnitCandidate(0, len(sentence), unit, {"amount": 1.0}, None))
+
+
+def test_a_partner_acting_with_a_third_town_does_not_take_the_owner_along():
+    text = ("La ville de Lannion est jumelée avec Caerphilly depuis 1979.\n\nEn mai 2022, la délégation de "
+            "Caerphilly a rencontré le maire de Quimper pour préparer un échange de lycéens.")
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert [({by_ref[r] for r in a.actors}, {by_ref[r] for r in a.partners}) for a in ext.actions] == [
+        ({"Caerphilly"}, {"Quimper"})]
+
+
+def test_a_towns_own_measure_in_a_briefing_that_speaks_for_no_town_is_its_initiative():
+    text = ("Covid-19 : les élus locaux africains face à la pandémie\n\nLes collectivités territoriales multiplient les actions de sensibilisation contre le virus.\n\nAfrique de l'Ouest\n\nAu Sénégal, le maire de Thiès et son équipe ont procédé à la désinfection des marchés de Thiès et organisé la distribution de masques aux habitants pendant l’épidémie de covid-19.\n\nAfrique de l'Est\n\nAu Kenya, le gouverneur de Kisumu a lancé une campagne de dépistage gratuit dans les quartiers de Kisumu pendant l’épidémie de covid-19.\n")
+    ext = extract_text(text)
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert ext.owner is None and not ext.actions
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Thiès", "Kisumu"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("La ville de Caerphilly a lancé un projet culturel.", "Caerphilly"),
+    ("Le projet du centre culturel de Caerphilly a été lancé.", None),   # a passive subject's place: no agent
+])
+def test_the_acting_place_is_an_active_subject(sentence, expected):
+    from types import SimpleNamespace
+
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import subject_place
+
+    start = sentence.index("Caerphilly")
+    mention = SimpleNamespace(start=start, end=start + len("Caerphilly"), name="Caerphilly")
+    an = SimpleNamespace(doc=default_extractor().nlp(sentence), mentions_in=lambda s, e: [mention],
+                         key=lambda m: m.name)
+    assert subject_place(an, Unit(0, len(sentence), 0, "para")) == expected
+
+
+def test_a_renewal_told_in_the_present_by_a_dated_news_item_is_done_that_month():
+    ext = extract_text("Publié le 4 mars 2021\n\nJumelée depuis 1979 avec Caerphilly, Lannion renouvelle sa "
+                       "charte de jumelage pour cinq ans afin de lancer de nouveaux échanges.")
+    assert [(a.start, a.status) for a in ext.actions] == [("2021-03", "done")]

@@ -42,6 +42,10 @@ CASES = [
     ("Le devis est de 1 200,50 € TTC.", [("1 200,50 €", 1200.5, "EUR", None)]),
     ("Les codes : EUR 2 500 puis 300 USD.", [("EUR 2 500", 2500, "EUR", None), ("300 USD", 300, "USD", None)]),
     ("Un budget de 2,5 Md€ pour la métropole.", [("2,5 Md€", 2_500_000_000, "EUR", None)]),
+    # a sum in old francs and its conversion: both are recorded (SCHEMA)
+    ("En 1995 la ville a versé 120.000 francs, soit environ 18.300 euros.",
+     [("120.000 francs", 120000, "FRF", None), ("18.300 euros", 18300, "EUR", None)]),
+    ("Le club belge a reçu 40 000 francs belges.", [("40 000 francs belges", 40000, "BEF", None)]),
 ]
 
 

@@ -168,6 +168,11 @@ class _Vocab:
         self.year_cue = _c(rf"(?<![\w])(?:{_alt(data['year_cues_before'])})\s*\Z")
         self.not_year_before = _c(rf"(?<![\w])(?:{_alt(data['not_year_before'])})\s*\Z")
         self.not_year_after = _c(rf"\s*(?:{_alt(data['not_year_after'])})(?![\w])")
+        self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
+        self.relation_since = _c(rf"(?<![\w])(?:{_alt(data['relation_before_since'])})(?![\w])")
+        self.byline = _c(rf"(?<![\w])(?:{_alt(data['doc_byline_author'])})\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){{0,3}}\s*$")
+        # a letter's dateline: a place, a comma, the link word, the date (« Lannion, le 3 mai 2021 »)
+        self.dateline = _c(rf"\W*[^\W\d_][\w.'’ -]{{0,40}},\s*(?:{_alt(data['doc_dateline_link'])})\s*\Z")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -641,6 +646,24 @@ def _guess_year(text: str, c: _Cand, dated: list[_Cand], doc: Parts | None
     return found[0]
 
 
+HISTORICAL_WINDOW = 50   # characters before a bare year where a founding or anniversary word makes it historical
+
+
+def _historical(v: _Vocab, t: str, c: _Cand) -> bool:
+    """A bare year given as a relation's founding or an anniversary's object (« un jumelage
+    remontant à 1960 », « le 70e anniversaire du vote de 1950 »), or as the start of a relation
+    (« jumelée avec Rugby depuis 1979 »), in the same sentence: history the text recalls, not the
+    time of what it tells."""
+    if not c.explicit or not c.start or len(c.start) != 4:
+        return False
+    sentence = _sentence_start(t, c.s)
+    if c.kind == "since":     # « jumelée avec Rugby depuis 1979 »: the age of a relation
+        return v.relation_since.search(t, sentence, c.s) is not None
+    if c.end and c.end != c.start:
+        return False
+    return v.historical.search(t, max(sentence, c.s - HISTORICAL_WINDOW), c.s) is not None
+
+
 def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateMention, str]]:
     """Every date mention with where its year comes from: "written" in it, "text" (a nearby
     date, a weekday), "doc" (`doc_date`, relative expressions included)."""
@@ -656,7 +679,8 @@ def _scan(text: str, doc_date: str | None, lang: str = "fr") -> list[tuple[DateM
     for c in cands:
         _extend(v, t, light, c)
     chosen = _select(cands)
-    dated = [c for c in chosen if c.explicit]
+    # a yearless date takes its year from a date told near it, never from a historical year
+    dated = [c for c in chosen if c.explicit and not _historical(v, t, c)]
     out: list[tuple[DateMention, str]] = []
     for c in chosen:
         source = "written" if c.explicit else "doc"
@@ -704,7 +728,8 @@ def _head_end(text: str, v: _Vocab) -> int:
 def document_date(text: str, metadata_date: str | None = None) -> str | None:
     """The document's own date (ISO partial): `metadata_date` when given and valid, else a date
     its first lines state ("Publié le 15 mai 2020", "05 juillet 2022 - 10:39", "date 2022-03"),
-    else the most recent date the text gives with a year, else None."""
+    else the most recent date the text gives with a year (a historical year, « un jumelage
+    remontant à 1960 », and a date borrowing its year from one, left out), else None."""
     if metadata_date:
         parsed = parse_iso(metadata_date)
         if parsed:
@@ -715,29 +740,16 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
     v = _vocab()
     scanned = _scan(text, None)
     folded = fold_same_length(text)
-    head = _head_end(text, v)
-    for m, source in scanned:
-        if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
-            continue
-        line_start = text.rfind("\n", 0, m.start_char) + 1
-        if v.doc_cue.search(folded, max(line_start, m.start_char - 60), m.start_char) \
-                or v.doc_line_cue.match(folded, line_start, m.start_char):
-            return m.start
-    for m, source in scanned:
-        if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
-            continue
-        line_start = text.rfind("\n", 0, m.start_char) + 1
-        line_end = text.find("\n", m.end_char)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
-        line = re.sub(r"\b\d{1,2}[:h]\d{2}\b", "", line)
-        total = sum(ch.isalnum() for ch in line)
-        own = sum(ch.isalnum() for ch in m.text)
-        if total and own / total >= 0.6:
-            return m.start
+    stated = _head_date(text, v, scanned, folded)
+    if stated:
+        return stated
     latest_year = dt.date.today().year + 1
     best: str | None = None
     for m, source in scanned:
         if source == "doc" or m.kind in ("until", "relative"):
+            continue
+        if len(m.start or "") == 4 and _historical(v, folded, _Cand(m.start_char, m.end_char, m.kind, m.start,
+                                                                     m.end, explicit=True)):
             continue
         value = m.start
         p = parse_iso(value)
@@ -746,6 +758,46 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
         if best is None or value > best:  # type: ignore[operator]
             best = value
     return best
+
+
+@lru_cache(maxsize=64)
+def stated_date(text: str) -> str | None:
+    """The date the page's first lines state (a publication line, « 05 juillet 2022 - 10:39 »,
+    a stored page's « date 2022-03 » marker), or None: unlike `document_date`, never a date
+    guessed from the body."""
+    v = _vocab()
+    return _head_date(text, v, _scan(text, None), fold_same_length(text))
+
+
+def _ends_line(text: str, pos: int) -> bool:
+    """Whether only punctuation follows `pos` on its line."""
+    end = text.find("\n", pos)
+    return not text[pos:end if end >= 0 else len(text)].strip(" \t.,;:")
+
+
+def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
+    head = _head_end(text, v)
+    for m, source in scanned:
+        if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
+            continue
+        line_start = text.rfind("\n", 0, m.start_char) + 1
+        if v.doc_cue.search(folded, max(line_start, m.start_char - 60), m.start_char) \
+                or v.doc_line_cue.match(folded, line_start, m.start_char) \
+                or (v.dateline.match(folded, line_start, m.start_char) and _ends_line(text, m.end_char)):
+            return m.start
+    for m, source in scanned:
+        if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:
+            continue
+        line_start = text.rfind("\n", 0, m.start_char) + 1
+        line_end = text.find("\n", m.end_char)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        line = re.sub(r"\b\d{1,2}[:h]\d{2}\b", "", line)
+        line = v.byline.sub("", fold_same_length(line))      # « … par Yasmine Kichou »
+        total = sum(ch.isalnum() for ch in line)
+        own = sum(ch.isalnum() for ch in m.text)
+        if total and own / total >= 0.6:
+            return m.start
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -777,7 +829,9 @@ def period_status(start: str | None, end: str | None, doc_date: str | None,
         return "planned" if s_rel == 0 and tense_hint == "future" else "ongoing"
     # the period reaches the document's date
     if (s_rel is None or s_rel == 0) and (e_rel is None or e_rel == 0):
-        return hint or "ongoing"
+        # a single occasion told without a verb in the document's own year or month (« Signature
+        # du renouvellement du serment en 2015 ») is reported, so done; a period is still running
+        return hint or ("done" if start and end and start == end else "ongoing")
     if e_rel == 0:                      # began before, ends in the document's month or year
         return "done" if tense_hint == "past" else "ongoing"
     if s_rel == 0:                      # begins now, ends later

@@ -44,6 +44,7 @@ class Event:
     paragraph: int = 0
     status: str | None = None
     member: bool = False                       # one member of a split enumeration: never merged back
+    tense: str | None = None                   # of the unit that opened it (`_tense`), for actions
 
 
 def _is_explicit(d) -> bool:
@@ -104,14 +105,16 @@ def _verbs_tense(an: Analysis, unit: Unit) -> str | None:
 def subject_place(an: Analysis, unit: Unit) -> str | None:
     """The place that is the grammatical subject of the unit (« La ville de Suzhou a offert »,
     « Covè organise », « la délégation de Lauingen s'est rendue »): a mention whose token, or a
-    noun it qualifies within two steps, is a subject in spaCy's parse; None otherwise."""
+    noun it qualifies within two steps, is an active subject in spaCy's parse (the place inside a
+    passive subject, « le projet du centre de Jérusalem-Est a été lancé », is no agent); None
+    otherwise."""
     for m in an.mentions_in(unit.start, unit.end):
         span = an.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
         tok = span.root
         for _ in range(3):
-            if tok.dep_ in ("nsubj", "nsubj:pass"):
+            if tok.dep_ == "nsubj":
                 return an.key(m)
             if tok.head is tok:
                 break
@@ -139,8 +142,9 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
     verb_tense = _tense(an, unit)
-    if verb_tense in (None, "present") and cues.raw_pattern("compound_past").search(an.text, unit.start, unit.end):
-        verb_tense = "past"                   # "a-t-elle expédié": the parser missed the auxiliary
+    if verb_tense in (None, "present") and (cues.raw_pattern("compound_past").search(an.text, unit.start, unit.end)
+                                            or cues.raw_pattern("recent_past").search(an.text, unit.start, unit.end)):
+        verb_tense = "past"                   # "a-t-elle expédié", "viennent de signer": done
     elif verb_tense in (None, "present") and cues.raw_pattern("future_verb").search(an.text, unit.start, unit.end):
         verb_tense = "future"                 # "organiseront", tagged present by the parser
     if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
@@ -239,6 +243,7 @@ class Facts:
     dates: list
     here: list[str]
     owner: str | None
+    description: bool = False      # its main clause describes (`describes`), it tells no act
 
     @cached_property
     def explicit(self) -> list:
@@ -272,8 +277,10 @@ class Facts:
 
     @cached_property
     def home(self) -> bool:
-        """The owner's own act at home ("citoyen d'honneur", "motion"); "a voté la suspension du
-        jumelage avec Tver" is about a partner."""
+        """The owner's own act at home ("citoyen d'honneur", "motion", aid to an organisation with
+        no partner town named); "a voté la suspension du jumelage avec Tver" is about a partner."""
+        if cues.has("aid_to_organisation", self.folded) and not self.partners:
+            return True   # « a accordé une subvention de 30 000 euros au Fonds … »: no partner town
         return cues.has("home_acts", self.folded) and not (self.kinds and self.partners)
 
     @cached_property
@@ -285,7 +292,18 @@ class Facts:
 def read_unit(an: Analysis, unit: Unit) -> Facts:
     """The `Facts` of `unit`: its folded text, paragraph, dates and places."""
     return Facts(unit, an.folded[unit.start:unit.end], an.block(unit).paragraph, _unit_dates(an, unit),
-                 an.keys_in(unit.start, unit.end), an.owner)
+                 an.keys_in(unit.start, unit.end), an.owner, describes(an, unit))
+
+
+def describes(an: Analysis, unit: Unit) -> bool:
+    """Is the unit's main clause a description built on « être » (« L'engagement de la ville est à
+    la fois politique et humanitaire », « Ces échanges sont à l'origine de… »): its first
+    sentence's root is no verb and has a copula (spaCy's parse)?"""
+    span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
+    if span is None:
+        return False
+    root = next(iter(span.sents)).root
+    return root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
 
 
 def is_internal_business(f: Facts) -> bool:
@@ -363,6 +381,8 @@ def is_action(f: Facts, partners: list[str], local: bool) -> bool:
         return False
     if not (f.owner or len(set(f.here)) >= 2 or f.dated_item):
         return False
+    if f.description and not f.explicit and not find_amounts(f.folded):
+        return False      # a description tells no act
     return f.dated_item or not _only_since(f.folded, f.explicit)
 
 
@@ -393,14 +413,19 @@ def actors_and_partners(an: Analysis, unit: Unit, f: Facts, partners: list[str],
     """Decision: who acts, and with whom? The owner acts (with a third town of a three-way
     cooperation, from `links`), or without an owner the first partner named; a partner that is the
     sentence's subject (« La ville de Tver a offert … à sa jumelle ») acts instead, the owner
-    becoming its partner. Out: (actors, partners that are not actors)."""
+    becoming its partner unless the unit names another place it acts with and not the owner (« la
+    délégation de Yen Bai a rencontré le maire de Saint-Ouen »). Out: (actors, partners that are
+    not actors)."""
     actors = [an.owner] if an.owner else [p for p in f.here if p in partners][:1]
     if links is not None and an.owner:
         actors += [x for x in _co_actors(an, links, partners) if x not in actors]
     subject = subject_place(an, unit) if an.owner else None
     if subject is not None and subject != an.owner and subject in partners:
         actors = [subject]
-        partners = [an.owner] + [p for p in partners if p != subject]
+        others = [p for p in partners if p != subject]
+        # « la délégation de Yen Bai a eu une réunion avec le maire de Saint-Ouen »: the place
+        # it met is its partner; the owner only when the unit names no other (or names the owner)
+        partners = [an.owner] + others if (not others or an.owner in f.here) else others
     return actors, [p for p in partners if p not in actors]
 
 
@@ -418,6 +443,7 @@ def _add_action(an: Analysis, events: list[Event], f: Facts, partners: list[str]
                paragraph=f.paragraph)
     _date(ev, which_date(f))
     ev.status = _status(an, unit, ev)
+    ev.tense = _tense(an, unit)
     kept = _repeats(an, events, ev)
     if kept is None:
         events.append(ev)

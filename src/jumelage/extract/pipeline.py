@@ -18,7 +18,7 @@ from typing import Any
 
 from jumelage.extract import components, cues, pieces
 from jumelage.extract.analysis import Analysis, Unit
-from jumelage.extract.dates import document_date
+from jumelage.extract.dates import document_date, stated_date
 from jumelage.extract.events import Event, describe
 from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold_same_length
@@ -232,11 +232,14 @@ def _chunks(view: str) -> list[tuple[int, int]]:
 
 
 SENTENCE_END = re.compile(r"[.!?:;…»\"”)]\s*$")
-GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])")
+GLUED_ITEM = re.compile(r"(?<=[.!?])(?=(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*[,:])"
+                        # « …du 12 au 15 octobre.Elle a participé… »: a page that lost the space
+                        r"|(?<=[^\W_]{2}[.!?])(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ]+\s)")
 
 
 def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
-    """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …")."""
+    """Cut units where a dated statement is glued to the previous sentence ("…Luke.2007-2011, le …"),
+    and where a sentence follows the previous one with no space (« …15 octobre.Elle a participé »)."""
     out = []
     for u in units:
         cuts = [m.start() for m in GLUED_ITEM.finditer(layout.text, u.start, u.end)]
@@ -361,6 +364,27 @@ def _known_keys(an: Analysis, links, events: list[Event], known: set[str]):
     return kept, out
 
 
+def news_month(an: Analysis, ev: Event) -> str | None:
+    """The date of an undated action told as done (past tense or no verb) on a page whose first
+    lines state its date to the month or the day (a news item, a « date 2023-10 » marker): the
+    page's month, as the annotation conventions read such pages (what a news item tells as done
+    happened when it was written). A signing or renewal told in the present (« Chauvigny
+    renouvelle son protocole de coopération ») is the news itself: done, that month. None for a
+    page dated by its year only or by its body, and for what is ongoing, planned or otherwise
+    told in the present."""
+    if ev.start or ev.tense == "future":
+        return None
+    if not an.date or len(an.date) < 7 or stated_date(an.text) != an.date:
+        return None
+    if ev.tense == "present":
+        if not cues.has("signing", an.folded[ev.start_char:ev.end_char]):
+            return None
+        ev.status = "done"
+    if (ev.status or "done") != "done":
+        return None
+    return an.date[:7]
+
+
 def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     first: dict[str, Mention] = {}
     names: dict[str, list[str]] = {}
@@ -418,10 +442,11 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         span = (ev.start_char, ev.end_char)
         quote = an.text[span[0]:span[1]]
         if ev.kind == "action":
-            end = ev.end if (ev.end or ev.open_end) else ev.start
+            start = ev.start or news_month(an, ev)
+            end = ev.end if (ev.end or ev.open_end) else start
             actions.append(Action(
                 actors=[refs[k] for k in ev.actors], partners=[refs[k] for k in ev.partners],
-                start=ev.start, end=end, status=ev.status or "done", themes=themes,
+                start=start, end=end, status=ev.status or "done", themes=themes,
                 amounts=amounts, organizations=orgs, span=span, quote=quote,
             ))
         else:

@@ -220,12 +220,56 @@ def founding_only(an: Analysis, c: UnitCandidate) -> bool:
                                for d in dates)
 
 
+def statement_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` only state a partnership (« des jumelages existent entre X et Y depuis 1999 », « la
+    mairie a annoncé lundi son jumelage avec Y »), the test the rules apply to their own events
+    (`events._only_since`): a partnership kind, no activity word (`action_triggers`: « échanger
+    avec nos villes jumelées » is a contact between twins), no amount, no day or month?"""
+    from jumelage.extract.events import _is_explicit, _only_since
+
+    folded = an.folded[c.start:c.end]
+    if cues.has("action_triggers", folded):
+        return False
+    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date) if _is_explicit(d)]
+    return _only_since(folded, explicit)
+
+
+def own_measure_without_owner(an: Analysis, c: UnitCandidate) -> str | None:
+    """On a page that speaks for no town (a network's briefing on how towns face a crisis), a unit
+    that names one town only and tells a measure (`initiative_triggers`) in a crisis paragraph,
+    with no contact with another town, is that town's own initiative (« Le maire … a procédé à la
+    désinfection des quartiers de Libreville »). None otherwise, and always when there is an owner."""
+    if an.owner is not None or not c.features.get("context"):
+        return None
+    here = set(an.keys_in(c.start, c.end))
+    if len(here) != 1:
+        return None
+    folded = an.folded[c.start:c.end]
+    if not cues.has("initiative_triggers", folded) or cues.has("partner_contact", folded):
+        return None
+    return here.pop()
+
+
+def description_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Is `c` a description built on « être » (`events.describes`) with no date and no amount,
+    which the rules never make an action of either?"""
+    from jumelage.extract.events import describes
+
+    if c.features.get("dated") or c.features.get("amount"):
+        return False
+    return describes(an, c.unit)
+
+
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
     (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
-    sentence telling a local event is the owner's initiative even when the action model passes it. Without a fitted model the rule events
-    are returned unchanged.
+    sentence telling a local event is the owner's initiative even when the action model passes it.
+    On a page that speaks for no town, a unit telling one town's measure in a crisis is that
+    town's initiative (`own_measure_without_owner`), the model not asked.
+    An action of the owner alone, its partner left implicit, is done with the owner's partner when
+    the document links the owner with one place only. Without a fitted model the rule events are
+    returned unchanged.
 
     Measured and left out (leave-one-document-out, 43 documents): letting the models relabel rule
     events (a partner's measures as its initiative) or add initiatives lowered the held-out score
@@ -248,13 +292,16 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        if founding_only(an, c):
-            continue
-        local = home_event(an, c) if c.unit.kind == "para" else None
-        if local is None and \
-                action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
-            continue
-        place = local or partner_measure(an, c) or home_event(an, c)
+        alone = own_measure_without_owner(an, c)
+        local = None
+        if alone is None:
+            if founding_only(an, c) or statement_only(an, c) or description_only(an, c):
+                continue
+            local = home_event(an, c) if c.unit.kind == "para" else None
+            if local is None and \
+                    action.probability([c.features.get(k, 0.0) for k in action.features]) < action.threshold:
+                continue
+        place = alone or local or partner_measure(an, c) or home_event(an, c)
         kind = "initiative" if place is not None else "action"
         place = place or c.place
         unit = c.unit
@@ -277,9 +324,44 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     title = title_line(an.text)
     if title is not None:   # a headline announces what the body tells: the body's sentences are the records
         out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
+    cut = cut_off_tail(an)
+    if cut is not None:     # a stored excerpt that stops mid-sentence: its last words tell nothing whole
+        out = [e for e in out if e.start_char < cut]
+    only = _only_partner(an)
     for ev in out:
         signing_parties(an, ev)
+        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners:
+            ev.partners = [only]          # the owner's one partner: an action is done with someone
+            ev.places = ev.actors + ev.partners
     return merge_stories(an, out)
+
+
+def _only_partner(an: Analysis) -> str | None:
+    """The owner's partner when the document links the owner with exactly one place, else None."""
+    links = getattr(an, "links", None)
+    if an.owner is None or links is None:
+        return None
+    found = {link.b if link.a == an.owner else link.a
+             for link in links.by_pair.values() if an.owner in (link.a, link.b)}
+    return found.pop() if len(found) == 1 else None
+
+
+CUT_OFF_MAX = 60   # characters: a cut-off last sentence shorter than this tells nothing whole
+
+
+def cut_off_tail(an: Analysis) -> int | None:
+    """Where the text's last sentence starts when the text stops early in it (a stored excerpt
+    cut off: « Elle a en outre visité l'ambassade du Vietn »): a short piece of running text
+    (`CUT_OFF_MAX`) whose last character is a letter, after which nothing follows. None when the
+    text ends normally (a sentence's end, a number, a list item or a table row) or the cut
+    sentence is long enough to tell its event (« … lors d'un déplacement du 16 au 30 janvier dern »)."""
+    end = len(an.text.rstrip())
+    if end == 0 or not an.text[end - 1].isalpha() or not an.units:
+        return None
+    last = an.units[-1]
+    if last.kind != "para" or last.end < end or end - last.start >= CUT_OFF_MAX:
+        return None
+    return last.start
 
 
 def signing_parties(an: Analysis, ev: Event) -> None:
@@ -386,7 +468,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     out: list[Event] = []
     if lead_start - ev.start_char >= 40:
         head = Event(ev.kind, ev.start_char, lead_start, list(ev.places), list(ev.actors), list(ev.partners),
-                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status)
+                     ev.start, ev.end, ev.open_end, ev.paragraph, ev.status, tense=ev.tense)
         out.append(head)
     paragraph = an.layout.block_at(first).paragraph if an.layout.block_at(first) else ev.paragraph
     for (s, e), kind in zip(members, kinds):
@@ -401,7 +483,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         else:
             named = [k for k in an.keys_in(s, e) if k not in actors]
             piece = Event("action", s, e, actors + (named or partners), list(actors), named or list(partners),
-                          paragraph=paragraph, status=ev.status)
+                          paragraph=paragraph, status=ev.status, tense=ev.tense)
         _date(piece, own or lead_dates)
         piece.member = True
         if kind == "action":
@@ -409,7 +491,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         out.append(piece)
     if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
         tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
-                     paragraph=ev.paragraph, status=ev.status)
+                     paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
         while tail.start_char < tail.end_char and not text[tail.start_char].isalnum():
             tail.start_char += 1
         out.append(tail)
@@ -442,7 +524,7 @@ def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
     out = [ev]
     for begin, dates in cuts:
         piece = Event("action", begin, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
-                      paragraph=ev.paragraph, status=ev.status)
+                      paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
         _date(piece, dates)
         out[-1].end_char = begin
         out.append(piece)
@@ -545,4 +627,5 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
     _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
     ev.status = _status(an, unit, ev)
+    ev.tense = _tense(an, unit)
     return ev
