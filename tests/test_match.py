@@ -198,6 +198,19 @@ def test_ties_count_at_their_expected_rank() -> None:
         expected_rank(scores, allowed, 1)
 
 
+def atlas_of(atlas, places, edges) -> dict[int, int]:
+    """Write a small graph's places and partnerships into `atlas` by hand, as a person would;
+    returns the atlas id of each graph place id."""
+    ids = {}
+    for p in places:
+        ids[p.id] = atlas.add_manual("place", {
+            "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
+            "population": p.population})
+    for e in edges:
+        atlas.add_manual("partnership", {"places": [ids[e.a], ids[e.b]], "kind": e.kind})
+    return ids
+
+
 def _town_graph(n: int = 400, seed: int = 3, countries: tuple[str, ...] = ("FR", "DE", "PL", "UA"),
                 more: tuple[list, list] = ([], [])) -> Graph:
     """Towns in four countries; each twins with 3 to 6 towns abroad, mostly one country over;
@@ -234,14 +247,8 @@ def small_atlas(tmp_path_factory) -> str:
     from jumelage.atlas import Atlas
 
     url = f"sqlite:///{tmp_path_factory.mktemp('match') / 'atlas.sqlite'}"
-    ids = {}
     with Atlas.open(url) as atlas:
-        for p in PLACES:
-            ids[p.id] = atlas.add_manual("place", {
-                "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
-                "population": p.population})
-        for e in EDGES:
-            atlas.add_manual("partnership", {"places": [ids[e.a], ids[e.b]], "kind": e.kind})
+        ids = atlas_of(atlas, PLACES, EDGES)
         atlas.add_manual("action", {"actors": [ids[1]], "partners": [ids[5]],
                                     "themes": ["water_sanitation"], "start": "2024"})
         atlas.add_manual("initiative", {"place": ids[10], "themes": ["water_sanitation"]})

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from test_match import _town_graph
+from test_match import _town_graph, atlas_of
 
 from jumelage.atlas import Atlas
 from jumelage.cli import app
@@ -182,14 +182,8 @@ def test_a_theme_only_the_asking_place_works_on_gives_a_note() -> None:
 @pytest.fixture()
 def small_atlas(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'atlas.sqlite'}"
-    ids = {}
     with Atlas.open(url) as atlas:
-        for p in PLACES:
-            ids[p.id] = atlas.add_manual("place", {
-                "name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon,
-                "population": p.population})
-        for e in EDGES:
-            atlas.add_manual("partnership", {"places": [ids[e.a], ids[e.b]], "kind": e.kind})
+        ids = atlas_of(atlas, PLACES, EDGES)
         atlas.add_manual("initiative", {"place": ids[1], "themes": ["water_sanitation"]})
     return url
 
