@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 Parts = tuple[int, int | None, int | None]          # year, month or None, day or None
 
@@ -20,6 +20,8 @@ _STRICT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if not MINYEAR <= year <= MAXYEAR:               # years 0001..9999, what `date` holds
+        return False
     if month is not None and not 1 <= month <= 12:
         return False
     if day is not None:
@@ -31,6 +33,9 @@ def _valid(year: int, month: int | None, day: int | None) -> bool:
 
 def parse(value: str | None, strict: bool = False) -> Parts | None:
     """(year, month, day) of a partial date, or None when `value` is not one naming a real day.
+
+    Years run from 0001 to 9999 (those `datetime.date` holds, so `bounds` of any partial date
+    is defined): `0000` is no year.
 
     Loose by default: surrounding spaces, one-digit months and days and a time part
     (`2014-5-29T10:00`) are accepted; `strict=True` accepts only the stored forms
@@ -66,7 +71,11 @@ def is_partial_date(value: object) -> bool:
 
 
 def bounds(value: str | None) -> tuple[date, date] | None:
-    """The first and last day a stored partial date may mean: `2019` -> 2019-01-01 .. 2019-12-31."""
+    """The first and last day a stored partial date may mean: `2019` -> 2019-01-01 .. 2019-12-31.
+
+    None for anything else, including a bad value an older atlas may hold (`0000`): a read
+    treats it as no date rather than failing.
+    """
     parts = parse(value, strict=True)
     if parts is None:
         return None

@@ -15,10 +15,10 @@ from typing import Any
 
 from jumelage.atlas import views
 from jumelage.atlas.validate import (
-    CONTEXT_MAX, MAX_INT, NAME_MAX, ORGANISATION_MAX, amount_problem, country_problem, is_id,
+    CONTEXT_MAX, MAX_INT, NAME_MAX, ORGANISATION_MAX, amount_problem, country_problem, date_problem,
+    is_id,
     span_problem, text_problem, theme_problem, whole_problem,
 )
-from jumelage.partial_dates import is_partial_date
 from jumelage.errors import AtlasError
 from jumelage.records import (
     ACTION_STATUSES, PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PLACE_KINDS, REVIEW_STATES,
@@ -136,8 +136,9 @@ class _Check:
 
     def date(self, where: str, row: dict[str, Any], field: str) -> None:
         value = row.get(field)
-        if value is not None and not (isinstance(value, str) and is_partial_date(value)):
-            raise self.fail(where, f"{field} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        problem = None if value is None else date_problem(value)
+        if problem:
+            raise self.fail(where, f"{field} {problem}")
 
     def refs(self, where: str, field: str, values: Any, kind: str) -> None:
         items = values if isinstance(values, list) else [values]

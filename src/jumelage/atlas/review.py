@@ -22,7 +22,6 @@ from jumelage import partial_dates
 from jumelage.atlas import merge
 from jumelage.atlas.organisations import Organisations
 from jumelage.atlas.recompute import recompute
-from jumelage.partial_dates import is_partial_date
 from jumelage.atlas.models import (
     Action, ActionOrganisation, ActionPlace, Evidence, Initiative, InitiativeOrganisation,
     Organisation, Partnership, PartnershipStatus, Place, PlaceName,
@@ -30,7 +29,8 @@ from jumelage.atlas.models import (
 from jumelage.geo import distance_km
 from jumelage.names import name_key
 from jumelage.atlas.validate import (
-    CONTEXT_MAX, MAX_INT, NAME_MAX, ORGANISATION_MAX, amount_problem, country_problem, is_id,
+    CONTEXT_MAX, MAX_INT, NAME_MAX, ORGANISATION_MAX, amount_problem, country_problem, date_problem,
+    is_id,
     text_problem, theme_problem, whole_problem,
 )
 from jumelage.errors import InvalidChange, NotFound
@@ -99,8 +99,9 @@ class _Fields:
 
     def date(self, field: str) -> str | None:
         value = self.data.get(field)
-        if value is not None and not is_partial_date(value):
-            raise self.fail(field, f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        problem = None if value is None else date_problem(value)
+        if problem:
+            raise self.fail(field, problem)
         return value
 
     def number(self, field: str, kind: type, lo: float | None = None,

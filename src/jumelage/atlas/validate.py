@@ -86,9 +86,19 @@ def span_problem(start: Any, end: Any) -> str | None:
     return None
 
 
+def date_problem(value: Any) -> str | None:
+    """Why `value` is not a partial date the atlas stores, or None: `YYYY`, `YYYY-MM` or
+    `YYYY-MM-DD` naming a real day, month or year from 0001 to 9999
+    (`jumelage.partial_dates.is_partial_date`)."""
+    if is_partial_date(value):
+        return None
+    return f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD (years 0001-9999)"
+
+
 def _date(doc: Document, what: str, value: str | None) -> None:
-    if value is not None and not is_partial_date(value):
-        raise InvalidChange(f"{doc.name}: {what}: date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = None if value is None else date_problem(value)
+    if problem:
+        raise InvalidChange(f"{doc.name}: {what}: date {problem}")
 
 
 def _choice(doc: Document, what: str, value: str, allowed: tuple[str, ...]) -> None:
