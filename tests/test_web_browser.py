@@ -87,23 +87,19 @@ def test_home_map_shows_one_marker_per_place(server: dict[str, Any], page: Page,
     base = server["base"]
     page.goto(base + "/")
     page.wait_for_selector("#atlas-map.loaded")
-    # clusters settle after their animation: wait until the markers shown add up (a loaded
-    # machine can take longer than any fixed pause)
-    page.wait_for_function("""() => {
-        const el = document.querySelector('#atlas-map');
-        let n = document.querySelectorAll('#atlas-map .leaflet-marker-icon:not(.marker-cluster)').length;
-        document.querySelectorAll('#atlas-map .marker-cluster span').forEach(s => n += parseInt(s.textContent, 10));
-        return el && el.dataset.markers && n === parseInt(el.dataset.markers, 10); }""", timeout=15000)
     located = page.evaluate("""async () => {
         const geo = await (await fetch('/api/map')).json();
         return geo.features.filter(f => f.properties.record === 'place').length; }""")
     assert located >= 17
     assert page.get_attribute("#atlas-map", "data-markers") == str(located)
-    shown = page.evaluate("""() => {
+    # clusters settle after their animation (while one splits, it and its markers are both on
+    # the map): the markers shown must add up to one per place in five polls in a row, 200 ms
+    # apart (a loaded machine can take longer than any fixed pause)
+    page.wait_for_function("""(expected) => {
         let n = document.querySelectorAll('#atlas-map .leaflet-marker-icon:not(.marker-cluster)').length;
         document.querySelectorAll('#atlas-map .marker-cluster span').forEach(s => n += parseInt(s.textContent, 10));
-        return n; }""")
-    assert shown == located
+        window.__settled = n === expected ? (window.__settled || 0) + 1 : 0;
+        return window.__settled >= 5; }""", arg=located, polling=200, timeout=20000)
     assert page.locator("#atlas-map path.leaflet-interactive").count() == 0  # lines: canvas
     assert page.locator("#atlas-map canvas").count() >= 1
     page.screenshot(path=str(tmp_path / "home.png"))
