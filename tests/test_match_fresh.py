@@ -305,3 +305,21 @@ def test_distance_is_never_the_only_reason() -> None:
     for q in range(0, 160, 7):
         for p in propose(m, q, top=10).proposals:
             assert {r.code for r in p.reasons} - {"distance"}, p.reasons
+
+
+def test_shared_partners_are_said_whatever_the_models_weight() -> None:
+    """A learned model may weigh the overlapping network features below zero; the partners the
+    two places share are still said, first."""
+    g = _town_graph(160, seed=4)
+    m = Matcher(g, seed=1)
+    families = list(FAMILIES)
+    against = np.ones(len(families))
+    against[families.index("network")] = -1.0
+    x = m.signals.compute(0)
+    dist = m.signals.distance_km(0)
+    mine = set(g.partners(0).tolist())
+    shared = [c for c in range(1, g.n) if c not in mine and mine & set(g.partners(c).tolist())]
+    assert shared
+    for c in shared:
+        said = reasons(m.signals, 0, c, x[c], float(dist[c]), against)
+        assert said[0].code == "common", said

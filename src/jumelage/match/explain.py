@@ -448,17 +448,21 @@ _SPEAKERS: dict[str, Callable[[_Facts], list[Reason]]] = {
 
 def reasons(sig: Signals, q: int, c: int, x: np.ndarray, distance_km: float,
             part: np.ndarray, asked_themes: list[str] | tuple[str, ...] = ()) -> list[Reason]:
-    """The reasons why place c is proposed to place q, the family that lifted it most first:
-    the sentences of every family with a positive part (`part`: c's row of `contributions`),
+    """The reasons why place c is proposed to place q: the partners they share first, then the
+    family that lifted it most: the sentences of every family with a positive part (`part`: c's
+    row of `contributions`),
     or, when none of them can say anything, those of the strongest family that can. With
     `asked_themes` (a theme filter), the themes asked for that c works on come first, always."""
     f = _Facts(sig, q, c, x, distance_km)
     first = _asked(f, list(asked_themes))
     order = sorted(range(len(FAMILIES)), key=lambda j: -part[j])
     families = list(FAMILIES)
-    out: list[Reason] = []
+    # partners shared with the asking place are said first, whatever the sign of their part: a
+    # learned model can weigh the overlapping network features below zero, yet « 2 de vos
+    # partenaires sont déjà jumelés avec X » is what a person asks first, and it is true
+    out: list[Reason] = _network(f)
     for j in order:
-        if part[j] > 0:
+        if part[j] > 0 and families[j] != "network":
             out += _SPEAKERS[families[j]](f)
     for j in order:
         if out or first:
