@@ -99,3 +99,25 @@ def test_match_api_refuses_what_the_command_line_refuses(client: Any) -> None:
     assert client.get("/api/places?q=a&q=b").status_code == 422
     page = client.get("/places/1/partners")
     assert all(f'value="{th}"' in page.text for th in ("health", "water_sanitation", "research"))
+
+
+def test_a_forms_blank_fields_are_no_filter(tmp_path) -> None:
+    """An HTML form sends every field; one left blank means « any », on every page and API."""
+    from fastapi.testclient import TestClient
+
+    from jumelage.atlas import Atlas
+    from jumelage.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    with Atlas.open(url) as atlas:
+        a = atlas.add_manual("place", {"name": "Voiron", "country": "FR", "lat": 45.36,
+                                       "lon": 5.59, "population": 20000})
+        b = atlas.add_manual("place", {"name": "Herford", "country": "DE", "lat": 52.1,
+                                       "lon": 8.67, "population": 66000})
+        atlas.add_manual("partnership", {"places": [a, b], "kind": "twinning"})
+    with TestClient(create_app(url)) as client:
+        for path in (f"/places/{a}/partners?country=&theme=", f"/api/places/{a}/partners?country=",
+                     "/places?q=voi&country=", "/search?q=voiron&theme=",
+                     "/partnerships?kind=&country=", f"/api/match/{a}?country=&theme=&kind="):
+            assert client.get(path).status_code == 200, path
+        assert client.get("/places?country=XX1").status_code == 422     # a value is still checked

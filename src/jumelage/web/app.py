@@ -23,7 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from jumelage import __version__
 from jumelage.atlas import Atlas
 from jumelage.web import assets, errors
-from jumelage.web.deps import reader, single_query_values
+from jumelage.web.deps import EmptyFieldsAbsent, reader, single_query_values
 from jumelage.web.pages import (
     charts, exports, home, partners, partnerships, places, practices, records, review, search,
     sources,
@@ -94,6 +94,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
             response.headers.setdefault("Cache-Control", f"public, max-age={ASSET_MAX_AGE_S}")
         return response
 
+    app.add_middleware(EmptyFieldsAbsent)     # a form's blank field is no filter
     # outermost: compresses every answer the browser accepts gzip for (the map, pages, assets)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
 

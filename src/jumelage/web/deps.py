@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, HTTPException, Path, Request
 
@@ -23,6 +24,24 @@ from jumelage.web.settings import Settings
 
 MAX_ID = MAX_INT  # ids are 32-bit integers on PostgreSQL (one definition: atlas/validate.py)
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
+
+
+class EmptyFieldsAbsent:
+    """ASGI middleware: a query parameter given empty (`?country=&theme=culture`, what an HTML
+    form sends for a field left blank) is read as not given, on every page and API, so a form's
+    blank field means « any » instead of failing its value check (422)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            raw = scope["query_string"].decode("latin-1")
+            pairs = parse_qsl(raw, keep_blank_values=True)
+            if any(not value.strip() for _, value in pairs):
+                kept = [(k, v) for k, v in pairs if v.strip()]
+                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+        await self.app(scope, receive, send)
 
 
 def single_query_values(request: Request) -> None:
