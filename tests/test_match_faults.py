@@ -210,24 +210,27 @@ def test_bad_option_values_exit_2_with_one_line(atlas_url, args, words) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0]
 
 
-# -- 6. a theme no place has ----------------------------------------------------------------------
+# -- 6. a theme no proposal can meet: an empty answer with a note, never an error -------------
 def test_a_theme_no_place_has_is_said_plainly(atlas_url) -> None:
     from jumelage.atlas import Atlas
 
-    with Atlas.open(atlas_url) as atlas, pytest.raises(MatchError) as e:
-        propose(atlas, "Lutsk", theme="water_sanitation")
-    assert str(e.value).startswith("the atlas has no place with recorded theme "
-                                   "'water_sanitation'")
-    assert "none recorded" in str(e.value)
+    with Atlas.open(atlas_url) as atlas:
+        result = propose(atlas, "Lutsk", theme="water_sanitation")
+    assert not result.proposals and [n.code for n in result.notes] == ["no_place_yet"]
+    assert "aucun lieu de l'atlas ne travaille encore sur l'eau" in result.notes[0].fr
     places = [P(1, "A", "FR", themes={"culture": 1}), P(2, "B", "FR", themes={"sport": 2}),
               P(3, "C", "FR")]
-    with pytest.raises(MatchError, match="themes recorded: sport"):
-        propose(Matcher(Graph(places, [])), "A", theme="health")
+    assert [n.code for n in propose(Matcher(Graph(places, [])), "A", theme="health").notes] == [
+        "no_place_yet"]
+    # only the asking place's current partners work on it
+    partnered = propose(Matcher(Graph(places, [Edge(1, 2)])), "A", theme="sport")
+    assert not partnered.proposals and [n.code for n in partnered.notes] == ["only_partners"]
+    assert partnered.notes[0].en == "only your current partners work on sport"
     result = CliRunner().invoke(app, ["match", "Lutsk", "--theme", "health", "--db", atlas_url,
                                       "--json"])
-    assert result.exit_code == 1
-    assert "no place with recorded theme 'health'" in result.output
-    assert not result.stdout.strip() or not json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["proposals"] == [] and answer["notes"][0]["code"] == "no_place_yet"
 
 
 def test_the_suite_never_uses_the_real_cache_dir(monkeypatch) -> None:

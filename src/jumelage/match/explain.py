@@ -419,14 +419,15 @@ def _theme(theme: str, shared: bool) -> Reason:
     return _say("theme" if shared else "theme_asked", theme_fr=w["fr"], theme_en=w["en"])
 
 
-def no_other_place(themes: list[str]) -> Reason:
-    """The note of a theme filter that only the asking place works on: « aucun autre lieu ne
-    travaille sur l'eau » / "no other place works on water" (several themes joined by « ni
-    sur » / "or")."""
+def no_other_place(themes: list[str], code: str = "no_other_place") -> Reason:
+    """The note of a theme filter no proposal can meet: `no_other_place` (only the asking place
+    works on it: « aucun autre lieu ne travaille sur l'eau » / "no other place works on water"),
+    `no_place_yet` (no place of the atlas does), `only_partners` (only the asking place's
+    current partners do); several themes joined by « ni sur » / "or"."""
     w = _words()
     words = [w["themes"][t] for t in themes]
     join = w["no_other_place"]
-    return _say("no_other_place",
+    return _say(code,
                 theme_fr=join["fr_join"].join(x["fr"] for x in words),
                 theme_en=join["en_join"].join(x["en"] for x in words))
 

@@ -248,15 +248,7 @@ class Matcher:
         themes = split_themes(theme)
         if themes:
             has = (g.themes[:, [THEME_INDEX[t] for t in themes]] > 0).any(1)
-            mine = bool(has[q])
-            has[q] = False
-            if not has.any() and not mine:   # only q works on it: no error, a note (propose)
-                others = np.delete(g.themes, q, 0)
-                known = [t for t in THEMES if (others[:, THEME_INDEX[t]] > 0).any()]
-                raise MatchError(
-                    f"the atlas has no place with recorded theme {' or '.join(map(repr, themes))}"
-                    " (themes come from the actions and initiatives of ingested documents; "
-                    + (f"themes recorded: {', '.join(known)})" if known else "none recorded)"))
+            has[q] = False       # none left: an empty answer with a note (`_theme_notes`)
             ok &= has
         place_kinds, ships = split_kind(kind, partnership)
         if place_kinds is None:
@@ -279,14 +271,21 @@ class Matcher:
         return ok
 
     def _theme_notes(self, q: int, themes: list[str]) -> list[Reason]:
-        """« aucun autre lieu ne travaille sur l'eau » when the themes asked for are recorded
-        for the asking place q only: the empty list is an answer, not an error."""
+        """Why a theme filter leaves no one to propose, when it does: only the asking place q
+        works on the themes (« aucun autre lieu ne travaille sur l'eau »), no place of the atlas
+        does yet, or only q's current partners do. The empty list is an answer, not an error."""
         if not themes:
             return []
         has = (self.graph.themes[:, [THEME_INDEX[t] for t in themes]] > 0).any(1)
-        if not has[q] or has.sum() > 1:
-            return []
-        return [no_other_place(themes)]
+        others = has.copy()
+        others[q] = False
+        if not others.any():
+            return [no_other_place(themes, "no_other_place" if has[q] else "no_place_yet")]
+        partners = np.zeros(self.graph.n, bool)
+        partners[self.graph.partners(q)] = True
+        if not (others & ~partners).any():
+            return [no_other_place(themes, "only_partners")]
+        return []
 
     def scores(self, q: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(signals (n, features), scores (n,)) of every place for place q; higher is better."""
