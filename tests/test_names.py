@@ -168,3 +168,14 @@ def test_rekeying_also_resorts_names_and_rebuilds_search(atlas_url: str) -> None
             assert conn.execute(text("SELECT sort_name FROM places")).scalar() == sort_key("Ħamrun")
         assert atlas.find_place("Hamrun")["name"] == "Ħamrun"
         assert atlas.search("Hamrun")["total"] >= 1
+
+
+def test_a_name_with_its_country_code_finds_that_countrys_place(atlas_url: str) -> None:
+    """Close names are suggested as « Córdoba (ES) »; typed back, that form finds that one."""
+    ext = Extraction("a.txt", places=[Place("p1", "Córdoba", "AR"), Place("p2", "Córdoba", "ES")])
+    with Atlas.open(atlas_url) as atlas:
+        atlas.save_extraction(_doc("a.txt", "Córdoba et Córdoba."), ext)
+        assert atlas.find_place("Córdoba (ES)")["country"] == "ES"
+        assert atlas.find_place("cordoba (ar)")["country"] == "AR"
+        assert atlas.find_place("Córdoba (IT)") is None or \
+            atlas.find_place("Córdoba (IT)")["country"] in ("AR", "ES")   # then the closest name

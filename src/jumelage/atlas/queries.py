@@ -7,6 +7,7 @@ not). Every read costs one page: lists are keyset-paginated (`after`, `limit` ->
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -188,13 +189,18 @@ def _key(key: list[Any], *types: type) -> list[Any]:
 TOWN_KINDS = (None, "city", "camp")  # the kinds a name given alone means first
 
 
+_WITH_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<country>[A-Za-z]{2})\s*\)$")
+
+
 def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
     """The place `name_or_id` means, the one lookup behind `show`, `review --place`, the
     matcher and the web. In this order:
 
     1. a number is an atlas id, else a GeoNames id;
     2. a name or alias with the same name key (`name_key`: accents, case and punctuation
-       ignored); when several places carry it, the preferred one (`_preferred`);
+       ignored); when several places carry it, the preferred one (`_preferred`); a name
+       followed by a country code, as close names are suggested (« Córdoba (ES) »), the one
+       of that country;
     3. else the closest names (rapidfuzz ratio >= `FUZZY_CUTOFF`), the preferred of the best
        scored.
 
@@ -208,6 +214,13 @@ def find_place(session: Session, name_or_id: str | int) -> PlaceRow | None:
     key = name_key(text)
     if place is None and key:
         ids = set(session.scalars(select(PlaceName.place_id).where(PlaceName.folded == key)))
+        place = _preferred(session, ids)
+    qualified = _WITH_COUNTRY.match(text)
+    if place is None and qualified:      # « Córdoba (ES) »: the name in that country
+        ids = set(session.scalars(
+            select(PlaceName.place_id).join(Place, Place.id == PlaceName.place_id)
+            .where(PlaceName.folded == name_key(qualified["name"]),
+                   Place.country == qualified["country"].upper())))
         place = _preferred(session, ids)
     if place is None and key:
         names = session.execute(
