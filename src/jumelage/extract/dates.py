@@ -760,13 +760,17 @@ def document_date(text: str, metadata_date: str | None = None) -> str | None:
     return best
 
 
+HEAD_MARGIN = 200   # characters read past the head, so a date that starts in it is read whole
+
+
 @lru_cache(maxsize=64)
 def stated_date(text: str) -> str | None:
     """The date the page's first lines state (a publication line, « 05 juillet 2022 - 10:39 »,
     a stored page's « date 2022-03 » marker), or None: unlike `document_date`, never a date
-    guessed from the body."""
+    guessed from the body. Only the head is read (a long text's pieces ask it too)."""
     v = _vocab()
-    return _head_date(text, v, _scan(text, None), fold_same_length(text))
+    head = text[:_head_end(text, v) + HEAD_MARGIN]
+    return _head_date(head, v, _scan(head, None), fold_same_length(head))
 
 
 def _ends_line(text: str, pos: int) -> bool:

@@ -298,12 +298,15 @@ def read_unit(an: Analysis, unit: Unit) -> Facts:
 def describes(an: Analysis, unit: Unit) -> bool:
     """Is the unit's main clause a description built on « être » (« L'engagement de la ville est à
     la fois politique et humanitaire », « Ces échanges sont à l'origine de… »): its first
-    sentence's root is no verb and has a copula (spaCy's parse)?"""
-    span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
-    if span is None:
-        return False
-    root = next(iter(span.sents)).root
-    return root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
+    sentence's root is no verb and has a copula (spaCy's parse)? Read once per unit (the rules
+    and the unit decision both ask)."""
+    cache = an.__dict__.setdefault("_describes", {})
+    where = (unit.start, unit.end)
+    if where not in cache:
+        span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
+        root = next(iter(span.sents)).root if span is not None else None
+        cache[where] = root is not None and root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
+    return cache[where]
 
 
 def is_internal_business(f: Facts) -> bool:

@@ -364,11 +364,11 @@ def _known_keys(an: Analysis, links, events: list[Event], known: set[str]):
     return kept, out
 
 
-def news_month(an: Analysis, ev: Event) -> str | None:
-    """The date of an undated action told as done (past tense or no verb) on a page whose first
-    lines state its date to the month or the day (a news item, a « date 2023-10 » marker): the
-    page's month, as the annotation conventions read such pages (what a news item tells as done
-    happened when it was written). A signing or renewal told in the present (« Chauvigny
+def news_month(an: Analysis, ev: Event) -> tuple[str, str] | None:
+    """(month, status) of an undated action told as done (past tense or no verb) on a page whose
+    first lines state its date to the month or the day (a news item, a « date 2023-10 » marker):
+    the page's month, as the annotation conventions read such pages (what a news item tells as
+    done happened when it was written). A signing or renewal told in the present (« Chauvigny
     renouvelle son protocole de coopération ») is the news itself: done, that month. None for a
     page dated by its year only or by its body, and for what is ongoing, planned or otherwise
     told in the present."""
@@ -376,13 +376,12 @@ def news_month(an: Analysis, ev: Event) -> str | None:
         return None
     if not an.date or len(an.date) < 7 or stated_date(an.text) != an.date:
         return None
+    status = ev.status or "done"
     if ev.tense == "present":
         if not cues.has("signing", an.folded[ev.start_char:ev.end_char]):
             return None
-        ev.status = "done"
-    if (ev.status or "done") != "done":
-        return None
-    return an.date[:7]
+        status = "done"
+    return (an.date[:7], status) if status == "done" else None
 
 
 def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
@@ -442,11 +441,12 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
         span = (ev.start_char, ev.end_char)
         quote = an.text[span[0]:span[1]]
         if ev.kind == "action":
-            start = ev.start or news_month(an, ev)
+            news = news_month(an, ev)
+            start, status = (news[0], news[1]) if news else (ev.start, ev.status)
             end = ev.end if (ev.end or ev.open_end) else start
             actions.append(Action(
                 actors=[refs[k] for k in ev.actors], partners=[refs[k] for k in ev.partners],
-                start=start, end=end, status=ev.status or "done", themes=themes,
+                start=start, end=end, status=status or "done", themes=themes,
                 amounts=amounts, organizations=orgs, span=span, quote=quote,
             ))
         else:
