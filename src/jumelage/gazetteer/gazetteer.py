@@ -163,13 +163,6 @@ MAX_VARIANTS = 64
 CYRILLIC_COUNTRIES = frozenset("UA RU BY BG KZ UZ KG TJ MD MN RS MK ME BA".split())
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _with_overseas(codes: frozenset[str]) -> frozenset[str]:
     extra = [_OVERSEAS[c] for c in codes if c in _OVERSEAS]
     return codes.union(*extra) if extra else codes
@@ -298,7 +291,7 @@ class Gazetteer:
             "SELECT country, admin1, lat, lon FROM places WHERE lat BETWEEN ? AND ? AND lon"
             " BETWEEN ? AND ?", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
         return frozenset((c, a) for c, a, plat, plon in rows
-                         if _distance_km((lat, lon), (plat, plon)) <= km)
+                         if distance_km((lat, lon), (plat, plon)) <= km)
 
     def is_place_name(self, name: str) -> bool:
         """Could this capitalised mention name a place? Fast (cached), for every candidate token."""
