@@ -93,3 +93,37 @@ def test_the_model_runs_without_the_components_nothing_reads(extractor):
     names = extractor.nlp.pipe_names
     assert not set(UNUSED) & set(names)
     assert {"tok2vec", "morphologizer", "parser", "ner"} <= set(names)
+
+
+def test_the_model_reads_small_parts_cut_at_line_breaks_then_sentences_then_words():
+    from jumelage.extract import pipeline
+
+    text = long_text(40)
+    parts = pipeline._chunks(text)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))           # no gap, no overlap
+    assert all(e - s <= pipeline.CHUNK for s, e in parts)
+    assert all(text[e - 1] == "\n" for _, e in parts[:-1])               # at line breaks
+    one_line = " ".join(PARAGRAPHS * 30)                                   # no line break at all
+    parts = pipeline._chunks(one_line)
+    assert all(one_line[e - 2] == "." and one_line[e - 1] == " " for _, e in parts[:-1])
+    words = "mot " * 2000                                                  # no sentence end either
+    parts = pipeline._chunks(words)
+    assert all(words[e - 1] == " " for _, e in parts[:-1]) and parts[-1][1] == len(words)
+
+
+def test_a_text_longer_than_one_model_part_gives_what_its_parts_say(extractor):
+    """The parts the model reads are joined again: sentences, places and partnerships found across
+    the whole text, offsets in the whole text."""
+    from jumelage.extract import pipeline
+
+    text = long_text(20)
+    assert pieces.LONG_TEXT > len(text) > 3 * pipeline.CHUNK      # one document, several parts
+    ext = extractor.extract(Document(name="rapport.txt", text=text, media_type="text/plain",
+                                     content_hash="x"))
+    names = {p.name for p in ext.places}
+    assert {"Quimper", "Limerick", "Ourense", "Remscheid"} <= names
+    assert len({tuple(sorted(p.places)) for p in ext.partnerships}) == 3
+    assert ext.actions
+    for r in [*ext.partnerships, *ext.actions]:
+        assert r.span is None or text[r.span[0]:r.span[1]] == r.quote
