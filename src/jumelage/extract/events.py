@@ -181,6 +181,8 @@ def _only_since(folded: str, explicit) -> bool:
     """A partnership statement ("jumelée depuis 1963", "un accord signé en 2012"), not an event
     (one that quotes an amount is an event: "en coopération avec Rafah depuis 2003, a voté une aide
     de 50 000 euros")."""
+    # « des échanges ont lieu entre nos villes jumelées »: the twins named together state no partnership
+    folded = cues.pattern("collective_partners").sub(lambda m: " " * len(m.group(0)), folded)
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
     if not explicit and cues.has("decision", folded):
@@ -272,8 +274,10 @@ class Facts:
 
     @cached_property
     def trigger(self) -> bool:
-        """An action cue ("délégation", "accueil", "subvention"…) or a gift to the owner."""
-        return cues.has("action_triggers", self.folded) or self.toward_owner
+        """An action cue ("délégation", "accueil", "subvention"…), a contact between twins (« a pris
+        contact avec », « des nouvelles sont prises ») or a gift to the owner."""
+        return cues.has("action_triggers", self.folded) or cues.has("contact_acts", self.folded) \
+            or self.toward_owner
 
     @cached_property
     def home(self) -> bool:
@@ -515,7 +519,12 @@ def _owner_partners(an: Analysis, links) -> list[str]:
 
 def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: list[str],
                     partners: list[str]) -> list[str]:
-    """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many."""
+    """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many.
+    « nos villes jumelées », « ses villes jumelles » (`collective_partners`) in a unit naming no
+    place besides the owner: every partner the document links with the owner."""
+    if an.owner and owner_partners and not [k for k in here if k != an.owner] \
+            and cues.has("collective_partners", folded):
+        return list(owner_partners)
     size = cues.group_size(folded)
     if not size or not an.owner or len(set(here) | {an.owner}) >= size:
         return partners

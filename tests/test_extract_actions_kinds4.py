@@ -1,0 +1,64 @@
+"""Action kinds of issue 10, fourth round (`extract/events.py`, cues in data/fr/cues.json), each on
+French sentences written for these tests (real towns, invented facts)."""
+import pytest
+
+from jumelage.extract import default_extractor, extract_text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _model():
+    default_extractor().nlp
+
+
+def names(ext, refs) -> set[str]:
+    by_ref = {p.ref: p.name for p in ext.places}
+    return {by_ref[r] for r in refs}
+
+
+def test_exchanges_between_our_twin_towns_are_an_action_with_every_partner():
+    text = ("La ville de Vitré est jumelée avec la ville anglaise de Lichfield depuis 1965 "
+            "et avec la ville allemande de Hilden depuis 1972.\n\n"
+            "Tout au long de l'année, des rencontres régulières ont lieu entre nos villes jumelées "
+            "au niveau des écoles de musique et des clubs de tennis de table.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    act = ext.actions[0]
+    assert names(ext, act.actors + act.partners) == {"Vitré", "Lichfield", "Hilden"}
+    assert act.status == "ongoing"          # « ont lieu » is a present, not a compound past
+
+
+def test_twin_towns_named_together_without_an_act_give_no_action():
+    text = ("La ville de Vitré est jumelée avec la ville anglaise de Lichfield depuis 1965 "
+            "et avec la ville allemande de Hilden depuis 1972.\n\n"
+            "Nos villes jumelées sont de taille comparable.")
+    assert not extract_text(text).actions
+
+
+def test_taking_contact_with_the_twin_town_is_an_action():
+    text = ("date 2023-09\nLa commune de Bressuire est jumelée avec Ansbach depuis 1962.\n\n"
+            "Après les orages du début de septembre 2023, le maire a pris contact avec les "
+            "services d'Ansbach pour connaître leurs besoins.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert names(ext, ext.actions[0].actors + ext.actions[0].partners) == {"Bressuire", "Ansbach"}
+    assert ext.actions[0].status == "done"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le maire a pris contact avec les services de la ville jumelle.",
+    "Des nouvelles sont prises chaque semaine auprès de nos amis.",
+    "L'adjointe s'est entretenue par téléphone avec son homologue.",
+])
+def test_contacts_between_twins_are_action_cues(sentence):
+    from jumelage.extract.events import Facts
+    from jumelage.extract.lexicon import fold_same_length
+
+    facts = Facts(None, fold_same_length(sentence), 0, [], [], None)
+    assert facts.trigger
+
+
+def test_a_present_with_lieu_is_no_compound_past():
+    from jumelage.extract import cues
+
+    assert not cues.raw_pattern("compound_past").search("des concerts ont lieu chaque printemps")
+    assert cues.raw_pattern("compound_past").search("le concert a eu lieu en mai")
