@@ -62,3 +62,24 @@ def test_a_present_with_lieu_is_no_compound_past():
 
     assert not cues.raw_pattern("compound_past").search("des concerts ont lieu chaque printemps")
     assert cues.raw_pattern("compound_past").search("le concert a eu lieu en mai")
+
+
+def test_a_grant_with_its_sum_after_a_visit_is_a_second_action():
+    text = ("La commune de Saint-Brieuc est jumelée avec Aberystwyth.\n\n"
+            "Le maire de Saint-Brieuc et deux adjoints se sont rendus à Aberystwyth du 2 au 5 mai 2022 "
+            "pour rencontrer les familles sinistrées.\n"
+            "Très vite, la commune s'est mobilisée en votant une subvention de 4 000 euros pour aider "
+            "la ville galloise.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 2
+    assert [(a.value, a.currency) for a in ext.actions[1].amounts] == [(4000, "EUR")]
+    assert not ext.actions[0].amounts
+
+
+def test_the_yearly_sum_of_a_lasting_support_stays_with_it():
+    text = ("La commune de Saint-Brieuc est jumelée avec Aberystwyth.\n\n"
+            "Depuis 1998, la ville de Saint-Brieuc apporte son soutien aux écoles d'Aberystwyth. "
+            "La subvention annuelle, versée au comité de jumelage, s'élève cette année à 3 500 euros.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert [(a.value, a.currency) for a in ext.actions[0].amounts] == [(3500, "EUR")]

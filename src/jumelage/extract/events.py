@@ -332,6 +332,8 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
         return False
     if cues.has("new_event", f.folded) or f.home:
         return False
+    if _new_sum(an, f, current):
+        return False
     unit = f.unit
     if INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", f.folded):
         return False
@@ -341,6 +343,20 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     if current.kind != "action":
         return not f.partners
     return not _switches_tense(an, unit, current)
+
+
+def _new_sum(an: Analysis, f: Facts, current: Event) -> bool:
+    """A grant or a gift with its sum (« s'est mobilisée en votant une subvention de 6 600 euros »)
+    after an action that quoted no money is another activity, unless the unit refers back to the
+    running one (« Ce séjour est financé à hauteur de 4 500 euros ») or the running action is a
+    support lasting since a year (« depuis 1986, la ville apporte son soutien… La subvention
+    annuelle s'élève à 10 000 € »: its yearly sum)."""
+    if current.kind != "action" or current.open_end or not cues.has("strong_triggers", f.folded) \
+            or not find_amounts(f.folded):
+        return False
+    if cues.search("story_anaphora", f.folded[:60]) or find_amounts(an.folded[current.start_char:current.end_char]):
+        return False
+    return True
 
 
 def local_subjects(an: Analysis, unit: Unit, mode: str) -> list[str]:
