@@ -83,3 +83,31 @@ def test_the_yearly_sum_of_a_lasting_support_stays_with_it():
     ext = extract_text(text)
     assert len(ext.actions) == 1
     assert [(a.value, a.currency) for a in ext.actions[0].amounts] == [(3500, "EUR")]
+
+
+def test_a_record_opened_in_the_headline_keeps_only_the_body():
+    text = ("Des élus de Vannes en visite à Cuxhaven\n"
+            "Le maire de Vannes et trois adjoints se sont rendus à Cuxhaven du 4 au 7 juin 2023 pour "
+            "préparer le soixantième anniversaire du jumelage.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert ext.actions[0].span[0] >= text.index("Le maire")
+
+
+def test_the_body_telling_of_a_signing_wins_over_the_headline():
+    text = ("date 2023-06 Signature d'une charte d'amitié entre Vannes et Cuxhaven au salon d'honneur "
+            "de l'hôtel de ville de Vannes. Photo : service communication\n\n"
+            "Vannes — Le 3 juin 2023, les maires de Vannes et de Cuxhaven ont signé une charte d'amitié "
+            "au salon d'honneur, en présence des deux comités de jumelage.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert ext.actions[0].span[0] >= text.index("Le 3 juin")
+
+
+def test_a_text_cut_off_on_an_open_clause_gives_no_record_from_it():
+    text = ("La commune de Vannes est jumelée avec Cuxhaven depuis 1963.\n\n"
+            "En mai 2019, une délégation de Vannes s'est rendue à Cuxhaven pour la fête du port.\n"
+            "En 2020, le chantier mené par l'association,\n")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert ext.actions[0].span[1] <= text.index("En 2020")

@@ -579,13 +579,26 @@ def _figures(text: str) -> set[str]:
 def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
     """Decision: does `ev` repeat an earlier action (`same_event`)? Out: the action kept (the dated
     telling wins and replaces the undated one in `events`), or None when `ev` is new."""
+    title = _title(an)
     for k, old in enumerate(events):
         if same_event(an, old, ev):
+            headline = title is not None and old.start_char <= title[1]   # the page opens with it
+            if (ev.start and not old.start) or headline:    # the body tells what the headline announced
+                events[k] = ev
+                return ev
             if ev.start and not old.start:
                 events[k] = ev
                 return ev
             return old
     return None
+
+
+def _title(an: Analysis) -> tuple[int, int] | None:
+    """The span of the page's headline (`units.title_line`), read once per document."""
+    if "_title" not in an.__dict__:
+        from jumelage.extract.units import title_line
+        an.__dict__["_title"] = title_line(an.text)
+    return an.__dict__["_title"]
 
 
 def same_event(an: Analysis, old: Event, ev: Event) -> bool:
