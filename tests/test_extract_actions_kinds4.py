@@ -111,3 +111,22 @@ def test_a_text_cut_off_on_an_open_clause_gives_no_record_from_it():
     ext = extract_text(text)
     assert len(ext.actions) == 1
     assert ext.actions[0].span[1] <= text.index("En 2020")
+
+
+def test_first_exchanges_toward_a_cooperation_are_an_action():
+    text = ("La ville de Montbrison souhaite s'ouvrir à l'Afrique de l'Ouest.\n\n"
+            "Des premiers échanges ont été menés avec la commune de Kindia, en Guinée, pour poser les "
+            "bases d'une coopération décentralisée.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert names(ext, ext.actions[0].actors + ext.actions[0].partners) == {"Montbrison", "Kindia"}
+
+
+def test_a_founding_that_foresees_exchanges_stays_a_partnership_statement():
+    from jumelage.extract.events import _only_since
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert _only_since(fold_same_length("La charte de jumelage signée avec Kindia prévoit des échanges "
+                                        "scolaires."), [])
+    assert not _only_since(fold_same_length("Des échanges ont été menés avec Kindia pour préparer un "
+                                            "jumelage."), [])

@@ -187,6 +187,8 @@ def _only_since(folded: str, explicit) -> bool:
         return False
     if not explicit and cues.has("decision", folded):
         return False      # « a décidé de poursuivre son soutien à X, avec qui elle est jumelée »
+    if cues.has("action_triggers", folded) and not cues.has("founding", folded):
+        return False      # « des échanges ont été menés avec X pour poser les bases d'une coopération »
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 
