@@ -130,3 +130,29 @@ def test_a_founding_that_foresees_exchanges_stays_a_partnership_statement():
                                         "scolaires."), [])
     assert not _only_since(fold_same_length("Des échanges ont été menés avec Kindia pour préparer un "
                                             "jumelage."), [])
+
+
+def test_a_gift_of_the_twin_towns_told_in_a_cleft_sentence_is_an_action():
+    text = ("La commune de Lamballe est jumelée avec Oberhaching et avec Whitchurch.\n\n"
+            "Chaque printemps, la commune récompense les meilleurs élèves de ses écoles. "
+            "Ce sont les villes jumelles qui offrent les livres aux lauréats.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert names(ext, ext.actions[0].actors + ext.actions[0].partners) == {"Lamballe", "Oberhaching", "Whitchurch"}
+
+
+@pytest.mark.parametrize("sentence, description", [
+    ("Ce sont les villes jumelles qui offrent les prix.", False),
+    ("C'est la ville de Tczew qui a envoyé les masques.", False),
+    ("Les échanges entre les deux villes sont très réguliers.", True),
+])
+def test_a_cleft_sentence_is_no_description(sentence, description):
+    from jumelage.extract.analysis import Unit
+    from jumelage.extract.events import describes
+
+    nlp = default_extractor().nlp
+
+    class Stub:
+        doc = nlp(sentence)
+
+    assert describes(Stub(), Unit(0, len(sentence), 0, "para")) is description

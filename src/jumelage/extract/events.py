@@ -271,8 +271,10 @@ class Facts:
 
     @cached_property
     def toward_owner(self) -> bool:
-        """« X a offert … à sa jumelle »: a gift to the owner, told about X."""
-        return cues.has("gift", self.folded) and bool(cues.search("collective_possessive", self.folded))
+        """« X a offert … à sa jumelle »: a gift to the owner, told about X; « ce sont les villes
+        jumelles qui offrent les prix »: a gift of the twins named together."""
+        return cues.has("gift", self.folded) and (bool(cues.search("collective_possessive", self.folded))
+                                                  or cues.has("collective_partners", self.folded))
 
     @cached_property
     def trigger(self) -> bool:
@@ -311,8 +313,20 @@ def describes(an: Analysis, unit: Unit) -> bool:
     if where not in cache:
         span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
         root = next(iter(span.sents)).root if span is not None else None
-        cache[where] = root is not None and root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
+        cache[where] = root is not None and root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children) \
+            and not _cleft(root)
     return cache[where]
+
+
+CLEFT_SUBJECTS = frozenset({"ce", "c'", "c’"})
+
+
+def _cleft(root) -> bool:
+    """« Ce sont les villes jumelles qui offrent les prix », « C'est Tczew qui a envoyé… »: a cleft
+    sentence puts its act in the relative clause; « ce » subject of the copula, a verb clause on
+    the root."""
+    return any(c.dep_ in ("nsubj", "expl:subj") and c.lower_ in CLEFT_SUBJECTS for c in root.children) \
+        and any(c.dep_ in ("acl:relcl", "acl") and c.pos_ == "VERB" for c in root.children)
 
 
 def is_internal_business(f: Facts) -> bool:
