@@ -156,3 +156,13 @@ def test_a_cleft_sentence_is_no_description(sentence, description):
         doc = nlp(sentence)
 
     assert describes(Stub(), Unit(0, len(sentence), 0, "para")) is description
+
+
+def test_the_officers_who_act_do_not_make_a_governance_theme():
+    from jumelage.extract.themes import themes_for
+
+    text = ("Le maire de Dinan et son adjointe ont accompagné les élèves du collège à Tczew pour un "
+            "échange linguistique.")
+    assert themes_for(text) == ["education", "language"]
+    assert "governance" in themes_for("Le maire de Dinan et le maire de Tczew ont signé une charte "
+                                      "d'amitié à la mairie.")
