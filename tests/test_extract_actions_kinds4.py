@@ -166,3 +166,12 @@ def test_the_officers_who_act_do_not_make_a_governance_theme():
     assert themes_for(text) == ["education", "language"]
     assert "governance" in themes_for("Le maire de Dinan et le maire de Tczew ont signé une charte "
                                       "d'amitié à la mairie.")
+
+
+def test_help_between_twins_in_a_crisis_is_humanitarian():
+    text = ("date 2020-05\nLa ville de Dinan est jumelée avec Tczew depuis 1995.\n\n"
+            "En avril 2020, au plus fort de l’épidémie de covid-19, la ville de Dinan a expédié "
+            "2 000 masques à Tczew.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert set(ext.actions[0].themes) == {"health", "humanitarian"}

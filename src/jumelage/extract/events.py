@@ -650,7 +650,13 @@ def amounts_in(text: str) -> list[Amount]:
 
 
 def describe(an: Analysis, ev: Event) -> tuple[list[str], str | None, list[Amount]]:
-    """The themes, context (the document's when the event states none) and amounts of `ev`."""
+    """The themes, context (the document's when the event states none) and amounts of `ev`; an
+    action giving help (`crisis_aid`) in a crisis is humanitarian too."""
     text = an.text[ev.start_char:ev.end_char]
     context = context_for(text) or an.context
-    return themes_for(text), context, amounts_in(text)
+    themes = themes_for(text)
+    # help between twins in a crisis (war, flood, epidemic) is humanitarian, whatever else it is
+    if ev.kind == "action" and context and "humanitarian" not in themes and len(themes) < 3 \
+            and cues.has("crisis_aid", an.folded[ev.start_char:ev.end_char]):
+        themes.append("humanitarian")
+    return themes, context, amounts_in(text)
