@@ -175,3 +175,17 @@ def test_help_between_twins_in_a_crisis_is_humanitarian():
     ext = extract_text(text)
     assert len(ext.actions) == 1
     assert set(ext.actions[0].themes) == {"health", "humanitarian"}
+
+
+@pytest.mark.parametrize("text, stamp", [
+    ("- 14 mars 2023 à 08:12 - Temps de lecture : 2 min", True),
+    ("Mis à jour le 3 avril 2021, 17:45", True),
+    ("Le 12 mai 2023 à 18h30, réception des amis de Tczew à la salle des fêtes.", False),
+    ("Le 12 mai 2023, réception à la mairie.", False),
+])
+def test_a_date_with_a_clock_time_is_a_publication_stamp(text, stamp):
+    from jumelage.extract.dates import find_dates
+    from jumelage.extract.events import stamped
+
+    dates = [d for d in find_dates(text, None) if d.start]
+    assert dates and stamped(text, dates[0]) is stamp

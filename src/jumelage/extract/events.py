@@ -52,6 +52,15 @@ def _is_explicit(d) -> bool:
     return d.kind not in ("relative",) and bool(d.start)
 
 
+CLOCK_AFTER = re.compile(r"\s*(?:à|a|-|,)?\s*\d{1,2}:\d{2}\b")
+
+
+def stamped(text: str, d) -> bool:
+    """A date followed by a clock time written with a colon (« 20 févr. 2023 à 23:03 »): the
+    moment a page was published or updated, not the date of an event it tells."""
+    return bool(CLOCK_AFTER.match(text, d.end_char))
+
+
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans") nor
     "aujourd'hui" (the time of writing)."""
@@ -59,7 +68,7 @@ def _unit_dates(an: Analysis, unit: Unit):
     folded = an.folded[unit.start:unit.end]
     out = []
     for d in find_dates(text, an.date):
-        if not (d.start or d.end):
+        if not (d.start or d.end) or stamped(text, d):
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]
         relation_age = d.kind == "since" and cues.kinds_in(before)

@@ -28,7 +28,7 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, stamped, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -70,7 +70,8 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     f["anniversary"] = float(bool(cues.search("anniversary", folded)))
     f["context"] = _block_context(an, unit.block)
     f["amount"] = float(bool(find_amounts(folded)))
-    f["dated"] = float(any(d.start for d in find_dates(an.text[unit.start:unit.end], an.date)))
+    unit_text = an.text[unit.start:unit.end]
+    f["dated"] = float(any(d.start and not stamped(unit_text, d) for d in find_dates(unit_text, an.date)))
     f["past"], f["future"], f["present"] = (float(tense == t) for t in ("past", "future", "present"))
     f["places0"], f["places1"], f["places2"] = float(not here), float(len(here) == 1), float(len(here) >= 2)
     f["owner_here"] = float(an.owner in here)
@@ -648,7 +649,8 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
     if not partners and an.owner and place != an.owner:
         partners = [an.owner]
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
-    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
+    text = an.text[unit.start:unit.end]
+    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)])
     ev.status = _status(an, unit, ev)
     ev.tense = _tense(an, unit)
     return ev
