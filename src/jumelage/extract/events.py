@@ -52,6 +52,15 @@ def _is_explicit(d) -> bool:
     return d.kind not in ("relative",) and bool(d.start)
 
 
+CLOCK_AFTER = re.compile(r"\s*(?:à|a|-|,)?\s*\d{1,2}:\d{2}\b")
+
+
+def stamped(text: str, d) -> bool:
+    """A date followed by a clock time written with a colon (« 20 févr. 2023 à 23:03 »): the
+    moment a page was published or updated, not the date of an event it tells."""
+    return bool(CLOCK_AFTER.match(text, d.end_char))
+
+
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans") nor
     "aujourd'hui" (the time of writing)."""
@@ -59,7 +68,7 @@ def _unit_dates(an: Analysis, unit: Unit):
     folded = an.folded[unit.start:unit.end]
     out = []
     for d in find_dates(text, an.date):
-        if not (d.start or d.end):
+        if not (d.start or d.end) or stamped(text, d):
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]
         relation_age = d.kind == "since" and cues.kinds_in(before)
@@ -181,10 +190,14 @@ def _only_since(folded: str, explicit) -> bool:
     """A partnership statement ("jumelée depuis 1963", "un accord signé en 2012"), not an event
     (one that quotes an amount is an event: "en coopération avec Rafah depuis 2003, a voté une aide
     de 50 000 euros")."""
+    # « des échanges ont lieu entre nos villes jumelées »: the twins named together state no partnership
+    folded = cues.pattern("collective_partners").sub(lambda m: " " * len(m.group(0)), folded)
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
     if not explicit and cues.has("decision", folded):
         return False      # « a décidé de poursuivre son soutien à X, avec qui elle est jumelée »
+    if cues.has("action_triggers", folded) and not cues.has("founding", folded):
+        return False      # « des échanges ont été menés avec X pour poser les bases d'une coopération »
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 
@@ -267,13 +280,17 @@ class Facts:
 
     @cached_property
     def toward_owner(self) -> bool:
-        """« X a offert … à sa jumelle »: a gift to the owner, told about X."""
-        return cues.has("gift", self.folded) and bool(cues.search("collective_possessive", self.folded))
+        """« X a offert … à sa jumelle »: a gift to the owner, told about X; « ce sont les villes
+        jumelles qui offrent les prix »: a gift of the twins named together."""
+        return cues.has("gift", self.folded) and (bool(cues.search("collective_possessive", self.folded))
+                                                  or cues.has("collective_partners", self.folded))
 
     @cached_property
     def trigger(self) -> bool:
-        """An action cue ("délégation", "accueil", "subvention"…) or a gift to the owner."""
-        return cues.has("action_triggers", self.folded) or self.toward_owner
+        """An action cue ("délégation", "accueil", "subvention"…), a contact between twins (« a pris
+        contact avec », « des nouvelles sont prises ») or a gift to the owner."""
+        return cues.has("action_triggers", self.folded) or cues.has("contact_acts", self.folded) \
+            or self.toward_owner
 
     @cached_property
     def home(self) -> bool:
@@ -305,8 +322,20 @@ def describes(an: Analysis, unit: Unit) -> bool:
     if where not in cache:
         span = an.doc.char_span(unit.start, unit.end, alignment_mode="expand") if an.doc is not None else None
         root = next(iter(span.sents)).root if span is not None else None
-        cache[where] = root is not None and root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children)
+        cache[where] = root is not None and root.pos_ != "VERB" and any(c.dep_ == "cop" for c in root.children) \
+            and not _cleft(root)
     return cache[where]
+
+
+CLEFT_SUBJECTS = frozenset({"ce", "c'", "c’"})
+
+
+def _cleft(root) -> bool:
+    """« Ce sont les villes jumelles qui offrent les prix », « C'est Tczew qui a envoyé… »: a cleft
+    sentence puts its act in the relative clause; « ce » subject of the copula, a verb clause on
+    the root."""
+    return any(c.dep_ in ("nsubj", "expl:subj") and c.lower_ in CLEFT_SUBJECTS for c in root.children) \
+        and any(c.dep_ in ("acl:relcl", "acl") and c.pos_ == "VERB" for c in root.children)
 
 
 def is_internal_business(f: Facts) -> bool:
@@ -328,6 +357,8 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
         return False
     if cues.has("new_event", f.folded) or f.home:
         return False
+    if _new_sum(an, f, current):
+        return False
     unit = f.unit
     if INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", f.folded):
         return False
@@ -337,6 +368,20 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     if current.kind != "action":
         return not f.partners
     return not _switches_tense(an, unit, current)
+
+
+def _new_sum(an: Analysis, f: Facts, current: Event) -> bool:
+    """A grant or a gift with its sum (« s'est mobilisée en votant une subvention de 6 600 euros »)
+    after an action that quoted no money is another activity, unless the unit refers back to the
+    running one (« Ce séjour est financé à hauteur de 4 500 euros ») or the running action is a
+    support lasting since a year (« depuis 1986, la ville apporte son soutien… La subvention
+    annuelle s'élève à 10 000 € »: its yearly sum)."""
+    if current.kind != "action" or current.open_end or not cues.has("strong_triggers", f.folded) \
+            or not find_amounts(f.folded):
+        return False
+    if cues.search("story_anaphora", f.folded[:60]) or find_amounts(an.folded[current.start_char:current.end_char]):
+        return False
+    return True
 
 
 def local_subjects(an: Analysis, unit: Unit, mode: str) -> list[str]:
@@ -515,7 +560,12 @@ def _owner_partners(an: Analysis, links) -> list[str]:
 
 def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: list[str],
                     partners: list[str]) -> list[str]:
-    """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many."""
+    """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many.
+    « nos villes jumelées », « ses villes jumelles » (`collective_partners`) in a unit naming no
+    place besides the owner: every partner the document links with the owner."""
+    if an.owner and owner_partners and not [k for k in here if k != an.owner] \
+            and cues.has("collective_partners", folded):
+        return list(owner_partners)
     size = cues.group_size(folded)
     if not size or not an.owner or len(set(here) | {an.owner}) >= size:
         return partners
@@ -554,13 +604,26 @@ def _figures(text: str) -> set[str]:
 def _repeats(an: Analysis, events: list[Event], ev: Event) -> Event | None:
     """Decision: does `ev` repeat an earlier action (`same_event`)? Out: the action kept (the dated
     telling wins and replaces the undated one in `events`), or None when `ev` is new."""
+    title = _title(an)
     for k, old in enumerate(events):
         if same_event(an, old, ev):
+            headline = title is not None and old.start_char <= title[1]   # the page opens with it
+            if (ev.start and not old.start) or headline:    # the body tells what the headline announced
+                events[k] = ev
+                return ev
             if ev.start and not old.start:
                 events[k] = ev
                 return ev
             return old
     return None
+
+
+def _title(an: Analysis) -> tuple[int, int] | None:
+    """The span of the page's headline (`units.title_line`), read once per document."""
+    if "_title" not in an.__dict__:
+        from jumelage.extract.units import title_line
+        an.__dict__["_title"] = title_line(an.text)
+    return an.__dict__["_title"]
 
 
 def same_event(an: Analysis, old: Event, ev: Event) -> bool:
@@ -596,7 +659,13 @@ def amounts_in(text: str) -> list[Amount]:
 
 
 def describe(an: Analysis, ev: Event) -> tuple[list[str], str | None, list[Amount]]:
-    """The themes, context (the document's when the event states none) and amounts of `ev`."""
+    """The themes, context (the document's when the event states none) and amounts of `ev`; an
+    action giving help (`crisis_aid`) in a crisis is humanitarian too."""
     text = an.text[ev.start_char:ev.end_char]
     context = context_for(text) or an.context
-    return themes_for(text), context, amounts_in(text)
+    themes = themes_for(text)
+    # help between twins in a crisis (war, flood, epidemic) is humanitarian, whatever else it is
+    if ev.kind == "action" and context and "humanitarian" not in themes and len(themes) < 3 \
+            and cues.has("crisis_aid", an.folded[ev.start_char:ev.end_char]):
+        themes.append("humanitarian")
+    return themes, context, amounts_in(text)

@@ -28,7 +28,7 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import Event, _date, _status, _tense, subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, stamped, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -70,7 +70,8 @@ def _features(an: Analysis, unit: Unit, start: int, end: int, here: list[str], s
     f["anniversary"] = float(bool(cues.search("anniversary", folded)))
     f["context"] = _block_context(an, unit.block)
     f["amount"] = float(bool(find_amounts(folded)))
-    f["dated"] = float(any(d.start for d in find_dates(an.text[unit.start:unit.end], an.date)))
+    unit_text = an.text[unit.start:unit.end]
+    f["dated"] = float(any(d.start and not stamped(unit_text, d) for d in find_dates(unit_text, an.date)))
     f["past"], f["future"], f["present"] = (float(tense == t) for t in ("past", "future", "present"))
     f["places0"], f["places1"], f["places2"] = float(not here), float(len(here) == 1), float(len(here) >= 2)
     f["owner_here"] = float(an.owner in here)
@@ -323,7 +324,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
     title = title_line(an.text)
     if title is not None:   # a headline announces what the body tells: the body's sentences are the records
-        out = [e for e in out if not (title[0] <= e.start_char and e.end_char <= title[1] + 1)]
+        out = [e for e in (_after_title(an, e, title) for e in out) if e is not None]
     cut = cut_off_tail(an)
     if cut is not None:     # a stored excerpt that stops mid-sentence: its last words tell nothing whole
         out = [e for e in out if e.start_char < cut]
@@ -334,6 +335,24 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             ev.partners = [only]          # the owner's one partner: an action is done with someone
             ev.places = ev.actors + ev.partners
     return merge_stories(an, out)
+
+
+BODY_MIN = 40   # characters: what is left of a record opened in the headline, to tell something
+
+
+def _after_title(an: Analysis, ev: Event, title: tuple[int, int]) -> Event | None:
+    """A record opened in the headline keeps only the body it runs into (« Visite en Pologne ⏎
+    Le maire s'est rendu… »), and none when that body is too short to tell anything (a caption's
+    credit, a dateline)."""
+    if ev.start_char > title[1]:
+        return ev
+    start = title[1]
+    while start < ev.end_char and not an.text[start].isalnum():
+        start += 1
+    if ev.end_char - start < BODY_MIN:
+        return None
+    ev.start_char = start
+    return ev
 
 
 def _only_partner(an: Analysis) -> str | None:
@@ -347,19 +366,24 @@ def _only_partner(an: Analysis) -> str | None:
 
 
 CUT_OFF_MAX = 60   # characters: a cut-off last sentence shorter than this tells nothing whole
+OPEN_CLAUSE = ",;("  # a text ending on these stops inside its sentence (« par l'ONG Water Aid, »)
 
 
 def cut_off_tail(an: Analysis) -> int | None:
     """Where the text's last sentence starts when the text stops early in it (a stored excerpt
     cut off: « Elle a en outre visité l'ambassade du Vietn »): a short piece of running text
-    (`CUT_OFF_MAX`) whose last character is a letter, after which nothing follows. None when the
+    (`CUT_OFF_MAX`) whose last character is a letter or leaves a clause open (`OPEN_CLAUSE`: « En
+    2008, le travail réalisé par l'ONG Water Aid, »), after which nothing follows. None when the
     text ends normally (a sentence's end, a number, a list item or a table row) or the cut
     sentence is long enough to tell its event (« … lors d'un déplacement du 16 au 30 janvier dern »)."""
     end = len(an.text.rstrip())
-    if end == 0 or not an.text[end - 1].isalpha() or not an.units:
+    if end == 0 or not (an.text[end - 1].isalpha() or an.text[end - 1] in OPEN_CLAUSE) or not an.units:
         return None
     last = an.units[-1]
-    if last.kind != "para" or last.end < end or end - last.start >= CUT_OFF_MAX:
+    # a line the layout took for a list item because it opens with a year (« En 2008, le travail… »)
+    # is running text; a bulleted item may end without a full stop
+    running = last.kind == "para" or (last.kind == "item" and not BULLETED.match(an.text, last.start))
+    if not running or last.end < end or end - last.start >= CUT_OFF_MAX:
         return None
     return last.start
 
@@ -625,7 +649,8 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
     if not partners and an.owner and place != an.owner:
         partners = [an.owner]
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
-    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
+    text = an.text[unit.start:unit.end]
+    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)])
     ev.status = _status(an, unit, ev)
     ev.tense = _tense(an, unit)
     return ev
