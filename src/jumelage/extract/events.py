@@ -62,13 +62,17 @@ def stamped(text: str, d) -> bool:
 
 
 def _unit_dates(an: Analysis, unit: Unit):
-    """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans") nor
-    "aujourd'hui" (the time of writing)."""
+    """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans"), nor
+    "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
+    « aucune visite n'a eu lieu en 2021, mais … »)."""
     text = an.text[unit.start:unit.end]
     folded = an.folded[unit.start:unit.end]
+    negated = negated_clauses(folded)
     out = []
     for d in find_dates(text, an.date):
         if not (d.start or d.end) or stamped(text, d):
+            continue
+        if any(s <= d.start_char < e for s, e in negated):
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]
         relation_age = d.kind == "since" and cues.kinds_in(before)
@@ -447,9 +451,45 @@ def initiative_place(f: Facts, partners: list[str], local: bool, subjects: list[
     return None
 
 
+NEGATED_CLAUSE_END = re.compile(r"[,;:.!?]|\bmais\b")
+
+
+def negated_clauses(folded: str) -> list[tuple[int, int]]:
+    """[start, end) of each clause of `folded` that says an act did not happen at all (a
+    `nothing_happened` cue, to the next comma, semicolon, full stop or « mais »), in order."""
+    out: list[tuple[int, int]] = []
+    for m in cues.finditer("nothing_happened", folded):
+        if out and m.start() < out[-1][1]:
+            continue
+        end = NEGATED_CLAUSE_END.search(folded, m.end())
+        out.append((m.start(), end.start() if end else len(folded)))
+    return out
+
+
+def nothing_happened(folded: str) -> bool:
+    """Does the unit (folded text) only say that nothing happened (« aucune visite n'a pu avoir
+    lieu cette année », « il n'y a pas eu de rencontre »)? True when it has a negated clause
+    (`negated_clauses`) and, those clauses left out, no activity word (`action_triggers`,
+    `contact_acts`) and no amount remain: « aucune visite n'a eu lieu, mais la ville a envoyé
+    2 000 masques » still tells a gift."""
+    clauses = negated_clauses(folded)
+    if not clauses:
+        return False
+    rest, at = [], 0
+    for start, end in clauses:
+        rest.append(folded[at:start])
+        at = end
+    rest.append(folded[at:])
+    left = " ".join(rest)
+    return not (cues.has("action_triggers", left) or cues.has("contact_acts", left) or find_amounts(left))
+
+
 def classify(f: Facts, partners: list[str], local: bool, subjects: list[str]) -> tuple[str | None, str | None]:
     """Decision: is the unit an action, an initiative or neither? Out: ("action", None),
-    ("initiative", place key) or (None, None)."""
+    ("initiative", place key) or (None, None); neither when it only says that nothing happened
+    (`nothing_happened`)."""
+    if nothing_happened(f.folded):
+        return None, None
     if is_action(f, partners, local):
         return "action", None
     place = initiative_place(f, partners, local, subjects)

@@ -28,7 +28,7 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, stamped, subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -296,7 +296,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
         alone = own_measure_without_owner(an, c)
         local = None
         if alone is None:
-            if founding_only(an, c) or statement_only(an, c) or description_only(an, c):
+            if founding_only(an, c) or statement_only(an, c) or description_only(an, c) \
+                    or nothing_happened(an.folded[c.start:c.end]):
                 continue
             local = home_event(an, c) if c.unit.kind == "para" else None
             if local is None and \
