@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import SHAPES, Link, Links, listed_places
+from jumelage.extract.relations import SHAPES, Link, Links, listed_places, pair_since
 
 VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à Lyon », « X et Y »
 TWINNING_WORD = SHAPES["twinning_word"]                                   # « jumel… »
 DASH = re.compile(r"^\s*[-–—/]\s*$")
+LIST_GAP, COORDINATION_GAP = SHAPES["list_gap"], SHAPES["coordination_gap"]
 
 
 KEEP_RULE = 0.1         # a rule's pair is dropped only below this probability
+SIBLING = 0.15         # a place written in one coordination with a kept partner of the owner is kept from this probability
 OWNER_FALLBACK = 0.15    # the owner's likeliest partner is kept from this probability when it has none (LODO: 0.4 0.826, 0.3 0.827, 0.15 0.830, 0.08 0.828)
 
 
@@ -220,6 +222,7 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
         if best is not None and best[1] >= OWNER_FALLBACK and cues.kinds_in(an.folded):
             chosen.append(best)
+    chosen += _siblings(an, scored, chosen)
     for c, _ in chosen:
         key = frozenset((c.a, c.b))
         old = links.by_pair.get(key)
@@ -230,6 +233,9 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
         for u in c.units:
             link.kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[u.start:u.end]))
             link.spans.append((u.start, u.end))
+            since = pair_since(an, u, c.a, c.b)
+            if since:
+                link.since.append(since)
         if not link.kinds:
             link.kinds.append(_document_kind(an) or "twinning")
         if not link.spans:
@@ -240,6 +246,35 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
                     link.spans.append((unit.start, unit.end))
         kept.by_pair[key] = link
     return kept
+
+
+def _siblings(an: Analysis, scored: list, chosen: list) -> list:
+    """Decision: which other partners of the owner does a kept partner bring along? A place written
+    in one coordination with a kept partner of the owner, in a sentence naming the owner (« Tenkodogo,
+    avec l'appui de Chinon et d'Étaules », « depuis 1986 pour Atakpamé et 2006 pour Covè, Niort… »),
+    stands in the same relation to the owner: its pair with the owner is kept from probability
+    `SIBLING`. Out: (candidate, probability) to add."""
+    if not an.owner:
+        return []
+    kept = {c.b if c.a == an.owner else c.a for c, _ in chosen if an.owner in (c.a, c.b)}
+    done = {frozenset((c.a, c.b)) for c, _ in chosen}
+    if not kept:
+        return []
+    coordinated: set[str] = set()
+    for unit in an.units:
+        ms = an.mentions_in(unit.start, unit.end)
+        if not any(an.key(m) == an.owner for m in ms):
+            continue      # « les hôpitaux de Krasnodar et Kuban »: the owner takes no part there
+        for x, y in zip(ms, ms[1:]):
+            kx, ky = an.key(x), an.key(y)
+            if kx == ky or an.owner in (kx, ky) or not ({kx, ky} & kept):
+                continue
+            gap = an.folded[x.end:y.start]
+            if len(gap) < 40 and (LIST_GAP.match(gap) or COORDINATION_GAP.match(gap)):
+                coordinated.add(ky if kx in kept else kx)
+    return [(c, p) for c, p in scored
+            if p >= SIBLING and an.owner in (c.a, c.b) and frozenset((c.a, c.b)) not in done
+            and (c.b if c.a == an.owner else c.a) in coordinated - kept]
 
 
 def _unit_at(an: Analysis, offset: int) -> Unit | None:

@@ -26,6 +26,7 @@ SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if no
 AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subjects"]
 POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
+DATE_FOR, RENEWAL = SHAPES["date_for"], SHAPES["renewal"]
 
 
 @dataclass
@@ -165,22 +166,66 @@ def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str
 
 
 def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], dates: list) -> dict | None:
-    """"jumelée avec Marburg depuis 1961 et avec Coimbra": a date written after a partner's name
-    belongs to that partner only. None when every pair shares the unit's dates (a date before
-    all the names, or a single pair)."""
+    """"jumelée avec Marburg depuis 1961 et avec Coimbra": a date written after partners' names
+    belongs to those named since the previous date (« avec A et B depuis 1958, ainsi qu'avec C
+    depuis 2003 »: A and B since 1958, C since 2003); a date written just before « pour X »
+    belongs to X (« depuis 1986 pour A et 2006 pour B »). The place every pair shares (the
+    speaker) owns no date. None when every pair shares the unit's dates (a date before all the
+    names, or a single pair)."""
     if len(pairs) < 2 or not dates:
         return None
     ms = an.mentions_in(unit.start, unit.end)
-    if not ms or min(d.start_char for d in dates) + unit.start < ms[0].start:
+    if not ms:
         return None
+    shared = set(pairs[0]).intersection(*map(set, pairs[1:]))
+    ms = [m for m in ms if an.key(m) not in shared]
     owned: dict[str, list[str]] = {}
-    for d in dates:
-        at = unit.start + d.start_char
-        before = [m for m in ms if m.end <= at]
-        if before:
-            owned.setdefault(an.key(before[-1]), []).append(d.start)
+    ordered = sorted(dates, key=lambda d: d.start_char)
+
+    def dated_next(d):
+        at = unit.start + d.end_char
+        after = next((m for m in ms if m.start >= at), None)
+        return after if after is not None and DATE_FOR.fullmatch(an.folded[at:after.start]) else None
+
+    if all(dated_next(d) is not None for d in ordered):
+        for d in ordered:
+            owned.setdefault(an.key(dated_next(d)), []).append(d.start)
+    else:
+        # only « depuis » dates are written partner by partner (« signé le 6 juin 1965 par A, B
+        # et C » dates them all)
+        ordered = [d for d in ordered if d.kind == "since"]
+        if not ordered or not ms or ordered[0].start_char + unit.start < ms[0].start:
+            return None
+        previous = unit.start
+        for d in ordered:
+            at = unit.start + d.start_char
+            for m in ms:
+                if previous <= m.start and m.end <= at:
+                    owned.setdefault(an.key(m), []).append(d.start)
+            previous = max(previous, unit.start + d.end_char)
     partners = {b for _, b in pairs} | {a for a, _ in pairs}
     return owned if set(owned) & partners else None
+
+
+def pair_since(an: Analysis, unit: Unit, a: str, b: str) -> str | None:
+    """Decision: since when does a unit that names `a` and `b` (a pair the rules did not propose)
+    say they are linked? Its founding dates (`since_dates`), shared out among the places it
+    names when each date is written with its own partner (`_dates_by_partner`, `a` the speaking
+    side); None without one."""
+    folded = an.folded[unit.start:unit.end]
+    unit_dates = [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start]
+    dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
+    _, celebration = _anniversary(an, folded, unit_dates)
+    since = since_dates(folded, unit_dates, dated_item, statuses_in(folded), celebration)
+    if not since:
+        return None
+    pairs = [(a, k) for k in an.keys_in(unit.start, unit.end) if k != a]
+    # « depuis 1986 pour A et 2006 pour B »: every date written with its partner counts
+    owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.kind != "until"])
+    if owned is None or b not in owned:
+        owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
+    dates = owned.get(b) if owned is not None else since
+    return earliest(dates) if dates else None
 
 
 def _abroad(an: Analysis, key: str) -> bool:
@@ -348,15 +393,18 @@ def statuses_in(folded: str) -> list[tuple[str, re.Match]]:
 def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list, celebration) -> list[str]:
     """Decision: since when, by the unit's dates? "depuis 1970" always; a plain date only in a
     sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
-    cue, not beside a suspension or an end, nor the anniversary's `celebration`. None at all in
+    cue, not beside a suspension or an end, nor the anniversary's `celebration`, nor after a
+    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
     if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
         return []
     founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
+    renewed = RENEWAL.search(folded)
     found = [d.start for d in unit_dates
              if d.start and d.kind != "until" and d is not celebration
-             and (d.kind == "since" or (founding and not stopped))]
+             and (d.kind == "since" or (founding and not stopped
+                                        and not (renewed and renewed.start() < d.start_char)))]
     # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
     # remontent à 1978 ») only says it more precisely when it falls in that year (« depuis 1974,
     # date du serment signé le 12 mai 1974 »)

@@ -1,0 +1,111 @@
+"""Partnership faults as kinds (issue 10): places written in one coordination with a kept
+partner, dates shared out partner by partner, renewals that are not foundings, and the founding
+date of pairs that only the learned decision proposes. Sentences written for these tests."""
+from __future__ import annotations
+
+import re
+
+from jumelage.extract import pairs as pr, relations as rel
+from jumelage.extract.analysis import Analysis, Unit
+from jumelage.extract.dates import find_dates
+from jumelage.extract.layout import Block, Layout
+from jumelage.extract.lexicon import fold_same_length
+from jumelage.extract.mentions import Mention
+
+COUNTRY = {"Quimperlé": "FR", "Landerneau": "FR", "Bamako": "ML", "Ségou": "ML", "Kayes": "ML",
+           "Aalen": "DE", "Gniezno": "PL", "Tartu": "EE", "Ostrava": "CZ", "Mopti": "ML"}
+
+
+def analysis(*paragraphs: str, owner: str | None = None, date: str | None = "2024") -> Analysis:
+    """One unit per paragraph; every name of COUNTRY is a place (key: the name in lower case)."""
+    text = "\n\n".join(paragraphs)
+    layout, units, at = Layout(text, text), [], 0
+    for i, p in enumerate(paragraphs):
+        layout.blocks.append(Block(at, at + len(p), "para", p, section=-1, paragraph=i))
+        units.append(Unit(at, at + len(p), i, "para"))
+        at += len(p) + 2
+    mentions = sorted(
+        (Mention(m.start(), m.end(), m.group(0), m.group(0).lower(), m.group(0), COUNTRY[m.group(0)])
+         for name in COUNTRY for m in re.finditer(rf"\b{name}\b", text)),
+        key=lambda m: m.start)
+    return Analysis(name="t.txt", text=text, folded=fold_same_length(text), layout=layout, doc=None,
+                    units=units, mentions=mentions, date=date, owner=owner, subjects={})
+
+
+def cand(a: str, b: str) -> pr.Candidate:
+    return pr.Candidate(a, b)
+
+
+# -- a place coordinated with a kept partner --------------------------------------------------------
+
+def test_a_place_coordinated_with_a_kept_partner_in_a_sentence_of_the_owner_is_kept_too() -> None:
+    an = analysis("Avec le soutien d'Aalen et de Gniezno, Quimperlé équipe trois écoles.",
+                  owner="quimperlé")
+    kept = [(cand("quimperlé", "aalen"), 0.4)]
+    scored = kept + [(cand("quimperlé", "gniezno"), 0.3)]
+    assert [c.b for c, _ in pr._siblings(an, scored, kept)] == ["gniezno"]
+    # below the floor, or already kept: nothing to add
+    assert pr._siblings(an, kept + [(cand("quimperlé", "gniezno"), 0.05)], kept) == []
+    assert pr._siblings(an, kept, kept) == []
+
+
+def test_dates_written_with_each_partner_do_not_keep_a_sibling_out() -> None:
+    an = analysis("Depuis 1991 pour Tartu et 2004 pour Ostrava, Landerneau finance des bourses.",
+                  owner="landerneau")
+    kept = [(cand("landerneau", "tartu"), 0.35)]
+    scored = kept + [(cand("landerneau", "ostrava"), 0.2)]
+    assert [c.b for c, _ in pr._siblings(an, scored, kept)] == ["ostrava"]
+
+
+def test_places_coordinated_without_the_owner_in_the_sentence_stay_out() -> None:
+    an = analysis("Les dispensaires de Ségou et Mopti ont reçu des lits.",
+                  "Quimperlé est jumelée avec Ségou.", owner="quimperlé")
+    kept = [(cand("quimperlé", "ségou"), 0.9)]
+    assert pr._siblings(an, kept + [(cand("quimperlé", "mopti"), 0.45)], kept) == []
+
+
+# -- founding dates, partner by partner -------------------------------------------------------------
+
+def _by_partner(text: str, owner: str, partners: list[str]) -> dict | None:
+    an = analysis(text, owner=owner)
+    pairs = [(owner, p) for p in partners]
+    return rel._dates_by_partner(an, an.units[0], pairs, find_dates(text))
+
+
+def test_a_date_after_several_partners_dates_each_of_them() -> None:
+    text = ("Landerneau est liée à la ville estonienne de Tartu et à la cité tchèque d'Ostrava "
+            "depuis 1977, puis à Aalen depuis 2011.")
+    assert _by_partner(text, "landerneau", ["tartu", "ostrava", "aalen"]) == {
+        "tartu": ["1977"], "ostrava": ["1977"], "aalen": ["2011"]}
+
+
+def test_a_date_before_pour_and_a_partner_dates_that_partner() -> None:
+    text = "Depuis 1983 pour Bamako et 1999 pour Kayes, Quimperlé soutient les écoles."
+    assert _by_partner(text, "quimperlé", ["bamako", "kayes"]) == {"bamako": ["1983"], "kayes": ["1999"]}
+
+
+def test_a_signing_day_naming_every_party_dates_them_all() -> None:
+    text = "Le 3 mars 1972, les maires de Quimperlé, d'Aalen et de Gniezno ont signé la charte."
+    assert _by_partner(text, "quimperlé", ["aalen", "gniezno"]) is None
+
+
+def test_a_renewal_date_is_not_a_founding() -> None:
+    def since(sentence: str) -> list[str]:
+        folded = fold_same_length(sentence)
+        return rel.since_dates(folded, find_dates(sentence), False, rel.statuses_in(folded), None)
+
+    assert since("La charte, signée le 2 juin 1968, a été renouvelée le 14 mai 2018.") == ["1968-06-02"]
+    assert since("Le serment fut reconduit en 2009 lors des fêtes du jumelage.") == []
+    assert since("Le jumelage existe depuis 1981 et a été renouvelé en 2021.") == ["1981"]
+
+
+def test_a_pair_only_the_model_proposes_takes_its_founding_date() -> None:
+    an = analysis("Depuis 1983 pour Bamako et 1999 pour Kayes, Quimperlé soutient les écoles.",
+                  owner="quimperlé")
+    unit = an.units[0]
+    assert rel.pair_since(an, unit, "quimperlé", "kayes") == "1999"
+    assert rel.pair_since(an, unit, "quimperlé", "bamako") == "1983"
+    an = analysis("Quimperlé et Tartu coopèrent depuis 2002 dans la culture.", owner="quimperlé")
+    assert rel.pair_since(an, an.units[0], "quimperlé", "tartu") == "2002"
+    an = analysis("Une délégation de Quimperlé a visité Tartu en mai 2019.", owner="quimperlé")
+    assert rel.pair_since(an, an.units[0], "quimperlé", "tartu") is None
