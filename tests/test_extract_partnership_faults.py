@@ -109,3 +109,32 @@ def test_a_pair_only_the_model_proposes_takes_its_founding_date() -> None:
     assert rel.pair_since(an, an.units[0], "quimperlé", "tartu") == "2002"
     an = analysis("Une délégation de Quimperlé a visité Tartu en mai 2019.", owner="quimperlé")
     assert rel.pair_since(an, an.units[0], "quimperlé", "tartu") is None
+
+
+def test_a_founding_n_years_after_the_sentence_before_is_dated_from_it() -> None:
+    an = analysis("En 1979, Landerneau signe un serment de jumelage avec Aalen. "
+                  "Vingt ans plus tard, une charte d'amitié est signée entre Landerneau et Gniezno.",
+                  owner="landerneau")
+    first, second = an.text.split(". ", 1)
+    an.units = [Unit(0, len(first) + 1, 0, "para"), Unit(len(first) + 2, len(an.text), 0, "para")]
+    links = rel.find_partnerships(an)
+    assert links.by_pair[frozenset(("landerneau", "gniezno"))].since == ["1999"]
+    assert links.by_pair[frozenset(("landerneau", "aalen"))].since == ["1979"]
+    # a year of its own wins; no year before, no date
+    unit = an.units[1]
+    assert rel.later_since(an, an.folded[unit.start:unit.end], find_dates("en 2001"), an.units[0], unit) is None
+    assert rel.later_since(an, an.folded[unit.start:unit.end], [], None, unit) is None
+
+
+def test_a_decade_is_no_founding_date() -> None:
+    sentence = "Le jumelage, né dans les années 80, a été officialisé par une charte."
+    folded = fold_same_length(sentence)
+    assert rel.since_dates(folded, find_dates(sentence), False, [], None) == []
+
+
+def test_the_document_kind_of_a_pair_without_its_own_word_prefers_a_specific_word() -> None:
+    an = analysis("Fiche de coopération décentralisée.", "Le partenariat est terminé.",
+                  "Année de début du partenariat : 2009.", "Bamako et Quimperlé.")
+    assert pr._document_kind(an) == "cooperation"
+    an = analysis("Le partenariat avec Bamako.", "Un partenariat solide.")
+    assert pr._document_kind(an) == "partnership"

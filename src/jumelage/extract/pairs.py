@@ -285,6 +285,10 @@ def _unit_at(an: Analysis, offset: int) -> Unit | None:
 
 
 def _document_kind(an: Analysis) -> str | None:
-    """The partnership word the document uses most."""
+    """The partnership word the document uses most; « partenariat », the generic word, only when
+    the document uses no specific one (a sheet of « coopération décentralisée » speaks of « le
+    partenariat » throughout)."""
     kinds = Counter(k for k, _, _ in cues.kinds_in(an.folded))
+    specific = Counter({k: n for k, n in kinds.items() if k != "partnership"})
+    kinds = specific or kinds
     return kinds.most_common(1)[0][0] if kinds else None

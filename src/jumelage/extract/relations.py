@@ -18,7 +18,7 @@ from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
 from jumelage.partial_dates import compare, earliest, year_of
-from jumelage.extract.lexicon import load_json
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.records import StatusChange
 
 # the sentence shapes of data/fr/relations.json, compiled once (pairs.py reads some too)
@@ -26,7 +26,8 @@ SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if no
 AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subjects"]
 POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
-DATE_FOR, RENEWAL = SHAPES["date_for"], SHAPES["renewal"]
+DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
+NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
 @dataclass
@@ -228,6 +229,22 @@ def pair_since(an: Analysis, unit: Unit, a: str, b: str) -> str | None:
     return earliest(dates) if dates else None
 
 
+def later_since(an: Analysis, folded_unit: str, unit_dates: list, prev: Unit | None, unit: Unit) -> str | None:
+    """Decision: a founding dated relative to the sentence before (« En 1973, la ville s'unit à X.
+    Trente ans plus tard, une charte est signée avec Y. »)? The year of the previous sentence of
+    the same paragraph plus N, when the unit says « N ans plus tard » and gives no year itself."""
+    m = LATER_BY.search(folded_unit)
+    if not m or prev is None or prev.block != unit.block or any(d.start for d in unit_dates):
+        return None
+    word = m.group(1)
+    n = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    years = [year_of(d.start) for d in find_dates(an.text[prev.start:prev.end], an.date)
+             if d.start and d.kind not in ("until", "decade", "relative")]
+    if not n or not years:
+        return None
+    return str(int(years[-1]) + n)
+
+
 def _abroad(an: Analysis, key: str) -> bool:
     """Whether a place is in another country than the owner ("Bègles, jumelée avec …" is about
     Bègles, not a twin of a French owner)."""
@@ -394,7 +411,8 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     """Decision: since when, by the unit's dates? "depuis 1970" always; a plain date only in a
     sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
     cue, not beside a suspension or an end, nor the anniversary's `celebration`, nor after a
-    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965). None at all in
+    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965); never a decade (« les
+    années 70 » is approximate). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
     if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
         return []
@@ -402,7 +420,7 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
     renewed = RENEWAL.search(folded)
     found = [d.start for d in unit_dates
-             if d.start and d.kind != "until" and d is not celebration
+             if d.start and d.kind not in ("until", "decade") and d is not celebration
              and (d.kind == "since" or (founding and not stopped
                                         and not (renewed and renewed.start() < d.start_char)))]
     # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
@@ -435,6 +453,9 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     anniversary, celebration = _anniversary(an, folded, unit_dates)
     statuses = statuses_in(folded)
     since = since_dates(folded, unit_dates, dated_item, statuses, celebration)
+    if not since and cues.has("founding", folded):
+        later = later_since(an, folded, unit_dates, prev, unit)
+        since = [later] if later else since
     owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
     event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
     for a, b in pairs:
