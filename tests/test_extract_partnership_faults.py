@@ -138,3 +138,29 @@ def test_the_document_kind_of_a_pair_without_its_own_word_prefers_a_specific_wor
     assert pr._document_kind(an) == "cooperation"
     an = analysis("Le partenariat avec Bamako.", "Un partenariat solide.")
     assert pr._document_kind(an) == "partnership"
+
+
+class _Model:
+    """A stand-in for the learned pair decision: every candidate scores `p`."""
+    features = ("owner_pair",)
+    threshold = 0.85
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def probability(self, x) -> float:
+        return self.p
+
+
+def test_an_agreement_between_two_towns_with_no_partnership_word_is_a_cooperation() -> None:
+    an = analysis("Accord triennal Quimperlé - Kayes : 2016 - 2018",
+                  "Entre la Ville de Quimperlé et la Commune de Kayes, il est convenu ce qui suit.",
+                  owner="quimperlé")
+    assert pr._document_kind(an) == "cooperation"
+    links = pr.decide_pairs(an, rel.Links(), _Model(0.6))
+    assert [(link.a, link.b, link.kind) for link in links.by_pair.values()] == [
+        ("quimperlé", "kayes", "cooperation")]
+    # no agreement and no partnership word: a page about something else keeps no pair
+    an = analysis("Quimperlé accueille un concert de musiciens de Kayes.", owner="quimperlé")
+    assert pr._document_kind(an) is None
+    assert pr.decide_pairs(an, rel.Links(), _Model(0.6)).by_pair == {}

@@ -220,7 +220,7 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
         # a page about partnerships names at least one partner of its speaker: its likeliest one
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
-        if best is not None and best[1] >= OWNER_FALLBACK and cues.kinds_in(an.folded):
+        if best is not None and best[1] >= OWNER_FALLBACK and _document_kind(an):
             chosen.append(best)
     chosen += _siblings(an, scored, chosen)
     for c, _ in chosen:
@@ -287,8 +287,12 @@ def _unit_at(an: Analysis, offset: int) -> Unit | None:
 def _document_kind(an: Analysis) -> str | None:
     """The partnership word the document uses most; « partenariat », the generic word, only when
     the document uses no specific one (a sheet of « coopération décentralisée » speaks of « le
-    partenariat » throughout)."""
+    partenariat » throughout). A document naming only an agreement (« convention », « accord »,
+    « protocole ») speaks of a cooperation; None without any such word."""
     kinds = Counter(k for k, _, _ in cues.kinds_in(an.folded))
     specific = Counter({k: n for k, n in kinds.items() if k != "partnership"})
     kinds = specific or kinds
-    return kinds.most_common(1)[0][0] if kinds else None
+    if kinds:
+        return kinds.most_common(1)[0][0]
+    # « Convention triennale X - Y », an agreement with no partnership word: a cooperation (SCHEMA)
+    return "cooperation" if cues.has("agreement", an.folded) else None
