@@ -164,3 +164,34 @@ def test_an_agreement_between_two_towns_with_no_partnership_word_is_a_cooperatio
     an = analysis("Quimperlé accueille un concert de musiciens de Kayes.", owner="quimperlé")
     assert pr._document_kind(an) is None
     assert pr.decide_pairs(an, rel.Links(), _Model(0.6)).by_pair == {}
+
+
+def test_a_period_is_no_founding_date() -> None:
+    sentence = "Pour la période 2021-2024, le jumelage entre les deux villes porte sur la jeunesse."
+    folded = fold_same_length(sentence)
+    assert rel.since_dates(folded, find_dates(sentence), False, [], None) == []
+
+
+def test_the_date_of_a_statement_is_not_that_of_a_twinning_told_in_apposition() -> None:
+    an = analysis("Depuis 2008, Quimperlé, Aalen, sa jumelle allemande, et Ségou coopèrent pour l'eau.",
+                  owner="quimperlé")
+    links = rel.find_partnerships(an)
+    assert links.by_pair[frozenset(("quimperlé", "aalen"))].since == []
+    assert links.by_pair[frozenset(("quimperlé", "ségou"))].since == ["2008"]
+
+
+def test_a_chronology_line_is_a_dated_entry_and_a_page_marker_no_founding() -> None:
+    an = analysis("2016-2018 : chantier de jeunes à Ségou, financé par Quimperlé en 2018.",
+                  owner="quimperlé")
+    unit = an.units[0]
+    dates = find_dates(an.text, an.date)
+    assert rel.dated_entry(an, unit, dates)
+    assert not rel.dated_entry(an, unit, find_dates("Un chantier en 2018.", an.date))
+    an = analysis("date 2025-05 La coopération entre Quimperlé et Ségou est active.", owner="quimperlé")
+    assert rel.find_partnerships(an).by_pair[frozenset(("quimperlé", "ségou"))].since == []
+
+
+def test_inclusive_writing_does_not_make_a_cue_of_its_ending() -> None:
+    from jumelage.extract import cues
+    assert not cues.has("founding", fold_same_length("des ateliers pour les habitant·es et les Malien·nes"))
+    assert cues.has("founding", fold_same_length("une association née en 1990"))

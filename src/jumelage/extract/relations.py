@@ -27,6 +27,7 @@ AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subject
 POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
 DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
+CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
@@ -215,9 +216,10 @@ def pair_since(an: Analysis, unit: Unit, a: str, b: str) -> str | None:
     side); None without one."""
     folded = an.folded[unit.start:unit.end]
     unit_dates = [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start]
-    dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
+    dated_item = dated_entry(an, unit, unit_dates)
     _, celebration = _anniversary(an, folded, unit_dates)
-    since = since_dates(folded, unit_dates, dated_item, statuses_in(folded), celebration)
+    since = since_dates(folded, [d for d in unit_dates if not page_dated(folded, d)], dated_item,
+                        statuses_in(folded), celebration)
     if not since:
         return None
     pairs = [(a, k) for k in an.keys_in(unit.start, unit.end) if k != a]
@@ -227,6 +229,19 @@ def pair_since(an: Analysis, unit: Unit, a: str, b: str) -> str | None:
         owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
     dates = owned.get(b) if owned is not None else since
     return earliest(dates) if dates else None
+
+
+def dated_entry(an: Analysis, unit: Unit, unit_dates: list) -> bool:
+    """Decision: is the unit a dated entry of a chronology (a list item opening with its date, or
+    a line « 2019-2021 : projet… »)? Its date is the entry's, not a founding's unless it says so."""
+    if not unit_dates or unit_dates[0].start_char > 12:
+        return False
+    return unit.kind == "item" or bool(CHRONOLOGY_LABEL.match(an.text, unit.start + unit_dates[0].end_char))
+
+
+def page_dated(folded_unit: str, date) -> bool:
+    """Whether a date of the unit is the page's leading marker (« date 2025-05 »)."""
+    return bool(PAGE_DATE_BEFORE.search(folded_unit[max(0, date.start_char - 12):date.start_char]))
 
 
 def later_since(an: Analysis, folded_unit: str, unit_dates: list, prev: Unit | None, unit: Unit) -> str | None:
@@ -412,7 +427,8 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
     cue, not beside a suspension or an end, nor the anniversary's `celebration`, nor after a
     renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965); never a decade (« les
-    années 70 » is approximate). None at all in
+    années 70 » is approximate) nor a period (« sur la période 2020-2025 », « 2019-2021 : projet »:
+    the current agreement's or a project's, not the founding). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
     if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
         return []
@@ -421,6 +437,7 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     renewed = RENEWAL.search(folded)
     found = [d.start for d in unit_dates
              if d.start and d.kind not in ("until", "decade") and d is not celebration
+             and not (d.kind == "range" and d.end and d.end != d.start)
              and (d.kind == "since" or (founding and not stopped
                                         and not (renewed and renewed.start() < d.start_char)))]
     # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
@@ -445,23 +462,27 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     places = an.keys_in(unit.start, unit.end)
     pairs = linked_pairs(an, unit, plain, _without_venues(an, unit, plain, places))
     unit_dates = find_dates(an.text[unit.start:unit.end], an.date)
-    dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
+    dated_item = dated_entry(an, unit, unit_dates)
     if not pairs and an.owner and places in ([], [an.owner]):
         context, context_dates = implied_partners(an, unit, prev)
         pairs = [(an.owner, k) for k in context]
         unit_dates = unit_dates + context_dates
     anniversary, celebration = _anniversary(an, folded, unit_dates)
     statuses = statuses_in(folded)
-    since = since_dates(folded, unit_dates, dated_item, statuses, celebration)
+    since = since_dates(folded, [d for d in unit_dates if not page_dated(folded, d)], dated_item,
+                        statuses, celebration)
     if not since and cues.has("founding", folded):
         later = later_since(an, folded, unit_dates, prev, unit)
         since = [later] if later else since
     owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
     event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
+    apposed_keys = {frozenset((an.owner, key)) for key, _, _, _ in apposed}
     for a, b in pairs:
         link = links.add(a, b, kind, unit)
         if link is None:
             continue
+        if frozenset((a, b)) in apposed_keys:
+            continue    # « depuis 2005, X, sa jumelle, et Y coopèrent »: the date is the statement's
         pair_dates = owned.get(b, owned.get(a)) if owned is not None else since
         if pair_dates:
             link.since.append(earliest(pair_dates))
