@@ -195,3 +195,14 @@ def test_inclusive_writing_does_not_make_a_cue_of_its_ending() -> None:
     from jumelage.extract import cues
     assert not cues.has("founding", fold_same_length("des ateliers pour les habitant·es et les Malien·nes"))
     assert cues.has("founding", fold_same_length("une association née en 1990"))
+
+
+def test_a_visit_s_year_gives_way_to_the_founding_told_beside_it() -> None:
+    def since(sentence: str) -> list[str]:
+        folded = fold_same_length(sentence)
+        return rel.since_dates(folded, find_dates(sentence), False, rel.statuses_in(folded), None)
+
+    assert since("Après un séjour d'élus en 1977, un jumelage est célébré le 8 mai 1978 ; "
+                 "une charte en fixe les buts.") == ["1978-05-08"]
+    # the visit's year is all the sentence gives: it stays
+    assert since("Lors de la visite du maire en 1974, le serment de jumelage a été signé.") == ["1974"]

@@ -435,16 +435,38 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
     renewed = RENEWAL.search(folded)
-    found = [d.start for d in unit_dates
-             if d.start and d.kind not in ("until", "decade") and d is not celebration
-             and not (d.kind == "range" and d.end and d.end != d.start)
-             and (d.kind == "since" or (founding and not stopped
-                                        and not (renewed and renewed.start() < d.start_char)))]
+    kept = [d for d in unit_dates
+            if d.start and d.kind not in ("until", "decade") and d is not celebration
+            and not (d.kind == "range" and d.end and d.end != d.start)
+            and (d.kind == "since" or (founding and not stopped
+                                       and not (renewed and renewed.start() < d.start_char)))]
+    told = [_told_by(folded, d, unit_dates) for d in kept]
+    if "founding" in told:
+        # « après une visite en 1985, un jumelage est célébré le 2 novembre 1986 »: the visit's
+        # year is the visit's
+        kept = [d for d, by in zip(kept, told) if by != "action"]
+    found = [d.start for d in kept]
     # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
     # remontent à 1978 ») only says it more precisely when it falls in that year (« depuis 1974,
     # date du serment signé le 12 mai 1974 »)
     stated = {year_of(d.start) for d in unit_dates if d.start and d.kind == "since" and d is not celebration}
     return [v for v in found if not stated or year_of(v) in stated]
+
+
+def _told_by(folded: str, date, unit_dates: list) -> str | None:
+    """Decision: what tells a date of a unit? The last cue between the previous date and it:
+    "founding" (a founding or partnership word: « un jumelage est célébré le … »), "action" (an
+    activity: « une visite exploratoire en 1985 »), or None."""
+    start = max([d.end_char for d in unit_dates if d.end_char <= date.start_char], default=0)
+    window = folded[start:date.start_char]
+    kind_ends = [e for _, _, e in cues.kinds_in(window)]
+    last_founding = max([m.end() for m in cues.finditer("founding", window)] + kind_ends, default=-1)
+    # « un jumelage est célébré le … »: an act whose subject is the partnership founds it
+    last_action = max([m.end() for m in cues.finditer("action_triggers", window)
+                       if not any(0 <= m.start() - e <= 15 for e in kind_ends)], default=-1)
+    if last_founding < 0 and last_action < 0:
+        return None
+    return "founding" if last_founding >= last_action else "action"
 
 
 def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: Unit | None):
