@@ -206,3 +206,35 @@ def test_a_visit_s_year_gives_way_to_the_founding_told_beside_it() -> None:
                  "une charte en fixe les buts.") == ["1978-05-08"]
     # the visit's year is all the sentence gives: it stays
     assert since("Lors de la visite du maire en 1974, le serment de jumelage a été signé.") == ["1974"]
+
+
+def _paragraph(*sentences: str, owner: str = "landerneau") -> Analysis:
+    an = analysis(" ".join(sentences), owner=owner)
+    units, at = [], 0
+    for s in sentences:
+        units.append(Unit(at, at + len(s), 0, "para"))
+        at += len(s) + 1
+    an.units = units
+    return an
+
+
+def test_partners_told_in_turn_beside_a_kept_partner_are_kept_with_their_sentence_s_year() -> None:
+    an = _paragraph("Landerneau est jumelée avec Aalen depuis 1971.",
+                    "En 1985, c'est avec Tartu, en Estonie, que la commune se lie.",
+                    "Enfin, une amitié avec la ville de Kayes est née en 2009.",
+                    "Des élèves de Gniezno et d'Ostrava sont venus avec leurs professeurs en 2012.",
+                    "Un concert avec Ségou a eu lieu.")
+    told = pr._told_in_turn(an, {"aalen"})
+    assert set(told) == {"aalen", "tartu", "kayes"}  # two places, or no year: not told in turn
+    kept = [(cand("landerneau", "aalen"), 0.95)]
+    scored = kept + [(cand("landerneau", "tartu"), 0.35), (cand("landerneau", "kayes"), 0.2),
+                     (cand("landerneau", "ségou"), 0.5)]
+    added = pr._siblings(an, scored, kept)
+    assert [c.b for c, _ in added] == ["tartu"]     # Kayes below IN_TURN, Ségou told with no year
+    assert rel.pair_since(an, added[0][0].units[-1], "landerneau", "tartu") == "1985"
+
+
+def test_no_partner_is_told_in_turn_in_another_paragraph() -> None:
+    an = analysis("Landerneau est jumelée avec Aalen.", "En 1985, c'est avec Tartu que le club joue.",
+                  owner="landerneau")
+    assert pr._told_in_turn(an, {"aalen"}) == {}

@@ -26,9 +26,12 @@ VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à 
 TWINNING_WORD = SHAPES["twinning_word"]                                   # « jumel… »
 DASH = re.compile(r"^\s*[-–—/]\s*$")
 LIST_GAP, COORDINATION_GAP = SHAPES["list_gap"], SHAPES["coordination_gap"]
+AVEC_BEFORE = re.compile(SHAPES["with"].pattern + r"(?:\s+(?:la|le|l')?\s*(?:ville|commune|cite)\s+(?:de|d'))?\s*$")
+YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
 KEEP_RULE = 0.1         # a rule's pair is dropped only below this probability
+IN_TURN = 0.3          # a place told in turn beside the owner's kept partners is kept from this probability
 SIBLING = 0.15         # a place written in one coordination with a kept partner of the owner is kept from this probability
 OWNER_FALLBACK = 0.15    # the owner's likeliest partner is kept from this probability when it has none (LODO: 0.4 0.826, 0.3 0.827, 0.15 0.830, 0.08 0.828)
 
@@ -272,9 +275,39 @@ def _siblings(an: Analysis, scored: list, chosen: list) -> list:
             gap = an.folded[x.end:y.start]
             if len(gap) < 40 and (LIST_GAP.match(gap) or COORDINATION_GAP.match(gap)):
                 coordinated.add(ky if kx in kept else kx)
-    return [(c, p) for c, p in scored
-            if p >= SIBLING and an.owner in (c.a, c.b) and frozenset((c.a, c.b)) not in done
-            and (c.b if c.a == an.owner else c.a) in coordinated - kept]
+    told = _told_in_turn(an, kept)
+    out = []
+    for c, p in scored:
+        other = c.b if c.a == an.owner else c.a
+        if an.owner not in (c.a, c.b) or frozenset((c.a, c.b)) in done or other in kept:
+            continue
+        if p >= SIBLING and other in coordinated:
+            out.append((c, p))
+        elif p >= IN_TURN and other in told:
+            c.units = c.units + [told[other]]     # the sentence that tells it dates it
+            out.append((c, p))
+    return out
+
+
+def _told_in_turn(an: Analysis, kept: set[str]) -> dict[str, Unit]:
+    """Places told one by one beside the owner's kept partners: in a paragraph naming a kept
+    partner, a sentence that names one foreign place only, « avec » it, with a year (« En 1973,
+    c'est avec Edenbridge que la Ville s'unit », « une union avec la ville de Rouko est née en
+    2010 »): the paragraph tells the owner's partnerships in turn. Out: place -> its sentence."""
+    blocks = {u.block for u in an.units if set(an.keys_in(u.start, u.end)) & kept}
+    owner_country = an.country(an.owner)
+    out: dict[str, Unit] = {}
+    for unit in an.units:
+        if unit.block not in blocks:
+            continue
+        others = [k for k in an.keys_in(unit.start, unit.end) if k != an.owner]
+        if len(others) != 1 or an.country(others[0]) in (None, owner_country):
+            continue
+        first = next(m for m in an.mentions_in(unit.start, unit.end) if an.key(m) == others[0])
+        if AVEC_BEFORE.search(an.folded[max(unit.start, first.start - 30):first.start]) \
+                and YEAR.search(an.text, unit.start, unit.end):
+            out.setdefault(others[0], unit)
+    return out
 
 
 def _unit_at(an: Analysis, offset: int) -> Unit | None:
