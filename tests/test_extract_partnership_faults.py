@@ -238,3 +238,13 @@ def test_no_partner_is_told_in_turn_in_another_paragraph() -> None:
     an = analysis("Landerneau est jumelée avec Aalen.", "En 1985, c'est avec Tartu que le club joue.",
                   owner="landerneau")
     assert pr._told_in_turn(an, {"aalen"}) == {}
+
+
+def test_a_list_entry_opening_with_depuis_says_since_when_a_chronology_label_does_not() -> None:
+    def since(entry: str) -> list[str]:
+        folded = fold_same_length(entry)
+        return rel.since_dates(folded, find_dates(entry), True, [], None)
+
+    assert since("Depuis 2011, Landerneau appuie Kayes avec Quimperlé pour l'assainissement.") == ["2011"]
+    assert since("Depuis 2015 : ateliers de lecture à Kayes avec la médiathèque.") == []
+    assert since("2017 : échanges scolaires avec Kayes.") == []

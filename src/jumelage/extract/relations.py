@@ -430,8 +430,13 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     années 70 » is approximate) nor a period (« sur la période 2020-2025 », « 2019-2021 : projet »:
     the current agreement's or a project's, not the founding). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
-    if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
+    if cues.has("since_blockers", folded):
         return []
+    if dated_item and not cues.has("founding", folded):
+        # an entry's own date is the entry's; « Depuis 2006, A, avec l'appui de B… » still says
+        # since when, unless the entry's line is a chronology label (« Depuis 2014 : vente… »)
+        return [d.start for d in unit_dates[:1] if d.kind == "since" and d.start
+                and not CHRONOLOGY_LABEL.match(folded, d.end_char)]
     founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
     renewed = RENEWAL.search(folded)
