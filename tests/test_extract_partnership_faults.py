@@ -248,3 +248,12 @@ def test_a_list_entry_opening_with_depuis_says_since_when_a_chronology_label_doe
     assert since("Depuis 2011, Landerneau appuie Kayes avec Quimperlé pour l'assainissement.") == ["2011"]
     assert since("Depuis 2015 : ateliers de lecture à Kayes avec la médiathèque.") == []
     assert since("2017 : échanges scolaires avec Kayes.") == []
+
+
+def test_a_partnership_only_looked_into_is_no_link() -> None:
+    an = analysis("La délégation de Kayes a rencontré le maire de Landerneau pour étudier les "
+                  "possibilités de coopération entre les deux villes.", owner="quimperlé")
+    assert rel.find_partnerships(an).by_pair == {}
+    an = analysis("Kayes et Landerneau ont signé un accord de coopération en 2019.", owner="quimperlé")
+    assert frozenset(("kayes", "landerneau")) in rel.find_partnerships(an).by_pair
+    assert rel.stated_kinds(fold_same_length("explorer les opportunités de jumelage")) == ()

@@ -28,6 +28,7 @@ POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
 DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
 CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
+PROSPECT_BEFORE = SHAPES["prospect_before"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
@@ -70,6 +71,13 @@ class Links:
         if unit is not None:
             link.spans.append((unit.start, unit.end))
         return link
+
+
+def stated_kinds(folded_unit: str) -> tuple:
+    """Decision: which partnership words of a unit state a relation? Every kind cue (`kinds_in`)
+    but one only looked into (« explorer les opportunités de coopération bilatérale »)."""
+    return tuple(k for k in cues.kinds_in(folded_unit)
+                 if not PROSPECT_BEFORE.search(folded_unit[max(0, k[1] - 60):k[1]]))
 
 
 def linked_pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
@@ -295,7 +303,7 @@ def find_partnerships(an: Analysis) -> Links:
     groups: list[tuple[Unit, int, str | None, list[str]]] = []
     for index, unit in enumerate(an.units):
         folded = an.folded[unit.start:unit.end]
-        kinds = cues.kinds_in(folded)
+        kinds = stated_kinds(folded)
         if unit.kind == "item" and list_kind and not kinds:
             _link_list_item(an, links, unit, list_kind)
             continue
