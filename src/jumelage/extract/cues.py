@@ -16,7 +16,7 @@ from jumelage.records import PARTNERSHIP_KINDS, best_kind  # noqa: F401
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     alternatives = "|".join(f"(?:{fold_same_length(p)})" for p in patterns)
-    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    return re.compile(rf"(?<![\w·])(?:{alternatives})(?![\w])")
 
 
 @lru_cache(maxsize=None)

@@ -20,14 +20,19 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import SHAPES, Link, Links, listed_places
+from jumelage.extract.relations import SHAPES, Link, Links, listed_places, pair_since
 
 VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à Lyon », « X et Y »
 TWINNING_WORD = SHAPES["twinning_word"]                                   # « jumel… »
 DASH = re.compile(r"^\s*[-–—/]\s*$")
+LIST_GAP, COORDINATION_GAP = SHAPES["list_gap"], SHAPES["coordination_gap"]
+AVEC_BEFORE = re.compile(SHAPES["with"].pattern + r"(?:\s+(?:la|le|l')?\s*(?:ville|commune|cite)\s+(?:de|d'))?\s*$")
+YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
 KEEP_RULE = 0.1         # a rule's pair is dropped only below this probability
+IN_TURN = 0.3          # a place told in turn beside the owner's kept partners is kept from this probability
+SIBLING = 0.15         # a place written in one coordination with a kept partner of the owner is kept from this probability
 OWNER_FALLBACK = 0.15    # the owner's likeliest partner is kept from this probability when it has none (LODO: 0.4 0.826, 0.3 0.827, 0.15 0.830, 0.08 0.828)
 
 
@@ -218,8 +223,9 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
         # a page about partnerships names at least one partner of its speaker: its likeliest one
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
-        if best is not None and best[1] >= OWNER_FALLBACK and cues.kinds_in(an.folded):
+        if best is not None and best[1] >= OWNER_FALLBACK and _document_kind(an):
             chosen.append(best)
+    chosen += _siblings(an, scored, chosen)
     for c, _ in chosen:
         key = frozenset((c.a, c.b))
         old = links.by_pair.get(key)
@@ -230,6 +236,9 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
         for u in c.units:
             link.kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[u.start:u.end]))
             link.spans.append((u.start, u.end))
+            since = pair_since(an, u, c.a, c.b)
+            if since:
+                link.since.append(since)
         if not link.kinds:
             link.kinds.append(_document_kind(an) or "twinning")
         if not link.spans:
@@ -242,6 +251,65 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     return kept
 
 
+def _siblings(an: Analysis, scored: list, chosen: list) -> list:
+    """Decision: which other partners of the owner does a kept partner bring along? A place written
+    in one coordination with a kept partner of the owner, in a sentence naming the owner (« Tenkodogo,
+    avec l'appui de Chinon et d'Étaules », « depuis 1986 pour Atakpamé et 2006 pour Covè, Niort… »),
+    stands in the same relation to the owner: its pair with the owner is kept from probability
+    `SIBLING`. Out: (candidate, probability) to add."""
+    if not an.owner:
+        return []
+    kept = {c.b if c.a == an.owner else c.a for c, _ in chosen if an.owner in (c.a, c.b)}
+    done = {frozenset((c.a, c.b)) for c, _ in chosen}
+    if not kept:
+        return []
+    coordinated: set[str] = set()
+    for unit in an.units:
+        ms = an.mentions_in(unit.start, unit.end)
+        if not any(an.key(m) == an.owner for m in ms):
+            continue      # « les hôpitaux de Krasnodar et Kuban »: the owner takes no part there
+        for x, y in zip(ms, ms[1:]):
+            kx, ky = an.key(x), an.key(y)
+            if kx == ky or an.owner in (kx, ky) or not ({kx, ky} & kept):
+                continue
+            gap = an.folded[x.end:y.start]
+            if len(gap) < 40 and (LIST_GAP.match(gap) or COORDINATION_GAP.match(gap)):
+                coordinated.add(ky if kx in kept else kx)
+    told = _told_in_turn(an, kept)
+    out = []
+    for c, p in scored:
+        other = c.b if c.a == an.owner else c.a
+        if an.owner not in (c.a, c.b) or frozenset((c.a, c.b)) in done or other in kept:
+            continue
+        if p >= SIBLING and other in coordinated:
+            out.append((c, p))
+        elif p >= IN_TURN and other in told:
+            c.units = c.units + [told[other]]     # the sentence that tells it dates it
+            out.append((c, p))
+    return out
+
+
+def _told_in_turn(an: Analysis, kept: set[str]) -> dict[str, Unit]:
+    """Places told one by one beside the owner's kept partners: in a paragraph naming a kept
+    partner, a sentence that names one foreign place only, « avec » it, with a year (« En 1973,
+    c'est avec Edenbridge que la Ville s'unit », « une union avec la ville de Rouko est née en
+    2010 »): the paragraph tells the owner's partnerships in turn. Out: place -> its sentence."""
+    blocks = {u.block for u in an.units if set(an.keys_in(u.start, u.end)) & kept}
+    owner_country = an.country(an.owner)
+    out: dict[str, Unit] = {}
+    for unit in an.units:
+        if unit.block not in blocks:
+            continue
+        others = [k for k in an.keys_in(unit.start, unit.end) if k != an.owner]
+        if len(others) != 1 or an.country(others[0]) in (None, owner_country):
+            continue
+        first = next(m for m in an.mentions_in(unit.start, unit.end) if an.key(m) == others[0])
+        if AVEC_BEFORE.search(an.folded[max(unit.start, first.start - 30):first.start]) \
+                and YEAR.search(an.text, unit.start, unit.end):
+            out.setdefault(others[0], unit)
+    return out
+
+
 def _unit_at(an: Analysis, offset: int) -> Unit | None:
     for u in an.units:
         if u.start <= offset < u.end:
@@ -250,6 +318,14 @@ def _unit_at(an: Analysis, offset: int) -> Unit | None:
 
 
 def _document_kind(an: Analysis) -> str | None:
-    """The partnership word the document uses most."""
+    """The partnership word the document uses most; « partenariat », the generic word, only when
+    the document uses no specific one (a sheet of « coopération décentralisée » speaks of « le
+    partenariat » throughout). A document naming only an agreement (« convention », « accord »,
+    « protocole ») speaks of a cooperation; None without any such word."""
     kinds = Counter(k for k, _, _ in cues.kinds_in(an.folded))
-    return kinds.most_common(1)[0][0] if kinds else None
+    specific = Counter({k: n for k, n in kinds.items() if k != "partnership"})
+    kinds = specific or kinds
+    if kinds:
+        return kinds.most_common(1)[0][0]
+    # « Convention triennale X - Y », an agreement with no partnership word: a cooperation (SCHEMA)
+    return "cooperation" if cues.has("agreement", an.folded) else None

@@ -18,7 +18,7 @@ from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
 from jumelage.extract.owner import collective_kind, section_subjects
 from jumelage.partial_dates import compare, earliest, year_of
-from jumelage.extract.lexicon import load_json
+from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.records import StatusChange
 
 # the sentence shapes of data/fr/relations.json, compiled once (pairs.py reads some too)
@@ -26,6 +26,10 @@ SHAPES = {k: re.compile(v) for k, v in load_json("relations.json").items() if no
 AVEC, ENTRE, CO_SUBJECTS = SHAPES["with"], SHAPES["between"], SHAPES["co_subjects"]
 POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_gap"]
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
+DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
+CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
+PROSPECT_BEFORE = SHAPES["prospect_before"]
+NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
 @dataclass
@@ -67,6 +71,13 @@ class Links:
         if unit is not None:
             link.spans.append((unit.start, unit.end))
         return link
+
+
+def stated_kinds(folded_unit: str) -> tuple:
+    """Decision: which partnership words of a unit state a relation? Every kind cue (`kinds_in`)
+    but one only looked into (« explorer les opportunités de coopération bilatérale »)."""
+    return tuple(k for k in cues.kinds_in(folded_unit)
+                 if not PROSPECT_BEFORE.search(folded_unit[max(0, k[1] - 60):k[1]]))
 
 
 def linked_pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
@@ -165,22 +176,96 @@ def _without_venues(an: Analysis, unit: Unit, folded_unit: str, places: list[str
 
 
 def _dates_by_partner(an: Analysis, unit: Unit, pairs: list[tuple[str, str]], dates: list) -> dict | None:
-    """"jumelée avec Marburg depuis 1961 et avec Coimbra": a date written after a partner's name
-    belongs to that partner only. None when every pair shares the unit's dates (a date before
-    all the names, or a single pair)."""
+    """"jumelée avec Marburg depuis 1961 et avec Coimbra": a date written after partners' names
+    belongs to those named since the previous date (« avec A et B depuis 1958, ainsi qu'avec C
+    depuis 2003 »: A and B since 1958, C since 2003); a date written just before « pour X »
+    belongs to X (« depuis 1986 pour A et 2006 pour B »). The place every pair shares (the
+    speaker) owns no date. None when every pair shares the unit's dates (a date before all the
+    names, or a single pair)."""
     if len(pairs) < 2 or not dates:
         return None
     ms = an.mentions_in(unit.start, unit.end)
-    if not ms or min(d.start_char for d in dates) + unit.start < ms[0].start:
+    if not ms:
         return None
+    shared = set(pairs[0]).intersection(*map(set, pairs[1:]))
+    ms = [m for m in ms if an.key(m) not in shared]
     owned: dict[str, list[str]] = {}
-    for d in dates:
-        at = unit.start + d.start_char
-        before = [m for m in ms if m.end <= at]
-        if before:
-            owned.setdefault(an.key(before[-1]), []).append(d.start)
+    ordered = sorted(dates, key=lambda d: d.start_char)
+
+    def dated_next(d):
+        at = unit.start + d.end_char
+        after = next((m for m in ms if m.start >= at), None)
+        return after if after is not None and DATE_FOR.fullmatch(an.folded[at:after.start]) else None
+
+    if all(dated_next(d) is not None for d in ordered):
+        for d in ordered:
+            owned.setdefault(an.key(dated_next(d)), []).append(d.start)
+    else:
+        # only « depuis » dates are written partner by partner (« signé le 6 juin 1965 par A, B
+        # et C » dates them all)
+        ordered = [d for d in ordered if d.kind == "since"]
+        if not ordered or not ms or ordered[0].start_char + unit.start < ms[0].start:
+            return None
+        previous = unit.start
+        for d in ordered:
+            at = unit.start + d.start_char
+            for m in ms:
+                if previous <= m.start and m.end <= at:
+                    owned.setdefault(an.key(m), []).append(d.start)
+            previous = max(previous, unit.start + d.end_char)
     partners = {b for _, b in pairs} | {a for a, _ in pairs}
     return owned if set(owned) & partners else None
+
+
+def pair_since(an: Analysis, unit: Unit, a: str, b: str) -> str | None:
+    """Decision: since when does a unit that names `a` and `b` (a pair the rules did not propose)
+    say they are linked? Its founding dates (`since_dates`), shared out among the places it
+    names when each date is written with its own partner (`_dates_by_partner`, `a` the speaking
+    side); None without one."""
+    folded = an.folded[unit.start:unit.end]
+    unit_dates = [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start]
+    dated_item = dated_entry(an, unit, unit_dates)
+    _, celebration = _anniversary(an, folded, unit_dates)
+    since = since_dates(folded, [d for d in unit_dates if not page_dated(folded, d)], dated_item,
+                        statuses_in(folded), celebration)
+    if not since:
+        return None
+    pairs = [(a, k) for k in an.keys_in(unit.start, unit.end) if k != a]
+    # « depuis 1986 pour A et 2006 pour B »: every date written with its partner counts
+    owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.kind != "until"])
+    if owned is None or b not in owned:
+        owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
+    dates = owned.get(b) if owned is not None else since
+    return earliest(dates) if dates else None
+
+
+def dated_entry(an: Analysis, unit: Unit, unit_dates: list) -> bool:
+    """Decision: is the unit a dated entry of a chronology (a list item opening with its date, or
+    a line « 2019-2021 : projet… »)? Its date is the entry's, not a founding's unless it says so."""
+    if not unit_dates or unit_dates[0].start_char > 12:
+        return False
+    return unit.kind == "item" or bool(CHRONOLOGY_LABEL.match(an.text, unit.start + unit_dates[0].end_char))
+
+
+def page_dated(folded_unit: str, date) -> bool:
+    """Whether a date of the unit is the page's leading marker (« date 2025-05 »)."""
+    return bool(PAGE_DATE_BEFORE.search(folded_unit[max(0, date.start_char - 12):date.start_char]))
+
+
+def later_since(an: Analysis, folded_unit: str, unit_dates: list, prev: Unit | None, unit: Unit) -> str | None:
+    """Decision: a founding dated relative to the sentence before (« En 1973, la ville s'unit à X.
+    Trente ans plus tard, une charte est signée avec Y. »)? The year of the previous sentence of
+    the same paragraph plus N, when the unit says « N ans plus tard » and gives no year itself."""
+    m = LATER_BY.search(folded_unit)
+    if not m or prev is None or prev.block != unit.block or any(d.start for d in unit_dates):
+        return None
+    word = m.group(1)
+    n = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    years = [year_of(d.start) for d in find_dates(an.text[prev.start:prev.end], an.date)
+             if d.start and d.kind not in ("until", "decade", "relative")]
+    if not n or not years:
+        return None
+    return str(int(years[-1]) + n)
 
 
 def _abroad(an: Analysis, key: str) -> bool:
@@ -218,7 +303,7 @@ def find_partnerships(an: Analysis) -> Links:
     groups: list[tuple[Unit, int, str | None, list[str]]] = []
     for index, unit in enumerate(an.units):
         folded = an.folded[unit.start:unit.end]
-        kinds = cues.kinds_in(folded)
+        kinds = stated_kinds(folded)
         if unit.kind == "item" and list_kind and not kinds:
             _link_list_item(an, links, unit, list_kind)
             continue
@@ -348,20 +433,53 @@ def statuses_in(folded: str) -> list[tuple[str, re.Match]]:
 def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list, celebration) -> list[str]:
     """Decision: since when, by the unit's dates? "depuis 1970" always; a plain date only in a
     sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
-    cue, not beside a suspension or an end, nor the anniversary's `celebration`. None at all in
+    cue, not beside a suspension or an end, nor the anniversary's `celebration`, nor after a
+    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965); never a decade (« les
+    années 70 » is approximate) nor a period (« sur la période 2020-2025 », « 2019-2021 : projet »:
+    the current agreement's or a project's, not the founding). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
-    if (dated_item and not cues.has("founding", folded)) or cues.has("since_blockers", folded):
+    if cues.has("since_blockers", folded):
         return []
+    if dated_item and not cues.has("founding", folded):
+        # an entry's own date is the entry's; « Depuis 2006, A, avec l'appui de B… » still says
+        # since when, unless the entry's line is a chronology label (« Depuis 2014 : vente… »)
+        return [d.start for d in unit_dates[:1] if d.kind == "since" and d.start
+                and not CHRONOLOGY_LABEL.match(folded, d.end_char)]
     founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
-    found = [d.start for d in unit_dates
-             if d.start and d.kind != "until" and d is not celebration
-             and (d.kind == "since" or (founding and not stopped))]
+    renewed = RENEWAL.search(folded)
+    kept = [d for d in unit_dates
+            if d.start and d.kind not in ("until", "decade") and d is not celebration
+            and not (d.kind == "range" and d.end and d.end != d.start)
+            and (d.kind == "since" or (founding and not stopped
+                                       and not (renewed and renewed.start() < d.start_char)))]
+    told = [_told_by(folded, d, unit_dates) for d in kept]
+    if "founding" in told:
+        # « après une visite en 1985, un jumelage est célébré le 2 novembre 1986 »: the visit's
+        # year is the visit's
+        kept = [d for d, by in zip(kept, told) if by != "action"]
+    found = [d.start for d in kept]
     # « depuis 1980 » says since when; another date of the sentence (« les premiers échanges
     # remontent à 1978 ») only says it more precisely when it falls in that year (« depuis 1974,
     # date du serment signé le 12 mai 1974 »)
     stated = {year_of(d.start) for d in unit_dates if d.start and d.kind == "since" and d is not celebration}
     return [v for v in found if not stated or year_of(v) in stated]
+
+
+def _told_by(folded: str, date, unit_dates: list) -> str | None:
+    """Decision: what tells a date of a unit? The last cue between the previous date and it:
+    "founding" (a founding or partnership word: « un jumelage est célébré le … »), "action" (an
+    activity: « une visite exploratoire en 1985 »), or None."""
+    start = max([d.end_char for d in unit_dates if d.end_char <= date.start_char], default=0)
+    window = folded[start:date.start_char]
+    kind_ends = [e for _, _, e in cues.kinds_in(window)]
+    last_founding = max([m.end() for m in cues.finditer("founding", window)] + kind_ends, default=-1)
+    # « un jumelage est célébré le … »: an act whose subject is the partnership founds it
+    last_action = max([m.end() for m in cues.finditer("action_triggers", window)
+                       if not any(0 <= m.start() - e <= 15 for e in kind_ends)], default=-1)
+    if last_founding < 0 and last_action < 0:
+        return None
+    return "founding" if last_founding >= last_action else "action"
 
 
 def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: Unit | None):
@@ -379,20 +497,27 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     places = an.keys_in(unit.start, unit.end)
     pairs = linked_pairs(an, unit, plain, _without_venues(an, unit, plain, places))
     unit_dates = find_dates(an.text[unit.start:unit.end], an.date)
-    dated_item = unit.kind == "item" and bool(unit_dates) and unit_dates[0].start_char <= 12
+    dated_item = dated_entry(an, unit, unit_dates)
     if not pairs and an.owner and places in ([], [an.owner]):
         context, context_dates = implied_partners(an, unit, prev)
         pairs = [(an.owner, k) for k in context]
         unit_dates = unit_dates + context_dates
     anniversary, celebration = _anniversary(an, folded, unit_dates)
     statuses = statuses_in(folded)
-    since = since_dates(folded, unit_dates, dated_item, statuses, celebration)
+    since = since_dates(folded, [d for d in unit_dates if not page_dated(folded, d)], dated_item,
+                        statuses, celebration)
+    if not since and cues.has("founding", folded):
+        later = later_since(an, folded, unit_dates, prev, unit)
+        since = [later] if later else since
     owned = _dates_by_partner(an, unit, pairs, [d for d in unit_dates if d.start in since])
     event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
+    apposed_keys = {frozenset((an.owner, key)) for key, _, _, _ in apposed}
     for a, b in pairs:
         link = links.add(a, b, kind, unit)
         if link is None:
             continue
+        if frozenset((a, b)) in apposed_keys:
+            continue    # « depuis 2005, X, sa jumelle, et Y coopèrent »: the date is the statement's
         pair_dates = owned.get(b, owned.get(a)) if owned is not None else since
         if pair_dates:
             link.since.append(earliest(pair_dates))
