@@ -38,6 +38,8 @@ PERSON_PARTICLE = _pattern("person_particle")    # « Henri de … »
 PARTICLE_END = _pattern("particle_end")
 CAMP_BEFORE = _pattern("camp_before")
 FRENCH_UNIT_WORD = _pattern("french_unit_word")
+GATHERING_VENUE_BEFORE = _pattern("gathering_venue_before")   # « signée à », « réunis au »
+HOSTED_GATHERING_AFTER = _pattern("hosted_gathering_after")   # « … lors du sommet des maires »
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 
 
@@ -375,7 +377,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start])
-            for s, e in inside.around(start))
+            for s, e in inside.around(start)) and not hosts_gathering(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
@@ -383,6 +385,14 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     mentions.extend(_dash_partners(text, mentions, doc_countries))
     mentions.sort(key=lambda m: m.start)
     return mentions, countries
+
+
+def hosts_gathering(folded: str, start: int, end: int) -> bool:
+    """Is the place named at [start, end) of the folded text only where a gathering was held
+    (« la charte a été signée à Varsovie lors du sommet des maires »)? Such a town hosts; it is
+    neither party nor actor (issue 10). A town where a twinning was simply signed stays an actor."""
+    return bool(GATHERING_VENUE_BEFORE.search(folded[max(0, start - 60):start])
+                and HOSTED_GATHERING_AFTER.search(folded[end:end + 120]))
 
 
 class _Spans:

@@ -1,0 +1,43 @@
+"""A town named only as the host of a gathering is no party (issue 10: « signée à Varsovie lors du
+sommet des maires », Varsovie hosts, it does not partner), while a town where a twinning was
+signed stays the partner it usually is. French sentences written for these tests (real towns,
+invented facts)."""
+import pytest
+
+from jumelage.extract import default_extractor, extract_text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _model():
+    default_extractor().nlp
+
+
+def pairs(ext) -> set[frozenset]:
+    name = {p.ref: p.name for p in ext.places}
+    return {frozenset(name[r] for r in p.places) for p in ext.partnerships}
+
+
+def acting(ext) -> set[str]:
+    name = {p.ref: p.name for p in ext.places}
+    return {name[r] for a in ext.actions for r in a.actors + a.partners}
+
+
+def test_the_host_of_a_summit_is_no_partner_of_the_owner():
+    ext = extract_text("La commune de Pornic a une ville amie anglaise, Cowes, depuis 1988.\n\n"
+                       "Une charte de coopération a été signée à Strasbourg lors du sommet européen "
+                       "des villes en mai 1990.")
+    assert pairs(ext) == {frozenset({"Pornic", "Cowes"})}
+    assert "Strasbourg" not in acting(ext)
+
+
+def test_the_host_of_a_congress_is_left_out_of_a_pair_told_around_it():
+    ext = extract_text("Le jumelage entre Lamballe et Oberkirch a été renouvelé le 4 juin 2015 à "
+                       "Lyon, à l'occasion du congrès des maires de France.")
+    assert pairs(ext) == {frozenset({"Lamballe", "Oberkirch"})}
+    assert "Lyon" not in acting(ext)
+
+
+def test_a_town_where_the_twinning_was_signed_stays_the_partner():
+    ext = extract_text("La ville de Pontivy est heureuse de fêter ses amis allemands. "
+                       "Le serment de jumelage a été signé à Wittlich en 1982.")
+    assert frozenset({"Pontivy", "Wittlich"}) in pairs(ext)
