@@ -41,3 +41,12 @@ def test_a_town_where_the_twinning_was_signed_stays_the_partner():
     ext = extract_text("La ville de Pontivy est heureuse de fêter ses amis allemands. "
                        "Le serment de jumelage a été signé à Wittlich en 1982.")
     assert frozenset({"Pontivy", "Wittlich"}) in pairs(ext)
+
+
+@pytest.mark.parametrize("body", ["section de Nantes", "antenne locale de Nantes",
+                                  "délégation régionale de Nantes"])
+def test_the_town_of_an_organisations_section_is_no_partner(body):
+    ext = extract_text("La ville de Saumur est jumelée avec Verden depuis 1968. Le 5 mars 2022, "
+                       f"Saumur a accueilli l'association Les Amis de Verden, {body}, pour une "
+                       "exposition de photographies.")
+    assert "Nantes" not in {p.name for p in ext.places}
