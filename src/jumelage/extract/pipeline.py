@@ -274,6 +274,25 @@ def _split_glued(layout: Layout, units: list[Unit]) -> list[Unit]:
     return out
 
 
+CUT_BEFORE = re.compile(r"([A-ZÀ-Ý][\w’'-]*)\s*$")   # the capitalised word a cut sentence ends on
+CUT_AFTER = re.compile(r"\s*([A-ZÀ-Ý][\w’'-]*)")      # the one the next sentence starts with
+
+
+def _cut_name(text: str, end: int, start: int) -> bool:
+    """Did the parser end a sentence at `end` inside a place's name, the next one starting at
+    `start` (« Newton | Abbot et Ploërmel sont jumelées »)? True when the capitalised word before
+    the cut and the one after it are together a name the gazetteer knows exactly."""
+    before = CUT_BEFORE.search(text, max(0, end - 40), end)
+    after = CUT_AFTER.match(text, start, min(len(text), start + 40))
+    if before is None or after is None:
+        return False
+    from jumelage.gazetteer import get_gazetteer
+
+    name = f"{before.group(1)} {after.group(1)}"
+    match = get_gazetteer().resolve(name, fuzzy=False)
+    return match is not None and match.exact and fold_same_length(match.name) == fold_same_length(name)
+
+
 def sentence_units(layout: Layout, sdoc) -> list[Unit]:
     """The units of a parsed document: each heading, list item and table row whole, and each of
     the parser's sentences inside a paragraph (a sentence the parser cut in two joined again)."""
@@ -297,8 +316,11 @@ def sentence_units(layout: Layout, sdoc) -> list[Unit]:
                 prev = units[-1] if units else None
                 if (prev is not None and prev.block == bi and prev.kind == "para"
                         and not SENTENCE_END.search(layout.text[prev.start:prev.end])
-                        and (layout.text[s].islower() or layout.text[s] in ",;)")):
-                    prev.end = e          # the parser cut a sentence in two ("Séville et Porto | ont signé")
+                        and (layout.text[s].islower() or layout.text[s] in ",;)"
+                             or _cut_name(layout.text, prev.end, s))):
+                    # the parser cut a sentence in two (« Séville et Porto | ont signé », « Newton |
+                    # Abbot et Ploërmel sont jumelées »)
+                    prev.end = e
                 else:
                     units.append(Unit(s, e, bi, "para"))
             j += 1
