@@ -1,0 +1,37 @@
+"""Partnership and place fault kinds of issue 10 (round 5), each on French sentences written for
+these tests: real towns, invented facts, wordings that appear in no shared document."""
+from test_extract_kinds import _model, names, pairs  # noqa: F401 - the model fixture applies to every test
+
+from jumelage.extract import extract_text
+
+
+def since(ext, a: str, b: str) -> str | None:
+    by_ref = {p.ref: p.name for p in ext.places}
+    for link in ext.partnerships:
+        if {by_ref[r] for r in link.places} == {a, b}:
+            return link.since
+    raise AssertionError(f"no partnership {a}–{b}")
+
+
+# -- an act's date is not a founding ---------------------------------------------------------------
+
+def test_a_gift_to_a_partner_designated_by_a_possessive_dates_the_gift_not_the_twinning():
+    ext = extract_text("En novembre 2021, la municipalité d'Esslingen a fait parvenir deux ambulances à sa "
+                       "ville jumelle, Neath.")
+    assert since(ext, "Esslingen", "Neath") is None
+
+
+def test_a_message_to_the_partners_dates_the_message():
+    ext = extract_text("Le maire d'Arras a écrit à ses villes partenaires, Ipswich et Herten, le 3 mars 2022.")
+    assert all(link.since is None for link in ext.partnerships)
+
+
+def test_a_partner_said_to_become_one_is_still_dated():
+    ext = extract_text("Ravenne est devenue sa ville jumelle en 1965 : Chichester s'en réjouit encore.")
+    assert since(ext, "Ravenne", "Chichester") == "1965"
+
+
+def test_depuis_after_a_possessive_still_says_since_when():
+    ext = extract_text("La ville d'Arras est jumelée avec Herten. Elle a offert un tilleul à sa jumelle "
+                       "allemande depuis 1963, Herten, en mai 2013.")
+    assert since(ext, "Arras", "Herten") == "1963"
