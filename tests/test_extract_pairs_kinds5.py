@@ -35,3 +35,19 @@ def test_depuis_after_a_possessive_still_says_since_when():
     ext = extract_text("La ville d'Arras est jumelée avec Herten. Elle a offert un tilleul à sa jumelle "
                        "allemande depuis 1963, Herten, en mai 2013.")
     assert since(ext, "Arras", "Herten") == "1963"
+
+
+# -- a department's article is no part of its name -------------------------------------------------
+
+def test_a_department_named_with_its_article_keeps_its_own_name():
+    ext = extract_text("Le conseil départemental du Morbihan a renouvelé en 2019 sa convention de coopération "
+                       "avec la région de Matam, signée en 2008.")
+    assert "Morbihan" in names(ext)
+    assert not any(n.lower().startswith(("le ", "du ")) for n in names(ext))
+
+
+def test_the_gazetteer_keeps_a_communes_article_and_drops_a_departments():
+    from jumelage.gazetteer import get_gazetteer
+    gz = get_gazetteer()
+    assert gz.article_belongs("Les Herbiers") and gz.article_belongs("Le Mans")
+    assert not gz.article_belongs("Le Finistère") and not gz.article_belongs("La Vienne")

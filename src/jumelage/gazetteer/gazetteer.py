@@ -582,6 +582,13 @@ class Gazetteer:
         name = article + text[start:end]
         return name if self._has(name_key(name)) >= 0 else None
 
+    def article_belongs(self, name: str) -> bool:
+        """Is the article of `name` (an `article_form`) part of the place's own name? Yes for
+        a commune (« Les Herbiers », « Le Mans »); no for a department or region the index knows
+        with its article only as a variant (« le Finistère », « la Vienne »: Finistère, Vienne)."""
+        match = self.resolve(name, fuzzy=False)
+        return match is None or match.kind == "city" or name_key(match.name) == name_key(name)
+
     def prefix_end(self, mention: str) -> int:
         """Where the name starts after a kind word of `data/fr_place_prefixes.tsv` or a
         lower-case article: "district de Vatomandry" -> 12, "la commune des Molières" -> 16,
