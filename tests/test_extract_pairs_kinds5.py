@@ -51,3 +51,21 @@ def test_the_gazetteer_keeps_a_communes_article_and_drops_a_departments():
     gz = get_gazetteer()
     assert gz.article_belongs("Les Herbiers") and gz.article_belongs("Le Mans")
     assert not gz.article_belongs("Le Finistère") and not gz.article_belongs("La Vienne")
+
+
+# -- a merged town named by its first part ---------------------------------------------------------
+
+def test_a_merged_town_named_by_its_first_part_resolves_to_the_merged_town():
+    ext = extract_text("Chaumont a conclu un jumelage avec Garmisch, Kalisz et Leinfelden en 1972.")
+    by_name = {p.name: p for p in ext.places}
+    assert by_name["Garmisch"].geonames_id == 2922530      # Garmisch-Partenkirchen
+    assert by_name["Leinfelden"].geonames_id == 2879185    # Leinfelden-Echterdingen
+    assert {frozenset(("Chaumont", "Garmisch")), frozenset(("Chaumont", "Leinfelden"))} <= pairs(ext)
+
+
+def test_a_first_part_that_is_a_name_of_its_own_or_shared_by_several_stays_itself():
+    from jumelage.gazetteer import get_gazetteer
+    gz = get_gazetteer()
+    assert gz.resolve("Walldorf").name == "Walldorf"
+    assert gz.resolve("Kalisz").name == "Kalisz"
+    assert gz.resolve("Quatre") is None or gz.resolve("Quatre").name != "Quatre-Champs"   # a small village
