@@ -69,3 +69,19 @@ def test_a_first_part_that_is_a_name_of_its_own_or_shared_by_several_stays_itsel
     assert gz.resolve("Walldorf").name == "Walldorf"
     assert gz.resolve("Kalisz").name == "Kalisz"
     assert gz.resolve("Quatre") is None or gz.resolve("Quatre").name != "Quatre-Champs"   # a small village
+
+
+# -- a unit is named by its own name, not its council's -------------------------------------------
+
+def test_departments_regions_and_cantons_are_named_without_their_head_words():
+    ext = extract_text("Le Département de la Lozère et la Région Occitanie coopèrent avec la province du "
+                       "Houet depuis 2016.")
+    assert {"Lozère", "Occitanie"} <= names(ext)
+    assert not any(n.lower().startswith(("département", "région", "conseil")) for n in names(ext))
+
+
+def test_a_metropolis_keeps_its_whole_name():
+    from jumelage.extract.mentions import unit_own_name
+    assert unit_own_name("Rennes Métropole") == "Rennes Métropole"
+    assert unit_own_name("Conseil départemental du Val-de-Marne") == "Val-de-Marne"
+    assert unit_own_name("canton historique de Montfort") == "Montfort"

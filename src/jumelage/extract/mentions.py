@@ -489,6 +489,20 @@ def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
 ADMIN_UNITS = _admin_patterns()
 
 
+def unit_own_name(name: str) -> str:
+    """The name of a department, region, province or canton without the words that say what it
+    is (« Département de la Corrèze », « Conseil général de la Vienne », « canton historique de
+    Maintenon », « Région Normandie »: Corrèze, Vienne, Maintenon, Normandie), as records name it;
+    any other name (a metropolis's « Rennes Métropole », a town) unchanged."""
+    for pattern, group, kind in ADMIN_UNITS:
+        if kind == "metropolis":
+            continue
+        m = pattern.match(name)
+        if m and m.end() == len(name):
+            return m.group(group)
+    return name
+
+
 AGENT_BEFORE = _pattern("agent_before")
 LINE_OPENING = _pattern("line_opening")
 
