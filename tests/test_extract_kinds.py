@@ -59,19 +59,20 @@ def test_anniversary_in_a_dated_document_gives_the_founding_year():
 
 def test_region_cooperates_with_a_region_abroad():
     ext = extract_text("La Région Bretagne coopère avec la région de Diourbel depuis 2009.")
-    assert pairs(ext) == {frozenset({"Région Bretagne", "Diourbel"})}
+    assert pairs(ext) == {frozenset({"Bretagne", "Diourbel"})}
     link = ext.partnerships[0]
     assert link.kind == "cooperation" and link.since == "2009"
     kinds = {p.name: (p.kind, p.country) for p in ext.places}
-    assert kinds["Région Bretagne"] == ("region", "FR")
+    assert kinds["Bretagne"] == ("region", "FR")
     assert kinds["Diourbel"][1] == "SN"
 
 
 def test_department_signs_with_a_district_missing_from_the_gazetteer():
     ext = extract_text("Le Département de la Corrèze a signé une convention de coopération avec le district "
                        "de Mananjary en 2014.")
-    assert pairs(ext) == {frozenset({"Département de la Corrèze", "Mananjary"})}
-    correze = next(p for p in ext.places if p.name == "Département de la Corrèze")
+    assert pairs(ext) == {frozenset({"Corrèze", "Mananjary"})}
+    correze = next(p for p in ext.places if p.name == "Corrèze")    # the department's own name
+    assert "Département de la Corrèze" in correze.aliases
     assert correze.kind == "region" and correze.country == "FR"   # a department is a region-level unit
     # no country is written for the district: it does not borrow France's
     district = next(p for p in ext.places if p.name == "Mananjary")

@@ -311,12 +311,15 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
             continue
         with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
-        article = None if with_article else _with_article(text, start, end)
+        # « du Finistère »: a department's article is no part of its name
+        unit_article = with_article is not None and not gz.article_belongs(with_article)
+        with_article = None if unit_article else with_article
+        article = None if with_article or unit_article else _with_article(text, start, end)
         if with_article:
             name = with_article
         elif article is not None:
             start, name = article
-        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]):
+        elif LOWER_ARTICLE.search(text[max(0, start - 6):start]) and not unit_article:
             continue
         if (start, end) not in paired:   # two places joined by a hyphen are places
             if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
@@ -527,6 +530,20 @@ def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
 
 
 ADMIN_UNITS = _admin_patterns()
+
+
+def unit_own_name(name: str) -> str:
+    """The name of a department, region, province or canton without the words that say what it
+    is (« Département de la Corrèze », « Conseil général de la Vienne », « canton historique de
+    Maintenon », « Région Normandie »: Corrèze, Vienne, Maintenon, Normandie), as records name it;
+    any other name (a metropolis's « Rennes Métropole », a town) unchanged."""
+    for pattern, group, kind in ADMIN_UNITS:
+        if kind == "metropolis":
+            continue
+        m = pattern.match(name)
+        if m and m.end() == len(name):
+            return m.group(group)
+    return name
 
 
 AGENT_BEFORE = _pattern("agent_before")

@@ -22,7 +22,7 @@ from jumelage.extract.dates import document_date, stated_date
 from jumelage.extract.events import Event, describe
 from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold_same_length
-from jumelage.extract.mentions import Mention
+from jumelage.extract.mentions import Mention, unit_own_name
 from jumelage.extract.organisations import find_organisations, unique_names
 from jumelage.partial_dates import earliest
 from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiative, Partnership, Place
@@ -457,7 +457,9 @@ def assemble(an: Analysis, links, events: list[Event]) -> Extraction:
     places = []
     for k in used:
         m = first[k]
-        name = _display_name(names[k])
+        # a department or region is named by its own name (« Corrèze »), not its council's
+        shown = [unit_own_name(n) for n in names[k]] if record_kind(m.kind) == "region" else names[k]
+        name = _display_name(shown)
         places.append(Place(
             ref=refs[k], name=name, country=m.country, geonames_id=m.geonames_id,
             lat=m.lat, lon=m.lon, kind=record_kind(m.kind), aliases=[n for n in names[k] if n != name],

@@ -29,6 +29,7 @@ VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SH
 DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
 CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
 PROSPECT_BEFORE = SHAPES["prospect_before"]
+DESIGNATING_KIND, BECOMING_BEFORE = SHAPES["designating_kind"], SHAPES["becoming_before"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
@@ -445,7 +446,7 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
         # since when, unless the entry's line is a chronology label (« Depuis 2014 : vente… »)
         return [d.start for d in unit_dates[:1] if d.kind == "since" and d.start
                 and not CHRONOLOGY_LABEL.match(folded, d.end_char)]
-    founding = cues.has("founding", folded) or not cues.has("action_triggers", folded)
+    founding = cues.has("founding", folded) or not (_tells_an_act(folded) or _only_designates(folded))
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
     renewed = RENEWAL.search(folded)
     kept = [d for d in unit_dates
@@ -464,6 +465,28 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     # date du serment signé le 12 mai 1974 »)
     stated = {year_of(d.start) for d in unit_dates if d.start and d.kind == "since" and d is not celebration}
     return [v for v in found if not stated or year_of(v) in stated]
+
+
+def _tells_an_act(folded: str) -> bool:
+    """Decision: does a unit tell an activity (a visit, an exchange, a gift, a contact)? Its plain
+    dates are then the activity's, unless it also tells a founding."""
+    return any(cues.has(name, folded) for name in ("action_triggers", "gift", "contact_acts"))
+
+
+def _only_designates(folded: str) -> bool:
+    """Decision: does every partnership word of a unit only designate a partner (« a offert des
+    masques à sa jumelle française, Colmar, en avril 2020 »; « ses villes partenaires »)? Then the
+    unit states no founding and its plain dates are not the partnership's. A partner said to become
+    one (« est devenue sa ville jumelle en 1990 ») is a founding."""
+    kinds = cues.kinds_in(folded)
+    if not kinds:
+        return False
+    for _, start, _ in kinds:
+        before = folded[max(0, start - 40):start]
+        m = DESIGNATING_KIND.search(before)
+        if not m or BECOMING_BEFORE.search(before[:m.start()]):
+            return False
+    return True
 
 
 def _told_by(folded: str, date, unit_dates: list) -> str | None:

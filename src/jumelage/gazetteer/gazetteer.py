@@ -124,6 +124,10 @@ class PlaceMatch:
         )
 
 
+MERGED_MIN_LENGTH = 6    # a merged town's first part, folded, at least this long
+MERGED_MIN_POPULATION = 5000   # and the merged town this large (« Quatre » is no Quatre-Champs)
+
+
 @dataclass(frozen=True)
 class _Row(PlaceFields):
     source: int
@@ -207,6 +211,7 @@ class Gazetteer:
         # Per-instance caches (functools caches on methods would keep instances alive).
         self._rows = lru_cache(maxsize=32768)(self._rows_uncached)
         self._has = lru_cache(maxsize=131072)(self._has_uncached)
+        self._merged = lru_cache(maxsize=32768)(self._merged_rows)
         self._resolve_cached = lru_cache(maxsize=16384)(self._resolve)
         self._regions_near = lru_cache(maxsize=8192)(self._regions_near_uncached)
 
@@ -230,6 +235,31 @@ class Gazetteer:
         """Best source of any place with this folded name, or -1 when there is none."""
         row = self._query("SELECT min(source) FROM names WHERE folded_name = ?", (key,))
         return -1 if row[0][0] is None else int(row[0][0])
+
+    def _merged_rows(self, key: str) -> tuple[_Row, ...]:
+        """A town formed by merging two, named in the text by its first part only (« Mörfelden »
+        for Mörfelden-Walldorf, « Villingen » for Villingen-Schwenningen): the one town of the
+        index whose own name is the mention, a hyphen, and one more capitalised name, of
+        `MERGED_MIN_POPULATION` or more. Nothing when the first part is a name of its own, when
+        several towns qualify, or for a short name."""
+        if len(key) < MERGED_MIN_LENGTH or " " in key:
+            return ()
+        found = self._query(
+            "SELECT DISTINCT n.geonames_id FROM names n JOIN places p ON p.geonames_id = n.geonames_id"
+            " WHERE n.folded_name > ? AND n.folded_name < ? AND p.feature IN ('city', 'capital')"
+            " LIMIT 20", (key + " ", key + " \uffff"))
+        rows = []
+        for (gid,) in found:
+            place = self._query("SELECT p.geonames_id, p.name, p.country, p.admin1, p.lat, p.lon,"
+                                " p.population, p.feature FROM places p WHERE p.geonames_id = ?", (gid,))
+            if not place:
+                continue
+            name = place[0][1]
+            first, _, second = name.partition("-")
+            if name_key(first) == key and second[:1].isupper() and "-" not in second and " " not in second \
+                    and place[0][6] >= MERGED_MIN_POPULATION:
+                rows.append(_Row(*place[0], SOURCE_ALTERNATE))
+        return tuple(rows) if len(rows) == 1 else ()
 
     def _similar_keys(self, key: str, limit: int = 3) -> list[str]:
         """Folded names spelled almost like `key` ("florstad" -> "florstadt")."""
@@ -319,8 +349,8 @@ class Gazetteer:
         if key in self.title_case_only and not _is_title_case(surface):
             return False
         best = self._has(key)
-        if best < 0:
-            return False
+        if best < 0:   # « Mörfelden », written in title case, for Mörfelden-Walldorf
+            return _is_title_case(surface) and bool(self._merged(key))
         letters = [ch for ch in surface if ch.isalpha()]
         if len(letters) <= 4 and all(ch.isupper() for ch in letters) and best > SOURCE_MAIN_PART:
             return False  # "ONG", "CGLU": acronyms, unless a place is really called so
@@ -397,6 +427,10 @@ class Gazetteer:
                 if found:   # "Kouré" is no transliteration of Kure (Japan)
                     rows, key = found, variant
                     break
+        if not rows and key not in self._countries:
+            merged = self._merged(key)   # "Mörfelden" for Mörfelden-Walldorf
+            if merged:
+                rows, key = merged, name_key(merged[0].name)
         if not rows and fuzzy and key not in self._countries:
             for similar in self._similar_keys(key):
                 if not self._is_stop(similar):
@@ -581,6 +615,13 @@ class Gazetteer:
         article = ARTICLE_FORMS[name_key(found.group("article"))]
         name = article + text[start:end]
         return name if self._has(name_key(name)) >= 0 else None
+
+    def article_belongs(self, name: str) -> bool:
+        """Is the article of `name` (an `article_form`) part of the place's own name? Yes for
+        a commune (« Les Herbiers », « Le Mans »); no for a department or region the index knows
+        with its article only as a variant (« le Finistère », « la Vienne »: Finistère, Vienne)."""
+        match = self.resolve(name, fuzzy=False)
+        return match is None or match.kind == "city" or name_key(match.name) == name_key(name)
 
     def prefix_end(self, mention: str) -> int:
         """Where the name starts after a kind word of `data/fr_place_prefixes.tsv` or a
