@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.relations import SHAPES, Link, Links, listed_places, pair_since
+from jumelage.extract.relations import SHAPES, Link, Links, stated_kinds, listed_places, pair_since
 
 VENUE_BEFORE, AVEC = SHAPES["venue_word_before"], SHAPES["link_word"]   # « à Lyon », « X et Y »
 TWINNING_WORD = SHAPES["twinning_word"]                                   # « jumel… »
@@ -103,7 +103,7 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
     for unit in an.units:
         here = an.keys_in(unit.start, unit.end)
         folded = an.folded[unit.start:unit.end]
-        has_kind = bool(cues.kinds_in(folded))
+        has_kind = bool(stated_kinds(folded))
         doc_kinds += has_kind
         unit_keys.append((unit, here, folded))
         for k in here:
@@ -131,8 +131,12 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["owner_pair"] = float(an.owner in (c.a, c.b))
         f["owner_missing"] = float(an.owner is None)
         shared = c.units
+        if shared and not f.get("rule") and all(
+                cues.kinds_in(an.folded[u.start:u.end]) and not stated_kinds(an.folded[u.start:u.end])
+                for u in shared):
+            continue    # every sentence naming both denies or only wishes a relation (`stated_kinds`)
         f["shared_units"] = math.log1p(len(shared))
-        kinds_shared = [u for u in shared if cues.kinds_in(an.folded[u.start:u.end])]
+        kinds_shared = [u for u in shared if stated_kinds(an.folded[u.start:u.end])]
         f["shared_kind_units"] = math.log1p(len(kinds_shared))
         f["shared_twin_units"] = float(any(TWINNING_WORD.search(an.folded, u.start, u.end)
                                             for u in shared))
@@ -234,7 +238,7 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
             continue
         link = Link(c.a, c.b)
         for u in c.units:
-            link.kinds.extend(k for k, _, _ in cues.kinds_in(an.folded[u.start:u.end]))
+            link.kinds.extend(k for k, _, _ in stated_kinds(an.folded[u.start:u.end]))
             link.spans.append((u.start, u.end))
             since = pair_since(an, u, c.a, c.b)
             if since:

@@ -30,6 +30,7 @@ DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["lat
 CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
 PROSPECT_BEFORE = SHAPES["prospect_before"]
 DESIGNATING_KIND, BECOMING_BEFORE = SHAPES["designating_kind"], SHAPES["becoming_before"]
+NEGATED_KIND_BEFORE, WISHED_KIND_BEFORE = SHAPES["negated_kind_before"], SHAPES["wished_kind_before"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
@@ -76,9 +77,13 @@ class Links:
 
 def stated_kinds(folded_unit: str) -> tuple:
     """Decision: which partnership words of a unit state a relation? Every kind cue (`kinds_in`)
-    but one only looked into (« explorer les opportunités de coopération bilatérale »)."""
+    but one only looked into (« explorer les opportunités de coopération bilatérale »), negated
+    (« Auxerre n'est pas jumelée avec Worms », `negated_kind_before`) or only wished (« espère un
+    jour un pacte d'amitié », `wished_kind_before`)."""
     return tuple(k for k in cues.kinds_in(folded_unit)
-                 if not PROSPECT_BEFORE.search(folded_unit[max(0, k[1] - 60):k[1]]))
+                 if not PROSPECT_BEFORE.search(folded_unit[max(0, k[1] - 60):k[1]])
+                 and not NEGATED_KIND_BEFORE.search(folded_unit[max(0, k[1] - 40):k[1]])
+                 and not WISHED_KIND_BEFORE.search(folded_unit[max(0, k[1] - 50):k[1]]))
 
 
 def linked_pairs(an: Analysis, unit: Unit, folded_unit: str, places: list[str]) -> list[tuple[str, str]]:
