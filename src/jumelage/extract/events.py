@@ -294,7 +294,7 @@ class Facts:
         """An action cue ("délégation", "accueil", "subvention"…), a contact between twins (« a pris
         contact avec », « des nouvelles sont prises ») or a gift to the owner."""
         return cues.has("action_triggers", self.folded) or cues.has("contact_acts", self.folded) \
-            or self.toward_owner
+            or cues.has("mission_acts", self.folded) or self.toward_owner
 
     @cached_property
     def home(self) -> bool:
@@ -602,10 +602,15 @@ def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: 
                     partners: list[str]) -> list[str]:
     """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many.
     « nos villes jumelées », « ses villes jumelles » (`collective_partners`) in a unit naming no
-    place besides the owner: every partner the document links with the owner."""
+    place besides the owner: every partner the document links with the owner; « sa ville
+    jumelle », « notre commune partenaire » (`one_partner`): the owner's partner when the document
+    links it with one place only."""
     if an.owner and owner_partners and not [k for k in here if k != an.owner] \
             and cues.has("collective_partners", folded):
         return list(owner_partners)
+    if an.owner and len(owner_partners) == 1 and not partners \
+            and not [k for k in here if k != an.owner] and cues.has("one_partner", folded):
+        return list(owner_partners)   # « a décidé d'envoyer 3 000 masques à sa ville jumelle »
     size = cues.group_size(folded)
     if not size or not an.owner or len(set(here) | {an.owner}) >= size:
         return partners

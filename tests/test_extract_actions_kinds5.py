@@ -1,0 +1,108 @@
+"""Action and initiative kinds of issue 10, fifth round (`extract/events.py`, `extract/units.py`,
+cues in data/fr/cues.json and units.json), each on French sentences written for these tests (real
+towns, invented facts, wording unlike the seed documents)."""
+import pytest
+
+from jumelage.extract import default_extractor, extract_text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _model():
+    default_extractor().nlp
+
+
+def names(ext, refs) -> set[str]:
+    by_ref = {p.ref: p.name for p in ext.places}
+    return {by_ref[r] for r in refs}
+
+
+def test_sending_to_the_twin_named_by_its_role_is_an_action_with_the_one_partner():
+    text = ("date 2020-04\nLa commune de Lannion est jumelée avec Günzburg depuis 1966.\n\n"
+            "Le conseil municipal de Lannion a décidé d'envoyer 3 000 masques à sa ville jumelle, "
+            "durement touchée par l'épidémie.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    act = ext.actions[0]
+    assert names(ext, act.actors) == {"Lannion"}
+    assert names(ext, act.partners) == {"Günzburg"}
+    assert act.start == "2020-04"
+
+
+def test_the_twin_named_by_its_role_is_no_partner_when_the_owner_has_several():
+    text = ("date 2020-04\nLa commune de Lannion est jumelée avec Günzburg depuis 1966 "
+            "et avec Caerphilly depuis 1984.\n\n"
+            "Le conseil municipal de Lannion a décidé d'envoyer 3 000 masques à sa ville jumelle.")
+    for act in extract_text(text).actions:
+        assert len(act.actors + act.partners) != 2 or set(act.partners) != set()
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("a fait parvenir des colis à sa ville jumelle", True),
+    ("notre commune partenaire a répondu", True),
+    ("un message à notre jumelle", True),
+    ("nos villes jumelles", False),
+    ("la ville jumelle de Rostock", False),
+])
+def test_one_partner_cue(sentence, hit):
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("one_partner", fold_same_length(sentence)) is hit
+
+
+def test_a_partner_town_sheltering_displaced_people_is_its_initiative():
+    text = ("date 2022-04\nLa commune de Lunéville est jumelée avec la ville polonaise de Kutno "
+            "depuis 1992.\n\n"
+            "Depuis le début de la guerre, la ville de Kutno héberge plus de 400 déplacés "
+            "ukrainiens dans ses écoles et son gymnase.")
+    ext = extract_text(text)
+    assert not ext.actions
+    assert len(ext.initiatives) == 1
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert by_ref[ext.initiatives[0].place] == "Kutno"
+
+
+def test_sheltering_people_sent_by_the_twin_stays_an_action():
+    text = ("date 2022-04\nLa commune de Lunéville est jumelée avec la ville polonaise de Kutno "
+            "depuis 1992.\n\n"
+            "En mars 2022, la ville de Kutno a hébergé une délégation de Lunéville venue livrer "
+            "des médicaments.")
+    ext = extract_text(text)
+    assert not ext.initiatives
+    assert len(ext.actions) == 1
+
+
+def test_two_dated_occasions_in_one_sentence_are_two_actions():
+    text = ("date 2019-12\nLa commune de Dinan est jumelée avec Newton Abbot depuis 1973.\n\n"
+            "En mai 2019, une chorale de Dinan a chanté à Newton Abbot, et en octobre les "
+            "footballeurs de Newton Abbot sont venus disputer un tournoi à Dinan.")
+    ext = extract_text(text)
+    assert [(a.start, a.end) for a in ext.actions] == [("2019-05", "2019-05"), ("2019-10", "2019-10")]
+    for act in ext.actions:
+        assert names(ext, act.actors + act.partners) == {"Dinan", "Newton Abbot"}
+
+
+def test_a_visit_then_a_signing_in_one_sentence_are_two_actions():
+    text = ("Notre jumelage avec Ziguinchor\n\n"
+            "2004 – 2006 : après une mission de repérage en 2004 menée par des élus de Saint-Maur, "
+            "une convention de coopération a été signée à Ziguinchor le 14 mars 2006 en présence "
+            "des deux maires.")
+    ext = extract_text(text)
+    assert [a.start for a in ext.actions] == ["2004", "2006-03-14"]
+
+
+@pytest.mark.parametrize("text", [
+    # one occasion told with its period: no cut
+    "date 2019-12\nLa commune de Dinan est jumelée avec Newton Abbot depuis 1973.\n\n"
+    "Du 3 au 10 mai 2019, une chorale de Dinan a séjourné à Newton Abbot, et en mai 2019 encore "
+    "elle a chanté dans la cathédrale d'Exeter.",
+    # a list of plans is one enumeration, not clauses
+    "date 2023-11\nLa commune de Dinan est jumelée avec Newton Abbot depuis 1973.\n\n"
+    "Le président a présenté les projets, avec notamment un séjour à Newton Abbot en avril "
+    "et un concert en juin 2024.",
+])
+def test_no_clause_cut_inside_one_occasion_or_an_enumeration(text):
+    ext = extract_text(text)
+    spans = [a.span for a in ext.actions]
+    assert all(e - s >= 30 for s, e in spans)
+    assert len(ext.actions) <= 2
