@@ -106,3 +106,48 @@ def test_no_clause_cut_inside_one_occasion_or_an_enumeration(text):
     spans = [a.span for a in ext.actions]
     assert all(e - s >= 30 for s, e in spans)
     assert len(ext.actions) <= 2
+
+
+FEED = ("date 2023-06\nActualités du jumelage de Bergerac\n\n"
+        "12 mars 2023 - Voyage à Ruhla\n"
+        "Une délégation de 30 Bergeracois s'est rendue à Ruhla pour le carnaval.\n\n"
+        "5 mai 2023 - Concert\n"
+        "L'harmonie de Ruhla a donné un concert au théâtre de Bergerac.\n\n"
+        "2 juin 2023 - Assemblée\n"
+        "Le comité a tenu son assemblée générale.")
+
+
+def test_a_feed_of_dated_stories_keeps_each_record_inside_its_story():
+    ext = extract_text(FEED)
+    assert [a.start for a in ext.actions] == ["2023-03-12", "2023-05-05"]
+    stories = [FEED.index("12 mars"), FEED.index("5 mai"), FEED.index("2 juin")]
+    for act in ext.actions:
+        inside = [k for k, s in enumerate(stories) if s <= act.span[0]]
+        assert act.span[1] <= (stories + [len(FEED)])[inside[-1] + 1]
+    assert not ext.initiatives          # the committee's assembly is internal business
+
+
+@pytest.mark.parametrize("line, is_dateline", [
+    ("12 mars 2023 -", True),
+    ("4 avril 2021 :", True),
+    ("2021", False),                                   # a year alone is a list's label, not a story
+    ("Le 4 avril 2021, une délégation est partie.", False),
+])
+def test_a_dateline_is_a_day_or_month_alone_at_a_paragraph_start(line, is_dateline):
+    from jumelage.extract.events import dateline
+
+    class _Block:
+        start = 0
+
+    class _An:
+        text = line
+        date = None
+
+        @staticmethod
+        def block(unit):
+            return _Block
+
+    class _Unit:
+        start, end = 0, len(line)
+
+    assert (dateline(_An, _Unit) is not None) is is_dateline

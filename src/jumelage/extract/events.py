@@ -214,11 +214,19 @@ def find_events(an: Analysis, links=None) -> list[Event]:
     current: Event | None = None
     modes: dict[int, str] = {}
     owner_partners = _owner_partners(an, links) if links is not None and an.owner else []
+    stories: dict[int, object] = {}           # paragraph -> the date its dateline gives
     for index, unit in enumerate(an.units):
         if unit.kind == "heading":
             current = None
             continue
+        line = dateline(an, unit)
+        if line is not None:                   # a new dated story: nothing runs on into it
+            stories[an.block(unit).paragraph] = line
+            current = None
+            continue
         f = read_unit(an, unit)
+        if not f.dates and f.paragraph in stories:
+            f.dates = [stories[f.paragraph]]
         if is_internal_business(f):
             continue
         if continues(an, f, current, owner_partners):
@@ -246,6 +254,34 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         elif current is not None and f.paragraph - current.paragraph > 1:
             current = None
     return events
+
+
+DATELINE_REST = re.compile(r"[\s\W]*")
+
+
+def dateline(an: Analysis, unit: Unit):
+    """The date of a story in a feed of dated stories (« 12 mars 2023 – Voyage à Ruhla ⏎ Une
+    délégation… »): a unit that opens its paragraph and says nothing but a day or month. Its
+    paragraph's undated sentences take that date and no event runs on from the story before;
+    None for any other unit."""
+    block = an.block(unit)
+    if unit.start != block.start or unit.end - unit.start > 40:
+        return None
+    text = an.text[unit.start:unit.end]
+    dates = [d for d in find_dates(text, an.date) if d.start and len(d.start) >= 7 and d.kind == "point"]
+    if len(dates) != 1:
+        return None
+    d = dates[0]
+    if not (DATELINE_REST.fullmatch(text, 0, d.start_char) and DATELINE_REST.fullmatch(text, d.end_char)):
+        return None
+    return d
+
+
+def story_date(an: Analysis, unit: Unit):
+    """The date of the dated story (`dateline`) whose paragraph holds `unit`, or None."""
+    block = an.block(unit)
+    first = next((u for u in an.units if u.start >= block.start), None)
+    return dateline(an, first) if first is not None and first.start < block.end else None
 
 
 @dataclass

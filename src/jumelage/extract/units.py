@@ -28,7 +28,8 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, story_date, \
+    subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -724,8 +725,14 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
     """An initiative of `place` alone told by `unit`, dated by the dates it gives."""
     ev = Event("initiative", unit.start, unit.end, [place], paragraph=an.block(unit).paragraph)
-    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
+    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start] or _story(an, unit))
     return ev
+
+
+def _story(an: Analysis, unit: Unit) -> list:
+    """The date of the dated story the unit belongs to (`events.story_date`), as a list."""
+    d = story_date(an, unit)
+    return [d] if d is not None else []
 
 
 def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
@@ -738,7 +745,7 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
         partners = [an.owner]
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
     text = an.text[unit.start:unit.end]
-    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)])
+    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)] or _story(an, unit))
     ev.status = _status(an, unit, ev)
     ev.tense = _tense(an, unit)
     return ev
