@@ -151,3 +151,36 @@ def test_a_dateline_is_a_day_or_month_alone_at_a_paragraph_start(line, is_dateli
         start, end = 0, len(line)
 
     assert (dateline(_An, _Unit) is not None) is is_dateline
+
+
+def test_a_twinning_planned_with_an_unnamed_town_is_the_owners_planned_action():
+    text = ("date 2022-03\nLa ville d'Auray est jumelée avec Tiverton depuis 1976.\n\n"
+            "Par ailleurs, la mairie d'Auray envisage un nouveau jumelage avec une ville ukrainienne.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    act = ext.actions[0]
+    assert names(ext, act.actors) == {"Auray"}
+    assert act.partners == []               # the one linked partner (Tiverton) is not inferred
+    assert act.status == "planned"
+    assert len(ext.partnerships) == 1       # no partnership without both names
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("avec une ville ukrainienne", True),
+    ("une commune allemande", True),
+    ("d'une nouvelle commune partenaire africaine", True),
+    ("avec une ville du Sud", True),
+    ("une ville de Pologne", False),       # « de » + a name: the name is the place
+    ("la ville ukrainienne de Boutcha", False),
+])
+def test_unnamed_partner_cue(sentence, hit):
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("unnamed_partner", fold_same_length(sentence)) is hit
+
+
+def test_a_twinning_with_an_unnamed_town_already_done_is_no_planned_action():
+    text = ("date 2022-03\nLa ville d'Auray est jumelée avec Tiverton depuis 1976.\n\n"
+            "La ville d'Auray compte aussi parmi ses habitants une famille ukrainienne.")
+    assert not extract_text(text).actions

@@ -45,6 +45,7 @@ class Event:
     status: str | None = None
     member: bool = False                       # one member of a split enumeration: never merged back
     tense: str | None = None                   # of the unit that opened it (`_tense`), for actions
+    unnamed: bool = False                      # done with a partner not yet named: none is inferred
 
 
 def _is_explicit(d) -> bool:
@@ -247,6 +248,10 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         if links is not None:
             partners = _group_partners(an, owner_partners, f.folded, f.here, partners)
         role, place = classify(f, partners, local, subjects)
+        if role is None and sought_partner(an, f):
+            current = _add_action(an, events, f, [], links)
+            current.unnamed = True
+            continue
         if role == "action":
             current = _add_action(an, events, f, partners, links)
         elif role == "initiative":
@@ -376,6 +381,16 @@ def _cleft(root) -> bool:
     the root."""
     return any(c.dep_ in ("nsubj", "expl:subj") and c.lower_ in CLEFT_SUBJECTS for c in root.children) \
         and any(c.dep_ in ("acl:relcl", "acl") and c.pos_ == "VERB" for c in root.children)
+
+
+def sought_partner(an: Analysis, f: Facts) -> bool:
+    """Decision: does the unit tell a partnership planned or sought with a town not yet named
+    (« la mairie envisage un nouveau jumelage avec une ville ukrainienne », « le comité cherche
+    une commune allemande pour un partenariat »)? The owner is known, the unit names no other
+    place, has a partnership word, an intent or a plan (`intent`, `planned`) and a town told by its
+    kind only (`unnamed_partner`). Such an action is the owner's alone: no partner is inferred."""
+    return bool(an.owner and not f.partners and f.kinds and cues.has("unnamed_partner", f.folded)
+                and (cues.has("intent", f.folded) or cues.has("planned", f.folded)))
 
 
 def is_internal_business(f: Facts) -> bool:

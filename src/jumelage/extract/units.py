@@ -350,7 +350,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     only = _only_partner(an)
     for ev in out:
         signing_parties(an, ev)
-        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners:
+        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners \
+                and not ev.unnamed:
             ev.partners = [only]          # the owner's one partner: an action is done with someone
             ev.places = ev.actors + ev.partners
     return merge_stories(an, out)
