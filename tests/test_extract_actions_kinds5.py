@@ -184,3 +184,32 @@ def test_a_twinning_with_an_unnamed_town_already_done_is_no_planned_action():
     text = ("date 2022-03\nLa ville d'Auray est jumelée avec Tiverton depuis 1976.\n\n"
             "La ville d'Auray compte aussi parmi ses habitants une famille ukrainienne.")
     assert not extract_text(text).actions
+
+
+def test_the_other_sides_turn_is_a_new_occasion():
+    text = ("date 2019-05\nLa commune de Dole est jumelée avec Lahr depuis 1961.\n\n"
+            "Les élus de Dole se sont rendus à Lahr le 12 avril 2019 pour la fête de printemps. "
+            "C'est maintenant au tour d'une délégation de Lahr de venir découvrir les vignes du Jura. "
+            "Elle sera reçue à l'hôtel de ville le samedi 25 mai 2019.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 2
+    first, second = sorted(ext.actions, key=lambda a: a.span[0])
+    # the visit to Lahr does not run on into the other side's turn
+    assert first.start == "2019-04-12" and first.status == "done"
+    assert first.span[1] <= text.index("C'est maintenant")
+    # the return visit, « reçue » (`reception_acts`), dated by its own day
+    assert second.start == "2019-05-25" and second.status == "planned"
+    assert names(ext, second.actors + second.partners) == {"Dole", "Lahr"}
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("À leur tour, les jeunes de Lahr ont accueilli leurs correspondants.", True),
+    ("En retour, la municipalité a offert un arbre.", True),
+    ("La même cérémonie a eu lieu à Dole en juin.", True),
+    ("Le tour cycliste est passé par la ville.", False),
+])
+def test_turn_event_cue(sentence, hit):
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("turn_event", fold_same_length(sentence)) is hit

@@ -335,7 +335,8 @@ class Facts:
         """An action cue ("délégation", "accueil", "subvention"…), a contact between twins (« a pris
         contact avec », « des nouvelles sont prises ») or a gift to the owner."""
         return cues.has("action_triggers", self.folded) or cues.has("contact_acts", self.folded) \
-            or cues.has("mission_acts", self.folded) or self.toward_owner
+            or cues.has("mission_acts", self.folded) or cues.has("reception_acts", self.folded) \
+            or self.toward_owner
 
     @cached_property
     def home(self) -> bool:
@@ -410,7 +411,7 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     new_places = set(f.partners) - set(current.places)
     if new_places and not (current.kind == "action" and not new_places & set(linked)):
         return False
-    if cues.has("new_event", f.folded) or f.home:
+    if cues.has("new_event", f.folded) or cues.has("turn_event", f.folded) or f.home:
         return False
     if _new_sum(an, f, current):
         return False
