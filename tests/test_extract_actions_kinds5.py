@@ -213,3 +213,44 @@ def test_turn_event_cue(sentence, hit):
     from jumelage.extract.lexicon import fold_same_length
 
     assert cues.has("turn_event", fold_same_length(sentence)) is hit
+
+
+def test_a_gift_to_our_twin_on_a_first_person_page_is_an_action_and_the_statement_none():
+    text = ("date 2020-05\nNotre commune est jumelée avec Sankt Wendel depuis 1975.\n\n"
+            "Le maire de Ploërmel a fait parvenir 2 000 flacons de gel hydroalcoolique à notre "
+            "ville jumelle.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1            # the twinning statement glued to the page's marker is none
+    act = ext.actions[0]
+    assert names(ext, act.actors) == {"Ploërmel"} and names(ext, act.partners) == {"Sankt Wendel"}
+    assert text[act.span[0]:].startswith("Le maire de Ploërmel")
+
+
+def test_two_occasions_joined_by_puis_are_two_actions():
+    text = ("date 2021-10\nLa commune de Vitré est jumelée avec Lichfield depuis 1965.\n\n"
+            "En juin 2021, les cyclistes de Vitré ont rejoint Lichfield, puis en septembre une "
+            "exposition de peintres de Lichfield a été inaugurée à Vitré.")
+    ext = extract_text(text)
+    assert [a.start for a in ext.actions] == ["2021-06", "2021-09"]
+
+
+def test_a_partnership_sought_with_a_town_of_a_country_is_planned_with_no_partner():
+    text = ("date 2024-02\nLa commune de Vitré est jumelée avec Lichfield depuis 1965.\n\n"
+            "Le comité de jumelage souhaite nouer un partenariat avec une commune espagnole.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert names(ext, ext.actions[0].actors) == {"Vitré"}
+    assert ext.actions[0].partners == [] and ext.actions[0].status == "planned"
+
+
+@pytest.mark.parametrize("text", [
+    "date 2022-04\nLa ville de Montbéliard est jumelée avec la ville polonaise de Kutno depuis 1992.\n\n"
+    "Depuis mars, la ville de Kutno loge des familles ukrainiennes dans des appartements municipaux.",
+    "date 2022-04\nLa ville de Montbéliard est jumelée avec la ville polonaise de Kutno depuis 1992.\n\n"
+    "À Kutno, la municipalité accueille 200 réfugiés ukrainiens dans un gymnase transformé en dortoir.",
+])
+def test_a_partner_sheltering_people_in_other_words_is_its_initiative(text):
+    ext = extract_text(text)
+    assert not ext.actions
+    by_ref = {p.ref: p.name for p in ext.places}
+    assert [by_ref[i.place] for i in ext.initiatives] == ["Kutno"]

@@ -197,6 +197,8 @@ def _only_since(folded: str, explicit) -> bool:
     de 50 000 euros")."""
     # « des échanges ont lieu entre nos villes jumelées »: the twins named together state no partnership
     folded = cues.pattern("collective_partners").sub(lambda m: " " * len(m.group(0)), folded)
+    # « a fait parvenir des flacons de gel à sa ville jumelle »: the twin named by its role, likewise
+    folded = cues.pattern("one_partner").sub(lambda m: " " * len(m.group(0)), folded)
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
     if not explicit and cues.has("decision", folded):

@@ -232,7 +232,10 @@ def statement_only(an: Analysis, c: UnitCandidate) -> bool:
     folded = an.folded[c.start:c.end]
     if cues.has("action_triggers", folded):
         return False
-    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date) if _is_explicit(d)]
+    marker = DATE_MARKER.match(an.text)
+    page = marker.end() if marker else 0        # the page's « date 2020-05 » marker dates no act
+    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date)
+                if _is_explicit(d) and c.start + d.start_char >= page]
     return _only_since(folded, explicit)
 
 
@@ -586,9 +589,10 @@ def split_dated_clauses(an: Analysis, ev: Event) -> list[Event]:
     « En mai 2019, la chorale a chanté à Dinan, et en octobre les footballeurs de Dinan sont
     venus… », « Après une visite exploratoire en 1985 …, un jumelage est célébré le 2 novembre
     1986 ». The action is cut at the last clause boundary (`clause_boundary`) before a date that
-    is another occasion after the date before it (`_later_occasion`), when each side tells an
-    act (`OCCASION_CUES`) and the new clause has a subject of its own (`_has_subject`: a participle,
-    « reporté à 2025 faute de moyens », dates the same project). The part before keeps that earlier date (when the cut is in its
+    is another occasion after the date before it (`_later_occasion`), when the new clause tells an
+    act (`OCCASION_CUES`) with a subject of its own (`_has_subject`: a participle, « reporté à 2025
+    faute de moyens », dates the same project) and the clause before tells one too or has its own
+    subject (« les cyclistes ont rejoint Lichfield, puis en septembre une exposition… »). The part before keeps that earlier date (when the cut is in its
     first sentence), the new part its own dates; both keep the places."""
     if ev.kind != "action" or ev.member:
         return [ev]
@@ -609,9 +613,10 @@ def split_dated_clauses(an: Analysis, ev: Event) -> list[Event]:
                 continue
             cut = bounds[-1].end()
             left, right = folded[out[-1].start_char:bounds[-1].start()], folded[cut:end]
-            if len(right) < CLAUSE_MIN or not _has_subject(an, cut, end) or not all(
-                    any(cues.has(c, x) for c in OCCASION_CUES)
-                    for x in (left, right)):
+            if len(right) < CLAUSE_MIN or not _has_subject(an, cut, end) \
+                    or not any(cues.has(c, right) for c in OCCASION_CUES) \
+                    or not (any(cues.has(c, left) for c in OCCASION_CUES)
+                            or _has_subject(an, out[-1].start_char, bounds[-1].start())):
                 continue
             if out[-1].start_char >= begin or first:
                 _date(out[-1], [d1])
