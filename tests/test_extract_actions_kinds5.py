@@ -254,3 +254,16 @@ def test_a_partner_sheltering_people_in_other_words_is_its_initiative(text):
     assert not ext.actions
     by_ref = {p.ref: p.name for p in ext.places}
     assert [by_ref[i.place] for i in ext.initiatives] == ["Kutno"]
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("En mars 2021, la ville de Quimper s'est aussi engagée à financer la réfection de l'école de "
+     "Tiassalé.", "planned"),
+    ("Les élus de Quimper ont promis de financer le nouveau dispensaire de Tiassalé.", "planned"),
+    ("En mars 2021, la ville de Quimper a financé la réfection de l'école de Tiassalé.", "done"),
+])
+def test_a_promise_told_in_the_past_is_planned(sentence, status):
+    text = ("date 2021-06\nLa ville de Quimper coopère avec la commune de Tiassalé depuis 2004.\n\n"
+            + sentence)
+    ext = extract_text(text)
+    assert [a.status for a in ext.actions] == [status]

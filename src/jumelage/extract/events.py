@@ -161,7 +161,8 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
         verb_tense = "past"                   # "a-t-elle expédié", "viennent de signer": done
     elif verb_tense in (None, "present") and cues.raw_pattern("future_verb").search(an.text, unit.start, unit.end):
         verb_tense = "future"                 # "organiseront", tagged present by the parser
-    if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
+    if cues.has("intent", folded) or cues.has("commitment", folded) \
+            or (cues.has("planned", folded) and verb_tense != "past"):
         return "planned"                      # "a prévu de", "reporté à 2025", "se tiendra"
     tense = verb_tense
     if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
