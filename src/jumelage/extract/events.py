@@ -45,6 +45,7 @@ class Event:
     status: str | None = None
     member: bool = False                       # one member of a split enumeration: never merged back
     tense: str | None = None                   # of the unit that opened it (`_tense`), for actions
+    unnamed: bool = False                      # done with a partner not yet named: none is inferred
 
 
 def _is_explicit(d) -> bool:
@@ -160,7 +161,8 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
         verb_tense = "past"                   # "a-t-elle expédié", "viennent de signer": done
     elif verb_tense in (None, "present") and cues.raw_pattern("future_verb").search(an.text, unit.start, unit.end):
         verb_tense = "future"                 # "organiseront", tagged present by the parser
-    if cues.has("intent", folded) or (cues.has("planned", folded) and verb_tense != "past"):
+    if cues.has("intent", folded) or cues.has("commitment", folded) \
+            or (cues.has("planned", folded) and verb_tense != "past"):
         return "planned"                      # "a prévu de", "reporté à 2025", "se tiendra"
     tense = verb_tense
     if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
@@ -196,6 +198,8 @@ def _only_since(folded: str, explicit) -> bool:
     de 50 000 euros")."""
     # « des échanges ont lieu entre nos villes jumelées »: the twins named together state no partnership
     folded = cues.pattern("collective_partners").sub(lambda m: " " * len(m.group(0)), folded)
+    # « a fait parvenir des flacons de gel à sa ville jumelle »: the twin named by its role, likewise
+    folded = cues.pattern("one_partner").sub(lambda m: " " * len(m.group(0)), folded)
     if not cues.kinds_in(folded) or cues.has("strong_triggers", folded) or find_amounts(folded):
         return False
     if not explicit and cues.has("decision", folded):
@@ -214,11 +218,19 @@ def find_events(an: Analysis, links=None) -> list[Event]:
     current: Event | None = None
     modes: dict[int, str] = {}
     owner_partners = _owner_partners(an, links) if links is not None and an.owner else []
+    stories: dict[int, object] = {}           # paragraph -> the date its dateline gives
     for index, unit in enumerate(an.units):
         if unit.kind == "heading":
             current = None
             continue
+        line = dateline(an, unit)
+        if line is not None:                   # a new dated story: nothing runs on into it
+            stories[an.block(unit).paragraph] = line
+            current = None
+            continue
         f = read_unit(an, unit)
+        if not f.dates and f.paragraph in stories:
+            f.dates = [stories[f.paragraph]]
         if is_internal_business(f):
             continue
         if continues(an, f, current, owner_partners):
@@ -239,6 +251,10 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         if links is not None:
             partners = _group_partners(an, owner_partners, f.folded, f.here, partners)
         role, place = classify(f, partners, local, subjects)
+        if role is None and sought_partner(an, f):
+            current = _add_action(an, events, f, [], links)
+            current.unnamed = True
+            continue
         if role == "action":
             current = _add_action(an, events, f, partners, links)
         elif role == "initiative":
@@ -246,6 +262,34 @@ def find_events(an: Analysis, links=None) -> list[Event]:
         elif current is not None and f.paragraph - current.paragraph > 1:
             current = None
     return events
+
+
+DATELINE_REST = re.compile(r"[\s\W]*")
+
+
+def dateline(an: Analysis, unit: Unit):
+    """The date of a story in a feed of dated stories (« 12 mars 2023 – Voyage à Ruhla ⏎ Une
+    délégation… »): a unit that opens its paragraph and says nothing but a day or month. Its
+    paragraph's undated sentences take that date and no event runs on from the story before;
+    None for any other unit."""
+    block = an.block(unit)
+    if unit.start != block.start or unit.end - unit.start > 40:
+        return None
+    text = an.text[unit.start:unit.end]
+    dates = [d for d in find_dates(text, an.date) if d.start and len(d.start) >= 7 and d.kind == "point"]
+    if len(dates) != 1:
+        return None
+    d = dates[0]
+    if not (DATELINE_REST.fullmatch(text, 0, d.start_char) and DATELINE_REST.fullmatch(text, d.end_char)):
+        return None
+    return d
+
+
+def story_date(an: Analysis, unit: Unit):
+    """The date of the dated story (`dateline`) whose paragraph holds `unit`, or None."""
+    block = an.block(unit)
+    first = next((u for u in an.units if u.start >= block.start), None)
+    return dateline(an, first) if first is not None and first.start < block.end else None
 
 
 @dataclass
@@ -294,6 +338,7 @@ class Facts:
         """An action cue ("délégation", "accueil", "subvention"…), a contact between twins (« a pris
         contact avec », « des nouvelles sont prises ») or a gift to the owner."""
         return cues.has("action_triggers", self.folded) or cues.has("contact_acts", self.folded) \
+            or cues.has("mission_acts", self.folded) or cues.has("reception_acts", self.folded) \
             or self.toward_owner
 
     @cached_property
@@ -342,6 +387,16 @@ def _cleft(root) -> bool:
         and any(c.dep_ in ("acl:relcl", "acl") and c.pos_ == "VERB" for c in root.children)
 
 
+def sought_partner(an: Analysis, f: Facts) -> bool:
+    """Decision: does the unit tell a partnership planned or sought with a town not yet named
+    (« la mairie envisage un nouveau jumelage avec une ville ukrainienne », « le comité cherche
+    une commune allemande pour un partenariat »)? The owner is known, the unit names no other
+    place, has a partnership word, an intent or a plan (`intent`, `planned`) and a town told by its
+    kind only (`unnamed_partner`). Such an action is the owner's alone: no partner is inferred."""
+    return bool(an.owner and not f.partners and f.kinds and cues.has("unnamed_partner", f.folded)
+                and (cues.has("intent", f.folded) or cues.has("planned", f.folded)))
+
+
 def is_internal_business(f: Facts) -> bool:
     """Decision: is the unit a committee's reports, dues and board (not recorded, SCHEMA), not an
     act ("strong" cues such as "délégation" win)? In: the unit's facts. Out: True to skip it."""
@@ -359,7 +414,7 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     new_places = set(f.partners) - set(current.places)
     if new_places and not (current.kind == "action" and not new_places & set(linked)):
         return False
-    if cues.has("new_event", f.folded) or f.home:
+    if cues.has("new_event", f.folded) or cues.has("turn_event", f.folded) or f.home:
         return False
     if _new_sum(an, f, current):
         return False
@@ -602,10 +657,15 @@ def _group_partners(an: Analysis, owner_partners: list[str], folded: str, here: 
                     partners: list[str]) -> list[str]:
     """"entre les 4 villes", "les quatre communes": the owner's partners, when they are that many.
     « nos villes jumelées », « ses villes jumelles » (`collective_partners`) in a unit naming no
-    place besides the owner: every partner the document links with the owner."""
+    place besides the owner: every partner the document links with the owner; « sa ville
+    jumelle », « notre commune partenaire » (`one_partner`): the owner's partner when the document
+    links it with one place only."""
     if an.owner and owner_partners and not [k for k in here if k != an.owner] \
             and cues.has("collective_partners", folded):
         return list(owner_partners)
+    if an.owner and len(owner_partners) == 1 and not partners \
+            and not [k for k in here if k != an.owner] and cues.has("one_partner", folded):
+        return list(owner_partners)   # « a décidé d'envoyer 3 000 masques à sa ville jumelle »
     size = cues.group_size(folded)
     if not size or not an.owner or len(set(here) | {an.owner}) >= size:
         return partners

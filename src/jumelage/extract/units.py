@@ -28,7 +28,8 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, story_date, \
+    subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -231,7 +232,10 @@ def statement_only(an: Analysis, c: UnitCandidate) -> bool:
     folded = an.folded[c.start:c.end]
     if cues.has("action_triggers", folded):
         return False
-    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date) if _is_explicit(d)]
+    marker = DATE_MARKER.match(an.text)
+    page = marker.end() if marker else 0        # the page's « date 2020-05 » marker dates no act
+    explicit = [d for d in find_dates(an.text[c.start:c.end], an.date)
+                if _is_explicit(d) and c.start + d.start_char >= page]
     return _only_since(folded, explicit)
 
 
@@ -249,6 +253,21 @@ def own_measure_without_owner(an: Analysis, c: UnitCandidate) -> str | None:
     if not cues.has("initiative_triggers", folded) or cues.has("partner_contact", folded):
         return None
     return here.pop()
+
+
+def sheltering_partner(an: Analysis, c: UnitCandidate) -> str | None:
+    """A partner town, the sentence's subject, sheltering people at home (`shelter_acts`: « la ville
+    de Kutno héberge 400 déplacés dans ses écoles »), with no other place and no contact with the
+    owner (`partner_measure`): that town's own initiative (SCHEMA), the action model not asked."""
+    if not c.features.get("foreign_subject") or c.unit.kind != "para":
+        return None
+    folded = an.folded[c.start:c.end]
+    if not (cues.has(SHELTER_CUES, folded) or (c.features.get("context") and cues.has("initiative_triggers", folded))):
+        return None
+    return partner_measure(an, c)
+
+
+SHELTER_CUES = "shelter_acts"
 
 
 def description_only(an: Analysis, c: UnitCandidate) -> bool:
@@ -293,7 +312,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             continue
         if c.place is None:
             continue
-        alone = own_measure_without_owner(an, c)
+        alone = own_measure_without_owner(an, c) or sheltering_partner(an, c)
         local = None
         if alone is None:
             if founding_only(an, c) or statement_only(an, c) or description_only(an, c) \
@@ -320,6 +339,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
         members = [p for p in pieces if p.member]
         if members:
             lists.append((members[0].start_char, members[-1].end_char))
+        else:
+            pieces = [q for p in pieces for q in split_dated_clauses(an, p)]
         out.extend(pieces)
     # a sentence the parser cut inside a split enumeration made events of its own: the members tell them
     out = [e for e in out if e.member or not any(s <= e.start_char and e.end_char <= t + 2 for s, t in lists)]
@@ -332,7 +353,8 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
     only = _only_partner(an)
     for ev in out:
         signing_parties(an, ev)
-        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners:
+        if only is not None and ev.kind == "action" and ev.actors == [an.owner] and not ev.partners \
+                and not ev.unnamed:
             ev.partners = [only]          # the owner's one partner: an action is done with someone
             ev.places = ev.actors + ev.partners
     return merge_stories(an, out)
@@ -556,6 +578,78 @@ def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
     return out
 
 
+CLAUSE_BOUNDARY = re.compile(load_json("units.json")["clause_boundary"])   # folded text
+OCCASION_CUES = ("action_triggers", "contact_acts", "mission_acts", "compound_past")   # an act told
+CLAUSE_MIN = 30     # characters: the shortest clause that tells an occasion of its own
+CLAUSE_SCOPE = re.compile(SENTENCE_STOP.pattern + r"|\n")   # clauses are cut within a sentence and a line
+
+
+def split_dated_clauses(an: Analysis, ev: Event) -> list[Event]:
+    """Two occasions in one sentence are two actions (SCHEMA: one action per distinct activity):
+    « En mai 2019, la chorale a chanté à Dinan, et en octobre les footballeurs de Dinan sont
+    venus… », « Après une visite exploratoire en 1985 …, un jumelage est célébré le 2 novembre
+    1986 ». The action is cut at the last clause boundary (`clause_boundary`) before a date that
+    is another occasion after the date before it (`_later_occasion`), when the new clause tells an
+    act (`OCCASION_CUES`) with a subject of its own (`_has_subject`: a participle, « reporté à 2025
+    faute de moyens », dates the same project) and the clause before tells one too or has its own
+    subject (« les cyclistes ont rejoint Lichfield, puis en septembre une exposition… »). The part before keeps that earlier date (when the cut is in its
+    first sentence), the new part its own dates; both keep the places."""
+    if ev.kind != "action" or ev.member:
+        return [ev]
+    text, folded = an.text, an.folded
+    first = True
+    out = [ev]
+    begin = ev.start_char
+    for stop in [*CLAUSE_SCOPE.finditer(text, ev.start_char, ev.end_char), None]:
+        end = stop.start() if stop is not None else ev.end_char
+        sentence = text[begin:end]
+        dates = [d for d in find_dates(sentence, an.date)
+                 if d.start and d.kind in ("point", "range") and not stamped(sentence, d)]
+        for d1, d2 in zip(dates, dates[1:]):
+            if not _later_occasion(d1, d2):
+                continue
+            bounds = list(CLAUSE_BOUNDARY.finditer(folded, begin + d1.end_char, begin + d2.start_char))
+            if not bounds:
+                continue
+            cut = bounds[-1].end()
+            left, right = folded[out[-1].start_char:bounds[-1].start()], folded[cut:end]
+            if len(right) < CLAUSE_MIN or not _has_subject(an, cut, end) \
+                    or not any(cues.has(c, right) for c in OCCASION_CUES) \
+                    or not (any(cues.has(c, left) for c in OCCASION_CUES)
+                            or _has_subject(an, out[-1].start_char, bounds[-1].start())):
+                continue
+            if out[-1].start_char >= begin or first:
+                _date(out[-1], [d1])
+            piece = Event("action", cut, out[-1].end_char, list(ev.places), list(ev.actors),
+                          list(ev.partners), paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
+            _date(piece, [d for d in dates if d.start_char >= d2.start_char])
+            out[-1].end_char = bounds[-1].start()
+            out.append(piece)
+        if stop is None:
+            break
+        first = False
+        begin = stop.end()
+        while begin < ev.end_char and text[begin].isspace():
+            begin += 1
+    return out
+
+
+def _has_subject(an: Analysis, start: int, end: int) -> bool:
+    """Has the clause a subject of its own (spaCy's parse): « en octobre les footballeurs sont
+    venus », not a participle hung on the clause before (« reporté à 2025 faute de moyens »)?"""
+    if an.doc is None:
+        return False
+    span = an.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.dep_.startswith("nsubj") for t in span)
+
+
+def _later_occasion(d1, d2) -> bool:
+    """Does date `d2` lie wholly after date `d1` (« en mai 2019 … en octobre », « en 1985 … le
+    2 novembre 1986»), not inside its period (« 1985 – 1987 : … en 1985 »)?"""
+    a, b = period_bounds(d1.start, d1.end or d1.start), period_bounds(d2.start, d2.end or d2.start)
+    return a is not None and b is not None and b[0] > a[1]
+
+
 def _new_date(ev: Event, d) -> bool:
     """A date finer than the event's (a day in its year) or outside its period."""
     start, end = ev.start, ev.end or ev.start
@@ -637,8 +731,14 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
     """An initiative of `place` alone told by `unit`, dated by the dates it gives."""
     ev = Event("initiative", unit.start, unit.end, [place], paragraph=an.block(unit).paragraph)
-    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start])
+    _date(ev, [d for d in find_dates(an.text[unit.start:unit.end], an.date) if d.start] or _story(an, unit))
     return ev
+
+
+def _story(an: Analysis, unit: Unit) -> list:
+    """The date of the dated story the unit belongs to (`events.story_date`), as a list."""
+    d = story_date(an, unit)
+    return [d] if d is not None else []
 
 
 def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
@@ -651,7 +751,7 @@ def _new_event(an: Analysis, unit: Unit, place: str) -> Event:
         partners = [an.owner]
     ev = Event("action", unit.start, unit.end, [place] + partners, [place], partners, paragraph=block.paragraph)
     text = an.text[unit.start:unit.end]
-    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)])
+    _date(ev, [d for d in find_dates(text, an.date) if d.start and not stamped(text, d)] or _story(an, unit))
     ev.status = _status(an, unit, ev)
     ev.tense = _tense(an, unit)
     return ev
