@@ -62,25 +62,32 @@ def stamped(text: str, d) -> bool:
     return bool(CLOCK_AFTER.match(text, d.end_char))
 
 
+PAGE_DATE_BEFORE = re.compile(load_json("relations.json")["page_date_before"])   # « date 2020-05 »
+
+
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans"), nor
     "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
-    « aucune visite n'a eu lieu en 2021, mais … »)."""
+    « aucune visite n'a eu lieu en 2021, mais … »), nor a stored page's « date 2020-05 » marker
+    that runs into the unit (it dates only what states no date of its own, `news_month`)."""
     text = an.text[unit.start:unit.end]
     folded = an.folded[unit.start:unit.end]
     negated = negated_clauses(folded)
-    out = []
+    out, marker = [], None
     for d in find_dates(text, an.date):
         if not (d.start or d.end) or stamped(text, d):
             continue
         if any(s <= d.start_char < e for s, e in negated):
+            continue
+        if PAGE_DATE_BEFORE.search(an.folded, max(0, unit.start + d.start_char - 12), unit.start + d.start_char):
+            marker = d    # the page's own « date 2020-05 » marker: it dates only what states no date
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]
         relation_age = d.kind == "since" and cues.kinds_in(before)
         if relation_age or cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
             continue
         out.append(d)
-    return out
+    return out or ([marker] if marker is not None else [])
 
 
 def _tense(an: Analysis, unit: Unit) -> str | None:

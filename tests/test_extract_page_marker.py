@@ -1,0 +1,23 @@
+"""A stored page's « date YYYY-MM » marker dates only the events that state no date of their own
+(SCHEMA), even when the page's first line runs into the sentence (fresh tester, issue 10:
+« date 2020-05 / En avril 2020, … a offert » was dated 2020-05). Sentences written for these tests."""
+import pytest
+
+from jumelage.extract import default_extractor, extract_text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _model():
+    default_extractor().nlp
+
+
+def test_the_sentence_date_wins_over_the_page_marker():
+    ext = extract_text("date 2021-09\nEn mars 2021, la ville de Tartu a envoyé des tests rapides à "
+                       "Metz, sa ville jumelle.")
+    assert [a.start for a in ext.actions] == ["2021-03"]
+
+
+def test_an_undated_event_takes_the_page_marker():
+    ext = extract_text("date 2021-09\nLa ville de Tartu a envoyé des tests rapides à Metz, sa "
+                       "ville jumelle.")
+    assert [a.start for a in ext.actions] == ["2021-09"]
