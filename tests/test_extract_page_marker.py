@@ -21,3 +21,9 @@ def test_an_undated_event_takes_the_page_marker():
     ext = extract_text("date 2021-09\nLa ville de Tartu a envoyé des tests rapides à Metz, sa "
                        "ville jumelle.")
     assert [a.start for a in ext.actions] == ["2021-09"]
+
+
+def test_a_launch_date_with_a_run_that_goes_on_is_no_end():
+    ext = extract_text("date 2023-10\nLe programme d'assainissement lancé en 2019 avec Bignona se "
+                       "poursuit, annonce la ville de Vitry-sur-Seine.")
+    assert [(a.start, a.end, a.status) for a in ext.actions] == [("2019", None, "ongoing")]

@@ -155,7 +155,9 @@ def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
 def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     """Decision: in what state is the event `ev` told by `unit`? "cancelled" or "abandoned" by
     their cues (unless it runs on), "planned" by an intent or a plan not in the past, else from its
-    dates and the verbs' tense (`period_status`): "done", "ongoing" or "planned"."""
+    dates and the verbs' tense (`period_status`): "done", "ongoing" or "planned". A single past
+    date with an ongoing cue (« lancé en 2019, le programme se poursuit ») is the start of what runs
+    on: the event's end is left open (issue 10: a launch date is no end date)."""
     folded = an.folded[unit.start:unit.end]
     open_ongoing = ev.open_end and not ev.end
     if cues.has("cancelled", folded) and not open_ongoing:
@@ -172,6 +174,9 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
             or (cues.has("planned", folded) and verb_tense != "past"):
         return "planned"                      # "a prévu de", "reporté à 2025", "se tiendra"
     tense = verb_tense
+    if tense != "future" and ev.start and ev.end == ev.start and not ev.open_end \
+            and an.date and ev.start < an.date[:len(ev.start)] and cues.has("ongoing", folded):
+        ev.end, ev.open_end = None, True    # « lancé en 2019, le programme se poursuit »: a launch, not an end
     if tense != "future" and (ev.open_end or cues.has("ongoing", folded)) and not ev.end:
         tense = "present"
     return period_status(ev.start, ev.end, an.date, ev.open_end, tense)
