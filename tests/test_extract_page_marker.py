@@ -27,3 +27,12 @@ def test_a_launch_date_with_a_run_that_goes_on_is_no_end():
     ext = extract_text("date 2023-10\nLe programme d'assainissement lancé en 2019 avec Bignona se "
                        "poursuit, annonce la ville de Vitry-sur-Seine.")
     assert [(a.start, a.end, a.status) for a in ext.actions] == [("2019", None, "ongoing")]
+
+
+@pytest.mark.parametrize("currency", ["francs CFA", "F CFA", "FCFA"])
+def test_a_currency_is_no_organisation(currency):
+    """Fresh tester: « francs CFA » gave an organisation « CFA »."""
+    ext = extract_text(f"La ville de Niort a versé 4,5 millions de {currency} à Atakpamé en 2022 "
+                       "pour un forage, avec l'association Eau Vive.")
+    assert not any("CFA" in o for o in ext.organizations)
+    assert all(not any("CFA" in o for o in a.organizations) for a in ext.actions)

@@ -106,6 +106,12 @@ def _vocab(lang: str = "fr") -> _Vocab:
     return _Vocab(lang)
 
 
+def is_currency(name: str) -> bool:
+    """Whether `name` is only a currency's name, code or sign (« CFA », « F CFA », « Euros »,
+    « FCFA »), by `data/fr/currencies.tsv`: no organisation, whatever the parser says."""
+    return fold_word(name.strip()) in _vocab().currency
+
+
 def _value(num: str, english: bool) -> Decimal | None:
     """The value of a written number: French grouping and decimal comma, or English ones."""
     s = num.replace(" ", "")

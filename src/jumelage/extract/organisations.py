@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from jumelage.extract import cues
 from jumelage.extract.lexicon import fold_same_length, load_json
+from jumelage.extract.money import is_currency
 
 _WRITING = load_json("writing.json")
 # the proper-noun (or acronym) tail of a name, its words joined by « de », « et »…; then « (ACRONYM) »
@@ -52,7 +53,7 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
         if ent.label_ == "ORG":
             name = ent.text.strip(" .,;:«»\"")
             if len(name) >= 3 and not NOT_ORG.match(name) and fold_same_length(name) not in place_names \
-                    and not MARKUP.search(name) and not _common_word(ent):
+                    and not MARKUP.search(name) and not _common_word(ent) and not is_currency(name):
                 found.append((ent.start_char, ent.end_char, name))
     for m in _networks().finditer(text):
         found.append((m.start(), m.end(), m.group(0)))
