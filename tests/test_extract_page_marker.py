@@ -36,3 +36,11 @@ def test_a_currency_is_no_organisation(currency):
                        "pour un forage, avec l'association Eau Vive.")
     assert not any("CFA" in o for o in ext.organizations)
     assert all(not any("CFA" in o for o in a.organizations) for a in ext.actions)
+
+
+def test_a_name_and_its_acronym_are_one_organisation():
+    """SCHEMA: one body is one entry, « Name (ACRONYM) » (fresh tester: « Cités Unies France
+    (CUF) » gave two)."""
+    ext = extract_text("En mars 2023, la ville de Parthenay a signé une convention avec Atakpamé "
+                       "et l'Agence française de développement (AFD).")
+    assert ext.organizations == ["Agence française de développement (AFD)"]

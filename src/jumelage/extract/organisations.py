@@ -69,7 +69,32 @@ def find_organisations(text: str, folded: str, doc, place_names: set[str]) -> li
         if out and item[0] < out[-1][1]:
             continue
         out.append(item)
-    return out
+    return _with_acronyms(text, out)
+
+
+BRACKETED = re.compile(r"\s*\(([^()\n]{2,90})\)")
+ACRONYM = re.compile(r"^[A-ZÀ-Ý](?:[A-ZÀ-Ý0-9&-]|\.(?=[A-Z]))+\.?$")
+
+
+def _with_acronyms(text: str, items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One body, one entry (SCHEMA): a name followed by its acronym in brackets, or an acronym by
+    its name (« Cités Unies France (CUF) », « BSTA (Bishop's Stortford Twinning Association) »), is
+    one organisation « Name (ACRONYM) » as written; the acronym named alone later is that body."""
+    out: list[tuple[int, int, str]] = []
+    full: dict[str, str] = {}
+    skip_to = -1
+    for start, end, name in items:
+        if start < skip_to:
+            continue
+        m = BRACKETED.match(text, end)
+        inner = m.group(1).strip() if m else ""
+        if m and bool(ACRONYM.match(inner)) != bool(ACRONYM.match(name)):
+            acronym = inner if ACRONYM.match(inner) else name
+            name = f"{name} ({inner})"
+            full[acronym] = name
+            end = skip_to = m.end()
+        out.append((start, end, name))
+    return [(s, e, full.get(n, n)) for s, e, n in out]
 
 
 def unique_names(items: list[tuple[int, int, str]]) -> list[str]:
