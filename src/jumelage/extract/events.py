@@ -21,6 +21,7 @@ from jumelage.extract.dates import find_dates, period_status
 from jumelage.extract.lexicon import load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import governing_section, section_subjects
+from jumelage.extract.relations import page_dated
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
@@ -62,9 +63,6 @@ def stamped(text: str, d) -> bool:
     return bool(CLOCK_AFTER.match(text, d.end_char))
 
 
-PAGE_DATE_BEFORE = re.compile(load_json("relations.json")["page_date_before"])   # « date 2020-05 »
-
-
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans"), nor
     "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
@@ -79,7 +77,7 @@ def _unit_dates(an: Analysis, unit: Unit):
             continue
         if any(s <= d.start_char < e for s, e in negated):
             continue
-        if PAGE_DATE_BEFORE.search(an.folded, max(0, unit.start + d.start_char - 12), unit.start + d.start_char):
+        if page_dated(folded, d):
             marker = d    # the page's own « date 2020-05 » marker: it dates only what states no date
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]

@@ -458,11 +458,14 @@ def _in_brackets(folded: str, m: Mention) -> bool:
     return folded[max(0, m.start - 1):m.start] == "(" and folded[m.end:m.end + 1] == ")"
 
 
+SENTENCE_STOP = re.compile(r"[.!?\n]")
+
+
 def _sentence_end(folded: str, start: int, most: int) -> int:
     """The end of the sentence that runs on at `start`, at most `most` characters on."""
     cut = min(len(folded), start + most)
-    stop = min((i for i in (folded.find(c, start, cut) for c in ".!?\n") if i >= 0), default=cut)
-    return stop
+    stop = SENTENCE_STOP.search(folded, start, cut)
+    return stop.start() if stop else cut
 
 
 DASH_NAME = re.compile(r"\s*[-–—]\s*([A-ZÀ-Ý][\w’'-]+(?:[ -][A-ZÀ-Ý][\w’'-]+)?)")

@@ -24,6 +24,7 @@ from jumelage.extract.layout import Layout, analyse
 from jumelage.extract.lexicon import fold_same_length
 from jumelage.extract.mentions import Mention, unit_own_name
 from jumelage.extract.organisations import find_organisations, unique_names
+from jumelage.gazetteer import get_gazetteer
 from jumelage.partial_dates import earliest
 from jumelage.records import PLACE_KINDS, Action, Document, Extraction, Initiative, Partnership, Place
 
@@ -286,8 +287,6 @@ def _cut_name(text: str, end: int, start: int) -> bool:
     after = CUT_AFTER.match(text, start, min(len(text), start + 40))
     if before is None or after is None:
         return False
-    from jumelage.gazetteer import get_gazetteer
-
     name = f"{before.group(1)} {after.group(1)}"
     match = get_gazetteer().resolve(name, fuzzy=False)
     return match is not None and match.exact and fold_same_length(match.name) == fold_same_length(name)
