@@ -1,12 +1,6 @@
 """The extractor end to end on short French texts written for these tests (real towns, invented facts)."""
-import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp  # load spaCy once for the module
+from jumelage.extract import extract_text
 
 
 def by_name(ext):

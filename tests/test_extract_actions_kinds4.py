@@ -3,16 +3,7 @@ French sentences written for these tests (real towns, invented facts)."""
 import pytest
 
 from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
-def names(ext, refs) -> set[str]:
-    by_ref = {p.ref: p.name for p in ext.places}
-    return {by_ref[r] for r in refs}
+from test_extract_actions_units import names
 
 
 def test_exchanges_between_our_twin_towns_are_an_action_with_every_partner():

@@ -3,17 +3,8 @@ cues in data/fr/cues.json and units.json), each on French sentences written for 
 towns, invented facts, wording unlike the seed documents)."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
-def names(ext, refs) -> set[str]:
-    by_ref = {p.ref: p.name for p in ext.places}
-    return {by_ref[r] for r in refs}
+from jumelage.extract import extract_text
+from test_extract_actions_units import names
 
 
 def test_sending_to_the_twin_named_by_its_role_is_an_action_with_the_one_partner():

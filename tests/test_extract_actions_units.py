@@ -1,13 +1,7 @@
 """Action and initiative decisions of issue 10 (`extract/events.py`, `extract/units.py`), each kind
 on French sentences written for these tests (real towns, invented facts)."""
-import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
+from jumelage.extract import extract_text
 
 
 def names(ext, refs) -> set[str]:

@@ -3,14 +3,9 @@
 French sentences written for these tests (real towns, invented facts)."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
+from jumelage.extract import extract_text
 from jumelage.extract.lexicon import fold_same_length
 from jumelage.extract.relations import stated_kinds
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
 
 
 @pytest.mark.parametrize("sentence", [

@@ -4,17 +4,8 @@ signed stays the partner it usually is. French sentences written for these tests
 invented facts)."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
-def pairs(ext) -> set[frozenset]:
-    name = {p.ref: p.name for p in ext.places}
-    return {frozenset(name[r] for r in p.places) for p in ext.partnerships}
+from jumelage.extract import extract_text
+from test_extract_kinds import pairs
 
 
 def acting(ext) -> set[str]:

@@ -10,11 +10,6 @@ from jumelage.extract.pairs import FEATURES as PAIR_FEATURES
 from jumelage.extract.units import UNIT_FEATURES
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
 def names(ext) -> set[str]:
     return {p.name for p in ext.places}
 

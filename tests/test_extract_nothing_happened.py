@@ -4,16 +4,11 @@ cancelled action), and unlike a sentence that tells another act beside the negat
 sentences written for these tests (real towns, invented facts)."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
+from jumelage.extract import extract_text
 from jumelage.extract.events import nothing_happened
 from jumelage.extract.lexicon import fold_same_length
 
 TWINS = "La ville de Quimperlé est jumelée avec Lewes depuis 1981.\n\n"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
 
 
 @pytest.mark.parametrize("sentence", [

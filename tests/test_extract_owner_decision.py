@@ -2,7 +2,6 @@
 the hand-weighted rules. Sentences written for these tests: real towns, invented facts."""
 import hashlib
 
-from test_extract_kinds import _model  # noqa: F401 - the model fixture applies to every test
 
 from jumelage.extract import default_extractor
 from jumelage.extract.model import LinearModel

@@ -3,12 +3,7 @@
 « date 2020-05 / En avril 2020, … a offert » was dated 2020-05). Sentences written for these tests."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
+from jumelage.extract import extract_text
 
 
 def test_the_sentence_date_wins_over_the_page_marker():

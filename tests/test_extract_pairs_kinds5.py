@@ -1,6 +1,6 @@
 """Partnership and place fault kinds of issue 10 (round 5), each on French sentences written for
 these tests: real towns, invented facts, wordings that appear in no shared document."""
-from test_extract_kinds import _model, names, pairs  # noqa: F401 - the model fixture applies to every test
+from test_extract_kinds import names, pairs
 
 from jumelage.extract import extract_text
 

@@ -1,7 +1,7 @@
 """Places and owner fault kinds of issue 10 (round 3), each on French sentences written for these
 tests: real towns, invented facts, wordings that appear in no shared document."""
 import pytest
-from test_extract_kinds import _model, names, pairs  # noqa: F401 - the model fixture applies to every test
+from test_extract_kinds import names, pairs
 
 from jumelage.extract import extract_text
 from jumelage.extract.mentions import ADMIN_UNITS

@@ -4,16 +4,8 @@ the parser taking Merzig for a person), while words that only happen to name a s
 out. French sentences written for these tests (real towns, invented facts)."""
 import pytest
 
-from jumelage.extract import default_extractor, extract_text
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _model():
-    default_extractor().nlp
-
-
-def names(ext) -> set[str]:
-    return {p.name for p in ext.places}
+from jumelage.extract import extract_text
+from test_extract_kinds import names
 
 
 @pytest.mark.parametrize("text, town", [
