@@ -192,6 +192,40 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     return None
 
 
+def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
+    """An action whose opening sentences tell a partner town's own measure (`partner_measure`, each
+    sentence alone: « La municipalité de Tczew a ouvert un compte pour recueillir des dons. ⏎ Il est
+    important de participer, estime le comité… ») and then run on into what the towns do together:
+    the opening sentences are that town's initiative (SCHEMA), the rest an action of the owner with
+    that town. Returns [ev] when the action does not open so, or tells nothing else."""
+    if ev.kind != "action" or an.owner is None:
+        return [ev]
+    inside = [u for u in an.units if ev.start_char <= u.start < ev.end_char and u.kind != "heading"]
+    place, cut = None, None
+    for k, unit in enumerate(inside):
+        here = an.keys_in(unit.start, unit.end)
+        subject = _subject_place(an, unit)
+        c = UnitCandidate(unit.start, unit.end, unit,
+                          _features(an, unit, unit.start, unit.end, here, subject, [], 0.0),
+                          _place(an, unit, here, subject))
+        measure = partner_measure(an, c)
+        if measure is None or (place is not None and measure != place):
+            cut = k
+            break
+        place = measure
+    if place is None or not cut:
+        return [ev]
+    first = inside[cut]
+    measure = Event("initiative", ev.start_char, inside[cut - 1].end, [place], paragraph=ev.paragraph,
+                    start=ev.start, end=ev.end)
+    rest = _new_event(an, first, an.owner)
+    if not rest.partners:
+        rest.partners = [place]
+    rest.places = rest.actors + rest.partners
+    rest.end_char = ev.end_char
+    return [measure, rest]
+
+
 COMMITTEE = re.compile(load_json("units.json")["twinning_committee"])   # folded text
 
 
@@ -308,7 +342,9 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
             if place is not None:
                 ev = Event("initiative", ev.start_char, ev.end_char, [place], paragraph=ev.paragraph,
                            start=ev.start, end=ev.end)
-            kept.append(ev)
+                kept.append(ev)
+            else:
+                kept.extend(split_partner_measure(an, ev))
             continue
         if c.place is None:
             continue
