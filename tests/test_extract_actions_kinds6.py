@@ -18,3 +18,22 @@ def test_a_partner_towns_own_measure_opening_a_story_is_its_initiative_and_the_r
     act = ext.actions[0]
     assert act.quote.startswith("Le comité de jumelage de Lamballe")
     assert names(ext, act.actors + act.partners) == {"Lamballe", "Bad Berleburg"}
+
+
+def test_a_visit_told_with_an_inverted_subject_is_a_contact_not_the_partners_measure():
+    text = ("date 2022-05\nLa commune de Lamballe est jumelée avec la ville polonaise de Kutno "
+            "depuis 1992.\n\n"
+            "Depuis le début de la guerre, Lamballe a envoyé deux convois de vivres à Kutno. "
+            "Aussi le maire et son adjointe se sont-ils rendus à Kutno pour mesurer les besoins "
+            "des déplacés ukrainiens.")
+    ext = extract_text(text)
+    assert not ext.initiatives
+    assert ext.actions
+
+
+def test_partner_contact_cue_reads_an_inverted_subject():
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("partner_contact", fold_same_length("les élus se sont-ils rendus à Gdańsk"))
+    assert cues.has("partner_contact", fold_same_length("le maire s'y est-il rendu"))
