@@ -37,3 +37,14 @@ def test_partner_contact_cue_reads_an_inverted_subject():
 
     assert cues.has("partner_contact", fold_same_length("les élus se sont-ils rendus à Gdańsk"))
     assert cues.has("partner_contact", fold_same_length("le maire s'y est-il rendu"))
+
+
+def test_a_towns_decision_in_a_networks_crisis_briefing_is_its_initiative():
+    text = ("Les villes africaines face à l'épidémie de coronavirus\n\n"
+            "Le réseau des collectivités publie chaque semaine les réponses de ses membres à la "
+            "pandémie.\n\n"
+            "Au Sénégal, les élus viennent d'être installés après les élections.\n\n"
+            "Le conseil municipal de Ziguinchor a décidé de suspendre les loyers des marchés "
+            "communaux pendant deux mois.")
+    ext = extract_text(text)
+    assert [names(ext, [i.place]) for i in ext.initiatives] == [{"Ziguinchor"}]

@@ -275,16 +275,19 @@ def statement_only(an: Analysis, c: UnitCandidate) -> bool:
 
 def own_measure_without_owner(an: Analysis, c: UnitCandidate) -> str | None:
     """On a page that speaks for no town (a network's briefing on how towns face a crisis), a unit
-    that names one town only and tells a measure (`initiative_triggers`) in a crisis paragraph,
-    with no contact with another town, is that town's own initiative (« Le maire … a procédé à la
-    désinfection des quartiers de Libreville »). None otherwise, and always when there is an owner."""
-    if an.owner is not None or not c.features.get("context"):
+    that names one town only and tells a measure (`initiative_triggers`), or has that town decide
+    as its subject (`decision`: « Les maires de Douala ont décidé de… »), in a crisis paragraph or
+    on a page about a crisis, with no contact with another town, is that town's own initiative
+    (« Le maire … a procédé à la désinfection des quartiers de Libreville »). None otherwise, and
+    always when there is an owner."""
+    if an.owner is not None or not (c.features.get("context") or an.context):
         return None
     here = set(an.keys_in(c.start, c.end))
     if len(here) != 1:
         return None
     folded = an.folded[c.start:c.end]
-    if not cues.has("initiative_triggers", folded) or cues.has("partner_contact", folded):
+    if not (cues.has("initiative_triggers", folded) or (c.features.get("foreign_subject") and cues.has("decision", folded))) \
+            or cues.has("partner_contact", folded):
         return None
     return here.pop()
 
