@@ -1,6 +1,8 @@
 """Action and initiative kinds of issue 10, sixth round (`extract/events.py`, `extract/units.py`,
 cues in data/fr/), each on French sentences written for these tests (real towns, invented facts,
 wording unlike the seed documents)."""
+import pytest
+
 from jumelage.extract import extract_text
 from test_extract_actions_units import names
 
@@ -48,3 +50,31 @@ def test_a_towns_decision_in_a_networks_crisis_briefing_is_its_initiative():
             "communaux pendant deux mois.")
     ext = extract_text(text)
     assert [names(ext, [i.place]) for i in ext.initiatives] == [{"Ziguinchor"}]
+
+
+def test_a_countrys_measure_told_among_a_partners_news_is_no_initiative_of_the_town():
+    text = ("date 2020-05\nLa commune de Saint-Lô est jumelée avec Saint-Georges (Grenade) depuis 1990 "
+            "et avec Aalen depuis 1978.\n\n"
+            "Des nouvelles d'Aalen\n\n"
+            "Depuis le 16 mars, la ville d'Aalen a fermé ses piscines et ses bibliothèques pour freiner "
+            "l'épidémie. Les grands rassemblements ont par ailleurs été interdits dans toute "
+            "l'Allemagne jusqu'à la fin de l'été par le gouvernement fédéral.")
+    ext = extract_text(text)
+    assert not ext.actions
+    assert [names(ext, [i.place]) for i in ext.initiatives] == [{"Aalen"}]
+
+
+@pytest.mark.parametrize("sentence, national", [
+    ("les rassemblements ont été interdits dans toute l'Allemagne", True),
+    ("le confinement a été décrété par le gouvernement", True),
+    ("la ville de Kutno a fermé ses écoles, comme le gouvernement l'a demandé", False),
+    ("la mairie a fermé les écoles de toute la ville", False),
+])
+def test_national_measure(sentence, national):
+    from test_extract_owner_decision import analysis
+    from jumelage.extract.events import national_measure
+
+    text = f"La commune de Kutno est jumelée avec Lunéville.\n\n{sentence[0].upper()}{sentence[1:]}."
+    an = analysis(text)
+    kutno = next(an.key(m) for m in an.mentions if m.name == "Kutno")
+    assert national_measure(an, text.index("\n\n") + 2, len(text), kutno) is national

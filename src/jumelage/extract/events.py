@@ -267,7 +267,7 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             continue
         if role == "action":
             current = _add_action(an, events, f, partners, links)
-        elif role == "initiative":
+        elif role == "initiative" and (place == an.owner or not national_measure(an, unit.start, unit.end, place)):
             current = _add_initiative(an, events, f, place, current)
         elif current is not None and f.paragraph - current.paragraph > 1:
             current = None
@@ -514,6 +514,23 @@ def initiative_place(f: Facts, partners: list[str], local: bool, subjects: list[
     if local and cues.has("initiative_triggers", f.folded) and not f.kinds:
         return (partners or subjects)[0]
     return None
+
+
+def national_measure(an: Analysis, start: int, end: int, place: str | None) -> bool:
+    """Does text[start:end] tell a measure taken for a whole country (« décrété par le
+    gouvernement », « interdites dans toute l'Allemagne »; `national_scope`, `nationwide` before a
+    country's name) rather than by `place`? Not when `place` is the grammatical subject of a
+    sentence in it (« la ville de Kutno a fermé ses écoles, comme dans tout le pays »)."""
+    folded = an.folded[start:end]
+    national = cues.has("national_scope", folded) or any(
+        start <= c.start < end and cues.search("nationwide", an.folded[max(start, c.start - 30):c.start])
+        for c in an.countries)
+    if not national or place is None:
+        return national
+    span = an.doc.char_span(start, end, alignment_mode="expand") if an.doc is not None else None
+    if span is None:
+        return True
+    return not any(subject_place(an, Unit(s.start_char, s.end_char, 0, "para")) == place for s in span.sents)
 
 
 NEGATED_CLAUSE_END = re.compile(r"[,;:.!?]|\bmais\b")

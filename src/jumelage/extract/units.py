@@ -28,8 +28,8 @@ from datetime import date
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
 from jumelage.extract.dates import find_dates
-from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, nothing_happened, stamped, story_date, \
-    subject_place as _subject_place
+from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, national_measure, nothing_happened, stamped, \
+    story_date, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import section_subjects
@@ -183,6 +183,8 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     folded = an.folded[c.start:c.end]
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
+    if national_measure(an, c.start, c.end, place):
+        return None                       # « interdites dans toute l'Allemagne »: the country's measure
     running = c.unit.kind not in ("item", "row")
     if c.features.get("foreign_subject") and (
             running or c.features.get("context") or cues.has("initiative_triggers", folded)):
@@ -209,12 +211,17 @@ def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
                           _features(an, unit, unit.start, unit.end, here, subject, [], 0.0),
                           _place(an, unit, here, subject))
         measure = partner_measure(an, c)
+        if measure is None and place is not None and national_only(an, c):
+            measure = place              # the country's measures told among the town's own
         if measure is None or (place is not None and measure != place):
             cut = k
             break
         place = measure
-    if place is None or not cut:
+    if place is None or cut == 0:
         return [ev]
+    if cut is None:                      # every sentence tells the town's (or its country's) measures
+        return [Event("initiative", ev.start_char, ev.end_char, [place], paragraph=ev.paragraph,
+                      start=ev.start, end=ev.end)]
     first = inside[cut]
     measure = Event("initiative", ev.start_char, inside[cut - 1].end, [place], paragraph=ev.paragraph,
                     start=ev.start, end=ev.end)
@@ -289,7 +296,8 @@ def own_measure_without_owner(an: Analysis, c: UnitCandidate) -> str | None:
     if not (cues.has("initiative_triggers", folded) or (c.features.get("foreign_subject") and cues.has("decision", folded))) \
             or cues.has("partner_contact", folded):
         return None
-    return here.pop()
+    place = here.pop()
+    return None if national_measure(an, c.start, c.end, place) else place
 
 
 def sheltering_partner(an: Analysis, c: UnitCandidate) -> str | None:
@@ -305,6 +313,18 @@ def sheltering_partner(an: Analysis, c: UnitCandidate) -> str | None:
 
 
 SHELTER_CUES = "shelter_acts"
+
+
+def national_only(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` tell a country's measure (`events.national_measure`: « interdites dans toute
+    l'Allemagne »), naming no town but its place and showing no contact between towns? Neither
+    that town's initiative nor an action with it."""
+    if c.place is None or c.place == an.owner or set(an.keys_in(c.start, c.end)) - {c.place}:
+        return False
+    folded = an.folded[c.start:c.end]
+    if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
+        return False
+    return national_measure(an, c.start, c.end, c.place)
 
 
 def description_only(an: Analysis, c: UnitCandidate) -> bool:
@@ -355,7 +375,7 @@ def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]
         local = None
         if alone is None:
             if founding_only(an, c) or statement_only(an, c) or description_only(an, c) \
-                    or nothing_happened(an.folded[c.start:c.end]):
+                    or nothing_happened(an.folded[c.start:c.end]) or national_only(an, c):
                 continue
             local = home_event(an, c) if c.unit.kind == "para" else None
             if local is None and \
