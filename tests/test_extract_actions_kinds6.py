@@ -78,3 +78,22 @@ def test_national_measure(sentence, national):
     an = analysis(text)
     kutno = next(an.key(m) for m in an.mentions if m.name == "Kutno")
     assert national_measure(an, text.index("\n\n") + 2, len(text), kutno) is national
+
+
+def test_what_a_visiting_group_also_did_during_the_stay_belongs_to_the_stay():
+    text = ("La commune de Quimperlé est jumelée avec Tralee depuis 1984.\n\n"
+            "En avril 2023, les collégiens de Quimperlé ont séjourné une semaine à Tralee. "
+            "Le séjour a été riche : visite des falaises, cours de gaélique et soirée chez l'habitant.\n\n"
+            "Les élèves ont aussi apprécié le match de hurling où ils ont joué avec leurs correspondants.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert "hurling" in ext.actions[0].quote
+
+
+def test_a_town_that_also_does_something_else_after_a_stay_opens_a_new_action():
+    text = ("La commune de Quimperlé est jumelée avec Tralee depuis 1984.\n\n"
+            "En avril 2023, les collégiens de Quimperlé ont séjourné une semaine à Tralee. "
+            "Le séjour a été riche : visite des falaises, cours de gaélique et soirée chez l'habitant.\n\n"
+            "La ville de Quimperlé a également accueilli la chorale de Tralee pour un concert.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 2

@@ -424,7 +424,8 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     new_places = set(f.partners) - set(current.places)
     if new_places and not (current.kind == "action" and not new_places & set(linked)):
         return False
-    if cues.has("new_event", f.folded) or cues.has("turn_event", f.folded) or f.home:
+    if (cues.has("new_event", f.folded) and not stay_programme(an, f, current)) \
+            or cues.has("turn_event", f.folded) or f.home:
         return False
     if _new_sum(an, f, current):
         return False
@@ -437,6 +438,18 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     if current.kind != "action":
         return not f.partners
     return not _switches_tense(an, unit, current)
+
+
+def stay_programme(an: Analysis, f: Facts, current: Event) -> bool:
+    """Does the unit tell more of the programme of the stay `current` tells (SCHEMA: "the programme
+    of one stay belongs to that stay"), though it says « aussi » (« Le séjour a été intense … Les
+    footballeurs ont aussi apprécié le tournoi »)? The running action is a stay (`stay`), and
+    the unit names no place, gives no date and has no town as its subject."""
+    if current.kind != "action" or f.here or f.dates:
+        return False
+    if not cues.has("stay", an.folded[current.start_char:current.end_char]):
+        return False
+    return subject_place(an, f.unit) is None
 
 
 def _new_sum(an: Analysis, f: Facts, current: Event) -> bool:
