@@ -97,3 +97,33 @@ def test_a_town_that_also_does_something_else_after_a_stay_opens_a_new_action():
             "La ville de Quimperlé a également accueilli la chorale de Tralee pour un concert.")
     ext = extract_text(text)
     assert len(ext.actions) == 2
+
+
+@pytest.mark.parametrize("sentence, themes", [
+    ("La ville de Kutno héberge 400 déplacés ukrainiens dans ses écoles et son gymnase.", {"humanitarian"}),
+    ("Les réfugiés sont logés dans le gymnase municipal et dans une école désaffectée.", {"humanitarian"}),
+])
+def test_a_school_or_a_gym_used_as_a_shelter_is_no_education_nor_sport_theme(sentence, themes):
+    from jumelage.extract.events import without_shelter_venues
+    from jumelage.extract.lexicon import fold_same_length
+    from jumelage.extract.themes import themes_for
+
+    assert set(themes_for(without_shelter_venues(sentence, fold_same_length(sentence)))) == themes
+
+
+def test_pupils_received_in_schools_keep_the_education_theme():
+    from jumelage.extract.events import without_shelter_venues
+    from jumelage.extract.lexicon import fold_same_length
+    from jumelage.extract.themes import themes_for
+
+    sentence = "Les collégiens de Kutno ont été accueillis dans les écoles de Lunéville pour une semaine de cours."
+    assert "education" in themes_for(without_shelter_venues(sentence, fold_same_length(sentence)))
+
+
+def test_a_partner_sheltering_in_its_schools_is_a_humanitarian_initiative():
+    text = ("date 2022-04\nLa commune de Lunéville est jumelée avec la ville polonaise de Kutno "
+            "depuis 1992.\n\n"
+            "Depuis le début de la guerre, la ville de Kutno héberge plus de 400 déplacés "
+            "ukrainiens dans ses écoles et son gymnase.")
+    ext = extract_text(text)
+    assert [set(i.themes) for i in ext.initiatives] == [{"humanitarian"}]

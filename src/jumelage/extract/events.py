@@ -798,12 +798,21 @@ def amounts_in(text: str) -> list[Amount]:
     return [Amount(a.value, a.currency, a.per) for a in find_amounts(text)]
 
 
+def without_shelter_venues(text: str, folded: str) -> str:
+    """`text` with the buildings people are sheltered in blanked out (`shelter_venue`: « héberge
+    400 déplacés dans ses écoles et son gymnase »): a school or a gym used as a shelter tells no
+    education nor sport theme. `folded` is `text` folded (same length)."""
+    for m in cues.finditer("shelter_venue", folded):
+        text = text[:m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1):]
+    return text
+
+
 def describe(an: Analysis, ev: Event) -> tuple[list[str], str | None, list[Amount]]:
     """The themes, context (the document's when the event states none) and amounts of `ev`; an
     action giving help (`crisis_aid`) in a crisis is humanitarian too."""
     text = an.text[ev.start_char:ev.end_char]
     context = context_for(text) or an.context
-    themes = themes_for(text)
+    themes = themes_for(without_shelter_venues(text, an.folded[ev.start_char:ev.end_char]))
     # help between twins in a crisis (war, flood, epidemic) is humanitarian, whatever else it is
     if ev.kind == "action" and context and "humanitarian" not in themes and len(themes) < 3 \
             and cues.has("crisis_aid", an.folded[ev.start_char:ev.end_char]):
