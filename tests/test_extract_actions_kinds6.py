@@ -127,3 +127,26 @@ def test_a_partner_sheltering_in_its_schools_is_a_humanitarian_initiative():
             "ukrainiens dans ses écoles et son gymnase.")
     ext = extract_text(text)
     assert [set(i.themes) for i in ext.initiatives] == [{"humanitarian"}]
+
+
+def test_an_appeal_to_the_inhabitants_for_the_twin_is_an_action_with_it():
+    text = ("date 2021-07\nLes Pontivyens sont appelés à la solidarité envers les Gallois touchés par "
+            "les tempêtes de la semaine dernière.\n\n"
+            "La commune de Pontivy est jumelée avec Tenby depuis 1982. "
+            "La ville de Tenby a été durement frappée par les inondations.")
+    ext = extract_text(text)
+    appeal = [a for a in ext.actions if "sont appelés à la solidarité" in a.quote]
+    assert len(appeal) == 1
+    assert names(ext, appeal[0].actors + appeal[0].partners) == {"Pontivy", "Tenby"}
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("les habitants sont appelés à la solidarité", True),
+    ("la mairie a lancé un appel aux dons", True),
+    ("un appel téléphonique avec le maire", False),
+])
+def test_appeal_cue(sentence, hit):
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("action_triggers", fold_same_length(sentence)) is hit
