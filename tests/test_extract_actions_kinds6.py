@@ -150,3 +150,16 @@ def test_appeal_cue(sentence, hit):
     from jumelage.extract.lexicon import fold_same_length
 
     assert cues.has("action_triggers", fold_same_length(sentence)) is hit
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("nous voyons si les autres communes peuvent y participer", False),
+    ("la ville a organisé une autre rencontre en mai", True),
+    ("d'autres échanges ont suivi", True),
+    ("la ville a également reçu", True),
+])
+def test_new_event_cue_reads_another_event_not_the_other_towns(sentence, hit):
+    from jumelage.extract import cues
+    from jumelage.extract.lexicon import fold_same_length
+
+    assert cues.has("new_event", fold_same_length(sentence)) is hit
