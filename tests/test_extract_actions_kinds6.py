@@ -67,7 +67,7 @@ def test_a_countrys_measure_told_among_a_partners_news_is_no_initiative_of_the_t
 @pytest.mark.parametrize("sentence, national", [
     ("les rassemblements ont été interdits dans toute l'Allemagne", True),
     ("le confinement a été décrété par le gouvernement", True),
-    ("la ville de Kutno a fermé ses écoles, comme le gouvernement l'a demandé", False),
+    ("la ville de Kutno a fermé ses écoles, comme demandé par le gouvernement", False),
     ("la mairie a fermé les écoles de toute la ville", False),
 ])
 def test_national_measure(sentence, national):

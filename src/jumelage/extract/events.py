@@ -533,7 +533,7 @@ def national_measure(an: Analysis, start: int, end: int, place: str | None) -> b
     """Does text[start:end] tell a measure taken for a whole country (« décrété par le
     gouvernement », « interdites dans toute l'Allemagne »; `national_scope`, `nationwide` before a
     country's name) rather than by `place`? Not when `place` is the grammatical subject of a
-    sentence in it (« la ville de Kutno a fermé ses écoles, comme dans tout le pays »)."""
+    sentence in it (« la ville de Kutno a fermé ses écoles, comme demandé par le gouvernement »)."""
     folded = an.folded[start:end]
     national = cues.has("national_scope", folded) or any(
         start <= c.start < end and cues.search("nationwide", an.folded[max(start, c.start - 30):c.start])

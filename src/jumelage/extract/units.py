@@ -199,7 +199,9 @@ def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
     sentence alone: « La municipalité de Tczew a ouvert un compte pour recueillir des dons. ⏎ Il est
     important de participer, estime le comité… ») and then run on into what the towns do together:
     the opening sentences are that town's initiative (SCHEMA), the rest an action of the owner with
-    that town. Returns [ev] when the action does not open so, or tells nothing else."""
+    that town. A country's measures told among them (`national_only`) stay in the initiative; when
+    every sentence is such a measure the whole action is the town's initiative. Returns [ev] when
+    the action does not open so."""
     if ev.kind != "action" or an.owner is None:
         return [ev]
     inside = [u for u in an.units if ev.start_char <= u.start < ev.end_char and u.kind != "heading"]
@@ -340,7 +342,8 @@ def description_only(an: Analysis, c: UnitCandidate) -> bool:
 def decide_units(an: Analysis, events: list[Event], models: dict) -> list[Event]:
     """The rule events plus an action for each run of units the rules left that the action model
     chooses; an action (rule or learned) that tells a partner town's own measure
-    (`partner_measure`) or a local event (`home_event`) becomes an initiative, and a paragraph
+    (`partner_measure`) or a local event (`home_event`) becomes an initiative (one that only opens
+    on a partner's measure is cut there, `split_partner_measure`), and a paragraph
     sentence telling a local event is the owner's initiative even when the action model passes it.
     On a page that speaks for no town, a unit telling one town's measure in a crisis is that
     town's initiative (`own_measure_without_owner`), the model not asked.
