@@ -163,3 +163,17 @@ def test_new_event_cue_reads_another_event_not_the_other_towns(sentence, hit):
     from jumelage.extract.lexicon import fold_same_length
 
     assert cues.has("new_event", fold_same_length(sentence)) is hit
+
+
+def test_an_owners_action_ending_on_the_partners_own_measures_leaves_them_to_the_partner():
+    text = ("date 2022-05\nLa commune de Lunéville est jumelée avec la ville polonaise de Kutno "
+            "depuis 1992.\n\n"
+            "Depuis le début de la guerre, Lunéville a envoyé trois convois de vivres à Kutno pour "
+            "les familles ukrainiennes réfugiées. Beaucoup sont logées chez l'habitant, d'autres dans des "
+            "appartements réquisitionnés par la mairie. Cet accueil s'accompagne de cours de polonais "
+            "et d'une aide alimentaire.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1 and ext.actions[0].quote.startswith("Depuis le début de la guerre")
+    assert "logées" not in ext.actions[0].quote
+    assert [names(ext, [i.place]) for i in ext.initiatives] == [{"Kutno"}]
+    assert ext.initiatives[0].quote.startswith("Beaucoup sont logées")

@@ -220,7 +220,7 @@ def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
             break
         place = measure
     if place is None or cut == 0:
-        return [ev]
+        return _split_trailing_measure(an, ev, inside)
     if cut is None:                      # every sentence tells the town's (or its country's) measures
         return [Event("initiative", ev.start_char, ev.end_char, [place], paragraph=ev.paragraph,
                       start=ev.start, end=ev.end)]
@@ -233,6 +233,39 @@ def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
     rest.places = rest.actors + rest.partners
     rest.end_char = ev.end_char
     return [measure, rest]
+
+
+def _split_trailing_measure(an: Analysis, ev: Event, inside: list[Unit]) -> list[Event]:
+    """An owner's action with one partner town that ends on that town's own measures, told without
+    naming it (« … a proposé à sa ville jumelle d'accueillir des réfugiés. Certains sont logés en
+    famille, d'autres dans des logements réquisitionnés »): the closing sentences that tell a
+    measure (`shelter_acts`, `initiative_triggers`) or refer back to it (« Cet accueil … ») and
+    are each a `partner_measure` of that town
+    are its initiative; the action keeps the rest. Returns [ev] otherwise."""
+    if len(set(ev.partners)) != 1 or ev.actors != [an.owner] or len(inside) < 2:
+        return [ev]
+    town = ev.partners[0]
+    start = len(inside)
+    for unit in reversed(inside[1:]):
+        here = an.keys_in(unit.start, unit.end)
+        folded = an.folded[unit.start:unit.end]
+        subject = _subject_place(an, unit)
+        if set(here) - {town} or subject not in (None, town) or not (
+                cues.has(SHELTER_CUES, folded) or cues.has("initiative_triggers", folded)
+                or cues.search("story_anaphora", folded[:60])):
+            break
+        c = UnitCandidate(unit.start, unit.end, unit,
+                          _features(an, unit, unit.start, unit.end, here, subject, [], 0.0), town)
+        if partner_measure(an, c) != town:
+            break
+        start -= 1
+    if start == len(inside):
+        return [ev]
+    first = inside[start]
+    measure = Event("initiative", first.start, ev.end_char, [town], paragraph=an.block(first).paragraph)
+    _date(measure, [d for d in find_dates(an.text[first.start:ev.end_char], an.date) if d.start])
+    ev.end_char = inside[start - 1].end
+    return [ev, measure]
 
 
 COMMITTEE = re.compile(load_json("units.json")["twinning_committee"])   # folded text
