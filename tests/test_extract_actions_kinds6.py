@@ -177,3 +177,13 @@ def test_an_owners_action_ending_on_the_partners_own_measures_leaves_them_to_the
     assert "logées" not in ext.actions[0].quote
     assert [names(ext, [i.place]) for i in ext.initiatives] == [{"Kutno"}]
     assert ext.initiatives[0].quote.startswith("Beaucoup sont logées")
+
+
+def test_a_sentence_that_only_dates_the_signing_goes_on_with_it():
+    text = ("date 2008-03\nLa commune de Kaya est jumelée avec Laval depuis 1988.\n\n"
+            "Une délégation de Kaya a été reçue par la ville de Laval pour préparer un programme "
+            "d'adduction d'eau.\n\n"
+            "C'était au cours d'une séance du conseil municipal, le jeudi 13 mars 2008.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert ext.actions[0].start == "2008-03-13"

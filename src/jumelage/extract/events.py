@@ -247,6 +247,11 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             current.end_char = unit.end
             current.paragraph = f.paragraph
             continue
+        if dates_the_event(f, current):
+            current.end_char = unit.end
+            current.paragraph = f.paragraph
+            _date(current, f.explicit)
+            continue
         governing = governing_section(an, unit.block)
         if governing not in modes:
             modes[governing] = section_mode(an, governing)
@@ -438,6 +443,19 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     if current.kind != "action":
         return not f.partners
     return not _switches_tense(an, unit, current)
+
+
+def dates_the_event(f: Facts, current: Event | None) -> bool:
+    """Does the unit only say when or where the action just told took place (`occasion_told`:
+    « C'était au cours d'une session du conseil, le mercredi 29 novembre 2006 »), in the next
+    paragraph at most, naming no place the action lacks, with a date inside the action's own (or
+    the action undated)? Then it goes on with that action and gives it its finer date."""
+    if current is None or current.kind != "action" or not f.explicit or f.paragraph - current.paragraph > 1:
+        return False
+    if set(f.here) - set(current.places) or not cues.search("occasion_told", f.folded):
+        return False
+    d = f.explicit[0]
+    return not current.start or (d.start or "").startswith(current.start)
 
 
 def stay_programme(an: Analysis, f: Facts, current: Event) -> bool:
