@@ -41,6 +41,8 @@ FRENCH_UNIT_WORD = _pattern("french_unit_word")
 GATHERING_VENUE_BEFORE = _pattern("gathering_venue_before")   # « signée à », « réunis au »
 HOSTED_GATHERING_AFTER = _pattern("hosted_gathering_after")   # « … lors du sommet des maires »
 TOWN_PREPOSITION_BEFORE = _pattern("town_preposition_before")  # « une aide à X », « avec X »
+COMPARISON_BEFORE, COMPARISON_AFTER = _pattern("comparison_before"), _pattern("comparison_after")
+COMPARED_BEFORE = _pattern("compared_before")                  # « comme Neuilly pour Paris »
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 
 
@@ -381,7 +383,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start])
-            for s, e in inside.around(start)) and not hosts_gathering(folded, start, end)
+            for s, e in inside.around(start)) and not hosts_gathering(folded, start, end) \
+            and not in_comparison(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
@@ -397,6 +400,14 @@ def hosts_gathering(folded: str, start: int, end: int) -> bool:
     neither party nor actor (issue 10). A town where a twinning was simply signed stays an actor."""
     return bool(GATHERING_VENUE_BEFORE.search(folded[max(0, start - 60):start])
                 and HOSTED_GATHERING_AFTER.search(folded[end:end + 120]))
+
+
+def in_comparison(folded: str, start: int, end: int) -> bool:
+    """Is the place named at [start, end) of the folded text only in a comparison (« une banlieue
+    aisée, comme Neuilly pour Paris »)? Both sides of « comme X pour Y » are no actors."""
+    before = folded[max(0, start - 60):start]
+    return bool((COMPARISON_BEFORE.search(before) and COMPARISON_AFTER.match(folded, end, end + 60))
+                or COMPARED_BEFORE.search(before))
 
 
 class _Spans:
