@@ -29,3 +29,33 @@ def test_a_club_from_a_towns_suburbs_still_names_the_town():
     ext = extract_text("La ville de Dinan est jumelée avec Vilvorde. En mai 2019, un club de judo "
                        "de la banlieue de Vilvorde est venu à Dinan pour un tournoi.")
     assert "Vilvorde" in places(ext)
+
+
+# -- co-twins of one partner are no partners of each other ------------------------------------------
+
+def test_two_towns_each_twinned_with_one_partner_are_not_paired_together():
+    ext = extract_text("Le comité de jumelage Dourdan/Saint-Arnoult/Burkina réunit les deux communes. "
+                       "Les maires de Dourdan, de Saint-Arnoult-en-Yvelines et de Koudougou ont signé "
+                       "des conventions de partenariat. Les communes de Dourdan et de "
+                       "Saint-Arnoult-en-Yvelines fêtent vingt ans de jumelage.")
+    assert frozenset({"Dourdan", "Saint-Arnoult-en-Yvelines"}) not in pairs(ext)
+
+
+def test_towns_twinned_with_unnamed_towns_are_not_paired_together():
+    ext = extract_text("Jumelées avec des villes chinoises depuis longtemps, Cholet, Angers mais aussi "
+                       "Saumur hésitent à maintenir leurs échanges.")
+    assert not pairs(ext)
+
+
+def test_a_list_owner_speaking_pairs_only_with_the_owner():
+    ext = extract_text("Notre ville de Bayeux est jumelée avec Dorchester, Ballinasloe et Bad Homburg.")
+    assert pairs(ext) == {frozenset({"Bayeux", t}) for t in ("Dorchester", "Ballinasloe", "Bad Homburg")}
+
+
+# -- a partner's own partnership told in passing ----------------------------------------------------
+
+def test_a_partners_partner_in_apposition_is_paired_with_it():
+    ext = extract_text("La ville de Millau coopère avec des communes du Burkina Faso. Des comités de "
+                       "jumelage allemands, comme celui de Lörrach, Allemagne, partenaire de Koupéla, "
+                       "participent au programme.")
+    assert frozenset({"Lörrach", "Koupéla"}) in pairs(ext)

@@ -406,7 +406,7 @@ def in_comparison(folded: str, start: int, end: int) -> bool:
     """Is the place named at [start, end) of the folded text only in a comparison (« une banlieue
     aisée, comme Neuilly pour Paris »)? Both sides of « comme X pour Y » are no actors."""
     before = folded[max(0, start - 60):start]
-    return bool((COMPARISON_BEFORE.search(before) and COMPARISON_AFTER.match(folded, end, end + 60))
+    return bool((COMPARISON_BEFORE.search(before) and COMPARISON_AFTER.match(folded[end:end + 60]))
                 or COMPARED_BEFORE.search(before))
 
 

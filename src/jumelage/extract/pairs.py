@@ -50,7 +50,7 @@ FEATURES = [
     "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
-    "listed_shared",
+    "listed_shared", "co_partners",
 ]
 
 
@@ -92,10 +92,13 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
             pool[key] = Candidate(a, b)
         return pool[key]
 
+    ruled: dict[str, set[str]] = {}
     for link in links.by_pair.values():
         c = get(link.a, link.b)
         if c is not None:
             c.features["rule"] = 1.0
+            ruled.setdefault(link.a, set()).add(link.b)
+            ruled.setdefault(link.b, set()).add(link.a)
     unit_keys: list[tuple[Unit, list[str], str]] = []
     kind_units: dict[str, int] = {}
     items: dict[str, int] = {}
@@ -144,6 +147,7 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["items_other"] = math.log1p(items.get(c.b, 0))
         ca, cb = sa["country"], sb["country"]
         f["same_country"] = float(ca is not None and ca == cb)
+        f["co_partners"] = float(_co_partners(an, ruled, c.a, c.b))
         f["country_missing"] = float(ca is None or cb is None)
         f["both_abroad"] = float(owner_country is not None and ca != owner_country and cb != owner_country)
         f["mentions_a"] = math.log1p(sa["n"])
@@ -169,6 +173,17 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         c.units = kinds_shared + [u for u in shared if u not in kinds_shared]
         out.append(c)
     return out
+
+
+def _co_partners(an: Analysis, ruled: dict[str, set[str]], a: str, b: str) -> bool:
+    """Two towns of one country that the rules each link with the same place of another country
+    (« Limours et Les Molières, jumelées avec Nioro », « un accord entre Ivry, Jifna et Jalazone »):
+    co-twins of one partner, rarely partners of each other."""
+    country = an.country(a)
+    if country is None or an.country(b) != country:
+        return False
+    common = (ruled.get(a, set()) & ruled.get(b, set())) - {a, b}
+    return any(an.country(k) not in (None, country) for k in common)
 
 
 def _section_kinds(an: Analysis) -> set[str]:
@@ -222,8 +237,10 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     scored = [(c, model.probability([c.features.get(n, 0.0) for n in model.features]))
               for c in candidates(an, links)]
     chosen = [(c, p) for c, p in scored
-              # the rules' own pairs stay unless the model rejects them; new pairs need its confidence
-              if p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair else model.threshold)]
+              # the rules' own pairs stay unless the model rejects them; new pairs, and the rules'
+              # pairs of co-partners (`_co_partners`), need its confidence
+              if p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair and not c.features.get("co_partners")
+                       else model.threshold)]
     if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
         # a page about partnerships names at least one partner of its speaker: its likeliest one
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
@@ -283,8 +300,9 @@ def _siblings(an: Analysis, scored: list, chosen: list) -> list:
     out = []
     for c, p in scored:
         other = c.b if c.a == an.owner else c.a
-        if an.owner not in (c.a, c.b) or frozenset((c.a, c.b)) in done or other in kept:
-            continue
+        if an.owner not in (c.a, c.b) or frozenset((c.a, c.b)) in done or other in kept \
+                or c.features.get("co_partners"):
+            continue      # a co-twin of the owner's partner is no partner of the owner (`_co_partners`)
         if p >= SIBLING and other in coordinated:
             out.append((c, p))
         elif p >= IN_TURN and other in told:
