@@ -59,3 +59,10 @@ def test_a_partners_partner_in_apposition_is_paired_with_it():
                        "jumelage allemands, comme celui de Lörrach, Allemagne, partenaire de Koupéla, "
                        "participent au programme.")
     assert frozenset({"Lörrach", "Koupéla"}) in pairs(ext)
+
+
+# -- a name right after a partnership word is a town ------------------------------------------------
+
+def test_towns_named_right_after_a_twinning_word_are_paired():
+    ext = extract_text("Le jumelage Ciney – Bourg-Saint-Andéol a fêté ses quinze ans en mai 2019.")
+    assert pairs(ext) == {frozenset({"Ciney", "Bourg-Saint-Andéol"})}

@@ -272,12 +272,14 @@ def _glued_to_names(text: str, start: int, end: int) -> bool:
 
 
 def _after_common_noun(doc, start: int) -> bool:
-    """"une armée Toon", "le projet Mehr": a name right after a common noun names no place."""
+    """"une armée Toon", "le projet Mehr": a name right after a common noun names no place. A
+    partnership word is no such noun: « le jumelage Hamois – Valgorge » names two towns."""
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None or tok.start == 0:
         return False
     prev = doc[tok.start - 1]
-    return prev.pos_ == "NOUN" and prev.text.islower() and prev.idx + len(prev.text) + 1 == start
+    return prev.pos_ == "NOUN" and prev.text.islower() and prev.idx + len(prev.text) + 1 == start \
+        and not cues.kinds_in(fold_same_length(prev.text))
 
 
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],

@@ -178,7 +178,10 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
 def _co_partners(an: Analysis, ruled: dict[str, set[str]], a: str, b: str) -> bool:
     """Two towns of one country that the rules each link with the same place of another country
     (« Limours et Les Molières, jumelées avec Nioro », « un accord entre Ivry, Jifna et Jalazone »):
-    co-twins of one partner, rarely partners of each other."""
+    co-twins of one partner, not partners of each other. The 43 gold documents hold one
+    partnership of two towns of one country (Québec–Calgary) and no co-twins paired; the six
+    co-partner candidates are all negative, too few for the model to learn it leaving one out,
+    so `decide_pairs` drops them outright."""
     country = an.country(a)
     if country is None or an.country(b) != country:
         return False
@@ -237,10 +240,10 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
     scored = [(c, model.probability([c.features.get(n, 0.0) for n in model.features]))
               for c in candidates(an, links)]
     chosen = [(c, p) for c, p in scored
-              # the rules' own pairs stay unless the model rejects them; new pairs, and the rules'
-              # pairs of co-partners (`_co_partners`), need its confidence
-              if p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair and not c.features.get("co_partners")
-                       else model.threshold)]
+              # the rules' own pairs stay unless the model rejects them; new pairs need its
+              # confidence; co-partners (`_co_partners`) never pass
+              if not c.features.get("co_partners")
+              and p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair else model.threshold)]
     if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
         # a page about partnerships names at least one partner of its speaker: its likeliest one
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
