@@ -66,3 +66,28 @@ def test_a_partners_partner_in_apposition_is_paired_with_it():
 def test_towns_named_right_after_a_twinning_word_are_paired():
     ext = extract_text("Le jumelage Ciney – Bourg-Saint-Andéol a fêté ses quinze ans en mai 2019.")
     assert pairs(ext) == {frozenset({"Ciney", "Bourg-Saint-Andéol"})}
+
+
+# -- homonyms with no country named: where French twinnings usually are -----------------------------
+
+def test_a_homonym_with_no_country_named_is_the_usual_partner_countrys():
+    from jumelage.gazetteer import get_gazetteer
+
+    gz = get_gazetteer()
+    assert gz.resolve("Valencia", prefer_country="FR").country == "ES"
+    assert gz.resolve("Christchurch", countries=["FR"], prefer_country="FR").country == "GB"
+    assert gz.resolve("Newcastle", countries=["FR"], prefer_country="FR").country == "GB"
+
+
+def test_a_named_country_or_a_written_accent_still_decides():
+    from jumelage.gazetteer import get_gazetteer
+
+    gz = get_gazetteer()
+    assert gz.resolve("Valencia", countries=["VE"], prefer_country="FR").country == "VE"
+    assert gz.resolve("Christchurch", countries=["NZ"], prefer_country="FR").country == "NZ"
+    assert gz.resolve("Covè", countries=["FR"], prefer_country="FR").country == "BJ"
+
+
+def test_a_text_naming_no_country_pairs_the_european_homonym():
+    ext = extract_text("La ville de Saint-Malo est jumelée avec Christchurch depuis 1980.")
+    assert {(p.name, p.country) for p in ext.places} >= {("Christchurch", "GB")}
