@@ -91,3 +91,18 @@ def test_a_named_country_or_a_written_accent_still_decides():
 def test_a_text_naming_no_country_pairs_the_european_homonym():
     ext = extract_text("La ville de Saint-Malo est jumelée avec Christchurch depuis 1980.")
     assert {(p.name, p.country) for p in ext.places} >= {("Christchurch", "GB")}
+
+
+# -- a feed's first story lends its town to no pair --------------------------------------------------
+
+def test_a_feed_whose_stories_link_other_towns_pairs_no_town_of_its_first_story():
+    ext = extract_text(
+        "NOUVELLES DES JUMELAGES\n\n"
+        "Une délégation d'entreprises de Lyon était présente au salon du livre de Trois-Rivières "
+        "en mai dernier.\n\n"
+        "Le jumelage Sherbrooke-Besançon se porte bien. Les villes de Sherbrooke et de Besançon "
+        "sont jumelées depuis 1970 et ont conclu une entente culturelle.\n\n"
+        "Le jumelage Sherbrooke-Gand continue d'attirer des étudiants. Une délégation de Gand, "
+        "en Belgique, a été reçue en avril à l'hôtel de ville de Sherbrooke.")
+    assert frozenset({"Lyon", "Trois-Rivières"}) not in pairs(ext)
+    assert frozenset({"Sherbrooke", "Besançon"}) in pairs(ext)

@@ -50,7 +50,7 @@ FEATURES = [
     "mentions_a", "mentions_b", "first_b", "heading_b", "venue_b", "resolved_b",
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
-    "listed_shared", "co_partners",
+    "listed_shared", "co_partners", "owner_rule_share",
 ]
 
 
@@ -125,6 +125,9 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
     collective = float(bool(cues.search("collective_possessive", an.folded)))
     section_kind = _section_kinds(an)
     owner_country = stats.get(an.owner, {}).get("country") if an.owner else None
+    # a feed whose stories link other towns (« le jumelage Québec-Calgary ») tells few of its owner's
+    owner_share = (sum(an.owner in (link.a, link.b) for link in links.by_pair.values()) / len(links.by_pair)
+                   if links.by_pair else 1.0)
     out = []
     for c in pool.values():
         if c.a not in stats or c.b not in stats:
@@ -133,6 +136,7 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f = c.features
         f["owner_pair"] = float(an.owner in (c.a, c.b))
         f["owner_missing"] = float(an.owner is None)
+        f["owner_rule_share"] = owner_share if f["owner_pair"] else 0.0
         shared = c.units
         if shared and not f.get("rule") and all(
                 cues.kinds_in(an.folded[u.start:u.end]) and not stated_kinds(an.folded[u.start:u.end])
