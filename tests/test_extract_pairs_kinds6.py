@@ -106,3 +106,19 @@ def test_a_feed_whose_stories_link_other_towns_pairs_no_town_of_its_first_story(
         "en Belgique, a été reçue en avril à l'hôtel de ville de Sherbrooke.")
     assert frozenset({"Lyon", "Trois-Rivières"}) not in pairs(ext)
     assert frozenset({"Sherbrooke", "Besançon"}) in pairs(ext)
+
+
+# -- a « pays », a French territory no gazetteer id names, speaks ----------------------------------
+
+def test_a_pays_told_with_its_twinning_committee_is_the_partner():
+    ext = extract_text("Jumelage Pays mellois/Tanghin-Dassouri : une nouvelle convention\n\n"
+                       "Le Comité de jumelage Pays mellois et la commune de Tanghin-Dassouri ont signé "
+                       "une convention de coopération le 3 mars 2021.")
+    assert ("Pays mellois", "FR") in {(p.name, p.country) for p in ext.places}
+    assert frozenset({"Pays mellois", "Tanghin-Dassouri"}) in pairs(ext)
+
+
+def test_pays_as_a_common_word_or_a_country_names_no_territory():
+    ext = extract_text("Pays partenaires : le Mali et le Niger. Le Pays de Galles accueille la ville "
+                       "de Vannes, jumelée avec Cork.")
+    assert not {p.name for p in ext.places} & {"Pays partenaires", "Pays de Galles"}

@@ -522,7 +522,8 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
 
 
 def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
-    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`."""
+    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`
+    (`ADMIN_FLAGS` holds each one's `french` and `acts_after_kind` flags)."""
     data = load_json("admin_units.json")
     stop = "|".join(data["not_name_words"])
     word = rf"(?!(?i:{stop})\b)[A-ZÀ-Ý][\w’'-]+"
@@ -537,14 +538,17 @@ def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
             continue
         links = "|".join(unit.get("extra_links", []) + data["links"])
         link = f"(?i:{links})" + ("?" if unit["link"] == "optional" else "")
+        own = f"(?:{name}|{unit['adjective_name']})" if unit.get("adjective_name") else name
         if unit.get("head_in_name"):
-            pattern = rf"\b((?:{heads}) {link}{name})"
+            pattern = rf"\b((?:{heads}) {link}{own})"
         else:
             pattern = rf"\b(?i:{heads})\s+{adjective}{link}({name})"
         out.append((re.compile(pattern), 1, unit["kind"]))
+        ADMIN_FLAGS[out[-1][0]] = (bool(unit.get("french")), bool(unit.get("acts_after_kind")))
     return out
 
 
+ADMIN_FLAGS: dict[re.Pattern[str], tuple[bool, bool]] = {}
 ADMIN_UNITS = _admin_patterns()
 
 
@@ -591,8 +595,10 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
                     x.actor = x.actor or party
                 continue
             near = _nearby_countries(countries, layout, s)
-            french_word = FRENCH_UNIT_WORD.match(m.group(0)) \
-                or kind == "metropolis"
+            french, acts_after_kind = ADMIN_FLAGS.get(pattern, (False, False))
+            french_word = FRENCH_UNIT_WORD.match(m.group(0)) or kind == "metropolis" or french
+            # « Comité de jumelage Pays loudunais »: a territory told with its partnership acts
+            party = party or (acts_after_kind and bool(cues.kinds_in(fold_same_length(text[max(0, s - 30):s]))))
             after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
             stated = _country_code(after.group(1)) if after else None
             cc = stated or ("FR" if french_word else (near[0] if near else None))
