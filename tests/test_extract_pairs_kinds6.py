@@ -122,3 +122,22 @@ def test_pays_as_a_common_word_or_a_country_names_no_territory():
     ext = extract_text("Pays partenaires : le Mali et le Niger. Le Pays de Galles accueille la ville "
                        "de Vannes, jumelée avec Cork.")
     assert not {p.name for p in ext.places} & {"Pays partenaires", "Pays de Galles"}
+
+
+# -- a page whose officials' titles are Belgian speaks from Belgium ---------------------------------
+
+def test_a_bourgmestre_speaking_makes_the_belgian_town_the_owner():
+    ext = extract_text(
+        "« Nos échanges reposent sur l'amitié », explique Anne Lambert, bourgmestre. Lors de la "
+        "foire annuelle, des stands sont tenus par Dinard et par Cochem, qui proposent du cidre "
+        "et du vin. Le bourgmestre a reçu le conseil municipal de Cochem en mars pour parler du "
+        "développement urbain de Durbuy.")
+    owner = {p.ref: p.name for p in ext.places}.get(ext.owner)
+    assert owner == "Durbuy"
+
+
+def test_a_partners_bourgmestre_leaves_the_french_owner():
+    ext = extract_text("La ville de Vitré est jumelée avec Lymington depuis 1982. M. Weber, bourgmestre "
+                       "de Wittlich, était aussi présent à Vitré.")
+    owner = {p.ref: p.name for p in ext.places}.get(ext.owner)
+    assert owner == "Vitré"
