@@ -141,3 +141,13 @@ def test_a_partners_bourgmestre_leaves_the_french_owner():
                        "de Wittlich, était aussi présent à Vitré.")
     owner = {p.ref: p.name for p in ext.places}.get(ext.owner)
     assert owner == "Vitré"
+
+
+# -- a river qualifying a town's name is no place -------------------------------------------------
+
+def test_a_river_after_a_slash_is_part_of_the_towns_name():
+    ext = extract_text("La commune d'Ettelbruck est jumelée avec la ville allemande de Frankfurt/Oder "
+                       "et avec Halle (Saale) depuis 1992.")
+    names = {p.name for p in ext.places}
+    assert not names & {"Oder", "Saale"}
+    assert frozenset({"Ettelbruck", "Halle"}) in pairs(ext) or any("Halle" in n for n in names)

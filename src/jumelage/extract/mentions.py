@@ -43,6 +43,7 @@ HOSTED_GATHERING_AFTER = _pattern("hosted_gathering_after")   # « … lors du s
 TOWN_PREPOSITION_BEFORE = _pattern("town_preposition_before")  # « une aide à X », « avec X »
 COMPARISON_BEFORE, COMPARISON_AFTER = _pattern("comparison_before"), _pattern("comparison_after")
 COMPARED_BEFORE = _pattern("compared_before")                  # « comme Neuilly pour Paris »
+RIVER_QUALIFIER = _pattern("river_qualifier")                  # « Lauenburg/Elbe »
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 
 
@@ -307,6 +308,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
             continue
+        if _qualifies_town(text, folded, start, end):
+            continue
         if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
         if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
@@ -402,6 +405,14 @@ def hosts_gathering(folded: str, start: int, end: int) -> bool:
     neither party nor actor (issue 10). A town where a twinning was simply signed stays an actor."""
     return bool(GATHERING_VENUE_BEFORE.search(folded[max(0, start - 60):start])
                 and HOSTED_GATHERING_AFTER.search(folded[end:end + 120]))
+
+
+def _qualifies_town(text: str, folded: str, start: int, end: int) -> bool:
+    """« Lauenburg/Elbe », « Halle (Saale) »: a river glued after a town's name by a slash or in
+    brackets qualifies the town; it names no place of its own (`river_qualifier`)."""
+    glue = text[max(0, start - 2):start]
+    glued = (glue.endswith("/") and glue[:1].isalpha()) or glue.endswith("(")
+    return glued and RIVER_QUALIFIER.match(folded[start:end]) is not None
 
 
 def in_comparison(folded: str, start: int, end: int) -> bool:
