@@ -151,3 +151,9 @@ def test_a_river_after_a_slash_is_part_of_the_towns_name():
     names = {p.name for p in ext.places}
     assert not names & {"Oder", "Saale"}
     assert frozenset({"Ettelbruck", "Halle"}) in pairs(ext) or any("Halle" in n for n in names)
+
+
+def test_talks_towards_a_partnership_state_none():
+    ext = extract_text("La ville de Lorient a reçu une délégation de Cádiz. Les deux ports mènent des "
+                       "discussions en vue d'un partenariat culturel.")
+    assert frozenset({"Lorient", "Cádiz"}) not in pairs(ext)

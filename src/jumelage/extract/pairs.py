@@ -248,10 +248,12 @@ def decide_pairs(an: Analysis, links: Links, model) -> Links:
               # confidence; co-partners (`_co_partners`) never pass
               if not c.features.get("co_partners")
               and p >= (KEEP_RULE if frozenset((c.a, c.b)) in links.by_pair else model.threshold)]
-    if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen):
-        # a page about partnerships names at least one partner of its speaker: its likeliest one
+    others_linked = any(an.owner not in (link.a, link.b) for link in links.by_pair.values())
+    if an.owner and not any(an.owner in (c.a, c.b) for c, _ in chosen) and not others_linked:
+        # a page that states partnerships names at least one partner of its speaker: its likeliest one;
+        # not a feed whose rules link only other towns (« le jumelage Québec-Calgary »)
         best = max(((c, p) for c, p in scored if an.owner in (c.a, c.b)), key=lambda cp: cp[1], default=None)
-        if best is not None and best[1] >= OWNER_FALLBACK and _document_kind(an):
+        if best is not None and best[1] >= OWNER_FALLBACK and _states_partnerships(an):
             chosen.append(best)
     chosen += _siblings(an, scored, chosen)
     for c, _ in chosen:
@@ -337,6 +339,12 @@ def _told_in_turn(an: Analysis, kept: set[str]) -> dict[str, Unit]:
                 and YEAR.search(an.text, unit.start, unit.end):
             out.setdefault(others[0], unit)
     return out
+
+
+def _states_partnerships(an: Analysis) -> bool:
+    """Does the page state partnerships (`_document_kind`), not only look into or wish them
+    (« des discussions en vue d'un partenariat », every kind cue left out by `stated_kinds`)?"""
+    return bool(_document_kind(an)) and (bool(stated_kinds(an.folded)) or not cues.kinds_in(an.folded))
 
 
 def _unit_at(an: Analysis, offset: int) -> Unit | None:
