@@ -609,7 +609,8 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
             french, acts_after_kind = ADMIN_FLAGS.get(pattern, (False, False))
             french_word = FRENCH_UNIT_WORD.match(m.group(0)) or kind == "metropolis" or french
             # « Comité de jumelage Pays loudunais »: a territory told with its partnership acts
-            party = party or (acts_after_kind and bool(cues.kinds_in(fold_same_length(text[max(0, s - 30):s]))))
+            before_unit = fold_same_length(text[max(0, s - 30):s])
+            party = party or (acts_after_kind and bool(cues.kinds_in(before_unit)))
             after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
             stated = _country_code(after.group(1)) if after else None
             cc = stated or ("FR" if french_word else (near[0] if near else None))

@@ -128,8 +128,8 @@ def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple
     each other; « Notre ville est jumelée avec A, B et C »: the speaker (the owner) with each place
     after it, never those places with each other; « A, B et C, jumelées avec des villes russes »,
     « Jumelées avec des villes russes, A, B et C… »: co-twins of unnamed towns, no pair
-    (`unnamed_partners_after`, unless the group is named next: `group_named_after`). None when the unit has no such
-    shape."""
+    (`unnamed_partners_after`, unless the group is named next: `group_named_after`). None when
+    the unit has no such shape."""
     m = AVEC.search(folded_unit)
     if not m:
         return None
@@ -618,7 +618,8 @@ def _partners_of_apposition(an: Analysis, links: Links) -> None:
         if unit is None:
             continue
         folded = an.folded[unit.start:unit.end]
-        said = [k for k, _, _ in stated_kinds(folded)] or [k for k, _, _ in cues.kinds_in(an.folded[x.end:y.start])]
+        said = [k for k, _, _ in stated_kinds(folded)] or \
+            [k for k, _, _ in cues.kinds_in(an.folded[x.end:y.start])]
         kind = cues.best_kind(said) or ("twinning" if TWIN_WORD.search(folded) else "partnership")
         links.add(kx, ky, kind, unit)
 
