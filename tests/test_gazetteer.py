@@ -174,7 +174,10 @@ def test_friedberg_largest_unless_the_region_is_said(gaz: Gazetteer) -> None:
 
 
 def test_country_in_context_wins(gaz: Gazetteer) -> None:
-    assert gaz.resolve("Newcastle").country != "GB"  # the Australian one is larger
+    # with no country named, a homonym where French twinnings usually are (Europe) wins over the
+    # larger Australian one (issue 10: USUAL_BONUS); a named country still decides
+    assert gaz.resolve("Newcastle").country == "GB"
+    assert gaz.resolve("Newcastle", countries=["Australie"]).country == "AU"
     assert gaz.resolve("Newcastle", countries=["Royaume-Uni"]).geonames_id == 2641673
     assert gaz.resolve("Essen", countries=["BE"]).country == "BE"
     assert gaz.resolve("Halle", countries=["BE"]).country == "BE"
@@ -189,7 +192,9 @@ def test_near_and_preferred_country(gaz: Gazetteer) -> None:
     # Spelled as GeoNames spells the French town, which tips the balance without context.
     assert gaz.resolve("Valence").geonames_id == 2971053
     assert gaz.resolve("Saint-Cloud").country == "FR"
-    assert gaz.resolve("Saint Cloud").country == "US"
+    # spelled otherwise, the usual-country prior keeps the French town without context
+    assert gaz.resolve("Saint Cloud").country == "FR"
+    assert gaz.resolve("Saint Cloud", countries=["États-Unis"]).country == "US"
     assert gaz.resolve("Rumilly").geonames_id == 2982159  # larger than Rumilly-en-Cambrésis
 
 

@@ -41,6 +41,9 @@ FRENCH_UNIT_WORD = _pattern("french_unit_word")
 GATHERING_VENUE_BEFORE = _pattern("gathering_venue_before")   # « signée à », « réunis au »
 HOSTED_GATHERING_AFTER = _pattern("hosted_gathering_after")   # « … lors du sommet des maires »
 TOWN_PREPOSITION_BEFORE = _pattern("town_preposition_before")  # « une aide à X », « avec X »
+COMPARISON_BEFORE, COMPARISON_AFTER = _pattern("comparison_before"), _pattern("comparison_after")
+COMPARED_BEFORE = _pattern("compared_before")                  # « comme Neuilly pour Paris »
+RIVER_QUALIFIER = _pattern("river_qualifier")                  # « Lauenburg/Elbe »
 ENTITY_BREAK = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+|\s*\n\s*")
 
 
@@ -270,12 +273,14 @@ def _glued_to_names(text: str, start: int, end: int) -> bool:
 
 
 def _after_common_noun(doc, start: int) -> bool:
-    """"une armée Toon", "le projet Mehr": a name right after a common noun names no place."""
+    """"une armée Toon", "le projet Mehr": a name right after a common noun names no place. A
+    partnership word is no such noun: « le jumelage Hamois – Valgorge » names two towns."""
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None or tok.start == 0:
         return False
     prev = doc[tok.start - 1]
-    return prev.pos_ == "NOUN" and prev.text.islower() and prev.idx + len(prev.text) + 1 == start
+    return prev.pos_ == "NOUN" and prev.text.islower() and prev.idx + len(prev.text) + 1 == start \
+        and not cues.kinds_in(fold_same_length(prev.text))
 
 
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
@@ -302,6 +307,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
+            continue
+        if _qualifies_town(text, folded, start, end):
             continue
         if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
             continue
@@ -381,7 +388,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             unresolved.setdefault(fold_same_length(name), mention)
         mention.actor = not cues.not_actor_before().search(before) and not any(
             s < start and end <= e and not TOWN_BODY.search(folded[s:start])
-            for s, e in inside.around(start)) and not hosts_gathering(folded, start, end)
+            for s, e in inside.around(start)) and not hosts_gathering(folded, start, end) \
+            and not in_comparison(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
@@ -397,6 +405,22 @@ def hosts_gathering(folded: str, start: int, end: int) -> bool:
     neither party nor actor (issue 10). A town where a twinning was simply signed stays an actor."""
     return bool(GATHERING_VENUE_BEFORE.search(folded[max(0, start - 60):start])
                 and HOSTED_GATHERING_AFTER.search(folded[end:end + 120]))
+
+
+def _qualifies_town(text: str, folded: str, start: int, end: int) -> bool:
+    """« Lauenburg/Elbe », « Halle (Saale) »: a river glued after a town's name by a slash or in
+    brackets qualifies the town; it names no place of its own (`river_qualifier`)."""
+    glue = text[max(0, start - 2):start]
+    glued = (glue.endswith("/") and glue[:1].isalpha()) or glue.endswith("(")
+    return glued and RIVER_QUALIFIER.match(folded[start:end]) is not None
+
+
+def in_comparison(folded: str, start: int, end: int) -> bool:
+    """Is the place named at [start, end) of the folded text only in a comparison (« une banlieue
+    aisée, comme Neuilly pour Paris »)? Both sides of « comme X pour Y » are no actors."""
+    before = folded[max(0, start - 60):start]
+    return bool((COMPARISON_BEFORE.search(before) and COMPARISON_AFTER.match(folded[end:end + 60]))
+                or COMPARED_BEFORE.search(before))
 
 
 class _Spans:
@@ -509,7 +533,8 @@ def _repeat_unresolved(text: str, folded: str, unresolved: dict[str, Mention], f
 
 
 def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
-    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`."""
+    """(pattern, group holding the name, kind) of every unit of `data/fr/admin_units.json`
+    (`ADMIN_FLAGS` holds each one's `french` and `acts_after_kind` flags)."""
     data = load_json("admin_units.json")
     stop = "|".join(data["not_name_words"])
     word = rf"(?!(?i:{stop})\b)[A-ZÀ-Ý][\w’'-]+"
@@ -524,14 +549,17 @@ def _admin_patterns() -> list[tuple[re.Pattern[str], int, str]]:
             continue
         links = "|".join(unit.get("extra_links", []) + data["links"])
         link = f"(?i:{links})" + ("?" if unit["link"] == "optional" else "")
+        own = f"(?:{name}|{unit['adjective_name']})" if unit.get("adjective_name") else name
         if unit.get("head_in_name"):
-            pattern = rf"\b((?:{heads}) {link}{name})"
+            pattern = rf"\b((?:{heads}) {link}{own})"
         else:
             pattern = rf"\b(?i:{heads})\s+{adjective}{link}({name})"
         out.append((re.compile(pattern), 1, unit["kind"]))
+        ADMIN_FLAGS[out[-1][0]] = (bool(unit.get("french")), bool(unit.get("acts_after_kind")))
     return out
 
 
+ADMIN_FLAGS: dict[re.Pattern[str], tuple[bool, bool]] = {}
 ADMIN_UNITS = _admin_patterns()
 
 
@@ -578,8 +606,11 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
                     x.actor = x.actor or party
                 continue
             near = _nearby_countries(countries, layout, s)
-            french_word = FRENCH_UNIT_WORD.match(m.group(0)) \
-                or kind == "metropolis"
+            french, acts_after_kind = ADMIN_FLAGS.get(pattern, (False, False))
+            french_word = FRENCH_UNIT_WORD.match(m.group(0)) or kind == "metropolis" or french
+            # « Comité de jumelage Pays loudunais »: a territory told with its partnership acts
+            before_unit = fold_same_length(text[max(0, s - 30):s])
+            party = party or (acts_after_kind and bool(cues.kinds_in(before_unit)))
             after = re.match(r"\s*\(([^()]{3,30})\)", text[e:e + 40])
             stated = _country_code(after.group(1)) if after else None
             cc = stated or ("FR" if french_word else (near[0] if near else None))

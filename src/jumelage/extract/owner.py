@@ -29,6 +29,8 @@ from jumelage.extract.lexicon import fold_same_length, load_json
 _DATA = load_json("owner.json")
 UNIT_BEFORE = re.compile(_DATA["unit_owner_before"])
 FRANCOPHONE = frozenset(_DATA["francophone"])
+HOME_TITLES = re.compile(r"\b(" + "|".join(_DATA["home_titles"]) + r")s?\b")
+TITLE_OF = re.compile(r"\s+(?:de|d'|du|des)\s*")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass")
 NOUN_CHAIN = ("nmod", "appos", "flat", "flat:name", "compound", "fixed")
 
@@ -159,16 +161,34 @@ def _is_subject(an: Analysis, start: int, end: int) -> bool:
 
 
 def _rules_owner(an: Analysis) -> str | None:
-    """The hand-weighted owner: the French place that speaks; a place elsewhere only when the
+    """The hand-weighted owner: the place of the page's home country (`home_countries`, France
+    unless its officials' titles say otherwise) that speaks; a place elsewhere only when the
     text speaks in the first person ("notre commune", "nos villes jumelées") and names it as
     "la ville de X"."""
-    french = _owner_scores(an, lambda m: m.country == "FR")
-    if french:
-        return max(french, key=lambda k: french[k][0])
+    home = home_countries(an)
+    local = _owner_scores(an, lambda m: m.country in home)
+    if home != {"FR"} and not local:
+        local = _owner_scores(an, lambda m: m.country == "FR")
+    if local:
+        return max(local, key=lambda k: local[k][0])
     if not cues.search("first_person_speaker", an.folded):
         return None
     named = {k: v for k, v in _owner_scores(an, lambda m: True).items() if v[1]}
     return max(named, key=lambda k: named[k][0]) if named else None
+
+
+def home_countries(an: Analysis) -> set[str]:
+    """The countries the page speaks from: those its own officials' titles name (« explique Marc
+    Dupont, bourgmestre »: Belgium or Luxembourg; `home_titles`), when a title is used with no
+    place after it (« le bourgmestre de Friedberg » is a partner's official); else France."""
+    starts = {m.start for m in an.mentions}
+    out: set[str] = set()
+    for m in HOME_TITLES.finditer(an.folded):
+        of = TITLE_OF.match(an.folded[m.end():m.end() + 12])
+        if of is not None and m.end() + of.end() in starts:
+            continue
+        out.update(_DATA["home_titles"][m.group(1)])
+    return out or {"FR"}
 
 
 def _owner_scores(an: Analysis, keep) -> dict[str, tuple[tuple[float, int], bool]]:

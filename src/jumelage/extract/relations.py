@@ -28,7 +28,8 @@ POSSESSIVE_APPOSITION, LIST_GAP = SHAPES["possessive_apposition"], SHAPES["list_
 VENUE, NEGATED, TWIN_WORD = SHAPES["venue_before"], SHAPES["negated_before"], SHAPES["twin_word"]
 DATE_FOR, RENEWAL, LATER_BY = SHAPES["date_for"], SHAPES["renewal"], SHAPES["later_by"]
 CHRONOLOGY_LABEL, PAGE_DATE_BEFORE = SHAPES["chronology_label"], SHAPES["page_date_before"]
-PROSPECT_BEFORE = SHAPES["prospect_before"]
+PROSPECT_BEFORE, PARTNER_OF_APPOSITION = SHAPES["prospect_before"], SHAPES["partner_of_apposition"]
+UNNAMED_PARTNERS_AFTER, GROUP_NAMED_AFTER = SHAPES["unnamed_partners_after"], SHAPES["group_named_after"]
 DESIGNATING_KIND, BECOMING_BEFORE = SHAPES["designating_kind"], SHAPES["becoming_before"]
 NEGATED_KIND_BEFORE, WISHED_KIND_BEFORE = SHAPES["negated_kind_before"], SHAPES["wished_kind_before"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
@@ -125,13 +126,19 @@ def _pairs_of_many(an: Analysis, unit: Unit, folded_unit: str, places: list[str]
 def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple[str, str]] | None:
     """« X et Y … avec Z »: the places before "avec" are each linked with those after it and with
     each other; « Notre ville est jumelée avec A, B et C »: the speaker (the owner) with each place
-    after it, never those places with each other. None when the unit has no such shape."""
+    after it, never those places with each other; « A, B et C, jumelées avec des villes russes »,
+    « Jumelées avec des villes russes, A, B et C… »: co-twins of unnamed towns, no pair
+    (`unnamed_partners_after`, unless the group is named next: `group_named_after`). None when
+    the unit has no such shape."""
     m = AVEC.search(folded_unit)
     if not m:
         return None
     cut = unit.start + m.start()
     subj = list(dict.fromkeys(an.key(x) for x in an.mentions_in(unit.start, cut)))
     obj = list(dict.fromkeys(an.key(x) for x in an.mentions_in(cut, unit.end)))
+    group = UNNAMED_PARTNERS_AFTER.match(folded_unit[m.end():])
+    if group and not GROUP_NAMED_AFTER.match(folded_unit[m.end() + group.end():]):
+        return []
     if subj and obj:
         pairs = [(s, o) for s in subj for o in obj if s != o]
         return pairs + [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
@@ -328,6 +335,7 @@ def find_partnerships(an: Analysis) -> Links:
             if group is not None:
                 groups.append(group)
     _dash_pairs(an, links)
+    _partners_of_apposition(an, links)
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
@@ -594,6 +602,26 @@ def _dash_pairs(an: Analysis, links: Links) -> None:
             if heading is not None and heading.end <= a.start and a.start - heading.end < 5:
                 unit = Unit(heading.start, b.end, -1, "para")
         links.add(an.key(a), an.key(b), "twinning", unit)
+
+
+def _partners_of_apposition(an: Analysis, links: Links) -> None:
+    """« Herzogenaurach, Allemagne, partenaire de Kaya »: a place's own partner told in passing in
+    an apposition links the two places, whoever speaks (`partner_of_apposition`). The kind is the
+    sentence's stated one, else the apposition's word, else a twinning when the sentence speaks of
+    twinning (« comités de jumelage … partenaire de Kaya »), else a partnership."""
+    ms = an.mentions_in(0, len(an.text))
+    for x, y in zip(ms, ms[1:]):
+        kx, ky = an.key(x), an.key(y)
+        if kx == ky or not PARTNER_OF_APPOSITION.match(an.folded[x.end:y.start]):
+            continue
+        unit = next((u for u in an.units if u.start <= x.start and y.end <= u.end), None)
+        if unit is None:
+            continue
+        folded = an.folded[unit.start:unit.end]
+        said = [k for k, _, _ in stated_kinds(folded)] or \
+            [k for k, _, _ in cues.kinds_in(an.folded[x.end:y.start])]
+        kind = cues.best_kind(said) or ("twinning" if TWIN_WORD.search(folded) else "partnership")
+        links.add(kx, ky, kind, unit)
 
 
 def _group(an: Analysis, links: Links, unit: Unit, size: int, kind: str | None, since_dates: list[str]) -> None:

@@ -79,6 +79,10 @@ OTHER_KIND_PENALTY = 3.0
 FUZZY_PENALTY = 0.5
 SMALL_COMMUNE = 2000    # inhabitants: below, an INSEE-only commune never comes from upper-case text
 PARTNER_BONUS = 3.0     # a known partner of another place of the document (below a named country)
+USUAL_BONUS = 1.5       # no named country has the name: a town where French twinnings usually are
+USUAL_COUNTRIES = frozenset(
+    code for line in (DATA / "usual_partner_countries.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#") for code in line.split())
 
 _PAREN = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<hint>[^)\]]*)[)\]]\s*$")
 _EDGE = re.compile(r"^[^\w(]+|[^\w)\]]+$")
@@ -452,6 +456,10 @@ class Gazetteer:
         scored = sorted(
             ((self._score(r, codes, near, prefer, kind, hint.admin1, fuzzy_match)
               + (SPELLING_BONUS if r.name.casefold() == spelled else 0.0)
+              # « Valencia » where no named country has one: Spain's, not Venezuela's; a name
+              # written with accents (« Covè ») is not a usual country's unaccented namesake
+              + (USUAL_BONUS if open_prior and not near and r.country in USUAL_COUNTRIES
+                 and (spelled.isascii() or r.name.casefold() == spelled) else 0.0)
               + (PARTNER_BONUS if known is not None and (open_prior or r.country in codes)
                  and known.partner_of_any(r.geonames_id, others) else 0.0), r)
              for r in rows),
