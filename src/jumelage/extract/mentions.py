@@ -115,6 +115,7 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
+    spans.extend((s, e, True) for s, e in _placed_abroad(text, doc))
     found = gz.find_candidates(text)
     for start, end, _name in found:
         spans.append((start, end, False))
@@ -206,6 +207,27 @@ def _opens_table_row(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     return not text[line_start:start].strip() and "\t" in text[start:line_end if line_end >= 0 else len(text)]
+
+
+def _placed_abroad(text: str, doc) -> list[tuple[int, int]]:
+    """Names the parser did not take for places that the text introduces as a town and places in a
+    country right after (« jumelée avec Ngoundiane Kébé (Sénégal) », « la commune de Koumbal,
+    au Niger »): a village no gazetteer holds, often read as a person's name. Spans (start, end)
+    of the entities (any label but places') so introduced: a preposition that introduces towns,
+    a partnership word or a kind of territory (« la commune de ») just before, a country given
+    right after."""
+    gz = get_gazetteer()
+    out = []
+    for ent in doc.ents:
+        if ent.label_ in ("LOC", "GPE") or not ent.text[:1].isupper() or len(ent.text.split()) > 4:
+            continue
+        before = fold_same_length(text[max(0, ent.start_char - 40):ent.start_char])
+        if not (TOWN_PREPOSITION_BEFORE.search(before[-12:]) or cues.kinds_in(before[-25:])
+                or UNRESOLVED_CUE.search(before)):
+            continue
+        if gz.country_after(text, ent.end_char) and not _country_code(ent.text):
+            out.append((ent.start_char, ent.end_char))
+    return out
 
 
 def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
@@ -301,6 +323,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
     given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     inside = _Spans(organisations)
+    abroad = set(_placed_abroad(layout.view, doc))
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -310,13 +333,15 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _qualifies_town(text, folded, start, end):
             continue
-        if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
+        if _in_person(start, end, text, persons) and not _opens_table_row(text, start) \
+                and (start, end) not in abroad:
             continue
         if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
                 and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
             continue
-        if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
-            continue
+        if INSTITUTION_HEAD.match(name) or (INSIDE_CUE.search(text[max(0, start - 30):start])
+                                            and not gz.country_after(text, end)):
+            continue    # « le village de Natoye » lies in a town; « le village de Tiabédji (Niger) » partners
         with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
         # « du Finistère »: a department's article is no part of its name
         unit_article = with_article is not None and not gz.article_belongs(with_article)
