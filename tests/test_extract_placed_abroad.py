@@ -25,3 +25,15 @@ def test_a_village_with_its_country_is_a_partner_a_village_inside_a_town_is_not(
     ext = extract_text("Lors de leur visite, les élus de Plouha ont découvert le village de Heimbach, "
                        "près de Bad Honnef, leur ville jumelle.")
     assert "Heimbach" not in names(ext)
+
+
+def test_a_place_alone_in_brackets_after_a_town_says_where_it_lies():
+    ext = extract_text("Auray est jumelée avec Tiverton (Devon) et Saint-Georges (Québec) depuis 1990.")
+    assert pairs(ext) == {frozenset({"Auray", "Tiverton"}), frozenset({"Auray", "Saint-Georges"})}
+    assert "Québec" not in names(ext)
+
+
+def test_an_unnamed_speakers_twins_are_never_paired_with_each_other():
+    ext = extract_text("Notre commune est jumelée avec Tiverton (Angleterre), Pfaffenhofen (Allemagne) "
+                       "et Ciudad Rodrigo (Espagne).")
+    assert pairs(ext) == set()

@@ -417,6 +417,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             and not in_comparison(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
+    _bracket_qualifiers(mentions, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
@@ -500,6 +501,16 @@ def _common_word(doc, m: Mention) -> bool:
     if doc is None or " " in m.name.strip():
         return False
     return doc.vocab.has_vector(m.name.lower())
+
+
+def _bracket_qualifiers(mentions: list[Mention], folded: str) -> None:
+    """« Sainte-Marie (Québec) », « Friedberg (Hesse) », « Valence (Drôme) »: a place named alone
+    in brackets right after another place says where that one lies; it is no actor of its own."""
+    ends = {m.end for m in mentions}
+    for m in mentions:
+        if _in_brackets(folded, m) and any(folded[e:m.start].strip() == "(" for e in ends
+                                           if m.start - 3 <= e < m.start):
+            m.actor = False
 
 
 def _in_brackets(folded: str, m: Mention) -> bool:

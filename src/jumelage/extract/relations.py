@@ -126,7 +126,8 @@ def _pairs_of_many(an: Analysis, unit: Unit, folded_unit: str, places: list[str]
 def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple[str, str]] | None:
     """« X et Y … avec Z »: the places before "avec" are each linked with those after it and with
     each other; « Notre ville est jumelée avec A, B et C »: the speaker (the owner) with each place
-    after it, never those places with each other; « A, B et C, jumelées avec des villes russes »,
+    after it, never those places with each other, even when the page never names its owner;
+    « A, B et C, jumelées avec des villes russes »,
     « Jumelées avec des villes russes, A, B et C… »: co-twins of unnamed towns, no pair
     (`unnamed_partners_after`, unless the group is named next: `group_named_after`). None when
     the unit has no such shape."""
@@ -142,8 +143,9 @@ def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple
     if subj and obj:
         pairs = [(s, o) for s in subj for o in obj if s != o]
         return pairs + [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
-    if obj and not subj and an.owner:
-        return [(an.owner, o) for o in obj if o != an.owner]
+    if obj and not subj:
+        # the speaker with each: with no owner known, none of them is paired with another
+        return [(an.owner, o) for o in obj if o != an.owner] if an.owner else []
     return None
 
 
