@@ -305,6 +305,17 @@ def _after_common_noun(doc, start: int) -> bool:
         and not cues.kinds_in(fold_same_length(prev.text))
 
 
+WORD_TAGS = frozenset({"VERB", "AUX", "ADJ", "ADV", "ADP", "PRON", "SCONJ"})
+
+
+def _read_as_word(doc, start: int, end: int) -> bool:
+    """« Lancé en mars 2021, le programme… »: a one-word name only the gazetteer proposes (a small
+    commune called Lancé) that the parser reads as a verb, an adjective or another word class that
+    names nothing is that word, not the town."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ in WORD_TAGS
+
+
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 organisations: list[tuple[int, int]] = (),
                 known=None) -> tuple[list[Mention], list[CountryMention]]:
@@ -356,7 +367,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if (start, end) not in paired:   # two places joined by a hyphen are places
             if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
                 continue
-            if _after_common_noun(doc, start):
+            if _after_common_noun(doc, start) or (not from_ner and _read_as_word(doc, start, end)):
                 continue
         near = _nearby_countries(countries, layout, start)
         given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
