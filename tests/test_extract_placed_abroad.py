@@ -37,3 +37,30 @@ def test_an_unnamed_speakers_twins_are_never_paired_with_each_other():
     ext = extract_text("Notre commune est jumelée avec Tiverton (Angleterre), Pfaffenhofen (Allemagne) "
                        "et Ciudad Rodrigo (Espagne).")
     assert pairs(ext) == set()
+
+
+def test_a_first_name_and_a_surname_in_capitals_are_a_person_not_a_town():
+    # Touré is a town of Côte d'Ivoire; « Prénom NOM » is how French writes a person
+    ext = extract_text("Le jumelage entre Vierzon et Ségou a été signé en 1991 en présence de "
+                       "Mamadou Lamine TOURE, président du comité de Ségou.")
+    assert "Toure" not in names(ext) and "TOURE" not in names(ext)
+    assert pairs(ext) == {frozenset({"Vierzon", "Ségou"})}
+
+
+def test_a_small_town_named_after_a_partners_contact_is_kept():
+    ext = extract_text("Le comité de jumelage de Chelles a accueilli ses amis de Marcali pour la fête "
+                       "des vendanges.")
+    assert "Marcali" in names(ext)
+
+
+def test_a_sentence_the_parser_cut_after_a_bracket_or_before_its_stop_is_one_unit():
+    from jumelage.extract.pipeline import Extractor, sentence_units
+    from jumelage.records import Document
+
+    text = ("Auray, 4 mars 2021. La Région Bretagne et la région de Diourbel (Sénégal) ont renouvelé "
+            "leur convention, signée en 2009.")
+    doc = Document(name="t.txt", text=text, media_type="text/plain", content_hash="x")
+    [(_, layout, sdoc)] = list(Extractor().parse_many([doc]))
+    units = [text[u.start:u.end] for u in sentence_units(layout, sdoc)]
+    assert any(u.startswith("La Région Bretagne") and u.endswith("signée en 2009.") for u in units)
+    assert not any(u.startswith((".", ";")) for u in units)

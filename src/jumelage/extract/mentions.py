@@ -230,6 +230,17 @@ def _placed_abroad(text: str, doc) -> list[tuple[int, int]]:
     return out
 
 
+FIRST_NAME_BEFORE = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)? $")
+
+
+def _surname_after_first_name(text: str, start: int, end: int) -> bool:
+    """« Zachariou Ario TOURE », « Paul SOUFFRIN »: a name in capitals right after capitalised
+    first names is a person's surname, the way French writes « Prénom NOM », not a town."""
+    name = text[start:end]
+    return name.isupper() and len(name) >= 3 and " " not in name \
+        and FIRST_NAME_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
     """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de
     Friedberg", nor a whole place name the parser took for a person ("Beit Sahour")."""
@@ -344,8 +355,8 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _qualifies_town(text, folded, start, end):
             continue
-        if _in_person(start, end, text, persons) and not _opens_table_row(text, start) \
-                and (start, end) not in abroad:
+        if (_in_person(start, end, text, persons) and not _opens_table_row(text, start)
+                and (start, end) not in abroad) or _surname_after_first_name(text, start, end):
             continue
         if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
                 and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
@@ -481,7 +492,8 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: st
     """A word that only happens to name a small town abroad (« l'Atlas de la coopération », « le
     théâtre Chopin », « M. Salmon », « MIM 2000 ») is no actor: named once, in a country the
     document never names, under 100,000 inhabitants, not a location for the parser, not right
-    after a partnership word (« jumelée avec Beit Sahour » names a town) nor followed closely by
+    after a partnership word (« jumelée avec Beit Sahour » names a town) or a partner's contact
+    (« ses amis de Friedberg », « une délégation de Lahr ») nor followed closely by
     one (« pour Merzig, sa ville jumelle », « Newton Abbot et Ploërmel sont jumelées »), and not
     introduced by a preposition that introduces towns (« une aide à Taunusstein »). The last two
     rescues hold only for a name that is no lower-case word too (`_common_word`) and not alone in
@@ -494,7 +506,9 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: st
             continue
         if m.kind != "city" or (m.population or 0) >= UNSUPPORTED_POPULATION:
             continue
-        if any(s <= m.start < e for s, e in loc) or cues.kinds_in(folded[max(0, m.start - 40):m.start]):
+        before = folded[max(0, m.start - 40):m.start]
+        if any(s <= m.start < e for s, e in loc) or cues.kinds_in(before) \
+                or cues.has("partner_contact", before[-25:]):   # « a reçu ses amis de Friedberg »
             continue
         if not _common_word(doc, m) and not _in_brackets(folded, m):
             if cues.kinds_in(folded[m.end:_sentence_end(folded, m.end, 60)]):

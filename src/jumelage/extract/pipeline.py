@@ -310,18 +310,21 @@ def sentence_units(layout: Layout, sdoc) -> list[Unit]:
         j = si
         while j < len(sents) and sents[j][0] < block.end:
             s, e = max(sents[j][0], block.start), min(sents[j][1], block.end)
-            while s < e and layout.text[s].isspace():
-                s += 1
+            while s < e and (layout.text[s].isspace() or layout.text[s] in ".;"):
+                s += 1          # « 3 octobre 2022 | . Brest métropole… »: the stop ends the previous one
             while e > s and layout.text[e - 1].isspace():
                 e -= 1
             if e > s:
                 prev = units[-1] if units else None
+                before = layout.text[prev.start:prev.end] if prev is not None else ""
                 if (prev is not None and prev.block == bi and prev.kind == "para"
-                        and not SENTENCE_END.search(layout.text[prev.start:prev.end])
-                        and (layout.text[s].islower() or layout.text[s] in ",;)"
-                             or (s == prev.end and HYPHENED_NAMES.match(layout.text, s - 2))
-                             or _cut_name(layout.text, prev.end, s))):
-                    # the parser cut a sentence in two (« Séville et Porto | ont signé », « Newton |
+                        and ((not SENTENCE_END.search(before)
+                              and (layout.text[s].islower() or layout.text[s] in ",;)"
+                                   or (s == prev.end and HYPHENED_NAMES.match(layout.text, s - 2))
+                                   or _cut_name(layout.text, prev.end, s)))
+                             or (before.endswith(")") and layout.text[s].islower()))):
+                    # the parser cut a sentence in two (« Séville et Porto | ont signé », « Mopti
+                    # (Mali) | ont renouvelé », « Newton |
                     # Abbot et Ploërmel sont jumelées », « le jumelage Lannion|-Caerphilly a 40 ans »:
                     # cut at a hyphen with no space)
                     prev.end = e
