@@ -35,3 +35,32 @@ def test_a_site_named_after_a_town_is_no_place():
                        "de Vierzon.")
     assert "Les Forges" not in places(ext)
     assert pairs(ext) == {frozenset({"Vierzon", "Barnoldswick"})}
+
+
+PAIR_OF_TWO = ("Saumur : la mairie accueille des étudiants de Tartu\n\nLa pandémie n'a pas interrompu "
+               "les liens d'amitié entre {group}, indique la Ville dans un communiqué. Cet été, quinze "
+               "étudiants de Tartu seront accueillis par des familles de Saumur.")
+
+
+def test_the_two_towns_of_a_page_are_partners():
+    assert pairs(extract_text(PAIR_OF_TWO.format(group="les deux villes"))) == {frozenset({"Saumur", "Tartu"})}
+
+
+def test_visitors_from_a_town_make_no_partner_without_a_group_word():
+    assert not pairs(extract_text(PAIR_OF_TWO.format(group="les habitants")))
+
+
+# -- partnerships told in turn (« en 1979, c'est avec X que la Ville s'unit ») ----------------------
+
+TURN = ("La commune de Vitré est jumelée avec Lymington depuis 1965 et liée d'amitié avec Wittlich "
+        "depuis 1970. Les échanges scolaires sont nombreux. En 1979, {third}.")
+
+
+def test_a_partnership_told_in_turn_beside_the_ruled_ones_is_kept():
+    ext = extract_text(TURN.format(third="c'est avec Tiverton que la Ville s'unit à nouveau, grâce au comité"))
+    assert frozenset({"Vitré", "Tiverton"}) in pairs(ext)
+
+
+def test_a_town_named_in_passing_beside_the_partners_is_no_partner():
+    ext = extract_text(TURN.format(third="le club de rugby de Tiverton a battu celui de Vitré"))
+    assert frozenset({"Vitré", "Tiverton"}) not in pairs(ext)

@@ -33,7 +33,7 @@ YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 KEEP_RULE = 0.08        # a rule's pair is dropped only below this probability (LODO: 0.1 and 0.08 0.882)
 IN_TURN = 0.3          # a place told in turn beside the owner's kept partners is kept from this probability
 SIBLING = 0.15         # a place written in one coordination with a kept partner of the owner is kept from this probability
-OWNER_FALLBACK = 0.15    # the owner's likeliest partner is kept from this probability when it has none (LODO: 0.4 0.826, 0.3 0.827, 0.15 0.830, 0.08 0.828)
+OWNER_FALLBACK = 0.1     # the owner's likeliest partner is kept from this probability when it has none (LODO h-pairs7: 0.15 0.898, 0.1 and 0.06 0.899; d42 sits at 0.145)
 
 
 @dataclass
@@ -51,6 +51,7 @@ FEATURES = [
     "dash_pair", "link_word", "crowd", "collective_doc", "section_kind_b", "kind_doc",
     "anniversary_shared", "subject_b", "nonactor_b", "dated_kind_shared", "owner_missing",
     "listed_shared", "co_partners", "owner_rule_share", "group_partner",
+    "in_turn",
 ]
 
 
@@ -129,6 +130,7 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
     owner_share = (sum(an.owner in (link.a, link.b) for link in links.by_pair.values()) / len(links.by_pair)
                    if links.by_pair else 1.0)
     group = _names_twin_group(an, links)
+    told = _told_in_turn(an, ruled.get(an.owner, set())) if an.owner else {}
     out = []
     for c in pool.values():
         if c.a not in stats or c.b not in stats:
@@ -138,6 +140,7 @@ def candidates(an: Analysis, links: Links) -> list[Candidate]:
         f["owner_pair"] = float(an.owner in (c.a, c.b))
         f["owner_missing"] = float(an.owner is None)
         f["owner_rule_share"] = owner_share if f["owner_pair"] else 0.0
+        f["in_turn"] = float(bool(f["owner_pair"]) and c.b in told)
         f["group_partner"] = float(group and bool(f["owner_pair"]) and sb["country"] is not None
                                    and sb["country"] != owner_country)
         shared = c.units
@@ -338,7 +341,9 @@ def _told_in_turn(an: Analysis, kept: set[str]) -> dict[str, Unit]:
     """Places told one by one beside the owner's kept partners: in a paragraph naming a kept
     partner, a sentence that names one foreign place only, « avec » it, with a year (« En 1973,
     c'est avec Edenbridge que la Ville s'unit », « une union avec la ville de Rouko est née en
-    2010 »): the paragraph tells the owner's partnerships in turn. Out: place -> its sentence."""
+    2010 »): the paragraph tells the owner's partnerships in turn. Out: place -> its sentence.
+    Also a feature of the owner's pairs (`in_turn`, beside the rules' partners), so that the
+    model, not only the `IN_TURN` bar, weighs the shape."""
     blocks = {u.block for u in an.units if set(an.keys_in(u.start, u.end)) & kept}
     owner_country = an.country(an.owner)
     out: dict[str, Unit] = {}
