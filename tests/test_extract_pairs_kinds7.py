@@ -64,3 +64,31 @@ def test_a_partnership_told_in_turn_beside_the_ruled_ones_is_kept():
 def test_a_town_named_in_passing_beside_the_partners_is_no_partner():
     ext = extract_text(TURN.format(third="le club de rugby de Tiverton a battu celui de Vitré"))
     assert frozenset({"Vitré", "Tiverton"}) not in pairs(ext)
+
+
+# -- titles in capitals ------------------------------------------------------------------------------
+
+def _units(text: str) -> list[str]:
+    import hashlib
+
+    from jumelage.extract import default_extractor
+    from jumelage.extract.pipeline import analyse_document
+    from jumelage.records import Document
+
+    doc = Document(name="t.txt", text=text, media_type="text/plain",
+                   content_hash=hashlib.sha256(text.encode()).hexdigest(), date=None)
+    (parsed,) = list(default_extractor().parse_many([doc]))
+    an = analyse_document(*parsed)
+    return [an.text[u.start:u.end] for u in an.units]
+
+
+def test_a_title_in_capitals_is_one_sentence():
+    title = "UN GRAND PAS DANS LE JUMELAGE ENTRE LE CANTON HISTORIQUE DE BROU ET LE DISTRICT DE FÜRTH EN BAVIÈRE"
+    assert _units(title + "\n\nLa fête a eu lieu samedi.")[0] == title
+
+
+def test_the_head_word_of_a_unit_in_capitals_is_no_town():
+    ext = extract_text("UN NOUVEAU PAS POUR LE JUMELAGE ENTRE LE CANTON DE BROU ET LE DISTRICT DE FÜRTH\n\n"
+                       "Les délégations se sont retrouvées samedi pour un concert.")
+    assert "Canton" not in places(ext)
+    assert pairs(ext) == {frozenset({"Brou", "Fürth"})}

@@ -292,6 +292,13 @@ def _cut_name(text: str, end: int, start: int) -> bool:
     return match is not None and match.exact and fold_same_length(match.name) == fold_same_length(name)
 
 
+def _capitals(text: str) -> bool:
+    """Text written in capitals only (a title: « LE JUMELAGE ENTRE LE CANTON DE X ET … »), at
+    least two words of letters."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 6 and " " in text.strip() and not any(c.islower() for c in letters)
+
+
 def sentence_units(layout: Layout, sdoc) -> list[Unit]:
     """The units of a parsed document: each heading, list item and table row whole, and each of
     the parser's sentences inside a paragraph (a sentence the parser cut in two joined again)."""
@@ -316,9 +323,11 @@ def sentence_units(layout: Layout, sdoc) -> list[Unit]:
                 if (prev is not None and prev.block == bi and prev.kind == "para"
                         and not SENTENCE_END.search(layout.text[prev.start:prev.end])
                         and (layout.text[s].islower() or layout.text[s] in ",;)"
-                             or _cut_name(layout.text, prev.end, s))):
+                             or _cut_name(layout.text, prev.end, s)
+                             or _capitals(layout.text[prev.start:e]))):
                     # the parser cut a sentence in two (« Séville et Porto | ont signé », « Newton |
-                    # Abbot et Ploërmel sont jumelées »)
+                    # Abbot et Ploërmel sont jumelées », a title in capitals cut at every word it
+                    # takes for a sentence start)
                     prev.end = e
                 else:
                     units.append(Unit(s, e, bi, "para"))
