@@ -92,3 +92,21 @@ def test_the_head_word_of_a_unit_in_capitals_is_no_town():
                        "Les délégations se sont retrouvées samedi pour un concert.")
     assert "Canton" not in places(ext)
     assert pairs(ext) == {frozenset({"Brou", "Fürth"})}
+
+
+# -- a town's work done with other towns' support ---------------------------------------------------
+
+SUPPORT = "Le partenariat est actif. Depuis 2011, la commune de Koudougou {support} travaille sur son plan d'assainissement."
+
+
+def test_towns_supporting_a_towns_work_are_its_cooperation_partners():
+    ext = extract_text(SUPPORT.format(support="avec l’appui de Douai et de Lambres-lez-Douai"))
+    assert pairs(ext) == {frozenset({"Koudougou", "Douai"}), frozenset({"Koudougou", "Lambres-lez-Douai"})}
+    assert {link.kind for link in ext.partnerships} == {"cooperation"}
+    assert {link.since for link in ext.partnerships} == {"2011"}
+
+
+def test_a_town_named_after_the_work_is_no_supporter():
+    ext = extract_text(SUPPORT.format(support="et les ingénieurs") + " Un bureau de Douai et un de "
+                       "Lambres-lez-Douai ont rendu leurs études.")
+    assert frozenset({"Koudougou", "Lambres-lez-Douai"}) not in pairs(ext)
