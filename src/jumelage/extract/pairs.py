@@ -31,7 +31,7 @@ YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
 KEEP_RULE = 0.08        # a rule's pair is dropped only below this probability (LODO: 0.1 and 0.08 0.882)
-IN_TURN = 0.3          # a place told in turn beside the owner's kept partners is kept from this probability
+IN_TURN = 0.2          # a place told in turn beside the owner's kept partners is kept from this probability (LODO h-pairs7: 0.1, 0.2, 0.3 equal; d23's two at 0.37 and 0.41)
 SIBLING = 0.15         # a place written in one coordination with a kept partner of the owner is kept from this probability
 OWNER_FALLBACK = 0.1     # the owner's likeliest partner is kept from this probability when it has none (LODO h-pairs7: 0.15 0.898, 0.1 and 0.06 0.899; d42 sits at 0.145)
 
