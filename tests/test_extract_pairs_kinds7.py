@@ -110,3 +110,11 @@ def test_a_town_named_after_the_work_is_no_supporter():
     ext = extract_text(SUPPORT.format(support="et les ingénieurs") + " Un bureau de Douai et un de "
                        "Lambres-lez-Douai ont rendu leurs études.")
     assert frozenset({"Koudougou", "Lambres-lez-Douai"}) not in pairs(ext)
+
+
+def test_a_producer_named_after_a_town_is_no_place():
+    ext = extract_text("Montbazon est jumelée avec Walldürn depuis 1981. En mai 2023, le maire de Montbazon a "
+                       "offert à Walldürn des bouteilles de la cave de Vouvray et un fromage de la "
+                       "fromagerie de Sainte-Maure-de-Touraine.")
+    assert not {"Vouvray", "Sainte-Maure-de-Touraine"} & places(ext)
+    assert pairs(ext) == {frozenset({"Montbazon", "Walldürn"})}
