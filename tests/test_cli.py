@@ -162,6 +162,13 @@ def test_extract_a_folder_streams_one_json_object_per_document(tmp_path):
     assert line.startswith(f"{folder / 'zz-broken.txt'}: ")
 
 
+def test_extract_several_files_streams_one_object_each_and_names_a_bad_one(tmp_path):
+    first, second = SAMPLE_FILES[0], SAMPLE_FILES[1]
+    result = run("extract", first, tmp_path / "absent.txt", second, "--json")
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [first.name, second.name]
+    assert result.stderr.strip() == f"{tmp_path / 'absent.txt'}: cannot read: no such file"
+
+
 def test_extract_into_a_folder_of_json_files(tmp_path):
     out = tmp_path / "out"
     result = run("extract", SAMPLES, "--out", out)

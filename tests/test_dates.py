@@ -246,3 +246,22 @@ def test_a_letters_dateline_is_the_pages_stated_date() -> None:
     assert stated_date("Lettre de nos amis\n\nCaerphilly, le 12.04.2021.\nLa vie a repris.") == "2021-04-12"
     # a date inside a sentence is no dateline
     assert stated_date("Lettre\n\nLa vie a repris à Caerphilly, le 12 avril 2021 les écoles ont rouvert.") is None
+
+
+def test_a_press_dateline_running_into_the_article_dates_the_page() -> None:
+    # no « le », and the article goes on in the same line: the dateline is still the page's date,
+    # and a later, more recent date of the body does not replace it
+    text = "Quimperlé, 4 février 2019. Quimperlé reçoit Pfaffenhofen. Le concert aura lieu le 2 mars 2019."
+    assert document_date(text) == "2019-02-04"
+    assert stated_date("Auray, mars 2018 — Les élus ont voté l'aide aux jumeaux de Tiverton.") == "2018-03"
+    # a place and a date inside a clause are no dateline (« Auray, 1990, … »: a year only, a comma)
+    assert stated_date("Auray, en 1990, s'est jumelée avec Tiverton.") is None
+    assert stated_date("Auray, 12 mai 1990, signature de la charte avec Tiverton.") is None
+
+
+def test_a_date_closing_a_head_line_after_a_separator_is_the_issues_date() -> None:
+    text = "Bulletin municipal d'Ancenis — septembre 2021\n\nLe comité partira à Kirkham en décembre 2021."
+    assert document_date(text) == "2021-09"
+    assert stated_date("Lettre du comité | 7 octobre 2020\n\nBonjour à tous.") == "2020-10-07"
+    # a year alone after a dash is no issue date (« Ancenis – Kirkham, 1985 »)
+    assert stated_date("Jumelage Ancenis – Kirkham 1985\n\nLa charte est signée.") is None

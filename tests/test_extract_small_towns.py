@@ -25,3 +25,13 @@ def test_a_small_town_abroad_said_to_be_one_is_kept(text, town):
 ])
 def test_a_word_that_only_names_a_small_town_stays_out(text, word):
     assert word not in names(extract_text(text))
+
+
+def test_a_small_communes_name_the_parser_reads_as_a_verb_is_that_word():
+    # Lancé is a commune of Loir-et-Cher, but « Lancé en 2019 » opens a sentence with a participle
+    ext = extract_text("Lancé en 2019 avec Ouahigouya, le chantier de l'école avance : la commune de "
+                       "Chambéry a versé 20 000 euros.")
+    assert "Lancé" not in names(ext)
+    ext = extract_text("Le conseil municipal de Lancé a voté une aide de 2 000 euros pour Zhytomyr, "
+                       "ville partenaire.")
+    assert "Lancé" in names(ext)

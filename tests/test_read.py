@@ -625,3 +625,20 @@ def test_a_page_nested_deeper_than_the_parser_still_gives_its_sentence(tmp_path,
     doc = read_document(page)
     assert "Cholet est jumelée avec Bridgwater depuis 1977." in doc.text
     assert "Menu" not in doc.text and doc.notes
+
+
+def test_a_page_without_og_site_name_gives_its_title_beside_the_headline_as_site_name(tmp_path):
+    """The owner hint reads the site name: a town's page that names its town only in the <title>
+    (« Jumelages | Ville d'Auray ») keeps it, the headline staying the document's title."""
+    page = tmp_path / "jumelages.html"
+    page.write_text("<html><head><title>Nos partenaires | Ville d'Auray</title></head><body><article>"
+                    "<h1>Nos partenaires</h1><p>Notre ville est jumelée avec Tiverton et Pfaffenhofen "
+                    "depuis bien des années, et les échanges scolaires reprennent cette année.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    doc = read_document(page)
+    assert (doc.title, doc.site_name) == ("Nos partenaires", "Ville d'Auray")
+    page.write_text("<html><head><title>Nos partenaires</title></head><body><article><h1>Nos partenaires"
+                    "</h1><p>Notre ville est jumelée avec Tiverton et Pfaffenhofen depuis bien des années, "
+                    "et les échanges scolaires reprennent cette année.</p></article></body></html>",
+                    encoding="utf-8")
+    assert read_document(page).site_name is None

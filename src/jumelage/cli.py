@@ -275,12 +275,12 @@ def _totals_line(totals: dict[str, Any]) -> str:
 @app.command()
 @_reports_errors
 def extract(
-    path: Annotated[
-        Path, typer.Argument(metavar="PATH", help="A document, or a folder of documents.")
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Documents, or folders of documents.")
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the interchange format (one object per line "
-                                          "for a folder).")
+                                          "for a folder or several paths).")
     ] = False,
     text: Annotated[
         bool, typer.Option("--text", help="Print the text as read (the text spans refer to).")
@@ -301,10 +301,16 @@ def extract(
     """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
     from jumelage.read import iter_documents
 
-    folder = path.is_dir()
-    files = sorted(iter_documents([path]), key=str) if folder else [path]
-    if not files:
-        raise ReadError(path, "no documents in this folder")
+    # several paths or a folder: one line per document, a bad file named on stderr and skipped
+    folder = len(paths) > 1 or any(p.is_dir() for p in paths)
+    files: list = []
+    for path in paths:
+        found = sorted(iter_documents([path]), key=str) if path.is_dir() else [path]
+        if not found:
+            if len(paths) == 1:
+                raise ReadError(path, "no documents in this folder")
+            typer.echo(f"{path}: no documents in this folder", err=True)
+        files.extend(found)
     if out_dir is not None:
         _make_folder(out_dir)
     done = 0

@@ -171,8 +171,9 @@ class _Vocab:
         self.historical = _c(rf"(?<![\w])(?:{_alt(data['historical_year_before'])})(?![\w])")
         self.relation_since = _c(rf"(?<![\w])(?:{_alt(data['relation_before_since'])})(?![\w])")
         self.byline = _c(rf"(?<![\w])(?:{_alt(data['doc_byline_author'])})\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){{0,3}}\s*$")
-        # a letter's dateline: a place, a comma, the link word, the date (« Lannion, le 3 mai 2021 »)
-        self.dateline = _c(rf"\W*[^\W\d_][\w.'’ -]{{0,40}},\s*(?:{_alt(data['doc_dateline_link'])})\s*\Z")
+        # a dateline: a place, a comma, maybe the link word, the date (« Lannion, le 3 mai 2021 »,
+        # a press item's « Figeac, 15 novembre 2023. »)
+        self.dateline = _c(rf"\W*[^\W\d_][\w.'’ -]{{0,40}},\s*(?:(?:{_alt(data['doc_dateline_link'])})\s*)?\Z")
         self.doc_cue = _c(rf"(?<![\w])(?:{_alt(data['doc_date_cues'])})\s*[:|,-]?\s*\Z")
         self.doc_line_cue = _c(
             rf"\W*(?:{_alt(data['doc_date_line_start_cues'])})\s*[:|,-]?\s*\Z")
@@ -773,6 +774,19 @@ def stated_date(text: str) -> str | None:
     return _head_date(head, v, _scan(head, None), fold_same_length(head))
 
 
+# what ends a dateline that runs into the article (« Figeac, 15 novembre 2023. En 2023, … »,
+# « Brest, 3 mai 2021 — Le maire … »): a full stop or a dash, then the text
+DATELINE_END = re.compile(r"[ \t]*(?:\.|[—–]|\s-)\s")
+# a date closing a head line after a separator (« Journal municipal de Saint-Avold — avril 2024 »,
+# « Actualités | 12 mai 2023 »): the issue's or page's date
+HEAD_SEPARATOR = re.compile(r"\s[—–|•-]\s*\Z")
+
+
+def _ends_dateline(text: str, pos: int) -> bool:
+    """Whether the date ending at `pos` closes its dateline's sentence (`DATELINE_END`)."""
+    return DATELINE_END.match(text, pos) is not None
+
+
 def _ends_line(text: str, pos: int) -> bool:
     """Whether only punctuation follows `pos` on its line."""
     end = text.find("\n", pos)
@@ -787,7 +801,10 @@ def _head_date(text: str, v: _Vocab, scanned: list, folded: str) -> str | None:
         line_start = text.rfind("\n", 0, m.start_char) + 1
         if v.doc_cue.search(folded, max(line_start, m.start_char - 60), m.start_char) \
                 or v.doc_line_cue.match(folded, line_start, m.start_char) \
-                or (v.dateline.match(folded, line_start, m.start_char) and _ends_line(text, m.end_char)):
+                or (v.dateline.match(folded, line_start, m.start_char)
+                    and (_ends_line(text, m.end_char) or (len(m.start) >= 7 and _ends_dateline(text, m.end_char)))) \
+                or (len(m.start) >= 7 and _ends_line(text, m.end_char)
+                    and HEAD_SEPARATOR.search(text, line_start, m.start_char)):
             return m.start
     for m, source in scanned:
         if m.start_char >= head or source != "written" or m.kind != "point" or not m.start:

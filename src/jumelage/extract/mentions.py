@@ -115,6 +115,7 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
+    spans.extend((s, e, True) for s, e in _placed_abroad(text, doc))
     found = gz.find_candidates(text)
     for start, end, _name in found:
         spans.append((start, end, False))
@@ -208,6 +209,27 @@ def _opens_table_row(text: str, start: int) -> bool:
     return not text[line_start:start].strip() and "\t" in text[start:line_end if line_end >= 0 else len(text)]
 
 
+def _placed_abroad(text: str, doc) -> list[tuple[int, int]]:
+    """Names the parser did not take for places that the text introduces as a town and places in a
+    country right after (« jumelée avec Ngoundiane Kébé (Sénégal) », « la commune de Koumbal,
+    au Niger »): a village no gazetteer holds, often read as a person's name. Spans (start, end)
+    of the entities (any label but places') so introduced: a preposition that introduces towns,
+    a partnership word or a kind of territory (« la commune de ») just before, a country given
+    right after."""
+    gz = get_gazetteer()
+    out = []
+    for ent in doc.ents:
+        if ent.label_ in ("LOC", "GPE") or not ent.text[:1].isupper() or len(ent.text.split()) > 4:
+            continue
+        before = fold_same_length(text[max(0, ent.start_char - 40):ent.start_char])
+        if not (TOWN_PREPOSITION_BEFORE.search(before[-12:]) or cues.kinds_in(before[-25:])
+                or UNRESOLVED_CUE.search(before)):
+            continue
+        if gz.country_after(text, ent.end_char) and not _country_code(ent.text):
+            out.append((ent.start_char, ent.end_char))
+    return out
+
+
 def _in_person(start: int, end: int, text: str, persons: list[tuple[int, int]]) -> bool:
     """A candidate inside a person's name ("Aboubacar Hema", "M. Rouy"), not "Bourgmestre de
     Friedberg", nor a whole place name the parser took for a person ("Beit Sahour")."""
@@ -283,6 +305,17 @@ def _after_common_noun(doc, start: int) -> bool:
         and not cues.kinds_in(fold_same_length(prev.text))
 
 
+WORD_TAGS = frozenset({"VERB", "AUX", "ADJ", "ADV", "ADP", "PRON", "SCONJ"})
+
+
+def _read_as_word(doc, start: int, end: int) -> bool:
+    """« Lancé en mars 2021, le programme… »: a one-word name only the gazetteer proposes (a small
+    commune called Lancé) that the parser reads as a verb, an adjective or another word class that
+    names nothing is that word, not the town."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ in WORD_TAGS
+
+
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 organisations: list[tuple[int, int]] = (),
                 known=None) -> tuple[list[Mention], list[CountryMention]]:
@@ -301,6 +334,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     paired = hyphen_pairs(layout.view, gz.find_candidates(layout.view))
     given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     inside = _Spans(organisations)
+    abroad = set(_placed_abroad(layout.view, doc))
     for start, end, from_ner in _candidates(layout.view, doc):
         start, end = _clean(text, start, end)
         if end <= start:
@@ -310,13 +344,15 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             continue
         if _qualifies_town(text, folded, start, end) or _unit_head(text, start, end):
             continue
-        if _in_person(start, end, text, persons) and not _opens_table_row(text, start):
+        if _in_person(start, end, text, persons) and not _opens_table_row(text, start) \
+                and (start, end) not in abroad:
             continue
         if (any(s <= start and end <= e for s, e in country_spans) or _country_code(name)) \
                 and not gz.city_not_country(text, start, end):   # "à Québec", not "au Québec"
             continue
-        if INSTITUTION_HEAD.match(name) or INSIDE_CUE.search(text[max(0, start - 30):start]):
-            continue
+        if INSTITUTION_HEAD.match(name) or (INSIDE_CUE.search(text[max(0, start - 30):start])
+                                            and not gz.country_after(text, end)):
+            continue    # « le village de Natoye » lies in a town; « le village de Tiabédji (Niger) » partners
         with_article = gz.article_form(text, start, end)   # "les Herbiers", "la ville du Mans"
         # « du Finistère »: a department's article is no part of its name
         unit_article = with_article is not None and not gz.article_belongs(with_article)
@@ -331,7 +367,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         if (start, end) not in paired:   # two places joined by a hyphen are places
             if not from_ner and not name.isupper() and _glued_to_names(text, start, end):
                 continue
-            if _after_common_noun(doc, start):
+            if _after_common_noun(doc, start) or (not from_ner and _read_as_word(doc, start, end)):
                 continue
         near = _nearby_countries(countries, layout, start)
         given = gz.country_after(text, end)          # "Ndiob (Sénégal)": that one, not the nearest
@@ -392,6 +428,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             and not in_comparison(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
+    _bracket_qualifiers(mentions, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
@@ -475,6 +512,16 @@ def _common_word(doc, m: Mention) -> bool:
     if doc is None or " " in m.name.strip():
         return False
     return doc.vocab.has_vector(m.name.lower())
+
+
+def _bracket_qualifiers(mentions: list[Mention], folded: str) -> None:
+    """« Sainte-Marie (Québec) », « Friedberg (Hesse) », « Valence (Drôme) »: a place named alone
+    in brackets right after another place says where that one lies; it is no actor of its own."""
+    ends = {m.end for m in mentions}
+    for m in mentions:
+        if _in_brackets(folded, m) and any(folded[e:m.start].strip() == "(" for e in ends
+                                           if m.start - 3 <= e < m.start):
+            m.actor = False
 
 
 def _in_brackets(folded: str, m: Mention) -> bool:

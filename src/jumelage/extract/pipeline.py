@@ -279,6 +279,9 @@ CUT_BEFORE = re.compile(r"([A-ZÀ-Ý][\w’'-]*)\s*$")   # the capitalised word 
 CUT_AFTER = re.compile(r"\s*([A-ZÀ-Ý][\w’'-]*)")      # the one the next sentence starts with
 
 
+HYPHENED_NAMES = re.compile(r"\w-[A-ZÀ-Ý]|\w\w-[A-ZÀ-Ý]")   # « Lannion|-Caerphilly », « Lannion-|Caerphilly »
+
+
 def _cut_name(text: str, end: int, start: int) -> bool:
     """Did the parser end a sentence at `end` inside a place's name, the next one starting at
     `start` (« Newton | Abbot et Ploërmel sont jumelées »)? True when the capitalised word before
@@ -323,11 +326,13 @@ def sentence_units(layout: Layout, sdoc) -> list[Unit]:
                 if (prev is not None and prev.block == bi and prev.kind == "para"
                         and not SENTENCE_END.search(layout.text[prev.start:prev.end])
                         and (layout.text[s].islower() or layout.text[s] in ",;)"
+                             or (s == prev.end and HYPHENED_NAMES.match(layout.text, s - 2))
                              or _cut_name(layout.text, prev.end, s)
                              or _capitals(layout.text[prev.start:e]))):
                     # the parser cut a sentence in two (« Séville et Porto | ont signé », « Newton |
-                    # Abbot et Ploërmel sont jumelées », a title in capitals cut at every word it
-                    # takes for a sentence start)
+                    # Abbot et Ploërmel sont jumelées », « le jumelage Lannion|-Caerphilly a 40 ans »:
+                    # cut at a hyphen with no space; a title in capitals cut at every word it takes
+                    # for a sentence start)
                     prev.end = e
                 else:
                     units.append(Unit(s, e, bi, "para"))

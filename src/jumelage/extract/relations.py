@@ -127,7 +127,8 @@ def _pairs_of_many(an: Analysis, unit: Unit, folded_unit: str, places: list[str]
 def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple[str, str]] | None:
     """« X et Y … avec Z »: the places before "avec" are each linked with those after it and with
     each other; « Notre ville est jumelée avec A, B et C »: the speaker (the owner) with each place
-    after it, never those places with each other; « A, B et C, jumelées avec des villes russes »,
+    after it, never those places with each other, even when the page never names its owner;
+    « A, B et C, jumelées avec des villes russes »,
     « Jumelées avec des villes russes, A, B et C… »: co-twins of unnamed towns, no pair
     (`unnamed_partners_after`, unless the group is named next: `group_named_after`). None when
     the unit has no such shape."""
@@ -143,8 +144,9 @@ def _pairs_around_with(an: Analysis, unit: Unit, folded_unit: str) -> list[tuple
     if subj and obj:
         pairs = [(s, o) for s in subj for o in obj if s != o]
         return pairs + [(s, t) for i, s in enumerate(subj) for t in subj[i + 1:]]
-    if obj and not subj and an.owner:
-        return [(an.owner, o) for o in obj if o != an.owner]
+    if obj and not subj:
+        # the speaker with each: with no owner known, none of them is paired with another
+        return [(an.owner, o) for o in obj if o != an.owner] if an.owner else []
     return None
 
 
@@ -450,7 +452,8 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     """Decision: since when, by the unit's dates? "depuis 1970" always; a plain date only in a
     sentence about the founding ("signé le 6 juin 1965", "a débuté en 1991") or with no action
     cue, not beside a suspension or an end, nor the anniversary's `celebration`, nor after a
-    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965); never a decade (« les
+    renewal word (« signé en 1965, renouvelé le 1er mai 2005 »: 1965) unless a founding participle
+    dates it (« ont renouvelé leur accord, signé en 1990 »: 1990); never a decade (« les
     années 70 » is approximate) nor a period (« sur la période 2020-2025 », « 2019-2021 : projet »:
     the current agreement's or a project's, not the founding). None at all in
     a dated list item that tells no founding, or with a blocking cue. Out: partial dates."""
@@ -461,14 +464,25 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
         # since when, unless the entry's line is a chronology label (« Depuis 2014 : vente… »)
         return [d.start for d in unit_dates[:1] if d.kind == "since" and d.start
                 and not CHRONOLOGY_LABEL.match(folded, d.end_char)]
-    founding = cues.has("founding", folded) or not (_tells_an_act(folded) or _only_designates(folded))
+    designates = _only_designates(folded) and not any(
+        cues.has("relation_nouns", folded[s:e]) for _, s, e in cues.kinds_in(folded))
+    if designates:
+        # « a décidé d'envoyer des masques à sa ville jumelle », « notre ville jumelle accueille
+        # depuis février des réfugiés »: a partner is only named, the sentence's dates (a founding
+        # word's too, « décidé », « lancé ») are its act's; « sa ville jumelle depuis 1990 » still
+        # says since when, and « ont signé leur jumelage le … » names the relation, not a partner
+        kind_ends = [e for _, _, e in cues.kinds_in(folded)]
+        unit_dates = [d for d in unit_dates if d.kind == "since"
+                      and any(0 <= d.start_char - e <= SINCE_AFTER_KIND for e in kind_ends)]
+    founding = not designates and (cues.has("founding", folded) or not _tells_an_act(folded))
     stopped = any(st in ("suspended", "ended") for st, _ in statuses)
     renewed = RENEWAL.search(folded)
     kept = [d for d in unit_dates
             if d.start and d.kind not in ("until", "decade") and d is not celebration
             and not (d.kind == "range" and d.end and d.end != d.start)
             and (d.kind == "since" or (founding and not stopped
-                                       and not (renewed and renewed.start() < d.start_char)))]
+                                       and not (renewed and renewed.start() < d.start_char
+                                                and not _founded_just_before(folded, d.start_char))))]
     told = [_told_by(folded, d, unit_dates) for d in kept]
     if "founding" in told:
         # « après une visite en 1985, un jumelage est célébré le 2 novembre 1986 »: the visit's
@@ -480,6 +494,18 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     # date du serment signé le 12 mai 1974 »)
     stated = {year_of(d.start) for d in unit_dates if d.start and d.kind == "since" and d is not celebration}
     return [v for v in found if not stated or year_of(v) in stated]
+
+
+FOUNDED_BEFORE = 25   # characters: « leur accord, signé en 1990 »
+
+
+def _founded_just_before(folded: str, pos: int) -> bool:
+    """« ont renouvelé leur accord, signé en 1990 »: a founding participle right before the date
+    at `pos` dates the founding even after a renewal word (`founding_participle`)."""
+    return cues.has("founding_participle", folded[max(0, pos - FOUNDED_BEFORE):pos])
+
+
+SINCE_AFTER_KIND = 12   # characters: « jumelle depuis 1990 », the date right after the partnership word
 
 
 def _tells_an_act(folded: str) -> bool:

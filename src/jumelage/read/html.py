@@ -383,8 +383,22 @@ def parse_html(data: bytes, label: object) -> Content:
     text, extracted_title = main_text(tree)
     if not text.strip():
         return _fallback(source, label, date, title)
-    return Content(text=text, title=extracted_title or title, date=date, site_name=site_name,
-                   url=url)
+    return Content(text=text, title=extracted_title or title, date=date,
+                   site_name=site_name or title_site(title, extracted_title), url=url)
+
+
+TITLE_SEPARATOR = re.compile(r"\s+[|—–·•:-]{1,2}\s+")
+
+
+def title_site(title: str | None, headline: str | None) -> str | None:
+    """The site's name a page without og:site_name gives in its <title> beside the headline
+    (« Nos villes jumelles | Ville de Dole » → « Ville de Dole »; « Ville de Dole — Jumelages »
+    whole when the headline is another): None when the <title> is only the headline. The owner
+    hint reads it (a town's page that never names its town in the article)."""
+    if not title or not headline or title.casefold() == headline.casefold():
+        return None
+    parts = [p for p in TITLE_SEPARATOR.split(title) if p.strip().casefold() != headline.strip().casefold()]
+    return " — ".join(parts) or None
 
 
 def _fallback(source: str, label: object, date: str | None, title: str | None) -> Content:

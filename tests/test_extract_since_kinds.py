@@ -1,0 +1,47 @@
+"""Since when, as a fresh tester found it wrong (issue 10, « Document dates » and « Partnerships
+stated as events »): a partner only named in a sentence lends it no founding date, a founding told
+in a participle after a renewal still dates it, an age said with « a N ans » is an anniversary.
+French sentences written for these tests (real towns, invented facts)."""
+import pytest
+
+from jumelage.extract import extract_text
+
+
+def since(text: str) -> list:
+    return [link.since for link in extract_text(text).partnerships]
+
+
+@pytest.mark.parametrize("text", [
+    # the date is the gift's, the decision's or the works' (« décidé », « lancé » found nothing)
+    "Lamballe, 6 mai 2020. Le conseil municipal de Lamballe a décidé hier d'expédier 2 000 "
+    "blouses à sa ville jumelle d'Oxted.",
+    "Vierzon, 15 mars 2022. Notre ville jumelle de Rzeszów (Pologne) héberge depuis début mars des "
+    "familles ukrainiennes.",
+    "En 2021, Quimperlé a lancé avec sa commune partenaire de Tinkaré (Mali) la construction d'une école.",
+])
+def test_a_partner_only_named_gets_no_founding_date_from_the_sentence(text):
+    assert since(text) == [None]
+
+
+def test_a_partner_named_with_its_own_since_keeps_it():
+    assert since("Lamballe envoie des livres à sa ville jumelle depuis 1985, Oxted.") == ["1985"]
+    # the relation itself under a possessive is founded by the sentence's verb
+    assert since("Lamballe et Oxted ont signé leur jumelage le 14 mai 1985.") == ["1985-05-14"]
+
+
+def test_a_founding_participle_after_a_renewal_dates_the_founding():
+    assert since("Le Département du Gers et la région de Kayes (Mali) ont renouvelé leur convention de "
+                 "coopération, signée en 1994.") == ["1994"]
+    assert since("La Ville de Vitré poursuit sa coopération avec Tabou (Côte d'Ivoire), engagée en 2011.") \
+        == ["2011"]
+    # without a founding participle, a date after the renewal word is the renewal's
+    assert since("Vitré et Lymington, jumelées en 1970, ont renouvelé leur serment le 3 juin 2020.") \
+        == ["1970"]
+
+
+def test_an_age_said_with_a_n_ans_is_an_anniversary():
+    assert since("Publié le 12 septembre 2024\n\nLe jumelage Vitré-Lymington a 50 ans ! Une fête "
+                 "est prévue samedi.") == ["1974"]
+    # a delay is no age
+    assert "1974" not in since("Publié le 12 septembre 2024\n\nLe jumelage entre Vitré et Lymington "
+                               "a 2 ans de retard sur son programme.")
