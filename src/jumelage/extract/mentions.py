@@ -353,7 +353,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         name = text[start:end]
         if len(name) < 3 or not name[0].isupper():
             continue
-        if _qualifies_town(text, folded, start, end):
+        if _qualifies_town(text, folded, start, end) or _unit_head(text, start, end):
             continue
         if (_in_person(start, end, text, persons) and not _opens_table_row(text, start)
                 and (start, end) not in abroad) or _surname_after_first_name(text, start, end):
@@ -636,6 +636,17 @@ def unit_own_name(name: str) -> str:
         if m and m.end() == len(name):
             return m.group(group)
     return name
+
+
+def _unit_head(text: str, start: int, end: int) -> bool:
+    """Is the candidate the head word of an administrative unit's name (« CANTON HISTORIQUE DE
+    MAINTENON », « District de Kita »), a common noun a heading's capitals or a gazetteer homonym
+    (Canton, China) make look like a town?"""
+    for pattern, group, _ in ADMIN_UNITS:
+        m = pattern.match(text, start)
+        if m is not None and m.start(group) >= end:
+            return True
+    return False
 
 
 AGENT_BEFORE = _pattern("agent_before")

@@ -295,6 +295,13 @@ def _cut_name(text: str, end: int, start: int) -> bool:
     return match is not None and match.exact and fold_same_length(match.name) == fold_same_length(name)
 
 
+def _capitals(text: str) -> bool:
+    """Text written in capitals only (a title: « LE JUMELAGE ENTRE LE CANTON DE X ET … »), at
+    least two words of letters."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 6 and " " in text.strip() and not any(c.islower() for c in letters)
+
+
 def sentence_units(layout: Layout, sdoc) -> list[Unit]:
     """The units of a parsed document: each heading, list item and table row whole, and each of
     the parser's sentences inside a paragraph (a sentence the parser cut in two joined again)."""
@@ -321,12 +328,14 @@ def sentence_units(layout: Layout, sdoc) -> list[Unit]:
                         and ((not SENTENCE_END.search(before)
                               and (layout.text[s].islower() or layout.text[s] in ",;)"
                                    or (s == prev.end and HYPHENED_NAMES.match(layout.text, s - 2))
-                                   or _cut_name(layout.text, prev.end, s)))
+                                   or _cut_name(layout.text, prev.end, s)
+                                   or _capitals(layout.text[prev.start:e])))
                              or (before.endswith(")") and layout.text[s].islower()))):
                     # the parser cut a sentence in two (« Séville et Porto | ont signé », « Mopti
                     # (Mali) | ont renouvelé », « Newton |
                     # Abbot et Ploërmel sont jumelées », « le jumelage Lannion|-Caerphilly a 40 ans »:
-                    # cut at a hyphen with no space)
+                    # cut at a hyphen with no space; a title in capitals cut at every word it takes
+                    # for a sentence start)
                     prev.end = e
                 else:
                     units.append(Unit(s, e, bi, "para"))

@@ -32,6 +32,7 @@ PROSPECT_BEFORE, PARTNER_OF_APPOSITION = SHAPES["prospect_before"], SHAPES["part
 UNNAMED_PARTNERS_AFTER, GROUP_NAMED_AFTER = SHAPES["unnamed_partners_after"], SHAPES["group_named_after"]
 DESIGNATING_KIND, BECOMING_BEFORE = SHAPES["designating_kind"], SHAPES["becoming_before"]
 NEGATED_KIND_BEFORE, WISHED_KIND_BEFORE = SHAPES["negated_kind_before"], SHAPES["wished_kind_before"]
+SUPPORTED_BY, COORDINATION_GAP = SHAPES["supported_by"], SHAPES["coordination_gap"]
 NUMBER_WORDS = {fold_same_length(k): v for k, v in load_json("dates.json")["number_words"].items()}
 
 
@@ -338,6 +339,7 @@ def find_partnerships(an: Analysis) -> Links:
                 groups.append(group)
     _dash_pairs(an, links)
     _partners_of_apposition(an, links)
+    _supporters(an, links)
     for unit, size, kind, since_dates in groups:
         _group(an, links, unit, size, kind, since_dates)
     _collective(an, links)
@@ -648,6 +650,32 @@ def _partners_of_apposition(an: Analysis, links: Links) -> None:
             [k for k, _, _ in cues.kinds_in(an.folded[x.end:y.start])]
         kind = cues.best_kind(said) or ("twinning" if TWIN_WORD.search(folded) else "partnership")
         links.add(kx, ky, kind, unit)
+
+
+def _supporters(an: Analysis, links: Links) -> None:
+    """« la commune de Tenkodogo avec l'appui de Chinon et d'Étaules travaille… »: towns written
+    right after a town as its support (`supported_by`), and those coordinated with the first, are
+    that town's cooperation partners, on a page that names a partnership (`stated_kinds`)."""
+    if not stated_kinds(an.folded):
+        return
+    ms = an.mentions_in(0, len(an.text))
+    for i, (x, y) in enumerate(zip(ms, ms[1:])):
+        kx = an.key(x)
+        if kx == an.key(y) or not SUPPORTED_BY.match(an.folded[x.end:y.start]):
+            continue
+        unit = next((u for u in an.units if u.start <= x.start and y.end <= u.end), None)
+        if unit is None:
+            continue
+        supporters = [y]
+        for a, b in zip(ms[i + 1:], ms[i + 2:]):
+            if b.end > unit.end or not COORDINATION_GAP.match(an.folded[a.end:b.start]):
+                break
+            supporters.append(b)
+        for m in supporters:
+            link = links.add(kx, an.key(m), "cooperation", unit)
+            since = pair_since(an, unit, kx, an.key(m)) if link is not None else None
+            if since:
+                link.since.append(since)
 
 
 def _group(an: Analysis, links: Links, unit: Unit, size: int, kind: str | None, since_dates: list[str]) -> None:
