@@ -41,3 +41,10 @@ def test_the_town_of_an_organisations_section_is_no_partner(body):
                        f"Saumur a accueilli l'association Les Amis de Verden, {body}, pour une "
                        "exposition de photographies.")
     assert "Nantes" not in {p.name for p in ext.places}
+
+
+def test_a_town_named_where_an_institution_has_its_seat_is_no_party():
+    ext = extract_text("Le 12 février 2020, la convention de coopération entre Vitré et Tabou (Côte "
+                       "d'Ivoire) a été signée à Abidjan, au siège de l'Union des villes et communes.")
+    assert pairs(ext) == {frozenset({"Vitré", "Tabou"})}
+    assert "Abidjan" not in acting(ext)
