@@ -816,6 +816,8 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
     if cues.has("new_event", head) or not _consistent(a, b):
         return False
+    if not retold and cues.has("signing_told", an.folded[b.start_char:b.end_char]):
+        return False      # a signing told after another act is an event of its own (SCHEMA)
     if same_dates or within:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):

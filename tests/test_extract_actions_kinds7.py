@@ -1,0 +1,54 @@
+"""Action kinds of issue 10, seventh round (`extract/events.py`, `extract/units.py`, cues in
+data/fr/cues.json), each on French sentences written for these tests (real towns, invented
+facts, wording unlike the seed documents)."""
+import pytest
+
+from jumelage.extract import cues, extract_text
+from jumelage.extract.lexicon import fold_same_length
+from test_extract_actions_units import names
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("Les maires de Rodez et de Bamako ont signé une charte de coopération.", True),
+    ("Les deux communes ont également paraphé un avenant.", True),
+    ("La convention a été renouvelée pour trois ans.", True),
+    ("Les élus ont procédé à la signature du protocole.", True),
+    ("Un accord signé en 2012 lie les deux villes.", False),
+    ("La signature est prévue en juin.", False),
+    ("Les deux villes ont ensuite signé un protocole.", True),
+    ("La charte a bien été ratifiée.", True),
+])
+def test_signing_told_cue_reads_a_finite_verb(sentence, hit):
+    assert cues.has("signing_told", fold_same_length(sentence)) is hit
+
+
+def test_a_signing_told_at_a_visit_is_an_action_of_its_own():
+    text = ("date 2019-05\nLa ville de Rodez entretient des liens d'amitié avec Bamako depuis 1987.\n\n"
+            "Une délégation malienne conduite par le maire de Bamako a séjourné à Rodez du 6 au 9 mai. "
+            "Elle a visité la station d'épuration et le marché couvert. "
+            "Lors de cette visite, Rodez et Bamako ont signé une convention de coopération pour les "
+            "années 2019 - 2022.")
+    ext = extract_text(text)
+    signed = [a for a in ext.actions if "ont signé" in a.quote]
+    assert len(signed) == 1 and signed[0].quote.startswith("Lors de cette visite")
+    assert names(ext, signed[0].actors) == {"Rodez", "Bamako"} and not signed[0].partners
+    stay = [a for a in ext.actions if "séjourné" in a.quote]
+    assert len(stay) == 1 and "ont signé" not in stay[0].quote
+
+
+def test_a_signing_after_another_signing_is_not_merged_into_the_stay():
+    text = ("date 2021-10\nLa commune de Figeac coopère avec la province de Gabès.\n\n"
+            "Le gouverneur de Gabès a rencontré le maire de Figeac le 14 octobre pour faire le point "
+            "sur les projets communs. "
+            "Figeac et Gabès ont ensuite signé un protocole sur la gestion des déchets.")
+    ext = extract_text(text)
+    assert any(a.quote.startswith("Figeac et Gabès ont ensuite signé") for a in ext.actions)
+
+
+def test_the_age_of_a_friendly_relation_does_not_date_the_meeting():
+    text = ("date 2022-09\nUne délégation de Tulle s'est rendue à Schlüchtern le 12 septembre.\n\n"
+            "Elle a été reçue par le conseil de Schlüchtern, qui entretient des relations amicales "
+            "avec Tulle depuis 1974.")
+    ext = extract_text(text)
+    assert ext.actions
+    assert all(a.start != "1974" for a in ext.actions)
