@@ -52,3 +52,13 @@ def test_the_age_of_a_friendly_relation_does_not_date_the_meeting():
     ext = extract_text(text)
     assert ext.actions
     assert all(a.start != "1974" for a in ext.actions)
+
+
+def test_an_agreements_term_is_not_the_date_of_its_signing():
+    text = ("date 2024-03\nUne délégation de Ségou a été reçue à Angoulême le 18 mars.\n\n"
+            "À cette occasion, Angoulême et Ségou ont signé une convention de coopération pour la "
+            "période 2024 - 2027.")
+    ext = extract_text(text)
+    signed = [a for a in ext.actions if "ont signé" in a.quote]
+    assert len(signed) == 1
+    assert signed[0].end != "2027" and signed[0].status == "done"

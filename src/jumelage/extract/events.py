@@ -65,7 +65,8 @@ def stamped(text: str, d) -> bool:
 
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans", « qui
-    entretient des relations amicales avec X depuis 1996 », `relation_words`), nor
+    entretient des relations amicales avec X depuis 1996 », `relation_words`), nor the term of
+    an agreement (« pour la période 2023 - 2028 », `validity_period`), nor
     "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
     « aucune visite n'a eu lieu en 2021, mais … »), nor a stored page's « date 2020-05 » marker
     that runs into the unit (it dates only what states no date of its own, `news_month`)."""
@@ -85,6 +86,8 @@ def _unit_dates(an: Analysis, unit: Unit):
         relation_age = d.kind == "since" and (cues.kinds_in(before) or cues.has("relation_words", before))
         if relation_age or cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
             continue
+        if d.kind == "range" and cues.search("validity_period", before):
+            continue      # « un accord-cadre pour la période 2023 - 2028 »: the agreement's term, not the event's date
         out.append(d)
     return out or ([marker] if marker is not None else [])
 
