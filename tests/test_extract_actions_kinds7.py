@@ -62,3 +62,12 @@ def test_an_agreements_term_is_not_the_date_of_its_signing():
     signed = [a for a in ext.actions if "ont signé" in a.quote]
     assert len(signed) == 1
     assert signed[0].end != "2027" and signed[0].status == "done"
+
+
+def test_what_was_done_and_what_is_planned_next_are_two_actions():
+    text = ("date 2023-06\nLa commune de Vitré est jumelée avec Tessaoua, au Niger.\n\n"
+            "La Ville de Vitré a financé la réfection du dispensaire de Tessaoua.\n\n"
+            "Des jardins maraîchers seront ensuite aménagés avec les habitants de Tessaoua, grâce "
+            "au soutien de Vitré.")
+    ext = extract_text(text)
+    assert sorted(a.status for a in ext.actions) == ["done", "planned"]

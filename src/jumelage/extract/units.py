@@ -796,7 +796,9 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     text, same actors, no new partner, no « également » opening, and one of: `a` left its partner
     unnamed and `b` names it; both give the same dates (the lead and the body of a news item);
     `b` refers back to `a` (« Ce séjour », « Leur programme ») with no date of its own or dates
-    inside `a`'s. An undated statement followed by a dated one is two occasions."""
+    inside `a`'s. An undated statement followed by a dated one is two occasions; so are a signing
+    told after another act (`signing_told`) and what was done followed by what is planned,
+    unless `b` refers back to `a`."""
     ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
     if ba is None or bb is None or ba.kind != "para" or bb.kind != "para" or ba.section != bb.section:
         return False
@@ -818,6 +820,8 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
         return False
     if not retold and cues.has("signing_told", an.folded[b.start_char:b.end_char]):
         return False      # a signing told after another act is an event of its own (SCHEMA)
+    if not retold and {a.status, b.status} == {"done", "planned"} and not cues.search("story_anaphora", head):
+        return False      # what was done, then what is planned: two activities (« Ce séjour … » refers back)
     if same_dates or within:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
