@@ -71,3 +71,22 @@ def test_what_was_done_and_what_is_planned_next_are_two_actions():
             "au soutien de Vitré.")
     ext = extract_text(text)
     assert sorted(a.status for a in ext.actions) == ["done", "planned"]
+
+
+def test_members_of_a_list_announced_as_plans_are_planned():
+    text = ("Le comité de jumelage de Ploërmel a tenu son assemblée générale.\n\n"
+            "Le président a rappelé les liens avec Newton Abbot, puis a présenté les projets pour "
+            "2025, avec notamment une soirée crêpes salle Cadoudal, un voyage à Newton Abbot en juin "
+            "et l'accueil des choristes de Newton Abbot en septembre.")
+    ext = extract_text(text)
+    assert ext.actions
+    assert {a.status for a in ext.actions} == {"planned"}
+
+
+@pytest.mark.parametrize("lead, hit", [
+    ("a présenté les projets pour 2025", True),
+    ("les prochains rendez-vous", True),
+    ("a rappelé les activités de l'année", False),
+])
+def test_plans_lead_cue(lead, hit):
+    assert cues.has("plans_lead", fold_same_length(lead)) is hit

@@ -573,7 +573,9 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     l'accueil des cyclistes de X ; un voyage à Y ») whose members mix local events (a dance, a
     forum) and activities with a partner (an accueil, a trip) becomes one record per member, the
     local ones the owner's initiatives, the others actions with the event's places. The programme
-    of one stay (« le programme du séjour : … ») stays one record. Returns [ev] otherwise."""
+    of one stay (« le programme du séjour : … ») stays one record. Members of a list announced as
+    plans (`plans_lead`: « les projets pour 2024 : … ») are planned unless they tell their own
+    past. Returns [ev] otherwise."""
     if an.owner is None:
         return [ev]
     text, folded = an.text, an.folded
@@ -605,6 +607,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     if "initiative" not in kinds or "action" not in kinds or kinds[0] is None:
         return [ev]
     lead_dates = [d for d in find_dates(text[lead_start:first], an.date) if d.start]
+    plans = cues.has("plans_lead", folded[lead_start:colon])
     actors = list(ev.actors) if ev.kind == "action" else [an.owner]
     partners = list(ev.partners) if ev.kind == "action" else []
     out: list[Event] = []
@@ -629,7 +632,10 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         _date(piece, own or lead_dates)
         piece.member = True
         if kind == "action":
-            piece.status = _status(an, Unit(s, e, an.units[0].block if an.units else 0, "item"), piece)
+            member = Unit(s, e, an.units[0].block if an.units else 0, "item")
+            piece.status = _status(an, member, piece)
+            if plans and piece.status == "done" and _tense(an, member) != "past":
+                piece.status = "planned"          # « les projets pour 2024 : … un séjour à Stilton en octobre »
         out.append(piece)
     if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
         tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
