@@ -90,3 +90,22 @@ def test_members_of_a_list_announced_as_plans_are_planned():
 ])
 def test_plans_lead_cue(lead, hit):
     assert cues.has("plans_lead", fold_same_length(lead)) is hit
+
+
+def test_a_meeting_that_was_to_take_place_is_a_cancelled_action_of_its_own():
+    text = ("date 2020-06\nLa commune de Lannion est jumelée avec Caerphilly.\n\n"
+            "En mars, l'harmonie de Caerphilly a envoyé une vidéo de soutien à "
+            "l'harmonie de Lannion. "
+            "Les deux orchestres devaient se retrouver à Caerphilly en avril pour un festival.")
+    ext = extract_text(text)
+    assert sorted(a.status for a in ext.actions) == ["cancelled", "done"]
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("Les deux clubs devaient se rencontrer en juin.", True),
+    ("La délégation aurait dû venir à Pâques.", True),
+    ("Les élus devaient se prononcer sur une aide.", False),
+    ("En cas d'annulation du voyage, les billets sont remboursés.", False),
+])
+def test_unfulfilled_plan_cue(sentence, hit):
+    assert cues.has("unfulfilled_plan", fold_same_length(sentence)) is hit

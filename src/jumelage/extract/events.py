@@ -162,7 +162,7 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     on: the event's end is left open (issue 10: a launch date is no end date)."""
     folded = an.folded[unit.start:unit.end]
     open_ongoing = ev.open_end and not ev.end
-    if cues.has("cancelled", folded) and not open_ongoing:
+    if (cues.has("cancelled", folded) or cues.has("unfulfilled_plan", folded)) and not open_ongoing:
         return "cancelled"
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
@@ -430,8 +430,9 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     or new partner of its own (a place the owner has no link with, in `linked`, does not open a new
     action: a town visited during the stay), is close by (next paragraph at most), says no
     "également", opens no new indefinite act (« Une délégation… ») nor tells a signing the event
-    did not (`signing_told`: « X et Y ont ensuite signé »), is no triggering list item, and does
-    not switch from what was done to what is planned. Out: True to extend `current`."""
+    did not (`signing_told`: « X et Y ont ensuite signé ») nor a meeting that did not happen
+    (`unfulfilled_plan`: « les deux chorales devaient se retrouver en mai »), is no triggering
+    list item, and does not switch from what was done to what is planned. Out: True to extend `current`."""
     if current is None or f.explicit or f.dated_item or f.paragraph - current.paragraph > 1:
         return False
     new_places = set(f.partners) - set(current.places)
@@ -442,6 +443,8 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
         return False
     if _new_sum(an, f, current):
         return False
+    if current.kind == "action" and current.status != "cancelled" and cues.has("unfulfilled_plan", f.folded):
+        return False      # « Les deux chorales devaient se retrouver en mai »: an occasion that did not happen
     if cues.has("signing_told", f.folded) and not cues.has("signing_told", an.folded[current.start_char:current.end_char]):
         return False      # a signing told after a meeting or a stay is an event of its own (SCHEMA)
     unit = f.unit
