@@ -109,3 +109,22 @@ def test_a_meeting_that_was_to_take_place_is_a_cancelled_action_of_its_own():
 ])
 def test_unfulfilled_plan_cue(sentence, hit):
     assert cues.has("unfulfilled_plan", fold_same_length(sentence)) is hit
+
+
+def test_a_quote_naming_the_story_again_belongs_to_it():
+    text = ("date 2023-06\nLa Ville de Vannes accueillera 12 enfants de Cahul du 3 au 14 août.\n\n"
+            "Originaires de Cahul, en Moldavie, ces enfants seront reçus par le centre social.\n\n"
+            "« Nous restons aux côtés de nos amis de Cahul et cette action marque un pas de plus dans "
+            "notre engagement », souligne le maire de Vannes.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    assert "cette action" in ext.actions[0].quote
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("« Nous restons fiers de cette action », dit le maire.", True),
+    ("et ce séjour prolonge notre soutien", True),
+    ("une action de solidarité", False),
+])
+def test_story_reference_cue(sentence, hit):
+    assert bool(cues.search("story_reference", fold_same_length(sentence))) is hit

@@ -804,7 +804,8 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     `b` refers back to `a` (« Ce séjour », « Leur programme ») with no date of its own or dates
     inside `a`'s. An undated statement followed by a dated one is two occasions; so are a signing
     told after another act (`signing_told`) and what was done followed by what is planned,
-    unless `b` refers back to `a`."""
+    unless `b` refers back to `a`. A quote that names the story again in its first sentence
+    (`story_reference`: « … et cette action marque un pas de plus ») refers back too."""
     ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
     if ba is None or bb is None or ba.kind != "para" or bb.kind != "para" or ba.section != bb.section:
         return False
@@ -832,7 +833,10 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
         return True
-    return bool(cues.search("story_anaphora", head)) and (not b.start or bool(a.start))
+    stop = SENTENCE_STOP.search(an.text, b.start_char, b.end_char)
+    first = an.folded[b.start_char:stop.start() if stop else b.end_char]
+    refers = cues.search("story_anaphora", head) or cues.search("story_reference", first)
+    return bool(refers) and (not b.start or bool(a.start))
 
 
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
