@@ -64,7 +64,9 @@ def stamped(text: str, d) -> bool:
 
 
 def _unit_dates(an: Analysis, unit: Unit):
-    """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans"), nor
+    """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans", « qui
+    entretient des relations amicales avec X depuis 1996 », `relation_words`), nor the term of
+    an agreement (« pour la période 2023 - 2028 », `validity_period`), nor
     "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
     « aucune visite n'a eu lieu en 2021, mais … »), nor a stored page's « date 2020-05 » marker
     that runs into the unit (it dates only what states no date of its own, `news_month`)."""
@@ -81,9 +83,11 @@ def _unit_dates(an: Analysis, unit: Unit):
             marker = d    # the page's own « date 2020-05 » marker: it dates only what states no date
             continue
         before = folded[max(0, d.start_char - 40):d.start_char]
-        relation_age = d.kind == "since" and cues.kinds_in(before)
+        relation_age = d.kind == "since" and (cues.kinds_in(before) or cues.has("relation_words", before))
         if relation_age or cues.kinds_in(before[-14:]) or cues.search("present_time", folded[d.start_char:d.end_char]):
             continue
+        if d.kind == "range" and cues.search("validity_period", before):
+            continue      # « un accord-cadre pour la période 2023 - 2028 »: the agreement's term, not the event's date
         out.append(d)
     return out or ([marker] if marker is not None else [])
 
@@ -158,7 +162,7 @@ def _status(an: Analysis, unit: Unit, ev: Event) -> str:
     on: the event's end is left open (issue 10: a launch date is no end date)."""
     folded = an.folded[unit.start:unit.end]
     open_ongoing = ev.open_end and not ev.end
-    if cues.has("cancelled", folded) and not open_ongoing:
+    if (cues.has("cancelled", folded) or cues.has("unfulfilled_plan", folded)) and not open_ongoing:
         return "cancelled"
     if cues.has("abandoned", folded) and not open_ongoing:
         return "abandoned"
@@ -216,6 +220,9 @@ def _only_since(folded: str, explicit) -> bool:
         return False      # « a décidé de poursuivre son soutien à X, avec qui elle est jumelée »
     if cues.has("action_triggers", folded) and not cues.has("founding", folded):
         return False      # « des échanges ont été menés avec X pour poser les bases d'une coopération »
+    if cues.has("signing_told", folded) and not any(
+            d.start and len(d.start) == 4 and d.end in (None, d.start) for d in explicit):
+        return False      # « X et Y ont signé un accord-cadre pour 2023-2028 »: a signing told, no founding year
     return not any(d.start and len(d.start) >= 7 for d in explicit)
 
 
@@ -422,8 +429,10 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
     """Decision: does the unit go on telling the running event `current`? Yes when it has no date
     or new partner of its own (a place the owner has no link with, in `linked`, does not open a new
     action: a town visited during the stay), is close by (next paragraph at most), says no
-    "également", opens no new indefinite act (« Une délégation… »), is no triggering list item,
-    and does not switch from what was done to what is planned. Out: True to extend `current`."""
+    "également", opens no new indefinite act (« Une délégation… ») nor tells a signing the event
+    did not (`signing_told`: « X et Y ont ensuite signé ») nor a meeting that did not happen
+    (`unfulfilled_plan`: « les deux chorales devaient se retrouver en mai »), is no triggering
+    list item, and does not switch from what was done to what is planned. Out: True to extend `current`."""
     if current is None or f.explicit or f.dated_item or f.paragraph - current.paragraph > 1:
         return False
     new_places = set(f.partners) - set(current.places)
@@ -434,6 +443,10 @@ def continues(an: Analysis, f: Facts, current: Event | None, linked: list[str]) 
         return False
     if _new_sum(an, f, current):
         return False
+    if current.kind == "action" and current.status != "cancelled" and cues.has("unfulfilled_plan", f.folded):
+        return False      # « Les deux chorales devaient se retrouver en mai »: an occasion that did not happen
+    if cues.has("signing_told", f.folded) and not cues.has("signing_told", an.folded[current.start_char:current.end_char]):
+        return False      # a signing told after a meeting or a stay is an event of its own (SCHEMA)
     unit = f.unit
     if INDEFINITE_START.match(an.text, unit.start) and cues.has("strong_triggers", f.folded):
         return False

@@ -573,7 +573,9 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     l'accueil des cyclistes de X ; un voyage à Y ») whose members mix local events (a dance, a
     forum) and activities with a partner (an accueil, a trip) becomes one record per member, the
     local ones the owner's initiatives, the others actions with the event's places. The programme
-    of one stay (« le programme du séjour : … ») stays one record. Returns [ev] otherwise."""
+    of one stay (« le programme du séjour : … ») stays one record. Members of a list announced as
+    plans (`plans_lead`: « les projets pour 2024 : … ») are planned unless they tell their own
+    past. Returns [ev] otherwise."""
     if an.owner is None:
         return [ev]
     text, folded = an.text, an.folded
@@ -605,6 +607,7 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
     if "initiative" not in kinds or "action" not in kinds or kinds[0] is None:
         return [ev]
     lead_dates = [d for d in find_dates(text[lead_start:first], an.date) if d.start]
+    plans = cues.has("plans_lead", folded[lead_start:colon])
     actors = list(ev.actors) if ev.kind == "action" else [an.owner]
     partners = list(ev.partners) if ev.kind == "action" else []
     out: list[Event] = []
@@ -629,7 +632,10 @@ def split_enumeration(an: Analysis, ev: Event) -> list[Event]:
         _date(piece, own or lead_dates)
         piece.member = True
         if kind == "action":
-            piece.status = _status(an, Unit(s, e, an.units[0].block if an.units else 0, "item"), piece)
+            member = Unit(s, e, an.units[0].block if an.units else 0, "item")
+            piece.status = _status(an, member, piece)
+            if plans and piece.status == "done" and _tense(an, member) != "past":
+                piece.status = "planned"          # « les projets pour 2024 : … un séjour à Stilton en octobre »
         out.append(piece)
     if ev.end_char - last >= 40 and cues.has("action_triggers", folded[last:ev.end_char]):
         tail = Event(ev.kind, last, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
@@ -796,7 +802,10 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     text, same actors, no new partner, no « également » opening, and one of: `a` left its partner
     unnamed and `b` names it; both give the same dates (the lead and the body of a news item);
     `b` refers back to `a` (« Ce séjour », « Leur programme ») with no date of its own or dates
-    inside `a`'s. An undated statement followed by a dated one is two occasions."""
+    inside `a`'s. An undated statement followed by a dated one is two occasions; so are a signing
+    told after another act (`signing_told`) and what was done followed by what is planned,
+    unless `b` refers back to `a`. A quote that names the story again in its first sentence
+    (`story_reference`: « … et cette action marque un pas de plus ») refers back too."""
     ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
     if ba is None or bb is None or ba.kind != "para" or bb.kind != "para" or ba.section != bb.section:
         return False
@@ -816,11 +825,18 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
     if cues.has("new_event", head) or not _consistent(a, b):
         return False
+    if not retold and cues.has("signing_told", an.folded[b.start_char:b.end_char]):
+        return False      # a signing told after another act is an event of its own (SCHEMA)
+    if not retold and {a.status, b.status} == {"done", "planned"} and not cues.search("story_anaphora", head):
+        return False      # what was done, then what is planned: two activities (« Ce séjour … » refers back)
     if same_dates or within:
         return True
     if not b.start and not cues.has("strong_triggers", an.folded[b.start_char:b.end_char]):
         return True
-    return bool(cues.search("story_anaphora", head)) and (not b.start or bool(a.start))
+    stop = SENTENCE_STOP.search(an.text, b.start_char, b.end_char)
+    first = an.folded[b.start_char:stop.start() if stop else b.end_char]
+    refers = cues.search("story_anaphora", head) or cues.search("story_reference", first)
+    return bool(refers) and (not b.start or bool(a.start))
 
 
 def _new_initiative(an: Analysis, unit: Unit, place: str) -> Event:
