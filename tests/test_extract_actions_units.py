@@ -114,3 +114,19 @@ def test_committee_reports_and_dues_are_not_recorded():
             "Le rapport moral et le rapport financier ont été votés à l'unanimité et la cotisation reste à 15 euros.")
     ext = extract_text(text)
     assert not ext.actions and not ext.initiatives
+
+
+def test_a_long_list_item_cut_three_times_gives_pieces_in_order_with_their_quotes():
+    """A third dated sentence in one list item made a piece ending before it started (span
+    [256, 136], empty quote): each piece runs to the item's end before the next cut."""
+    from jumelage.extract import extract_text
+
+    text = ("Nos actions\n\n"
+            "- Depuis 2010, la commune de Vitré entretient un partenariat de coopération avec Tabou "
+            "(Côte d'Ivoire). En mai 2021, le comité de Vitré a financé un forage à Tabou pour 9 000 "
+            "euros. Le quartier voisin de Tabou a également reçu des manuels scolaires en octobre 2022.\n")
+    ext = extract_text(text)
+    spans = [tuple(a.span) for a in ext.actions]
+    assert spans and all(s < e for s, e in spans)
+    assert all(a.quote and text[a.span[0]:a.span[1]] == a.quote for a in ext.actions)
+    assert spans == sorted(spans)

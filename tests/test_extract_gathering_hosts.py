@@ -48,3 +48,12 @@ def test_a_town_named_where_an_institution_has_its_seat_is_no_party():
                        "d'Ivoire) a été signée à Abidjan, au siège de l'Union des villes et communes.")
     assert pairs(ext) == {frozenset({"Vitré", "Tabou"})}
     assert "Abidjan" not in acting(ext)
+
+
+def test_a_consulates_or_embassys_town_and_a_companys_seat_are_no_actors():
+    ext = extract_text("Vitré est jumelée avec Lymington. Le 9 mai 2024, la délégation de Lymington a été "
+                       "reçue au consulat général de Grande-Bretagne à Rennes, puis à l'ambassade "
+                       "d'Irlande à Paris ; les entreprises Lactalis (Laval) et Bonduelle (Villeneuve-d'Ascq) "
+                       "ont présenté leurs programmes.")
+    assert pairs(ext) == {frozenset({"Vitré", "Lymington"})}
+    assert not {"Rennes", "Paris", "Laval", "Villeneuve-d'Ascq"} & acting(ext)

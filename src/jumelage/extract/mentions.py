@@ -439,7 +439,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             and not in_comparison(folded, start, end)
         mentions.append(mention)
     _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
-    _bracket_qualifiers(mentions, folded)
+    _bracket_qualifiers(mentions, text, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
     mentions.extend(_dash_partners(text, mentions, doc_countries))
@@ -528,13 +528,16 @@ def _common_word(doc, m: Mention) -> bool:
     return doc.vocab.has_vector(m.name.lower())
 
 
-def _bracket_qualifiers(mentions: list[Mention], folded: str) -> None:
-    """« Sainte-Marie (Québec) », « Friedberg (Hesse) », « Valence (Drôme) »: a place named alone
-    in brackets right after another place says where that one lies; it is no actor of its own."""
-    ends = {m.end for m in mentions}
+NAME_BEFORE_BRACKET = re.compile(r"[A-ZÀ-Ý][\w'’.&-]*\s*\($")
+
+
+def _bracket_qualifiers(mentions: list[Mention], text: str, folded: str) -> None:
+    """« Sainte-Marie (Québec) », « Friedberg (Hesse) »: a place named alone in brackets right after
+    another place says where that one lies; after any other name (« les entreprises Michelin
+    (Clermont-Ferrand) et Nestlé (Vevey) », « M. Durand (Rennes) ») it is that company's or
+    person's seat. Either way it is no actor of its own."""
     for m in mentions:
-        if _in_brackets(folded, m) and any(folded[e:m.start].strip() == "(" for e in ends
-                                           if m.start - 3 <= e < m.start):
+        if _in_brackets(folded, m) and NAME_BEFORE_BRACKET.search(text, max(0, m.start - 40), m.start):
             m.actor = False
 
 

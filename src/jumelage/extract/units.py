@@ -670,8 +670,9 @@ def split_dated_item(an: Analysis, ev: Event) -> list[Event]:
     if not cuts:
         return [ev]
     out = [ev]
+    item_end = ev.end_char          # the first piece is cut short below: every piece runs to the item's end
     for begin, dates in cuts:
-        piece = Event("action", begin, ev.end_char, list(ev.places), list(ev.actors), list(ev.partners),
+        piece = Event("action", begin, item_end, list(ev.places), list(ev.actors), list(ev.partners),
                       paragraph=ev.paragraph, status=ev.status, tense=ev.tense)
         _date(piece, dates)
         out[-1].end_char = begin
