@@ -16,6 +16,10 @@ TWINS = "La ville de Quimperlé est jumelée avec Lewes depuis 1981.\n\n"
     "En 2020, aucun échange scolaire n'a été organisé avec Lewes.",
     "Il n'y a pas eu de rencontre officielle avec nos amis de Lewes depuis deux ans.",
     "Aucune délégation de Lewes n'est venue en 2022.",
+    # the act named before its negation, and a negation elided before its noun
+    "Le séjour des collégiens à Lewes n'a pas eu lieu.",
+    "Il n'y aura pas non plus d'échange de chorales avec Lewes cette année.",
+    "Il n'y a pas eu d'accueil de familles de Lewes en 2021.",
 ])
 def test_nothing_happened_gives_no_action(sentence):
     assert nothing_happened(fold_same_length(sentence))
@@ -37,3 +41,8 @@ def test_a_planned_visit_that_did_not_take_place_is_a_cancelled_action():
     assert not nothing_happened(fold_same_length(sentence))
     ext = extract_text(TWINS + sentence)
     assert [a.status for a in ext.actions] == ["cancelled"]
+
+
+def test_a_twinning_that_ended_has_that_status():
+    ext = extract_text("Le jumelage entre Quimperlé et Tiverton a pris fin en 2016.")
+    assert [(p.status, p.history[-1].date) for p in ext.partnerships] == [("ended", "2016")]

@@ -582,13 +582,17 @@ NEGATED_CLAUSE_END = re.compile(r"[,;:.!?]|\bmais\b")
 
 def negated_clauses(folded: str) -> list[tuple[int, int]]:
     """[start, end) of each clause of `folded` that says an act did not happen at all (a
-    `nothing_happened` cue, to the next comma, semicolon, full stop or « mais »), in order."""
+    `nothing_happened` cue, from the clause's start to the next comma, semicolon, full stop or
+    « mais »), in order."""
     out: list[tuple[int, int]] = []
     for m in cues.finditer("nothing_happened", folded):
         if out and m.start() < out[-1][1]:
             continue
         end = NEGATED_CLAUSE_END.search(folded, m.end())
-        out.append((m.start(), end.start() if end else len(folded)))
+        # the clause's subject comes with it (« le voyage à Bitonto n'a pas eu lieu »)
+        start = max((b.end() for b in NEGATED_CLAUSE_END.finditer(folded, out[-1][1] if out else 0,
+                                                                   m.start())), default=out[-1][1] if out else 0)
+        out.append((start, end.start() if end else len(folded)))
     return out
 
 
