@@ -45,3 +45,15 @@ def test_an_age_said_with_a_n_ans_is_an_anniversary():
     # a delay is no age
     assert "1974" not in since("Publié le 12 septembre 2024\n\nLe jumelage entre Vitré et Lymington "
                                "a 2 ans de retard sur son programme.")
+
+
+def test_an_appositions_own_since_dates_the_pair():
+    ext = extract_text("Monsieur le Maire de Vitré a reçu samedi 4 mai 2024 une délégation de Lymington, "
+                       "notre ville jumelle depuis 1969.")
+    assert [link.since for link in ext.partnerships] == ["1969"]
+
+
+def test_the_last_twin_of_a_long_list_is_kept():
+    from test_extract_kinds import pairs
+    ext = extract_text("Vitré est jumelée avec Lymington, Tabou, Ciudad Rodrigo, Alba Iulia et Piatra Neamț.")
+    assert len(pairs(ext)) == 5

@@ -438,7 +438,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
             for s, e in inside.around(start)) and not hosts_gathering(folded, start, end) \
             and not in_comparison(folded, start, end)
         mentions.append(mention)
-    _unsupported_words(mentions, doc, {c.code for c in countries}, folded)
+    _unsupported_words(mentions, doc, {c.code for c in countries}, folded, text)
     _bracket_qualifiers(mentions, text, folded)
     mentions = _admin_units(text, mentions, countries, layout, unresolved)
     mentions.extend(_repeat_unresolved(text, folded, unresolved, mentions))
@@ -488,7 +488,7 @@ class _Spans:
 UNSUPPORTED_POPULATION = 100_000
 
 
-def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: str) -> None:
+def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: str, text: str) -> None:
     """A word that only happens to name a small town abroad (« l'Atlas de la coopération », « le
     théâtre Chopin », « M. Salmon », « MIM 2000 ») is no actor: named once, in a country the
     document never names, under 100,000 inhabitants, not a location for the parser, not right
@@ -508,7 +508,8 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: st
             continue
         before = folded[max(0, m.start - 40):m.start]
         if any(s <= m.start < e for s, e in loc) or cues.kinds_in(before) \
-                or cues.has("partner_contact", before[-25:]):   # « a reçu ses amis de Friedberg »
+                or cues.has("partner_contact", before[-25:]) \
+                or _listed_after_kind(text, folded, m.start):   # « a reçu ses amis de Friedberg »
             continue
         if not _common_word(doc, m) and not _in_brackets(folded, m):
             if cues.kinds_in(folded[m.end:_sentence_end(folded, m.end, 60)]):
@@ -516,6 +517,20 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: st
             if TOWN_PREPOSITION_BEFORE.search(folded[max(0, m.start - 12):m.start]):
                 continue
         m.actor = False
+
+
+LISTED_NAMES = re.compile(r"\s*(?:avec|a|:)?\s*(?:[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3}"
+                          r"\s*(?:\([^()]{1,30}\))?\s*(?:,|\bet\b)\s*)+$")
+
+
+def _listed_after_kind(text: str, folded: str, start: int) -> bool:
+    """« jumelée avec Crewe, Neckarsulm, Overijse, Lecco et Alba Iulia »: a name in a list of
+    capitalised names that a partnership word opens is named as a town, however far the word."""
+    lo = max(0, start - 200, folded.rfind(".", 0, start) + 1)
+    kinds = cues.kinds_in(folded[lo:start])
+    if not kinds:
+        return False
+    return LISTED_NAMES.fullmatch(text, lo + kinds[-1][2], start) is not None
 
 
 def _common_word(doc, m: Mention) -> bool:

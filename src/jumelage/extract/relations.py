@@ -552,8 +552,13 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     anniversary and the statuses. Returns its group statement (unit, N, kind, since) or None."""
     folded = an.folded[unit.start:unit.end]
     apposed = appositions(an, unit)
-    for key, ap_kind, _, _ in apposed:
-        links.add(an.owner, key, ap_kind, unit)
+    for key, ap_kind, lo, hi in apposed:
+        link = links.add(an.owner, key, ap_kind, unit)
+        # the apposition's own « depuis » (« Baden-Baden, notre ville jumelle depuis 1985 ») dates it
+        own = [d.start for d in find_dates(an.text[unit.start:unit.end], an.date)
+               if d.kind == "since" and d.start and lo <= d.start_char <= hi + SINCE_AFTER_KIND]
+        if link is not None and own:
+            link.since.append(earliest(own))
     kind = statement_kind(kinds, [(lo, hi) for _, _, lo, hi in apposed])
     if kind is None:
         return None
