@@ -57,3 +57,9 @@ def test_the_last_twin_of_a_long_list_is_kept():
     from test_extract_kinds import pairs
     ext = extract_text("Vitré est jumelée avec Lymington, Tabou, Ciudad Rodrigo, Alba Iulia et Piatra Neamț.")
     assert len(pairs(ext)) == 5
+
+
+def test_a_friendship_with_a_town_is_one_and_its_anniversary_dates_it():
+    ext = extract_text("Vitré, le 2 juin 2023\n\nL'amitié avec Tiverton, en Angleterre, fête ses 30 ans "
+                       "cette année : un bal a été donné le 20 mai 2023.")
+    assert [(link.kind, link.since) for link in ext.partnerships] == [("friendship", "1993")]
