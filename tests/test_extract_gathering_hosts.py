@@ -57,3 +57,10 @@ def test_a_consulates_or_embassys_town_and_a_companys_seat_are_no_actors():
                        "ont présenté leurs programmes.")
     assert pairs(ext) == {frozenset({"Vitré", "Lymington"})}
     assert not {"Rennes", "Paris", "Laval", "Villeneuve-d'Ascq"} & acting(ext)
+
+
+def test_a_landmark_named_after_a_place_names_no_actor():
+    ext = extract_text("Vitré est jumelée avec Lymington depuis 1969. En juillet 2023, douze jeunes de "
+                       "Lymington ont restauré le moulin de la Bretonnière et visité le château de Vitré.")
+    assert "La Bretonnière" not in {p.name for p in ext.places}
+    assert pairs(ext) == {frozenset({"Vitré", "Lymington"})}
