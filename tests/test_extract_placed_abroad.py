@@ -1,6 +1,8 @@
 """Towns the parser misses or drops though the text says where they are (fresh tester, issue 10:
 « La Ville de Nancy et Kharkiv sont jumelées » and « jumelée avec Ngoundiane Kébé (Sénégal) » gave
 no record at all). French sentences written for these tests (real towns, invented facts)."""
+import pytest
+
 from jumelage.extract import extract_text
 from test_extract_kinds import names, pairs
 
@@ -64,3 +66,14 @@ def test_a_sentence_the_parser_cut_after_a_bracket_or_before_its_stop_is_one_uni
     units = [text[u.start:u.end] for u in sentence_units(layout, sdoc)]
     assert any(u.startswith("La Région Bretagne") and u.endswith("signée en 2009.") for u in units)
     assert not any(u.startswith((".", ";")) for u in units)
+
+
+@pytest.mark.parametrize("text, name, country, lat_range", [
+    # two Friedbergs in Germany (Hesse, Bavaria), Toledo in Spain and in Ohio
+    ("Lamballe est jumelée avec Friedberg (Hesse) depuis 1972.", "Friedberg", "DE", (50.0, 50.6)),
+    ("Lamballe est jumelée avec Friedberg, dans le Land de Bavière, depuis 1972.", "Friedberg", "DE", (48.0, 48.7)),
+    ("Lamballe est jumelée avec Toledo, dans l'Ohio, depuis 1991.", "Toledo", "US", (41.0, 42.0)),
+])
+def test_a_region_named_after_a_town_chooses_among_its_homonyms(text, name, country, lat_range):
+    place = next(p for p in extract_text(text).places if p.name == name)
+    assert place.country == country and lat_range[0] <= place.lat <= lat_range[1]

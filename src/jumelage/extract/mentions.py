@@ -327,6 +327,21 @@ def _read_as_word(doc, start: int, end: int) -> bool:
     return span is not None and len(span) == 1 and span[0].pos_ in WORD_TAGS
 
 
+# a region the text places a town in, right after it: « Friedberg (Hesse) », « Friedberg, dans le
+# Land de Hesse », « Toledo, dans l'Ohio » (the gazetteer reads it as a hint between homonyms)
+REGION_AFTER = re.compile(
+    r"\s*(?:\((?P<a>[A-ZÀ-Ý][\w'’ -]{2,30})\)|,\s+(?:dans|en)\s+(?:le\s+(?:Land|land|comté|canton|département|"
+    r"district)\s+(?:de\s+|d['’]|du\s+)|la\s+(?:région|province|préfecture)\s+(?:de\s+|d['’]|du\s+)|l['’]État\s+"
+    r"(?:de\s+|d['’]|du\s+)|l['’]|le\s+|la\s+)?(?P<b>[A-ZÀ-Ý][\w'’-]{2,30}(?:[ -][A-ZÀ-Ý][\w'’-]+)?))")
+
+
+def _region_after(text: str, end: int) -> str | None:
+    """The region named right after a town ending at `end` (`REGION_AFTER`), not a country."""
+    found = REGION_AFTER.match(text, end)
+    region = found and (found.group("a") or found.group("b"))
+    return region if region and not _country_code(region) else None
+
+
 def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
                 organisations: list[tuple[int, int]] = (),
                 known=None) -> tuple[list[Mention], list[CountryMention]]:
@@ -388,13 +403,18 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
         accepted.append((start, end, name, from_ner, near))
     # one resolution per name and document, with every country named near any of its mentions
     near_by_name: dict[str, list[str]] = defaultdict(list)
-    for _, _, name, _, near in accepted:
+    hinted: dict[str, str] = {}   # « Friedberg (Hesse) », « Friedberg, dans le Land de Hesse »
+    for start, end, name, _, near in accepted:
         near_by_name[fold_same_length(name)].extend(near)
+        region = _region_after(text, end)
+        if region:
+            hinted.setdefault(fold_same_length(name), f"{name} ({region})")
     resolved: dict[str, object] = {}
     for key, near in near_by_name.items():
         codes = [c for c, _ in Counter(near).most_common()] or doc_countries[:3]
         example = next(a[2] for a in accepted if fold_same_length(a[2]) == key)
-        resolved[key] = gz.resolve(example, countries=codes, prefer_country="FR")
+        resolved[key] = (key in hinted and gz.resolve(hinted[key], countries=codes, prefer_country="FR")) \
+            or gz.resolve(example, countries=codes, prefer_country="FR")
     if known is not None:   # second pass: a homonym that is a known partner of another place wins
         ids = {m.geonames_id for m in resolved.values() if m is not None and m.geonames_id}
         for key, near in near_by_name.items():
