@@ -63,3 +63,11 @@ def test_a_friendship_with_a_town_is_one_and_its_anniversary_dates_it():
     ext = extract_text("Vitré, le 2 juin 2023\n\nL'amitié avec Tiverton, en Angleterre, fête ses 30 ans "
                        "cette année : un bal a été donné le 20 mai 2023.")
     assert [(link.kind, link.since) for link in ext.partnerships] == [("friendship", "1993")]
+
+
+def test_each_partner_takes_the_kind_said_before_it():
+    ext = extract_text("Vitré est jumelée avec Lymington et coopère avec Tabou (Côte d'Ivoire).")
+    by_name = {p.ref: p.name for p in ext.places}
+    kinds = {frozenset(by_name[r] for r in link.places): link.kind for link in ext.partnerships}
+    assert kinds == {frozenset({"Vitré", "Lymington"}): "twinning",
+                     frozenset({"Vitré", "Tabou"}): "cooperation"}

@@ -582,7 +582,7 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     event_dates = [d.start for d in unit_dates if d.start and d.kind not in ("since", "until")]
     apposed_keys = {frozenset((an.owner, key)) for key, _, _, _ in apposed}
     for a, b in pairs:
-        link = links.add(a, b, kind, unit)
+        link = links.add(a, b, _pair_kind(an, unit, plain, a, b, kind), unit)
         if link is None:
             continue
         if frozenset((a, b)) in apposed_keys:
@@ -595,6 +595,19 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
         _add_statuses(an, link, unit, statuses, event_dates)
     size = group_beyond(folded, places)
     return (unit, size, kind, since) if size else None
+
+
+def _pair_kind(an: Analysis, unit: Unit, folded_unit: str, a: str, b: str, kind: str) -> str:
+    """The kind of one pair of a unit that states several (« est jumelée avec Abu Gosh et coopère
+    avec Bobo-Dioulasso »): the last stated partnership word before the partner's first mention,
+    when the unit's words are of more than one kind; else the statement's `kind`."""
+    stated = stated_kinds(folded_unit)
+    if len({k for k, _, _ in stated}) < 2:
+        return kind
+    partner = b if a == an.owner else a
+    at = next((m.start - unit.start for m in an.mentions_in(unit.start, unit.end) if an.key(m) == partner), None)
+    before = [k for k, _, end in stated if at is not None and end <= at]
+    return before[-1] if before else kind
 
 
 def _blank(folded: str, spans: list[tuple[int, int]]) -> str:
