@@ -71,3 +71,12 @@ def test_each_partner_takes_the_kind_said_before_it():
     kinds = {frozenset(by_name[r] for r in link.places): link.kind for link in ext.partnerships}
     assert kinds == {frozenset({"Vitré", "Lymington"}): "twinning",
                      frozenset({"Vitré", "Tabou"}): "cooperation"}
+
+
+def test_a_region_named_twice_is_one_place_and_a_renewal_is_not_dated_by_the_founding():
+    ext = extract_text("Coopération : le Département du Gers renouvelle son engagement avec la région de Kayes\n\n"
+                       "Auch, le 6 mars 2024. Le Conseil départemental du Gers et le Conseil régional de "
+                       "Kayes (Mali) ont renouvelé leur convention de coopération, signée en 1994.")
+    assert [p.name for p in ext.places].count("Kayes") == 1
+    assert [link.since for link in ext.partnerships] == ["1994"]
+    assert all(a.start != "1994" for a in ext.actions)

@@ -735,7 +735,14 @@ def _admin_units(text: str, mentions: list[Mention], countries: list[CountryMent
                 continue
             for x in inside:
                 out.remove(x)
-            mention = Mention(s, e, name, key, name, cc, kind=kind)
+            # « la région de Mopti » resolved, then « le Conseil régional de Mopti »: the same unit
+            same = next((x for x in out if x.geonames_id and x.kind == kind and x.country == cc
+                         and fold_same_length(x.name) == fold_same_length(name)), None)
+            if same is not None and kind != "metropolis":
+                mention = Mention(s, e, name, same.key, name, same.country, same.geonames_id, same.lat,
+                                  same.lon, same.population, kind)
+            else:
+                mention = Mention(s, e, name, key, name, cc, kind=kind)
             mention.actor = party or kind == "metropolis"
             unresolved.setdefault(fold_same_length(name), mention)
             out.append(mention)
