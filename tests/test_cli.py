@@ -321,3 +321,18 @@ def test_show_lists_other_names_not_other_writings_of_the_same_name() -> None:
     assert _other_names("Angers", ["ANGERS", "Angers-sur-Maine", "angers sur maine"]) == [
         "Angers-sur-Maine"]
     assert _other_names("Saint-Étienne", ["St-Etienne", "Sainté"]) == ["Sainté"]
+
+
+def test_extract_names_skipped_files_reads_each_once_and_says_when_nothing_came_out(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "photo.bin").write_bytes(b"\x00\x01")
+    (folder / "vide.txt").write_text("", encoding="utf-8")
+    result = run("extract", folder, "--json", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{folder / 'photo.bin'}: skipped, unsupported file type .bin",
+        f"{folder / 'vide.txt'}: empty file",
+        "error: the one file could not be extracted"]
+    twice = run("extract", SAMPLE_FILES[0], SAMPLE_FILES[0], "--json")
+    assert len(twice.stdout.splitlines()) == 1

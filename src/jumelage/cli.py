@@ -299,18 +299,19 @@ def extract(
     ] = None,
 ) -> None:
     """Extract places, partnerships, actions and initiatives from documents (atlas untouched)."""
-    from jumelage.read import iter_documents
+    from jumelage.read import scan
 
-    # several paths or a folder: one line per document, a bad file named on stderr and skipped
+    # several paths or a folder: one line per document, each file once, a bad or skipped file
+    # named on stderr with its reason
     folder = len(paths) > 1 or any(p.is_dir() for p in paths)
-    files: list = []
-    for path in paths:
-        found = sorted(iter_documents([path]), key=str) if path.is_dir() else [path]
-        if not found:
-            if len(paths) == 1:
-                raise ReadError(path, "no documents in this folder")
-            typer.echo(f"{path}: no documents in this folder", err=True)
-        files.extend(found)
+    found = scan(paths)
+    files: list = list(found.files)
+    for path, why in found.skipped:
+        typer.echo(f"{path}: skipped, {why}", err=True)
+    if not files:
+        if len(paths) == 1 and paths[0].is_dir():
+            raise ReadError(paths[0], "no documents in this folder")
+        raise JumelageError("no documents to extract in the paths given")
     if out_dir is not None:
         _make_folder(out_dir)
     done = 0
@@ -344,6 +345,9 @@ def extract(
         else:
             _print_extraction(doc, result)
     if not done:
+        if folder:
+            raise JumelageError("the one file could not be extracted" if len(files) == 1
+                                else f"none of the {len(files)} files could be extracted")
         raise typer.Exit(1)
 
 
