@@ -224,6 +224,8 @@ def test_show_an_unknown_place(sample_atlas):
     result = run("show", "Zzyzx", "--db", sample_atlas, ok=False)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no place matching 'Zzyzx'")
+    empty = run("show", "  ", "--db", sample_atlas, ok=False)
+    assert empty.exit_code == 2 and "give a place name or id" in empty.stderr
 
 
 def test_summary(sample_atlas):

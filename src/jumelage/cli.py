@@ -492,6 +492,8 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """A place with its partners (and their status history), actions, initiatives and sources."""
+    if not place.strip():
+        raise typer.BadParameter("give a place name or id", param_hint="PLACE")
     with _open_atlas(db) as atlas:
         found = atlas.find_place(place)
         if found is None and place.strip().isdigit():
