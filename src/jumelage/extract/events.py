@@ -137,12 +137,25 @@ def subject_place(an: Analysis, unit: Unit) -> str | None:
             continue
         tok = span.root
         for _ in range(3):
-            if tok.dep_ == "nsubj":
+            if tok.dep_ == "nsubj" or (tok.dep_ == "ROOT" and _misread_verb(tok, span.end)):
                 return an.key(m)
             if tok.head is tok:
                 break
             tok = tok.head
     return None
+
+
+def _misread_verb(root, after: int) -> bool:
+    """Is the sentence's root a noun whose verb the parser read as a participle qualifying it (« Notre
+    ville jumelle de Tczew accueille des réfugiés »: « accueille » as an « acl » past participle
+    that does not agree with « ville »)? A participle that does agree (« la délégation venue
+    de… ») qualifies its noun indeed. `after`: the verb comes after the place's mention (token
+    index)."""
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return False
+    gender = root.morph.get("Gender")
+    return any(c.dep_ == "acl" and c.pos_ == "VERB" and c.i >= after and gender
+               and c.morph.get("Gender") and c.morph.get("Gender") != gender for c in root.children)
 
 
 def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
@@ -366,9 +379,12 @@ class Facts:
     @cached_property
     def home(self) -> bool:
         """The owner's own act at home ("citoyen d'honneur", "motion", aid to an organisation with
-        no partner town named); "a voté la suspension du jumelage avec Tver" is about a partner."""
+        no partner town named); "a voté la suspension du jumelage avec Tver" or a grant voted to a
+        named town (`grant_to_town`) is about a partner."""
         if cues.has("aid_to_organisation", self.folded) and not self.partners:
             return True   # « a accordé une subvention de 30 000 euros au Fonds … »: no partner town
+        if self.partners and cues.has("grant_to_town", self.folded):
+            return False  # « a voté une aide de 8 000 euros à Lviv »: mobilising for the partner
         return cues.has("home_acts", self.folded) and not (self.kinds and self.partners)
 
     @cached_property

@@ -180,7 +180,7 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
         return None
     if set(an.keys_in(c.start, c.end)) - {place}:
         return None
-    folded = an.folded[c.start:c.end]
+    folded = without_designation(an, c.start, c.end, place)
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
     if national_measure(an, c.start, c.end, place):
@@ -192,6 +192,22 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     if c.features.get("context") and running:
         return place                      # a crisis paragraph about X: « les écoles ont été fermées »
     return None
+
+
+DESIGNATION_GAP = re.compile(r"\s*(?:\(\w+\)\s*)?(?:de\s+|d['’]\s*|,\s*)?(?:la ville de\s+)?$")
+
+
+def without_designation(an: Analysis, start: int, end: int, place: str) -> str:
+    """The folded text of [start, end) with the words that only designate `place` as the owner's
+    twin blanked (« Notre ville jumelle de Tczew accueille… », « nos partenaires de Lauingen »: a
+    `collective_possessive` right before a mention of `place`). They name who acts and tell no
+    contact between the towns; the same words elsewhere (« … à sa jumelle ») still do."""
+    folded = an.folded[start:end]
+    marks = [m.start - start for m in an.mentions_in(start, end) if an.key(m) == place]
+    for m in cues.finditer("collective_possessive", folded):
+        if any(at >= m.end() and DESIGNATION_GAP.match(folded[m.end():at]) for at in marks):
+            folded = folded[:m.start()] + " " * (m.end() - m.start()) + folded[m.end():]
+    return folded
 
 
 def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:

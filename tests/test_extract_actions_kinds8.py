@@ -1,0 +1,48 @@
+"""Action kinds of issue 10, eighth round (`extract/events.py`, `extract/units.py`, cues in
+data/fr/cues.json), each on French sentences written for these tests (real towns, invented
+facts, wording unlike the seed documents and the tester's texts)."""
+import pytest
+
+from jumelage.extract import cues, extract_text
+from jumelage.extract.lexicon import fold_same_length
+from test_extract_actions_units import names
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("Les élus ont voté une subvention de 5 000 euros à Lviv.", True),
+    ("Le conseil a adopté une aide d'urgence pour la ville de Tchernihiv.", True),
+    ("Une enveloppe de 2 000 € destinée à Bethléem a été votée.", True),
+    ("Une aide a été votée hier soir.", False),
+    ("Le conseil a voté une aide aux associations sportives.", False),
+])
+def test_grant_to_town_cue(sentence, hit):
+    assert cues.has("grant_to_town", fold_same_length(sentence)) is hit
+
+
+def test_a_council_grant_voted_to_the_partner_is_an_action_with_it():
+    text = ("Vierzon, 20 mars 2022. Vierzon est jumelée avec la ville ukrainienne de Tchernihiv. "
+            "Le 17 mars, les élus de Vierzon ont voté une subvention de 6 500 euros à Tchernihiv.")
+    ext = extract_text(text)
+    grant = [a for a in ext.actions if "subvention" in a.quote]
+    assert len(grant) == 1
+    assert names(ext, grant[0].actors) == {"Vierzon"} and names(ext, grant[0].partners) == {"Tchernihiv"}
+    assert [x.value for x in grant[0].amounts] == [6500.0]
+    assert not [i for i in ext.initiatives if "subvention" in i.quote]
+
+
+def test_a_partner_designated_as_our_twin_acting_at_home_is_its_initiative():
+    text = ("Vierzon, 20 mars 2022. Vierzon est jumelée avec Tchernihiv depuis 1993.\n\n"
+            "Notre ville jumelle de Tchernihiv héberge depuis trois semaines des familles déplacées "
+            "dans ses salles de sport.")
+    ext = extract_text(text)
+    own = [i for i in ext.initiatives if "héberge" in i.quote]
+    assert len(own) == 1 and names(ext, [own[0].place]) == {"Tchernihiv"}
+    assert not [a for a in ext.actions if "héberge" in a.quote]
+
+
+def test_the_designation_does_not_hide_a_contact_told_later():
+    text = ("Vierzon, 20 mars 2022. Vierzon est jumelée avec Tchernihiv depuis 1993.\n\n"
+            "Notre ville jumelle de Tchernihiv a envoyé une lettre de remerciement à sa jumelle "
+            "berrichonne.")
+    ext = extract_text(text)
+    assert not [i for i in ext.initiatives if "lettre" in i.quote]   # « à sa jumelle »: a contact
