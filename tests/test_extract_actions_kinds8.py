@@ -46,3 +46,27 @@ def test_the_designation_does_not_hide_a_contact_told_later():
             "berrichonne.")
     ext = extract_text(text)
     assert not [i for i in ext.initiatives if "lettre" in i.quote]   # « à sa jumelle »: a contact
+
+
+def test_the_programme_of_a_stay_is_no_local_initiative():
+    text = ("Millau, 12 mai 2023. Vingt lycéens de Millau ont séjourné chez leurs correspondants de "
+            "Bamberg, ville jumelle en Bavière. Au programme : la cathédrale, une randonnée en forêt "
+            "et une soirée au théâtre.")
+    ext = extract_text(text)
+    assert not [i for i in ext.initiatives if "soirée" in i.quote]
+
+
+def test_a_remark_on_the_visit_is_no_local_initiative():
+    text = ("Millau, 3 juin 2023. Nos amis de Bamberg, ville jumelle de Millau, étaient là tout le "
+            "week-end : accueil en mairie, pique-nique au bord du Tarn, concert sur la place. Une "
+            "soirée vraiment géniale, a résumé une jeune Bavaroise.")
+    ext = extract_text(text)
+    assert not [i for i in ext.initiatives if "soirée" in i.quote]
+
+
+def test_a_dated_local_event_after_a_visit_stays_an_initiative():
+    text = ("Millau, 3 juin 2023. Les amis de Bamberg, ville jumelle de Millau, ont passé le "
+            "week-end de Pentecôte chez nous. Le comité de jumelage organise un loto le 24 juin à "
+            "la salle des fêtes.")
+    ext = extract_text(text)
+    assert [i for i in ext.initiatives if "loto" in i.quote]

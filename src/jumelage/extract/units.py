@@ -299,7 +299,29 @@ def home_event(an: Analysis, c: UnitCandidate) -> str | None:
         return None
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
+    if after_a_stay(an, c):
+        return None
     return an.owner
+
+
+def after_a_stay(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` go on with a stay or visit told by the sentence just before it in the same
+    paragraph (SCHEMA: "the programme of one stay belongs to that stay")? The sentence before
+    names a town other than the owner and a stay or contact (`stay`, `partner_contact`: « nos amis
+    de Lauingen ont passé le week-end chez nous », « nos lycéens ont séjourné chez leurs
+    correspondants de Tczew »); `c` gives no date and no amount of its own (« Au programme : une
+    soirée au théâtre », « Une belle soirée, a confié un visiteur »): a local-event word there is
+    the stay's programme or a remark on it, not the owner's own event."""
+    if c.unit.kind != "para" or c.features.get("dated") or c.features.get("amount"):
+        return False
+    i = bisect_left(an.units, c.unit.start, key=lambda u: u.start)
+    if i == 0 or an.units[i - 1].block != c.unit.block:
+        return False
+    before = an.units[i - 1]
+    if not set(an.keys_in(before.start, before.end)) - {an.owner}:
+        return False
+    folded = an.folded[before.start:before.end]
+    return cues.has("stay", folded) or cues.has("partner_contact", folded)
 
 
 def founding_only(an: Analysis, c: UnitCandidate) -> bool:
