@@ -70,3 +70,21 @@ def test_a_dated_local_event_after_a_visit_stays_an_initiative():
             "la salle des fêtes.")
     ext = extract_text(text)
     assert [i for i in ext.initiatives if "loto" in i.quote]
+
+
+@pytest.mark.parametrize("sentence", [
+    "La fanfare s'est produite sur la place.",
+    "Une plaque a été mise en place.",
+    "Les portes ont été ouvertes au public.",
+])
+def test_compound_past_reads_feminine_and_plural_participles(sentence):
+    assert cues.raw_pattern("compound_past").search(sentence)
+
+
+def test_two_dated_occasions_in_one_sentence_with_a_misparsed_subject_are_two_actions():
+    text = ("Millau, 20 novembre 2018. En avril, les rugbymen de Millau ont joué un match amical à "
+            "Bamberg, ville jumelle de Millau, et en septembre la fanfare de Bamberg s'est produite "
+            "sur la place du Mandarous à Millau.")
+    ext = extract_text(text)
+    starts = sorted(a.start for a in ext.actions)
+    assert starts == ["2018-04", "2018-09"]

@@ -779,7 +779,20 @@ def _has_subject(an: Analysis, start: int, end: int) -> bool:
     if an.doc is None:
         return False
     span = an.doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(t.dep_.startswith("nsubj") for t in span)
+    if span is None:
+        return False
+    return any(t.dep_.startswith("nsubj") for t in span) or _misread_subject(span)
+
+
+def _misread_subject(span) -> bool:
+    """A subject the parser hung elsewhere (« et en juillet la chorale de Bamberg s'est produite »,
+    « chorale » read as a modifier of « juillet »): a noun with a determiner and no preposition
+    standing before the clause's first finite verb or auxiliary."""
+    for t in span:
+        if "Fin" in t.morph.get("VerbForm"):
+            return any(n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" for c in n.children)
+                       and not any(c.dep_ == "case" for c in n.children) for n in span[:t.i - span.start])
+    return False
 
 
 def _later_occasion(d1, d2) -> bool:
