@@ -88,3 +88,22 @@ def test_two_dated_occasions_in_one_sentence_with_a_misparsed_subject_are_two_ac
     ext = extract_text(text)
     starts = sorted(a.start for a in ext.actions)
     assert starts == ["2018-04", "2018-09"]
+
+
+def test_a_later_act_told_n_years_after_is_an_action_of_its_own_dated_from_the_sentence_before():
+    text = ("Millau, 20 septembre 2022. La charte d'amitié entre Millau et Bamberg a été signée le "
+            "14 septembre 1992 en mairie. Trente ans plus tard, les deux maires ont dévoilé une "
+            "plaque commémorative devant l'hôtel de ville.")
+    ext = extract_text(text)
+    plaque = [a for a in ext.actions if "plaque" in a.quote]
+    assert len(plaque) == 1 and plaque[0].start == "2022"
+    assert all("plaque" not in a.quote for a in ext.actions if a.start == "1992-09-14")
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("Les enfants ont planté un jeune tilleul dans le parc.", True),
+    ("Le maire a dévoilé une plaque en présence des invités.", True),
+    ("Les tulipes plantées au printemps ont fleuri.", False),
+])
+def test_commemorative_gestures_are_action_triggers(sentence, hit):
+    assert cues.has("action_triggers", fold_same_length(sentence)) is hit

@@ -17,11 +17,11 @@ from functools import cached_property
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
-from jumelage.extract.dates import find_dates, period_status
+from jumelage.extract.dates import DateMention, find_dates, period_status
 from jumelage.extract.lexicon import load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import governing_section, section_subjects
-from jumelage.extract.relations import page_dated
+from jumelage.extract.relations import LATER_BY, later_since, page_dated
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
@@ -89,7 +89,22 @@ def _unit_dates(an: Analysis, unit: Unit):
         if d.kind == "range" and cues.search("validity_period", before):
             continue      # « un accord-cadre pour la période 2023 - 2028 »: the agreement's term, not the event's date
         out.append(d)
+    if not out and marker is None:
+        out.extend(_later_by(an, unit, folded))
     return out or ([marker] if marker is not None else [])
+
+
+def _later_by(an: Analysis, unit: Unit, folded: str) -> list:
+    """« Cinquante ans plus tard, les deux maires ont planté un tilleul »: the year of the sentence
+    before (same paragraph) plus N (`relations.later_since`), as a date the unit states."""
+    m = LATER_BY.search(folded)
+    if m is None:
+        return []
+    i = bisect_left(an.units, unit.start, key=lambda u: u.start)
+    prev = an.units[i - 1] if i > 0 else None
+    year = later_since(an, folded, [], prev, unit)
+    return [DateMention(m.start(), m.end(), an.text[unit.start + m.start():unit.start + m.end()],
+                        year, year, "point")] if year else []
 
 
 def _tense(an: Analysis, unit: Unit) -> str | None:
