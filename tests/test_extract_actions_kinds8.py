@@ -107,3 +107,15 @@ def test_a_later_act_told_n_years_after_is_an_action_of_its_own_dated_from_the_s
 ])
 def test_commemorative_gestures_are_action_triggers(sentence, hit):
     assert cues.has("action_triggers", fold_same_length(sentence)) is hit
+
+
+def test_works_told_over_three_sentences_are_one_action_running_to_their_end():
+    text = ("Millau, 10 octobre 2024. En 2024, Millau a engagé avec sa commune partenaire de Bamako "
+            "la réhabilitation d'une maternité. Les travaux, menés par une coopérative du quartier, "
+            "doivent s'achever en juin 2025. Le budget atteint 60 000 euros, dont 15 000 euros "
+            "versés par la Ville.")
+    ext = extract_text(text)
+    assert len(ext.actions) == 1
+    a = ext.actions[0]
+    assert a.start == "2024" and a.end.startswith("2025") and a.status == "ongoing"
+    assert sorted(x.value for x in a.amounts) == [15000.0, 60000.0]

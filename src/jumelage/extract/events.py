@@ -287,6 +287,12 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             current.paragraph = f.paragraph
             _date(current, f.explicit)
             continue
+        if later_phase(an, f, current):
+            current.end_char = unit.end
+            current.paragraph = f.paragraph
+            current.end = f.explicit[-1].end or f.explicit[-1].start
+            current.status = period_status(current.start, current.end, an.date)
+            continue
         governing = governing_section(an, unit.block)
         if governing not in modes:
             modes[governing] = section_mode(an, governing)
@@ -500,6 +506,20 @@ def dates_the_event(f: Facts, current: Event | None) -> bool:
         return False
     d = f.explicit[0]
     return not current.start or (d.start or "").startswith(current.start)
+
+
+def later_phase(an: Analysis, f: Facts, current: Event | None) -> bool:
+    """Does the unit tell a later phase of the project the running action tells (« Les travaux
+    doivent s'achever en juin 2025 », « Ce programme se poursuivra en 2026 »)? It opens by naming
+    that story again (`story_anaphora`), in the same or next paragraph, names no place the action
+    lacks, and every date it states lies after the action's. Then the action runs to that date."""
+    if current is None or current.kind != "action" or not current.start or not f.explicit \
+            or f.paragraph - current.paragraph > 1 or set(f.here) - set(current.places):
+        return False
+    if not cues.search("story_anaphora", f.folded[:60]):
+        return False
+    last = current.end or current.start
+    return all(d.start and d.start[:len(last)] > last for d in f.explicit)
 
 
 def stay_programme(an: Analysis, f: Facts, current: Event) -> bool:

@@ -27,7 +27,7 @@ from datetime import date
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
-from jumelage.extract.dates import find_dates
+from jumelage.extract.dates import find_dates, period_status
 from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, national_measure, nothing_happened, stamped, \
     story_date, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
@@ -842,10 +842,21 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
             last.places = list(dict.fromkeys(last.actors + last.partners))
             if not last.start and ev.start:
                 last.start, last.end, last.open_end = ev.start, ev.end, ev.open_end
+            elif _later_phase(last, ev):
+                last.end = ev.end or ev.start   # « Le chantier doit s'achever au printemps 2024 »
+                if last.status == "done" and ev.status in ("planned", "ongoing"):
+                    last.status = period_status(last.start, last.end, an.date)
             last.paragraph = max(last.paragraph, ev.paragraph)
             continue
         out.append(ev)
     return out
+
+
+def _later_phase(a: Event, b: Event) -> bool:
+    """Does `b`, joined to `a` as the same story, tell a later phase of it (its dates wholly
+    after `a`'s: the works launched in 2023 end in 2024)? Then the action runs to `b`'s end."""
+    pa, pb = _interval(a), _interval(b)
+    return pa is not None and pb is not None and pb[0] > pa[1]
 
 
 def _same_story(an: Analysis, a: Event, b: Event) -> bool:
@@ -874,8 +885,8 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
         return False
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
-    if cues.has("new_event", head) or not _consistent(a, b):
-        return False
+    if cues.has("new_event", head) or not (_consistent(a, b) or cues.search("story_anaphora", head)):
+        return False      # « Ce projet … », « Le chantier … » with later dates: a later phase of it
     if not retold and cues.has("signing_told", an.folded[b.start_char:b.end_char]):
         return False      # a signing told after another act is an event of its own (SCHEMA)
     if not retold and {a.status, b.status} == {"done", "planned"} and not cues.search("story_anaphora", head):
