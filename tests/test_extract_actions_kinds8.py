@@ -119,3 +119,15 @@ def test_works_told_over_three_sentences_are_one_action_running_to_their_end():
     a = ext.actions[0]
     assert a.start == "2024" and a.end.startswith("2025") and a.status == "ongoing"
     assert sorted(x.value for x in a.amounts) == [15000.0, 60000.0]
+
+
+def test_a_feed_story_headline_and_its_body_are_one_action_dated_by_the_headline():
+    text = ("Les nouvelles de Millau\n\n"
+            "14 avril 2023 — Bamberg à l'honneur\n"
+            "Une délégation de Bamberg, ville jumelle de Millau, a découvert le viaduc et les "
+            "ganteries.\n\n"
+            "2 juin 2023 — Fête de la musique\n"
+            "La fête de la musique aura lieu place du Mandarous.")
+    ext = extract_text(text)
+    visit = [a for a in ext.actions if "Bamberg" in a.quote]
+    assert len(visit) == 1 and visit[0].start == "2023-04-14" and "délégation" in visit[0].quote

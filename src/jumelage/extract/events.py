@@ -325,20 +325,28 @@ DATELINE_REST = re.compile(r"[\s\W]*")
 
 def dateline(an: Analysis, unit: Unit):
     """The date of a story in a feed of dated stories (« 12 mars 2023 – Voyage à Ruhla ⏎ Une
-    délégation… »): a unit that opens its paragraph and says nothing but a day or month. Its
+    délégation… »): a unit that opens its paragraph and says nothing but a day or month, or a
+    day or month, a dash and a one-line headline (`DATELINE_TITLE`). Its
     paragraph's undated sentences take that date and no event runs on from the story before;
     None for any other unit."""
     block = an.block(unit)
-    if unit.start != block.start or unit.end - unit.start > 40:
+    if unit.start != block.start or unit.end - unit.start > DATELINE_MAX:
         return None
     text = an.text[unit.start:unit.end]
     dates = [d for d in find_dates(text, an.date) if d.start and len(d.start) >= 7 and d.kind == "point"]
     if len(dates) != 1:
         return None
     d = dates[0]
-    if not (DATELINE_REST.fullmatch(text, 0, d.start_char) and DATELINE_REST.fullmatch(text, d.end_char)):
+    if not DATELINE_REST.fullmatch(text, 0, d.start_char):
         return None
-    return d
+    if DATELINE_REST.fullmatch(text, d.end_char) and d.end_char - d.start_char <= 40:
+        return d
+    # « 5 mars 2024 — Visite de Tczew »: a headline line after the date, its body on the next line
+    return d if d.start_char <= 3 and DATELINE_TITLE.fullmatch(text, d.end_char) else None
+
+
+DATELINE_MAX = 120   # characters: a story's dateline, with its headline
+DATELINE_TITLE = re.compile(r"\s*[—–-]\s*[^\n.!?:;]{1,90}")
 
 
 def story_date(an: Analysis, unit: Unit):

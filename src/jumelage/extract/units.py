@@ -835,6 +835,13 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
     for ev in events:
         last = out[-1] if out else None
         if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
+                and _headline_of(an, last, ev)):
+            last.end_char = ev.end_char      # the body tells who acts; the headline dates it
+            last.actors, last.partners, last.places = list(ev.actors), list(ev.partners), list(ev.places)
+            if ev.start:
+                last.start, last.end, last.open_end, last.status = ev.start, ev.end, ev.open_end, ev.status
+            continue
+        if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
                 and _same_story(an, last, ev)):
             last.end_char = max(last.end_char, ev.end_char)
             if not last.partners and ev.partners:
@@ -850,6 +857,26 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
             continue
         out.append(ev)
     return out
+
+
+def _headline_of(an: Analysis, a: Event, b: Event) -> bool:
+    """Is action `a` the headline line of the story whose body `b` tells (« 5 mars 2024 — Visite de
+    Tczew ⏎ Une délégation de Tczew a visité… » in a news feed)? `a` is one dated line that ends
+    with no full stop, `b` starts on the next line of the same paragraph, and every town of the
+    headline but the owner is named in the body. One story, one action (SCHEMA)."""
+    line = an.text[a.start_char:a.end_char].rstrip()
+    if not a.start or "\n" in line or line.endswith((".", "!", "?", ":")) or len(line) > HEADLINE_MAX:
+        return False
+    gap = an.text[a.end_char:b.start_char]
+    if gap.count("\n") != 1 or gap.strip():
+        return False
+    ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
+    if ba is None or ba is not bb:
+        return False
+    return bool(set(b.places)) and set(a.places) - {an.owner} <= set(b.places)
+
+
+HEADLINE_MAX = 100   # characters: a headline line of a feed story
 
 
 def _later_phase(a: Event, b: Event) -> bool:
