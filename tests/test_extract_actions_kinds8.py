@@ -131,3 +131,12 @@ def test_a_feed_story_headline_and_its_body_are_one_action_dated_by_the_headline
     ext = extract_text(text)
     visit = [a for a in ext.actions if "Bamberg" in a.quote]
     assert len(visit) == 1 and visit[0].start == "2023-04-14" and "délégation" in visit[0].quote
+
+
+def test_our_mayor_with_the_partners_mayor_as_joint_subject_is_an_action():
+    text = ("Millau, 30 septembre 2022. Millau est jumelée avec Bamberg depuis 1970.\n\n"
+            "Le maire et le bourgmestre de Bamberg ont ouvert le 24 septembre 2022 une exposition de "
+            "gravures dans le hall de la médiathèque.")
+    ext = extract_text(text)
+    assert [a for a in ext.actions if "gravures" in a.quote]
+    assert not [i for i in ext.initiatives if "gravures" in i.quote]

@@ -117,6 +117,22 @@ def _role_subjects(an: Analysis) -> list[int]:
     return out
 
 
+def joint_subject(an: Analysis, start: int, end: int) -> bool:
+    """Is a subject of the span an unnamed role of the speaking body (`role_subjects`: « le maire »,
+    « la mairie ») coordinated with a named town's (« Le maire et le bourgmestre de Lauingen ont
+    dévoilé une plaque »)? Then the owner acts with that town: not the town's own measure."""
+    span = an.doc.char_span(start, end, alignment_mode="expand") if an.doc is not None else None
+    for tok in span if span is not None else ():
+        if tok.dep_ not in ("nsubj", "nsubj:pass") or fold_same_length(tok.lower_) not in ROLE_SUBJECTS:
+            continue
+        for conj in (c for c in tok.children if c.dep_ == "conj"):
+            sub = list(conj.subtree)
+            if an.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)) \
+                    and not an.mentions_in(tok.idx, conj.left_edge.idx):
+                return True
+    return False
+
+
 def _block_context(an: Analysis, block: int) -> float:
     """Whether the unit's paragraph speaks of a crisis (covid-19, war, flood…), computed once per block."""
     cache = an.__dict__.setdefault("_block_contexts", {})
@@ -183,6 +199,8 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     folded = without_designation(an, c.start, c.end, place)
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
+    if joint_subject(an, c.start, c.end):
+        return None                       # « le maire et le bourgmestre de X ont inauguré »: both towns act
     if national_measure(an, c.start, c.end, place):
         return None                       # « interdites dans toute l'Allemagne »: the country's measure
     running = c.unit.kind not in ("item", "row")
