@@ -140,3 +140,21 @@ def test_our_mayor_with_the_partners_mayor_as_joint_subject_is_an_action():
     ext = extract_text(text)
     assert [a for a in ext.actions if "gravures" in a.quote]
     assert not [i for i in ext.initiatives if "gravures" in i.quote]
+
+
+@pytest.mark.parametrize("sentence, hit", [
+    ("Douze randonneurs ont marché jusqu'à Bamberg en dix étapes.", True),
+    ("Les cyclistes millavois avaient pédalé jusqu'en Bavière.", True),
+    ("Ils sont venus à vélo jusqu'au Tarn.", True),
+    ("Le marché a lieu jusqu'à midi.", False),
+])
+def test_a_journey_to_a_place_is_an_action_trigger(sentence, hit):
+    assert cues.has("action_triggers", fold_same_length(sentence)) is hit
+
+
+def test_last_years_ride_to_the_twin_town_is_a_dated_action():
+    text = ("Millau, mardi 5 septembre 2023. Samedi, Millau recevra vingt marcheurs de Bamberg, "
+            "ville jumelle depuis 1970. L'an dernier, des Millavois avaient roulé jusqu'à Bamberg.")
+    ext = extract_text(text)
+    ride = [a for a in ext.actions if "roulé" in a.quote]
+    assert len(ride) == 1 and ride[0].start == "2022"
