@@ -17,11 +17,11 @@ from functools import cached_property
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
-from jumelage.extract.dates import find_dates, period_status
+from jumelage.extract.dates import DateMention, find_dates, period_status
 from jumelage.extract.lexicon import load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import governing_section, section_subjects
-from jumelage.extract.relations import page_dated
+from jumelage.extract.relations import LATER_BY, later_since, page_dated
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
@@ -96,7 +96,22 @@ def _unit_dates(an: Analysis, unit: Unit):
         if apposed and cues.has("founding_participle", apposed.group(1)):
             continue      # « ont renouvelé leur convention, engagée en 1987 »: the relation's founding
         out.append(d)
+    if not out and marker is None:
+        out.extend(_later_by(an, unit, folded))
     return out or ([marker] if marker is not None else [])
+
+
+def _later_by(an: Analysis, unit: Unit, folded: str) -> list:
+    """« Cinquante ans plus tard, les deux maires ont planté un tilleul »: the year of the sentence
+    before (same paragraph) plus N (`relations.later_since`), as a date the unit states."""
+    m = LATER_BY.search(folded)
+    if m is None:
+        return []
+    i = bisect_left(an.units, unit.start, key=lambda u: u.start)
+    prev = an.units[i - 1] if i > 0 else None
+    year = later_since(an, folded, [], prev, unit)
+    return [DateMention(m.start(), m.end(), an.text[unit.start + m.start():unit.start + m.end()],
+                        year, year, "point")] if year else []
 
 
 def _tense(an: Analysis, unit: Unit) -> str | None:
@@ -144,12 +159,25 @@ def subject_place(an: Analysis, unit: Unit) -> str | None:
             continue
         tok = span.root
         for _ in range(3):
-            if tok.dep_ == "nsubj":
+            if tok.dep_ == "nsubj" or (tok.dep_ == "ROOT" and _misread_verb(tok, span.end)):
                 return an.key(m)
             if tok.head is tok:
                 break
             tok = tok.head
     return None
+
+
+def _misread_verb(root, after: int) -> bool:
+    """Is the sentence's root a noun whose verb the parser read as a participle qualifying it (« Notre
+    ville jumelle de Tczew accueille des réfugiés »: « accueille » as an « acl » past participle
+    that does not agree with « ville »)? A participle that does agree (« la délégation venue
+    de… ») qualifies its noun indeed. `after`: the verb comes after the place's mention (token
+    index)."""
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return False
+    gender = root.morph.get("Gender")
+    return any(c.dep_ == "acl" and c.pos_ == "VERB" and c.i >= after and gender
+               and c.morph.get("Gender") and c.morph.get("Gender") != gender for c in root.children)
 
 
 def _switches_tense(an: Analysis, unit: Unit, current: Event) -> bool:
@@ -266,6 +294,12 @@ def find_events(an: Analysis, links=None) -> list[Event]:
             current.paragraph = f.paragraph
             _date(current, f.explicit)
             continue
+        if later_phase(an, f, current):
+            current.end_char = unit.end
+            current.paragraph = f.paragraph
+            current.end = f.explicit[-1].end or f.explicit[-1].start
+            current.status = period_status(current.start, current.end, an.date)
+            continue
         governing = governing_section(an, unit.block)
         if governing not in modes:
             modes[governing] = section_mode(an, governing)
@@ -298,20 +332,28 @@ DATELINE_REST = re.compile(r"[\s\W]*")
 
 def dateline(an: Analysis, unit: Unit):
     """The date of a story in a feed of dated stories (« 12 mars 2023 – Voyage à Ruhla ⏎ Une
-    délégation… »): a unit that opens its paragraph and says nothing but a day or month. Its
+    délégation… »): a unit that opens its paragraph and says nothing but a day or month, or a
+    day or month, a dash and a one-line headline (`DATELINE_TITLE`). Its
     paragraph's undated sentences take that date and no event runs on from the story before;
     None for any other unit."""
     block = an.block(unit)
-    if unit.start != block.start or unit.end - unit.start > 40:
+    if unit.start != block.start or unit.end - unit.start > DATELINE_MAX:
         return None
     text = an.text[unit.start:unit.end]
     dates = [d for d in find_dates(text, an.date) if d.start and len(d.start) >= 7 and d.kind == "point"]
     if len(dates) != 1:
         return None
     d = dates[0]
-    if not (DATELINE_REST.fullmatch(text, 0, d.start_char) and DATELINE_REST.fullmatch(text, d.end_char)):
+    if not DATELINE_REST.fullmatch(text, 0, d.start_char):
         return None
-    return d
+    if DATELINE_REST.fullmatch(text, d.end_char) and d.end_char - d.start_char <= 40:
+        return d
+    # « 5 mars 2024 — Visite de Tczew »: a headline line after the date, its body on the next line
+    return d if d.start_char <= 3 and DATELINE_TITLE.fullmatch(text, d.end_char) else None
+
+
+DATELINE_MAX = 120   # characters: a story's dateline, with its headline
+DATELINE_TITLE = re.compile(r"\s*[—–-]\s*[^\n.!?:;]{1,90}")
 
 
 def story_date(an: Analysis, unit: Unit):
@@ -373,9 +415,12 @@ class Facts:
     @cached_property
     def home(self) -> bool:
         """The owner's own act at home ("citoyen d'honneur", "motion", aid to an organisation with
-        no partner town named); "a voté la suspension du jumelage avec Tver" is about a partner."""
+        no partner town named); "a voté la suspension du jumelage avec Tver" or a grant voted to a
+        named town (`grant_to_town`) is about a partner."""
         if cues.has("aid_to_organisation", self.folded) and not self.partners:
             return True   # « a accordé une subvention de 30 000 euros au Fonds … »: no partner town
+        if self.partners and cues.has("grant_to_town", self.folded):
+            return False  # « a voté une aide de 8 000 euros à Lviv »: mobilising for the partner
         return cues.has("home_acts", self.folded) and not (self.kinds and self.partners)
 
     @cached_property
@@ -476,6 +521,20 @@ def dates_the_event(f: Facts, current: Event | None) -> bool:
         return False
     d = f.explicit[0]
     return not current.start or (d.start or "").startswith(current.start)
+
+
+def later_phase(an: Analysis, f: Facts, current: Event | None) -> bool:
+    """Does the unit tell a later phase of the project the running action tells (« Les travaux
+    doivent s'achever en juin 2025 », « Ce programme se poursuivra en 2026 »)? It opens by naming
+    that story again (`story_anaphora`), in the same or next paragraph, names no place the action
+    lacks, and every date it states lies after the action's. Then the action runs to that date."""
+    if current is None or current.kind != "action" or not current.start or not f.explicit \
+            or f.paragraph - current.paragraph > 1 or set(f.here) - set(current.places):
+        return False
+    if not cues.search("story_anaphora", f.folded[:60]):
+        return False
+    last = current.end or current.start
+    return all(d.start and d.start[:len(last)] > last for d in f.explicit)
 
 
 def stay_programme(an: Analysis, f: Facts, current: Event) -> bool:

@@ -27,7 +27,7 @@ from datetime import date
 
 from jumelage.extract import cues
 from jumelage.extract.analysis import Analysis, Unit
-from jumelage.extract.dates import find_dates
+from jumelage.extract.dates import find_dates, period_status
 from jumelage.extract.events import BULLETED, Event, _date, _status, _tense, national_measure, nothing_happened, stamped, \
     story_date, subject_place as _subject_place
 from jumelage.extract.lexicon import fold_same_length, load_json
@@ -117,6 +117,22 @@ def _role_subjects(an: Analysis) -> list[int]:
     return out
 
 
+def joint_subject(an: Analysis, start: int, end: int) -> bool:
+    """Is a subject of the span an unnamed role of the speaking body (`role_subjects`: « le maire »,
+    « la mairie ») coordinated with a named town's (« Le maire et le bourgmestre de Lauingen ont
+    dévoilé une plaque »)? Then the owner acts with that town: not the town's own measure."""
+    span = an.doc.char_span(start, end, alignment_mode="expand") if an.doc is not None else None
+    for tok in span if span is not None else ():
+        if tok.dep_ not in ("nsubj", "nsubj:pass") or fold_same_length(tok.lower_) not in ROLE_SUBJECTS:
+            continue
+        for conj in (c for c in tok.children if c.dep_ == "conj"):
+            sub = list(conj.subtree)
+            if an.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)) \
+                    and not an.mentions_in(tok.idx, conj.left_edge.idx):
+                return True
+    return False
+
+
 def _block_context(an: Analysis, block: int) -> float:
     """Whether the unit's paragraph speaks of a crisis (covid-19, war, flood…), computed once per block."""
     cache = an.__dict__.setdefault("_block_contexts", {})
@@ -180,9 +196,11 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
         return None
     if set(an.keys_in(c.start, c.end)) - {place}:
         return None
-    folded = an.folded[c.start:c.end]
+    folded = without_designation(an, c.start, c.end, place)
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
+    if joint_subject(an, c.start, c.end):
+        return None                       # « le maire et le bourgmestre de X ont inauguré »: both towns act
     if national_measure(an, c.start, c.end, place):
         return None                       # « interdites dans toute l'Allemagne »: the country's measure
     running = c.unit.kind not in ("item", "row")
@@ -192,6 +210,22 @@ def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     if c.features.get("context") and running:
         return place                      # a crisis paragraph about X: « les écoles ont été fermées »
     return None
+
+
+DESIGNATION_GAP = re.compile(r"\s*(?:\(\w+\)\s*)?(?:de\s+|d['’]\s*|,\s*)?(?:la ville de\s+)?$")
+
+
+def without_designation(an: Analysis, start: int, end: int, place: str) -> str:
+    """The folded text of [start, end) with the words that only designate `place` as the owner's
+    twin blanked (« Notre ville jumelle de Tczew accueille… », « nos partenaires de Lauingen »: a
+    `collective_possessive` right before a mention of `place`). They name who acts and tell no
+    contact between the towns; the same words elsewhere (« … à sa jumelle ») still do."""
+    folded = an.folded[start:end]
+    marks = [m.start - start for m in an.mentions_in(start, end) if an.key(m) == place]
+    for m in cues.finditer("collective_possessive", folded):
+        if any(at >= m.end() and DESIGNATION_GAP.match(folded[m.end():at]) for at in marks):
+            folded = folded[:m.start()] + " " * (m.end() - m.start()) + folded[m.end():]
+    return folded
 
 
 def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
@@ -283,7 +317,29 @@ def home_event(an: Analysis, c: UnitCandidate) -> str | None:
         return None
     if cues.has("partner_contact", folded) or cues.has("collective_possessive", folded):
         return None
+    if after_a_stay(an, c):
+        return None
     return an.owner
+
+
+def after_a_stay(an: Analysis, c: UnitCandidate) -> bool:
+    """Does `c` go on with a stay or visit told by the sentence just before it in the same
+    paragraph (SCHEMA: "the programme of one stay belongs to that stay")? The sentence before
+    names a town other than the owner and a stay or contact (`stay`, `partner_contact`: « nos amis
+    de Lauingen ont passé le week-end chez nous », « nos lycéens ont séjourné chez leurs
+    correspondants de Tczew »); `c` gives no date and no amount of its own (« Au programme : une
+    soirée au théâtre », « Une belle soirée, a confié un visiteur »): a local-event word there is
+    the stay's programme or a remark on it, not the owner's own event."""
+    if c.unit.kind != "para" or c.features.get("dated") or c.features.get("amount"):
+        return False
+    i = bisect_left(an.units, c.unit.start, key=lambda u: u.start)
+    if i == 0 or an.units[i - 1].block != c.unit.block:
+        return False
+    before = an.units[i - 1]
+    if not set(an.keys_in(before.start, before.end)) - {an.owner}:
+        return False
+    folded = an.folded[before.start:before.end]
+    return cues.has("stay", folded) or cues.has("partner_contact", folded)
 
 
 def founding_only(an: Analysis, c: UnitCandidate) -> bool:
@@ -742,7 +798,20 @@ def _has_subject(an: Analysis, start: int, end: int) -> bool:
     if an.doc is None:
         return False
     span = an.doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(t.dep_.startswith("nsubj") for t in span)
+    if span is None:
+        return False
+    return any(t.dep_.startswith("nsubj") for t in span) or _misread_subject(span)
+
+
+def _misread_subject(span) -> bool:
+    """A subject the parser hung elsewhere (« et en juillet la chorale de Bamberg s'est produite »,
+    « chorale » read as a modifier of « juillet »): a noun with a determiner and no preposition
+    standing before the clause's first finite verb or auxiliary."""
+    for t in span:
+        if "Fin" in t.morph.get("VerbForm"):
+            return any(n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" for c in n.children)
+                       and not any(c.dep_ == "case" for c in n.children) for n in span[:t.i - span.start])
+    return False
 
 
 def _later_occasion(d1, d2) -> bool:
@@ -785,6 +854,13 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
     for ev in events:
         last = out[-1] if out else None
         if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
+                and _headline_of(an, last, ev)):
+            last.end_char = ev.end_char      # the body tells who acts; the headline dates it
+            last.actors, last.partners, last.places = list(ev.actors), list(ev.partners), list(ev.places)
+            if ev.start:
+                last.start, last.end, last.open_end, last.status = ev.start, ev.end, ev.open_end, ev.status
+            continue
+        if (last is not None and last.kind == ev.kind == "action" and not (last.member or ev.member)
                 and _same_story(an, last, ev)):
             last.end_char = max(last.end_char, ev.end_char)
             if not last.partners and ev.partners:
@@ -792,10 +868,41 @@ def merge_stories(an: Analysis, events: list[Event]) -> list[Event]:
             last.places = list(dict.fromkeys(last.actors + last.partners))
             if not last.start and ev.start:
                 last.start, last.end, last.open_end = ev.start, ev.end, ev.open_end
+            elif _later_phase(last, ev):
+                last.end = ev.end or ev.start   # « Le chantier doit s'achever au printemps 2024 »
+                if last.status == "done" and ev.status in ("planned", "ongoing"):
+                    last.status = period_status(last.start, last.end, an.date)
             last.paragraph = max(last.paragraph, ev.paragraph)
             continue
         out.append(ev)
     return out
+
+
+def _headline_of(an: Analysis, a: Event, b: Event) -> bool:
+    """Is action `a` the headline line of the story whose body `b` tells (« 5 mars 2024 — Visite de
+    Tczew ⏎ Une délégation de Tczew a visité… » in a news feed)? `a` is one dated line that ends
+    with no full stop, `b` starts on the next line of the same paragraph, and every town of the
+    headline but the owner is named in the body. One story, one action (SCHEMA)."""
+    line = an.text[a.start_char:a.end_char].rstrip()
+    if not a.start or "\n" in line or line.endswith((".", "!", "?", ":")) or len(line) > HEADLINE_MAX:
+        return False
+    gap = an.text[a.end_char:b.start_char]
+    if gap.count("\n") != 1 or gap.strip():
+        return False
+    ba, bb = an.layout.block_at(a.start_char), an.layout.block_at(b.start_char)
+    if ba is None or ba is not bb:
+        return False
+    return bool(set(b.places)) and set(a.places) - {an.owner} <= set(b.places)
+
+
+HEADLINE_MAX = 100   # characters: a headline line of a feed story
+
+
+def _later_phase(a: Event, b: Event) -> bool:
+    """Does `b`, joined to `a` as the same story, tell a later phase of it (its dates wholly
+    after `a`'s: the works launched in 2023 end in 2024)? Then the action runs to `b`'s end."""
+    pa, pb = _interval(a), _interval(b)
+    return pa is not None and pb is not None and pb[0] > pa[1]
 
 
 def _same_story(an: Analysis, a: Event, b: Event) -> bool:
@@ -824,8 +931,8 @@ def _same_story(an: Analysis, a: Event, b: Event) -> bool:
     if not retold and (set(b.actors) != set(a.actors) or (a.partners and set(b.partners) - set(a.partners))):
         return False
     head = an.folded[b.start_char:min(b.end_char, b.start_char + 60)]
-    if cues.has("new_event", head) or not _consistent(a, b):
-        return False
+    if cues.has("new_event", head) or not (_consistent(a, b) or cues.search("story_anaphora", head)):
+        return False      # « Ce projet … », « Le chantier … » with later dates: a later phase of it
     if not retold and cues.has("signing_told", an.folded[b.start_char:b.end_char]):
         return False      # a signing told after another act is an event of its own (SCHEMA)
     if not retold and {a.status, b.status} == {"done", "planned"} and not cues.search("story_anaphora", head):
