@@ -6,7 +6,7 @@ owner city, the document date. Components read what earlier ones wrote and never
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,18 @@ class Analysis:
             m for m in self.mentions[lo:hi]
             if m.end <= end and (m.actor or not actors_only)
         ]
+
+    def units_in(self, start: int, end: int) -> list[Unit]:
+        """The units that start inside [start, end), found by bisection."""
+        lo = bisect_left(self.units, start, key=lambda u: u.start)
+        hi = bisect_left(self.units, end, lo, key=lambda u: u.start)
+        return self.units[lo:hi]
+
+    def unit_around(self, start: int, end: int) -> Unit | None:
+        """The unit that holds [start, end), found by bisection (units are sorted by offset),
+        or None when the span crosses a unit's end."""
+        i = bisect_right(self.units, start, key=lambda u: u.start) - 1
+        return self.units[i] if i >= 0 and end <= self.units[i].end else None
 
     def keys_in(self, start: int, end: int) -> list[str]:
         return list(dict.fromkeys(self.key(m) for m in self.mentions_in(start, end)))

@@ -181,6 +181,14 @@ def unit_candidates(an: Analysis, events: list[Event]) -> list[UnitCandidate]:
     return out
 
 
+def _lone_candidate(an: Analysis, unit: Unit, here: list[str], subject: str | None,
+                    place: str | None) -> UnitCandidate:
+    """One unit of a rule event as a candidate of its own (no other event covering it, no
+    document-level collective cue), to ask the unit decisions about it alone."""
+    return UnitCandidate(unit.start, unit.end, unit,
+                         _features(an, unit, unit.start, unit.end, here, subject, [], 0.0), place)
+
+
 def partner_measure(an: Analysis, c: UnitCandidate) -> str | None:
     """The partner town whose own measure `c` tells, or None (SCHEMA: "a partner town's own
     measures are that town's initiatives; the document's own town is not their actor").
@@ -238,14 +246,12 @@ def split_partner_measure(an: Analysis, ev: Event) -> list[Event]:
     the action does not open so."""
     if ev.kind != "action" or an.owner is None:
         return [ev]
-    inside = [u for u in an.units if ev.start_char <= u.start < ev.end_char and u.kind != "heading"]
+    inside = [u for u in an.units_in(ev.start_char, ev.end_char) if u.kind != "heading"]
     place, cut = None, None
     for k, unit in enumerate(inside):
         here = an.keys_in(unit.start, unit.end)
         subject = _subject_place(an, unit)
-        c = UnitCandidate(unit.start, unit.end, unit,
-                          _features(an, unit, unit.start, unit.end, here, subject, [], 0.0),
-                          _place(an, unit, here, subject))
+        c = _lone_candidate(an, unit, here, subject, _place(an, unit, here, subject))
         measure = partner_measure(an, c)
         if measure is None and place is not None and national_only(an, c):
             measure = place              # the country's measures told among the town's own
@@ -288,9 +294,7 @@ def _split_trailing_measure(an: Analysis, ev: Event, inside: list[Unit]) -> list
                 cues.has(SHELTER_CUES, folded) or cues.has("initiative_triggers", folded)
                 or cues.search("story_anaphora", folded[:60])):
             break
-        c = UnitCandidate(unit.start, unit.end, unit,
-                          _features(an, unit, unit.start, unit.end, here, subject, [], 0.0), town)
-        if partner_measure(an, c) != town:
+        if partner_measure(an, _lone_candidate(an, unit, here, subject, town)) != town:
             break
         start -= 1
     if start == len(inside):
