@@ -103,8 +103,9 @@ def find_countries(text: str, doc) -> list[CountryMention]:
     return sorted(out, key=lambda c: c.start)
 
 
-def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
-    """(start, end, from_ner) spans that may name a place, longest first where they overlap."""
+def _candidates(text: str, doc, abroad: set[tuple[int, int]] = frozenset()) -> list[tuple[int, int, bool]]:
+    """(start, end, from_ner) spans that may name a place, longest first where they overlap;
+    `abroad`: the spans of `_placed_abroad`, candidates whatever the parser's label."""
     spans: list[tuple[int, int, bool]] = []
     for ent in doc.ents:
         if ent.label_ in ("LOC", "GPE"):
@@ -115,7 +116,7 @@ def _candidates(text: str, doc) -> list[tuple[int, int, bool]]:
                 cut = m.end()
             spans.append((cut, ent.end_char, True))
     gz = get_gazetteer()
-    spans.extend((s, e, True) for s, e in _placed_abroad(text, doc))
+    spans.extend((s, e, True) for s, e in abroad)
     found = gz.find_candidates(text)
     for start, end, _name in found:
         spans.append((start, end, False))
@@ -329,10 +330,7 @@ def _read_as_word(doc, start: int, end: int) -> bool:
 
 # a region the text places a town in, right after it: « Friedberg (Hesse) », « Friedberg, dans le
 # Land de Hesse », « Toledo, dans l'Ohio » (the gazetteer reads it as a hint between homonyms)
-REGION_AFTER = re.compile(
-    r"\s*(?:\((?P<a>[A-ZÀ-Ý][\w'’ -]{2,30})\)|,\s+(?:dans|en)\s+(?:le\s+(?:Land|land|comté|canton|département|"
-    r"district)\s+(?:de\s+|d['’]|du\s+)|la\s+(?:région|province|préfecture)\s+(?:de\s+|d['’]|du\s+)|l['’]État\s+"
-    r"(?:de\s+|d['’]|du\s+)|l['’]|le\s+|la\s+)?(?P<b>[A-ZÀ-Ý][\w'’-]{2,30}(?:[ -][A-ZÀ-Ý][\w'’-]+)?))")
+REGION_AFTER = _pattern("region_after")
 
 
 def _region_after(text: str, end: int) -> str | None:
@@ -361,7 +359,7 @@ def find_places(layout: Layout, doc, persons: list[tuple[int, int]],
     given_at: set[int] = set()     # starts of names the text gives a country ("Kouré (Niger)")
     inside = _Spans(organisations)
     abroad = set(_placed_abroad(layout.view, doc))
-    for start, end, from_ner in _candidates(layout.view, doc):
+    for start, end, from_ner in _candidates(layout.view, doc, abroad):
         start, end = _clean(text, start, end)
         if end <= start:
             continue
@@ -539,8 +537,7 @@ def _unsupported_words(mentions: list[Mention], doc, named: set[str], folded: st
         m.actor = False
 
 
-LISTED_NAMES = re.compile(r"\s*(?:avec|a|:)?\s*(?:[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3}"
-                          r"\s*(?:\([^()]{1,30}\))?\s*(?:,|\bet\b)\s*)+$")
+LISTED_NAMES = _pattern("listed_names")   # on the original text: capitals tell names
 
 
 def _listed_after_kind(text: str, folded: str, start: int) -> bool:
