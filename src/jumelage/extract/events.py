@@ -21,7 +21,7 @@ from jumelage.extract.dates import DateMention, find_dates, period_status
 from jumelage.extract.lexicon import load_json
 from jumelage.extract.money import find_amounts
 from jumelage.extract.owner import governing_section, section_subjects
-from jumelage.extract.relations import LATER_BY, later_since, page_dated
+from jumelage.extract.relations import LATER_BY, apposed_founding, later_since, page_dated
 from jumelage.extract.themes import context_for, themes_for
 from jumelage.records import Amount
 
@@ -63,14 +63,11 @@ def stamped(text: str, d) -> bool:
     return bool(CLOCK_AFTER.match(text, d.end_char))
 
 
-APPOSED_PARTICIPLE = re.compile(r",\s*(\w+)\s+(?:en|le|depuis|des)\s*$")   # folded: « , signée en »
-
-
 def _unit_dates(an: Analysis, unit: Unit):
     """Dates of what the unit tells: not the age of a relation ("jumelée depuis 40 ans", « qui
     entretient des relations amicales avec X depuis 1996 », `relation_words`), nor the term of
     an agreement (« pour la période 2023 - 2028 », `validity_period`), nor the founding an apposed
-    participle tells (« ont renouvelé leur convention, engagée en 1987 », `founding_participle`), nor
+    participle tells (« ont renouvelé leur convention, engagée en 1987 », `apposed_founding`), nor
     "aujourd'hui" (the time of writing), nor the date of what did not happen (`negated_clauses`:
     « aucune visite n'a eu lieu en 2021, mais … »), nor a stored page's « date 2020-05 » marker
     that runs into the unit (it dates only what states no date of its own, `news_month`)."""
@@ -92,8 +89,7 @@ def _unit_dates(an: Analysis, unit: Unit):
             continue
         if d.kind == "range" and cues.search("validity_period", before):
             continue      # « un accord-cadre pour la période 2023 - 2028 »: the agreement's term, not the event's date
-        apposed = APPOSED_PARTICIPLE.search(before)
-        if apposed and cues.has("founding_participle", apposed.group(1)):
+        if apposed_founding(folded, d.start_char):
             continue      # « ont renouvelé leur convention, engagée en 1987 »: the relation's founding
         out.append(d)
     if not out and marker is None:

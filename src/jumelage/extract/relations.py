@@ -482,7 +482,7 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
             and not (d.kind == "range" and d.end and d.end != d.start)
             and (d.kind == "since" or (founding and not stopped
                                        and not (renewed and renewed.start() < d.start_char
-                                                and not _founded_just_before(folded, d.start_char))))]
+                                                and not apposed_founding(folded, d.start_char))))]
     told = [_told_by(folded, d, unit_dates) for d in kept]
     if "founding" in told:
         # « après une visite en 1985, un jumelage est célébré le 2 novembre 1986 »: the visit's
@@ -496,13 +496,14 @@ def since_dates(folded: str, unit_dates: list, dated_item: bool, statuses: list,
     return [v for v in found if not stated or year_of(v) in stated]
 
 
-FOUNDED_BEFORE = 25   # characters: « leur accord, signé en 1990 »
+FOUNDED_BEFORE = 30   # characters: « , signée en » read before a date
 
 
-def _founded_just_before(folded: str, pos: int) -> bool:
-    """« ont renouvelé leur accord, signé en 1990 »: a founding participle right before the date
-    at `pos` dates the founding even after a renewal word (`founding_participle`)."""
-    return cues.has("founding_participle", folded[max(0, pos - FOUNDED_BEFORE):pos])
+def apposed_founding(folded: str, pos: int) -> bool:
+    """« ont renouvelé leur accord, signé en 1990 »: is the date at `pos` of the folded text told by
+    a founding participle in apposition (`apposed_founding`)? It dates the partnership's founding,
+    not the act the sentence tells, even after a renewal word."""
+    return cues.has("apposed_founding", folded[max(0, pos - FOUNDED_BEFORE):pos])
 
 
 SINCE_AFTER_KIND = 12   # characters: « jumelle depuis 1990 », the date right after the partnership word
@@ -552,10 +553,11 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     anniversary and the statuses. Returns its group statement (unit, N, kind, since) or None."""
     folded = an.folded[unit.start:unit.end]
     apposed = appositions(an, unit)
+    unit_dates = find_dates(an.text[unit.start:unit.end], an.date)
     for key, ap_kind, lo, hi in apposed:
         link = links.add(an.owner, key, ap_kind, unit)
         # the apposition's own « depuis » (« Baden-Baden, notre ville jumelle depuis 1985 ») dates it
-        own = [d.start for d in find_dates(an.text[unit.start:unit.end], an.date)
+        own = [d.start for d in unit_dates
                if d.kind == "since" and d.start and lo <= d.start_char <= hi + SINCE_AFTER_KIND]
         if link is not None and own:
             link.since.append(earliest(own))
@@ -565,7 +567,6 @@ def _link_statement(an: Analysis, links: Links, unit: Unit, kinds: list, prev: U
     plain = _blank(folded, [(lo, hi) for _, _, lo, hi in apposed])
     places = an.keys_in(unit.start, unit.end)
     pairs = linked_pairs(an, unit, plain, _without_venues(an, unit, plain, places))
-    unit_dates = find_dates(an.text[unit.start:unit.end], an.date)
     dated_item = dated_entry(an, unit, unit_dates)
     if not pairs and an.owner and places in ([], [an.owner]):
         context, context_dates = implied_partners(an, unit, prev)
@@ -660,7 +661,7 @@ def _partners_of_apposition(an: Analysis, links: Links) -> None:
         kx, ky = an.key(x), an.key(y)
         if kx == ky or not PARTNER_OF_APPOSITION.match(an.folded[x.end:y.start]):
             continue
-        unit = next((u for u in an.units if u.start <= x.start and y.end <= u.end), None)
+        unit = an.unit_around(x.start, y.end)
         if unit is None:
             continue
         folded = an.folded[unit.start:unit.end]
@@ -681,7 +682,7 @@ def _supporters(an: Analysis, links: Links) -> None:
         kx = an.key(x)
         if kx == an.key(y) or not SUPPORTED_BY.match(an.folded[x.end:y.start]):
             continue
-        unit = next((u for u in an.units if u.start <= x.start and y.end <= u.end), None)
+        unit = an.unit_around(x.start, y.end)
         if unit is None:
             continue
         supporters = [y]
